@@ -1,0 +1,126 @@
+"""EquipTrain: the EQUIP staff training platform. `create_app` is the application factory."""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from equiptrain import config as config_module
+# `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
+from equiptrain import extensions as ext
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, commands and error pages."""
+    app = Flask(__name__, instance_path=os.environ.get("EQUIPTRAIN_INSTANCE_PATH") or None,
+                instance_relative_config=True)
+    app.config.update(config_module.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("EQUIPTRAIN")
+    if config:
+        app.config.update(config)
+    config_module.finalise(app.config, Path(app.instance_path))
+    if app.config["PROXY_COUNT"]:
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    app.jinja_options = {
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
+                                PackageLoader("nhsuk_frontend_jinja")]),
+        "autoescape": True,
+    }
+    if not app.debug:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_request_hooks(app)
+
+    from equiptrain import cli, ui
+    ui.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from equiptrain import database_events
+
+    ext.db.init_app(app)
+    with app.app_context():
+        database_events.configure(ext.db.engine)
+    ext.migrate.init_app(app, ext.db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    ext.csrf.init_app(app)
+    ext.limiter.init_app(app)
+    ext.login_manager.init_app(app)
+    ext.login_manager.login_view = "accounts.sign_in"
+    ext.login_manager.login_message = "Sign in to see this page."
+    ext.login_manager.login_message_category = "info"
+    ext.login_manager.session_protection = "basic"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from equiptrain.accounts.views import bp as accounts
+    from equiptrain.audit.views import bp as audit
+    from equiptrain.static_assets import bp as assets
+
+    for bp in (assets, accounts, audit):
+        app.register_blueprint(bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(code: int, title: str, message: str):
+        def handler(error):
+            return render_template("errors/error.html", code=code, title=title,
+                                   message=getattr(error, "description", None) or message), code
+        return handler
+
+    app.register_error_handler(400, page(400, "Something was wrong with that request",
+                                         "Go back, check what you entered and try again."))
+    app.register_error_handler(403, page(403, "You do not have access to this page",
+                                         "If you think you should, ask your team manager or an administrator."))
+    app.register_error_handler(404, page(404, "Page not found",
+                                         "Check the address, or go back to your home page."))
+    app.register_error_handler(405, page(405, "That action is not allowed here", "Go back and try again."))
+    app.register_error_handler(429, page(429, "Too many attempts",
+                                         "Wait a minute before trying again. If you have forgotten your "
+                                         "password, reset it from the sign-in page."))
+    app.register_error_handler(500, page(500, "Sorry, there is a problem with the service",
+                                         "Try again later. Nothing you entered has been saved twice."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/error.html", code=400, title="This form has expired",
+                               message="Go back, reload the page and submit the form again."), 400
+
+
+def _register_request_hooks(app: Flask) -> None:
+    csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+    @app.after_request
+    def commit_and_secure(response):
+        # The request commits once, at its end; a failed request changes nothing.
+        if response.status_code < 400:
+            ext.db.session.commit()
+        else:
+            ext.db.session.rollback()
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["PRODUCTION"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if "Cache-Control" not in response.headers:  # pages may hold personal data: never cache them
+            response.headers["Cache-Control"] = "no-store"
+        return response

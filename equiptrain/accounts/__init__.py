@@ -1,0 +1,1 @@
+"""People, organisations, teams, roles, sign-in and invitations."""

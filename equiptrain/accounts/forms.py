@@ -1,0 +1,93 @@
+"""Forms for signing in, passwords, people and teams."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting, TrainerKind
+from equiptrain.accounts.passwords import MIN_LENGTH, password_problems
+from equiptrain.forms import EmptyForm, choices  # noqa: F401  (EmptyForm re-exported for the views)
+
+PROFESSION_CHOICES = choices([("", "Choose a profession")] + [(p.value, p.label) for p in Profession])
+SETTING_CHOICES = choices([("", "Choose a setting")] + [(s.value, s.label) for s in TeamSetting])
+TRAINER_CHOICES = choices([("", "Not a trainer")] + [(k.value, k.label) for k in TrainerKind])
+ROLE_CHOICES = choices((r.value, r.value.capitalize()) for r in MembershipRole)
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+
+
+class RequestResetForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address"),
+                                                   Email("Enter an email address like name@nhs.net")])
+
+
+def _check_new_password(form, field):
+    for problem in password_problems(field.data or "", email=getattr(form, "_email", ""),
+                                     name=getattr(form, "_name", "")):
+        raise ValidationError(problem)
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("New password", description=f"At least {MIN_LENGTH} characters. Three random words "
+                             "make a strong password that is easy to remember.",
+                             validators=[DataRequired("Enter a new password"), _check_new_password])
+    confirm = PasswordField("Confirm new password", validators=[DataRequired("Enter the new password again")])
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError("The passwords do not match. Enter the same password twice.")
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password")])
+
+
+class PersonForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
+    email = EmailField("Email address", validators=[DataRequired("Enter an email address"),
+                                                   Email("Enter an email address like name@nhs.net"),
+                                                   Length(max=254)])
+    profession = SelectField("Profession", choices=PROFESSION_CHOICES,
+                             validators=[DataRequired("Choose the person's profession")])
+    employee_number = StringField("Employee number (optional)", validators=[Optional(), Length(max=50)])
+
+
+class NewPersonForm(PersonForm):
+    team = SelectField("Team", coerce=str, validators=[Optional()])
+    team_role = SelectField("Role in the team", choices=ROLE_CHOICES)
+    trainer_kind = SelectField("Trainer", choices=TRAINER_CHOICES, validators=[Optional()])
+    is_org_admin = BooleanField("Administrator for the organisation")
+
+
+class RolesForm(FlaskForm):
+    trainer_kind = SelectField("Trainer", choices=TRAINER_CHOICES, validators=[Optional()])
+    is_org_admin = BooleanField("Administrator for the organisation")
+
+
+class MembershipForm(FlaskForm):
+    team = SelectField("Team", coerce=str, validators=[DataRequired("Choose a team")])
+    team_role = SelectField("Role", choices=ROLE_CHOICES + choices([("remove", "Remove from this team")]))
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Team name", validators=[DataRequired("Enter the team's name"), Length(max=200)])
+    setting = SelectField("Setting", choices=SETTING_CHOICES, validators=[DataRequired("Choose the team's setting")])
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Organisation name", validators=[DataRequired("Enter the organisation's name"),
+                                                        Length(max=200)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload"),
+                                             FileAllowed(["csv"], "The file must be a .csv file")])
+
+
+class InviteToTeamForm(PersonForm):
+    """A manager adds a new member to their own team."""

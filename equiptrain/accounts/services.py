@@ -1,0 +1,249 @@
+"""The rules for people, teams and roles. Each function takes the acting user, changes state and flushes."""
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from equiptrain import mail
+from equiptrain.accounts import tokens
+from equiptrain.accounts.models import (Membership, MembershipRole, Organisation, Profession, Team, TeamSetting,
+                                        TrainerKind, TrainerProfile, User)
+from equiptrain.accounts.passwords import hash_password, password_problems, verify_password
+from equiptrain.audit.services import record
+from equiptrain.authz import policy
+from equiptrain.db import utcnow
+from equiptrain.extensions import db
+
+
+class ServiceError(Exception):
+    """A rule refused the change; the message says what is wrong and how to fix it."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# -- access policies -------------------------------------------------------------------------------------------
+
+def administers(user: User, organisation_id: int | None) -> bool:
+    return user.is_platform_admin or (user.is_org_admin and organisation_id is not None
+                                      and user.organisation_id == organisation_id)
+
+
+@policy(Organisation)
+def organisation_policy(user: User, action: str, org: Organisation) -> bool:
+    return administers(user, org.id)
+
+
+@policy(Team)
+def team_policy(user: User, action: str, team: Team) -> bool:
+    if administers(user, team.organisation_id):
+        return True
+    if action == "view":
+        return team.id in user.team_ids
+    if action in ("invite", "view_progress"):
+        return team.id in user.managed_team_ids
+    return False
+
+
+@policy(User)
+def user_policy(user: User, action: str, other: User) -> bool:
+    if administers(user, other.organisation_id):
+        return True
+    if action == "view":
+        return other.id == user.id or bool(user.managed_team_ids & other.team_ids)
+    return False
+
+
+# -- people ------------------------------------------------------------------------------------------------------
+
+def create_organisation(actor: User | None, name: str) -> Organisation:
+    name = name.strip()
+    if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
+        raise ServiceError(f"There is already an organisation called {name}. Choose another name.", "name")
+    org = Organisation(name=name)
+    db.session.add(org)
+    db.session.flush()
+    record("organisation.created", actor, org, organisation_id=org.id, name=name)
+    return org
+
+
+def create_team(actor: User | None, organisation: Organisation, name: str, setting: TeamSetting) -> Team:
+    name = name.strip()
+    exists = db.session.scalar(select(Team).where(Team.organisation_id == organisation.id,
+                                                  func.lower(Team.name) == name.lower()))
+    if exists:
+        raise ServiceError(f"{organisation.name} already has a team called {name}. Choose another name.", "name")
+    team = Team(organisation=organisation, name=name, setting=setting)
+    db.session.add(team)
+    db.session.flush()
+    record("team.created", actor, team, name=name, setting=setting.value)
+    return team
+
+
+def create_user(actor: User | None, *, name: str, email: str, profession: Profession,
+                organisation: Organisation | None, employee_number: str | None = None,
+                password: str | None = None, is_org_admin: bool = False, is_platform_admin: bool = False,
+                trainer_kind: TrainerKind | None = None) -> User:
+    """Add a person. Without a password they get one through an invitation."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise ServiceError(f"Someone with the email address {email} already has an account. "
+                           "Find them in the people list instead.", "email")
+    user = User(name=name.strip(), email=email, profession=profession,
+                employee_number=(employee_number or "").strip() or None, organisation=organisation,
+                is_org_admin=is_org_admin, is_platform_admin=is_platform_admin)
+    if password is not None:
+        problems = password_problems(password, email=email, name=name)
+        if problems:
+            raise ServiceError(problems[0], "password")
+        user.password_hash = hash_password(password)
+    if trainer_kind is not None:
+        user.trainer_profile = TrainerProfile(kind=trainer_kind)
+    db.session.add(user)
+    db.session.flush()
+    record("user.created", actor, user, email=email)
+    return user
+
+
+def set_membership(actor: User | None, user: User, team: Team, role: MembershipRole | None) -> None:
+    """Add, change or (with role None) remove someone's place in a team."""
+    current = next((m for m in user.memberships if m.team_id == team.id), None)
+    before = current.role.value if current else None
+    if role is None:
+        if current is not None:
+            user.memberships.remove(current)
+    elif current is None:
+        user.memberships.append(Membership(team=team, role=role))
+    else:
+        current.role = role
+    after = role.value if role else None
+    if before != after:
+        db.session.flush()
+        record("role.changed", actor, user, organisation_id=team.organisation_id, team=team.name,
+               before=before, after=after)
+
+
+def set_admin_roles(actor: User, user: User, *, is_org_admin: bool, trainer_kind: TrainerKind | None,
+                    is_platform_admin: bool | None = None) -> None:
+    changes = {}
+    if user.is_org_admin != is_org_admin:
+        if user.id == actor.id and not is_org_admin and not actor.is_platform_admin:
+            raise ServiceError("You cannot remove your own administrator role. Ask another administrator.",
+                               "is_org_admin")
+        changes["org_admin"] = is_org_admin
+        user.is_org_admin = is_org_admin
+    if is_platform_admin is not None and user.is_platform_admin != is_platform_admin:
+        changes["platform_admin"] = is_platform_admin
+        user.is_platform_admin = is_platform_admin
+    current_kind = user.trainer_profile.kind if user.trainer_profile else None
+    if current_kind != trainer_kind:
+        changes["trainer"] = trainer_kind.value if trainer_kind else None
+        if trainer_kind is None:
+            user.trainer_profile = None
+        elif user.trainer_profile is None:
+            user.trainer_profile = TrainerProfile(kind=trainer_kind)
+        else:
+            user.trainer_profile.kind = trainer_kind
+    if changes:
+        db.session.flush()
+        record("role.changed", actor, user, **changes)
+
+
+def update_details(actor: User, user: User, *, name: str, email: str, profession: Profession,
+                   employee_number: str | None) -> None:
+    email = normalise_email(email)
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise ServiceError(f"Someone else already uses {email}. Enter a different address.", "email")
+    user.name, user.email, user.profession = name.strip(), email, profession
+    user.employee_number = (employee_number or "").strip() or None
+    db.session.flush()
+    record("user.updated", actor, user)
+
+
+def deactivate(actor: User, user: User) -> None:
+    if user.id == actor.id:
+        raise ServiceError("You cannot deactivate your own account.")
+    if not user.is_active:
+        raise ServiceError(f"{user.name} is already deactivated.")
+    user.deactivated_at = utcnow()
+    user.session_nonce = secrets.token_hex(16)  # signs them out everywhere
+    record("user.deactivated", actor, user)
+
+
+def reactivate(actor: User, user: User) -> None:
+    if user.is_active:
+        raise ServiceError(f"{user.name} is already active.")
+    user.deactivated_at = None
+    record("user.reactivated", actor, user)
+
+
+# -- signing in, invitations and passwords -------------------------------------------------------------------------
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the email and password match an active account; every failure looks the same."""
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        record("sign_in.failed", None, user, email=normalise_email(email)[:254])
+        return None
+    user.last_sign_in_at = utcnow()
+    record("sign_in", user, user)
+    return user
+
+
+def invite(actor: User | None, user: User) -> None:
+    """Email a one-time link to set a password."""
+    if user.has_password:
+        raise ServiceError(f"{user.name} has already set a password. They can reset it from the sign-in page.")
+    link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.INVITE))
+    days = current_app.config["INVITE_EXPIRY_DAYS"]
+    inviter = actor.name if actor else "Your training administrator"
+    mail.send(user.email, "You are invited to EquipTrain",
+              f"Hello {user.name},\n\n{inviter} has invited you to EquipTrain, the EQUIP training programme on "
+              f"involving service users and carers in care planning.\n\nSet your password here (the link works "
+              f"once and expires in {days} days):\n{link}\n\nIf you were not expecting this, you can ignore it.\n")
+    record("user.invited", actor, user, email=user.email)
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link if an active account exists; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        record("password.reset_requested_unknown", None, None, email=normalise_email(email)[:254])
+        return
+    link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.RESET), reset=1)
+    hours = current_app.config["RESET_EXPIRY_HOURS"]
+    mail.send(user.email, "Reset your EquipTrain password",
+              f"Hello {user.name},\n\nSomeone asked to reset the password for this account. To choose a new "
+              f"password, open this link (it works once and expires in {hours} hours):\n{link}\n\nIf it was "
+              "not you, ignore this email: your password has not changed.\n")
+    record("password.reset_requested", None, user)
+
+
+def set_password(user: User, password: str, *, actor: User | None = None) -> None:
+    """Set a new password and end every existing session of this user."""
+    problems = password_problems(password, email=user.email, name=user.name)
+    if problems:
+        raise ServiceError(problems[0], "password")
+    user.password_hash = hash_password(password)
+    user.session_nonce = secrets.token_hex(16)
+    record("password.changed", actor or user, user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise ServiceError("Your current password is not right. Enter it again.", "current_password")
+    set_password(user, new_password)

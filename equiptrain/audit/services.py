@@ -1,0 +1,26 @@
+"""Recording audit events. Callers pass who acted; the request supplies the address."""
+from __future__ import annotations
+
+from flask import has_request_context, request
+
+from equiptrain.accounts.models import User
+from equiptrain.audit.models import AuditEvent
+from equiptrain.extensions import db
+
+
+def record(action: str, actor: User | None = None, subject=None, organisation_id: int | None = None,
+           **details) -> AuditEvent:
+    """Add an audit event to the session; it is committed with the rest of the request's work."""
+    if organisation_id is None:
+        organisation_id = getattr(subject, "organisation_id", None) or getattr(actor, "organisation_id", None)
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor is not None else None,
+        organisation_id=organisation_id,
+        subject_type=type(subject).__name__ if subject is not None else None,
+        subject_id=getattr(subject, "id", None),
+        ip_address=request.remote_addr if has_request_context() else None,
+        details=details,
+    )
+    db.session.add(event)
+    return event

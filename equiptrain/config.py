@@ -1,0 +1,82 @@
+"""Configuration: defaults here; instance/config.py, then EQUIPTRAIN_* environment variables, override them.
+
+Every setting is listed in the README with its environment variable and default.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, object] = {
+    # Set true by the WSGI entry point used behind a reverse proxy: secure cookies, no dev shortcuts.
+    "PRODUCTION": False,
+    # sqlite:///... (default: instance/equiptrain.db) or postgresql+psycopg://user:pass@host/db
+    "DATABASE_URL": None,
+    "CONTENT_DIR": str(PROJECT_ROOT / "course_content"),
+    "NHSUK_FRONTEND_DIR": str(PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
+    # Absolute address used in emails and calendar feeds sent outside a request.
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "ORGANISATION_NAME": "EquipTrain",
+    # Mail: "outbox" writes each message to MAIL_OUTBOX_DIR (default instance/outbox); "smtp" sends it.
+    "MAIL_BACKEND": "outbox",
+    "MAIL_OUTBOX_DIR": None,
+    "MAIL_FROM": "EquipTrain <no-reply@equiptrain.invalid>",
+    "SMTP_HOST": "localhost",
+    "SMTP_PORT": 587,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": True,
+    # Sign-in throttling; the store is shared by every app server in production (e.g. redis://host:6379).
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SIGNIN_LIMIT_PER_ACCOUNT": "5 per minute",
+    "SIGNIN_LIMIT_PER_ADDRESS": "20 per minute",
+    "INVITE_EXPIRY_DAYS": 7,
+    "RESET_EXPIRY_HOURS": 2,
+    # argon2id cost; the defaults follow argon2-cffi's RFC 9106 low-memory profile.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 65536,
+    "ARGON2_PARALLELISM": 4,
+    # How many reverse proxies sit in front of the app (for the client address used by rate limits).
+    "PROXY_COUNT": 0,
+    # Share of a team's members who must attend a core workshop for the team to count as trained.
+    "TEAM_TRAINED_SHARE": 0.8,
+    # Smallest group for which aggregates about people (confidence, feedback) are shown.
+    "MIN_GROUP_SIZE": 5,
+    # Sync course_content/ into the database when `serve` starts and the files changed.
+    "SYNC_CONTENT_ON_SERVE": True,
+    "SEND_FILE_MAX_AGE_DEFAULT": 31536000,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # tokens last for the session; sessions end on sign-out and password change
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}
+
+
+def secret_key_from_instance(instance_path: Path) -> str:
+    """Read instance/secret_key, creating it (mode 0600) on first run."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def finalise(config: dict, instance_path: Path) -> None:
+    """Derive the settings that depend on others."""
+    url = config.get("DATABASE_URL") or f"sqlite:///{instance_path / 'equiptrain.db'}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    if config["PRODUCTION"]:  # production is served over HTTPS only
+        config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+    if not config.get("MAIL_OUTBOX_DIR"):
+        config["MAIL_OUTBOX_DIR"] = str(instance_path / "outbox")
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = secret_key_from_instance(instance_path)

@@ -1,0 +1,397 @@
+"""Rules beyond one field: the programme against the folders, prerequisites, slugs, links, boxes and the shape
+of quizzes and branching scenarios. Every rule only looks at files that parsed, so one broken file never hides
+the problems in the others.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from .defs import Problem
+from .schema import BOX_KINDS, RolePlay, Solo
+from .source import FOLDER_RE, ModuleFiles, Source, Tree, slugify
+
+Path_ = tuple[str | int, ...]
+
+
+def check_tree(tree: Tree) -> list[Problem]:
+    """Every cross-field and cross-file problem in the tree."""
+    out: list[Problem] = []
+    order = _programme_order(tree)
+    _check_programme(tree, out)
+    _check_confidence(tree, out)
+    for files in tree.modules:
+        _check_module(files, order, out)
+    _check_cycles(tree, out)
+    _check_markdown(tree, out)
+    return out
+
+
+def _programme_order(tree: Tree) -> dict[str, int]:
+    """Module slug -> position in programme.yaml, or folder order when programme.yaml did not load."""
+    if tree.programme and tree.programme.model:
+        return {slug: i for i, slug in reversed(list(enumerate(tree.programme.model.modules)))}
+    return {m.slug: i for i, m in enumerate(tree.modules) if m.slug}
+
+
+def _choices(options: Iterable[str]) -> str:
+    listed = ", ".join(options)
+    return f"use one of: {listed}" if listed else "there is nothing to choose from yet"
+
+
+def _duplicates(items: Iterable[tuple[str, Source, Path_]], what: str, out: list[Problem]) -> None:
+    """Report each slug used a second time, saying where the first use is."""
+    seen: dict[str, tuple[Source, Path_]] = {}
+    for slug, src, path in items:
+        if slug not in seen:
+            seen[slug] = (src, path)
+            continue
+        first_src, first_path = seen[slug]
+        where = f"line {first_src.line(first_path)}" if first_src is src else first_src.rel
+        out.append(src.problem(path, f"duplicate slug '{slug}': another {what} ({where}) already uses it; "
+                                     f"give each {what} its own slug"))
+
+
+# programme.yaml and confidence.yaml
+
+def _check_programme(tree: Tree, out: list[Problem]) -> None:
+    folders: dict[str, list[ModuleFiles]] = {}
+    for files in tree.modules:
+        if files.slug:
+            folders.setdefault(files.slug, []).append(files)
+    for slug, found in folders.items():
+        for extra in found[1:]:
+            if extra.module and extra.module.src:
+                out.append(extra.module.src.problem(("slug",), f"duplicate module slug '{slug}': "
+                                                    f"{found[0].rel} already uses it; give each module its own slug"))
+    if not (tree.programme and tree.programme.model):
+        return
+    src, programme = tree.programme.src, tree.programme.model
+    listed: set[str] = set()
+    for i, slug in enumerate(programme.modules):
+        if slug in listed:
+            out.append(src.problem(("modules", i), f"module '{slug}' is listed twice: list each module once"))
+        elif slug not in folders:
+            out.append(src.problem(("modules", i), f"module '{slug}' is listed but has no folder: create "
+                                                   f"modules/{i + 1:02d}-{slug}/ with a module.md, or remove it "
+                                                   "from this list"))
+        listed.add(slug)
+    for files in tree.modules:
+        if files.slug and files.slug not in listed:
+            out.append(Problem(f"{files.rel}/module.md", 1, "-", f"module '{files.slug}' is not listed in "
+                               f"programme.yaml: add '- {files.slug}' under modules: there, in the order learners "
+                               "take it, or remove the folder"))
+    _duplicates(((c.slug, src, ("certificates", i, "slug")) for i, c in enumerate(programme.certificates)),
+                "certificate", out)
+    for i, cert in enumerate(programme.certificates):
+        for j, slug in enumerate(cert.modules):
+            if slug not in listed:
+                out.append(src.problem(("certificates", i, "modules", j),
+                                       f"unknown module '{slug}': {_choices(programme.modules)}"))
+
+
+def _check_confidence(tree: Tree, out: list[Problem]) -> None:
+    if not (tree.confidence and tree.confidence.model):
+        return
+    src, conf = tree.confidence.src, tree.confidence.model
+    scale = conf.scale
+    _duplicates(((item.slug, src, ("items", i, "slug")) for i, item in enumerate(conf.items)), "item", out)
+    if scale.min >= scale.max:
+        out.append(src.problem(("scale", "max"), f"max ({scale.max}) must be larger than min ({scale.min}), "
+                                                 "e.g. min: 1 and max: 5"))
+        return
+    if scale.max - scale.min > 10:
+        out.append(src.problem(("scale", "max"), "the scale is too long: use at most 11 points, e.g. 1 to 5"))
+        return
+    missing = [str(n) for n in range(scale.min, scale.max + 1) if n not in scale.labels]
+    if missing:
+        out.append(src.problem(("scale", "labels"), f"the labels do not cover the whole scale "
+                                                    f"{scale.min}-{scale.max}: add a label for {', '.join(missing)}"))
+    for key in scale.labels:
+        if not scale.min <= key <= scale.max:
+            out.append(src.problem(("scale", "labels", key), f"label {key} is outside the scale "
+                                                             f"{scale.min}-{scale.max}: remove it or change min/max"))
+
+
+# One module folder
+
+def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem]) -> None:
+    module_rel = f"{files.rel}/module.md"
+    if not FOLDER_RE.match(files.folder):
+        example = f"01-{slugify(files.folder.lstrip('0123456789-'))}"
+        out.append(Problem(module_rel, 1, "-", f"the folder name '{files.folder}' should be two digits, a hyphen and "
+                                               f"the module slug, e.g. '{example}'"))
+    parsed = files.module
+    meta = parsed.model if parsed else None
+    if meta is not None:
+        src = parsed.src
+        if files.folder_slug and meta.slug != files.folder_slug:
+            number = files.folder[:2]
+            out.append(src.problem(("slug",), f"slug '{meta.slug}' does not match the folder name '{files.folder}': "
+                                              f"rename the folder to '{number}-{meta.slug}' or correct the slug"))
+        _duplicates(((p.slug, src, ("reflective_prompts", i, "slug")) for i, p in enumerate(meta.reflective_prompts)),
+                    "reflective prompt", out)
+        _check_prerequisites(src, meta, order, out)
+        _check_completion(files, src, meta, out)
+    if not files.units:
+        out.append(Problem(module_rel, 1, "-", f"the module has no units: add at least one page in {files.rel}/units/, "
+                                               "e.g. 01-first-page.md"))
+    units = [u for u in files.units if u.model]
+    _duplicates(((u.model.slug, u.src, ("slug",)) for u in units), "unit", out)
+    for unit in units:
+        if not unit.src.body.strip():
+            out.append(Problem(unit.rel, unit.src.body_line, "body", "the page has no text: write the unit below "
+                                                                     "the second '---' line"))
+    if files.quiz and files.quiz.model:
+        _check_quiz(files.quiz.src, files.quiz.model, out)
+    scenarios = [s for s in files.scenarios if s.model]
+    _duplicates(((s.model.slug, s.src, ("slug",)) for s in scenarios), "scenario", out)
+    for scenario in scenarios:
+        _check_scenario(scenario.src, scenario.model, out)
+
+
+def _check_prerequisites(src: Source, meta, order: dict[str, int], out: list[Problem]) -> None:
+    own = order.get(meta.slug)
+    earlier = [s for s, i in sorted(order.items(), key=lambda kv: kv[1]) if own is None or i < own]
+    for j, pre in enumerate(meta.prerequisites):
+        path = ("prerequisites", j)
+        if pre not in order:
+            hint = _choices(earlier) if earlier else "the first module cannot have prerequisites: use []"
+            out.append(src.problem(path, f"unknown prerequisite '{pre}': {hint}"))
+        elif own is not None and order[pre] > own:
+            out.append(src.problem(path, f"prerequisite '{pre}' comes later in the programme than '{meta.slug}': "
+                                         "the course is graduated, so a module may only require modules before it; "
+                                         "remove it or change the order in programme.yaml"))
+
+
+def _check_completion(files: ModuleFiles, src: Source, meta, out: list[Problem]) -> None:
+    if meta.completion.quiz and files.quiz is None:
+        out.append(src.problem(("completion", "quiz"), "quiz is true but the module has no quiz.yaml: add "
+                                                       f"{files.rel}/quiz.yaml or set 'quiz: false'"))
+    # A scenario that is not even valid YAML might be the solo one: it is reported already, so stay quiet.
+    unknown_kind = any(s.src is None for s in files.scenarios)
+    if meta.completion.practice and not unknown_kind and not any(_is_solo(s) for s in files.scenarios):
+        out.append(src.problem(("completion", "practice"), "practice is true but the module has no solo scenario: add "
+                                                           "one in scenarios/ (kind: solo) or set 'practice: false'"))
+
+
+def _is_solo(parsed) -> bool:
+    if parsed.model is not None:
+        return isinstance(parsed.model, Solo)
+    data = parsed.src.data if parsed.src else None
+    return isinstance(data, dict) and data.get("kind") == "solo"
+
+
+def _check_cycles(tree: Tree, out: list[Problem]) -> None:
+    """Prerequisites that lead back to the module itself, reported once per circle."""
+    metas = {m.slug: m.module for m in tree.modules if m.module and m.module.model}
+    graph = {slug: [p for p in parsed.model.prerequisites if p in metas] for slug, parsed in metas.items()}
+    reported: set[frozenset[str]] = set()
+    for start in graph:
+        path, index = _find_cycle(graph, start)
+        if path is None or frozenset(path) in reported:
+            continue
+        reported.add(frozenset(path))
+        parsed = metas[start]
+        circle = " -> ".join(path + [start])
+        out.append(parsed.src.problem(("prerequisites", index), f"the prerequisites go round in a circle ({circle}): "
+                                                                "a module cannot require itself, even indirectly; "
+                                                                "remove one of them"))
+
+
+def _find_cycle(graph: dict[str, list[str]], start: str) -> tuple[list[str] | None, int]:
+    """A path start -> ... -> start, and which of start's prerequisites begins it."""
+    for index, first in enumerate(graph[start]):
+        stack, seen = [(first, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            if node == start:
+                return path, index
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.extend((nxt, path + [node]) for nxt in graph.get(node, []))
+    return None, 0
+
+
+# Quizzes and scenarios
+
+def _check_quiz(src: Source, quiz, out: list[Problem]) -> None:
+    _duplicates(((q.slug, src, ("questions", i, "slug")) for i, q in enumerate(quiz.questions)), "question", out)
+    for i, question in enumerate(quiz.questions):
+        if not any(option.correct for option in question.options):
+            out.append(src.problem(("questions", i, "options"), f"question '{question.slug}' has no correct answer: "
+                                                                "mark at least one option 'correct: true'"))
+
+
+def _check_scenario(src: Source, scenario, out: list[Problem]) -> None:
+    stem = src.rel.rsplit("/", 1)[-1].removesuffix(".yaml")
+    if scenario.slug != stem:
+        out.append(src.problem(("slug",), f"slug '{scenario.slug}' does not match the file name '{stem}.yaml': "
+                                          f"rename the file to '{scenario.slug}.yaml' or correct the slug"))
+    if isinstance(scenario, RolePlay):
+        _duplicates(((c.slug, src, ("observer_checklist", i, "slug"))
+                     for i, c in enumerate(scenario.observer_checklist)), "checklist item", out)
+    else:
+        _check_solo(src, scenario, out)
+
+
+def _check_solo(src: Source, solo: Solo, out: list[Problem]) -> None:
+    _duplicates(((n.slug, src, ("nodes", i, "slug")) for i, n in enumerate(solo.nodes)), "node", out)
+    index = {}
+    for i, node in enumerate(solo.nodes):
+        index.setdefault(node.slug, i)
+    names = ", ".join(index)
+    well_formed = set()
+    for i, node in enumerate(solo.nodes):
+        if node.choices and node.ending:
+            out.append(src.problem(("nodes", i), f"node '{node.slug}' has both choices and an ending: keep only one"))
+        elif not node.choices and not node.ending:
+            out.append(src.problem(("nodes", i), f"node '{node.slug}' has neither choices nor an ending: add 2 to 4 "
+                                                 "choices, or an ending"))
+        else:
+            well_formed.add(node.slug)
+        if node.choices and node.text is None:
+            out.append(src.problem(("nodes", i), f"node '{node.slug}' has no text: add 'text: |' with what happens "
+                                                 "and what the other person says"))
+        for j, choice in enumerate(node.choices or []):
+            if choice.next not in index:
+                out.append(src.problem(("nodes", i, "choices", j, "next"),
+                                       f"next names no node: '{choice.next}' is not a node here; use one of: {names}"))
+    start_ok = solo.start in index
+    if not start_ok:
+        out.append(src.problem(("start",), f"start names no node: '{solo.start}' is not a node here; "
+                                           f"use one of: {names}"))
+    edges = {n.slug: [c.next for c in n.choices or [] if c.next in index] for n in solo.nodes}
+    reachable = _reach([solo.start], edges) if start_ok else set(index)
+    for slug, i in index.items():
+        if slug not in reachable:
+            out.append(src.problem(("nodes", i), f"node '{slug}' cannot be reached from the start: point a choice's "
+                                                 "'next' at it, or remove it"))
+    back: dict[str, list[str]] = {}
+    for slug, targets in edges.items():
+        for target in targets:
+            back.setdefault(target, []).append(slug)
+    can_end = _reach([n.slug for n in solo.nodes if n.ending], back)
+    for slug, i in index.items():
+        if slug in reachable and slug in well_formed and slug not in can_end:
+            out.append(src.problem(("nodes", i), f"dead end: no ending can be reached from node '{slug}' (its choices "
+                                                 "only go round in a circle): give a choice a path to an ending"))
+    endings = [n.ending for n in solo.nodes if n.ending]
+    if len(endings) < 2:
+        out.append(src.problem(("nodes",), f"needs at least 2 endings, found {len(endings)}: add an ending node"))
+    elif len({e.outcome for e in endings}) < 2:
+        out.append(src.problem(("nodes",), f"every ending has the outcome '{endings[0].outcome}': give at least one "
+                                           "ending a different outcome (good, mixed or poor)"))
+
+
+def _reach(starts: list[str], edges: dict[str, list[str]]) -> set[str]:
+    seen, stack = set(), list(starts)
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges.get(node, []))
+    return seen
+
+
+# Markdown: unit links and boxes, scanned in the raw text so the line is right
+
+_LINK_RE = re.compile(r"\]\(\s*<?unit:([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?unit:([^\s>]*)")
+_BOX_RE = re.compile(r"^(\s*)!!!\s*(.*?)\s*$")
+_BOX_HEAD_RE = re.compile(r'^([\w-]+)(\s+"[^"]*")?$')
+
+
+def markdown_fields(files: ModuleFiles) -> Iterator[tuple[Source, str, int, str]]:
+    """(source, field, first line, text) for every Markdown text in a module folder."""
+    if files.module and files.module.model:
+        yield files.module.src, "body", files.module.src.body_line, files.module.src.body
+    for unit in files.units:
+        if unit.model:
+            yield unit.src, "body", unit.src.body_line, unit.src.body
+    for parsed in files.scenarios:
+        src, scenario = parsed.src, parsed.model
+        if isinstance(scenario, RolePlay):
+            for key in ("practitioner", "service_user", "carer", "observer"):
+                if getattr(scenario.roles, key) is not None:
+                    yield src, *_located(src, ("roles", key, "brief"), getattr(scenario.roles, key).brief)
+        elif isinstance(scenario, Solo):
+            for i, node in enumerate(scenario.nodes):
+                if node.text:
+                    yield src, *_located(src, ("nodes", i, "text"), node.text)
+                for j, choice in enumerate(node.choices or []):
+                    yield src, *_located(src, ("nodes", i, "choices", j, "feedback"), choice.feedback)
+                if node.ending:
+                    yield src, *_located(src, ("nodes", i, "ending", "debrief"), node.ending.debrief)
+
+
+def _located(src: Source, path: Path_, text: str) -> tuple[str, int, str]:
+    return src.field(path), src.text_line(path), text
+
+
+def _check_markdown(tree: Tree, out: list[Problem]) -> None:
+    units = {m.slug: list(dict.fromkeys(u.model.slug for u in m.units if u.model)) for m in tree.modules if m.slug}
+    trusted = {m.slug for m in tree.modules if m.slug and m.complete}
+    texts: list[tuple[str | None, Source, str, int, str]] = []
+    if tree.programme and tree.programme.model:
+        src = tree.programme.src
+        texts.append((None, src, *_located(src, ("summary",), tree.programme.model.summary)))
+    for files in tree.modules:
+        texts += [(files.slug, *item) for item in markdown_fields(files)]
+    for module, src, name, first_line, text in texts:
+        for line, target in _scan(text, first_line, out, src.rel, name):
+            message = _broken_link(target, module, units, trusted)
+            if message:
+                out.append(Problem(src.rel, line, name, message))
+
+
+def _scan(text: str, first_line: int, out: list[Problem], rel: str, name: str) -> Iterator[tuple[int, str]]:
+    """Yield (line, target) for each unit: link; report box problems on the way. Code blocks are skipped."""
+    lines = text.split("\n")
+    fence = None
+    for n, raw in enumerate(lines):
+        line = first_line + n
+        stripped = raw.strip()
+        if fence:
+            fence = None if stripped.startswith(fence) else fence
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        for match in _LINK_RE.finditer(raw):
+            yield line, match.group(1) if match.group(1) is not None else match.group(2)
+        box = _BOX_RE.match(raw)
+        if box:
+            out.extend(_box_problems(box, lines[n + 1:], rel, line, name))
+
+
+def _box_problems(box: re.Match, following: list[str], rel: str, line: int, name: str) -> list[Problem]:
+    indent, head = len(box.group(1)), box.group(2)
+    kind = head.split()[0] if head.split() else ""
+    kinds = ", ".join(BOX_KINDS)
+    if kind not in BOX_KINDS:
+        return [Problem(rel, line, name, f"unknown box kind '{kind}': use one of: {kinds}")]
+    if not _BOX_HEAD_RE.match(head):
+        return [Problem(rel, line, name, f'put the box title in double quotes, e.g. !!! {kind} "Key point"')]
+    body = next((text for text in following if text.strip()), "")
+    if len(body) - len(body.lstrip(" ")) < indent + 4:
+        return [Problem(rel, line, name, "the box has no text: indent the lines of the box by four spaces "
+                                         "under the '!!!' line")]
+    return []
+
+
+def _broken_link(target: str, module: str | None, units: dict[str, list[str]], trusted: set[str]) -> str | None:
+    """Why `unit:target` does not resolve, or None when it does (or cannot be judged yet)."""
+    link = f"broken link 'unit:{target}'"
+    if "/" in target:
+        other, unit = target.split("/", 1)
+        if other not in units:
+            return f"{link}: there is no module '{other}'; {_choices(units)}"
+        if other in trusted and unit not in units[other]:
+            return f"{link}: module '{other}' has no unit '{unit}'; {_choices(units[other])}"
+        return None
+    if module is None:
+        return f"{link}: name the module too, as unit:MODULE-SLUG/UNIT-SLUG"
+    if module in trusted and target not in units.get(module, []):
+        return f"{link}: this module has no unit '{target}'; {_choices(units.get(module, []))}"
+    return None

@@ -1,0 +1,203 @@
+"""What the loader hands out: problems, and the course as frozen dataclasses (independent of the schema)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the course files, located as precisely as the file allows."""
+
+    file: str      # relative to the content root, forward slashes
+    line: int      # 1-based; 1 when no better line is known
+    field: str     # dotted path ("questions.2.options", lists numbered from 1) or "-" for the whole file
+    message: str   # what is wrong and how to fix it
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class ContentInvalid(Exception):
+    """Raised by `load_course` when the files have problems; `.problems` lists all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the course content:\n" + "\n".join(map(str, problems)))
+
+
+@dataclass(frozen=True)
+class CertificateDef:
+    slug: str
+    title: str
+    description: str
+    modules: list[str]
+
+
+@dataclass(frozen=True)
+class ProgrammeDef:
+    slug: str
+    title: str
+    summary: str
+    summary_html: str
+    module_slugs: list[str]
+    certificates: list[CertificateDef]
+
+
+@dataclass(frozen=True)
+class ConfidenceItemDef:
+    slug: str
+    text: str
+    position: int
+
+
+@dataclass(frozen=True)
+class ConfidenceDef:
+    min: int
+    max: int
+    labels: dict[int, str]
+    items: list[ConfidenceItemDef]
+
+
+@dataclass(frozen=True)
+class CompletionRules:
+    units: bool
+    quiz: bool
+    reflection: bool
+    practice: bool
+    workshop: bool
+
+
+@dataclass(frozen=True)
+class AuthorDef:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PromptDef:
+    slug: str
+    prompt: str
+    position: int
+
+
+@dataclass(frozen=True)
+class UnitDef:
+    slug: str
+    position: int
+    title: str
+    minutes: int
+    body_md: str
+    body_html: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class OptionDef:
+    position: int
+    text: str
+    correct: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class QuestionDef:
+    slug: str
+    position: int
+    prompt: str
+    multiple: bool
+    options: list[OptionDef]
+
+
+@dataclass(frozen=True)
+class QuizDef:
+    pass_mark: int
+    questions: list[QuestionDef]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class RoleDef:
+    key: str
+    title: str
+    brief_html: str
+
+
+@dataclass(frozen=True)
+class ChecklistItemDef:
+    slug: str
+    behaviour: str
+    position: int
+
+
+@dataclass(frozen=True)
+class ChoiceDef:
+    position: int
+    text: str
+    feedback_html: str
+    next: str
+
+
+@dataclass(frozen=True)
+class EndingDef:
+    title: str
+    outcome: str
+    debrief_html: str
+
+
+@dataclass(frozen=True)
+class NodeDef:
+    slug: str
+    text_html: str
+    choices: list[ChoiceDef]
+    ending: EndingDef | None
+
+
+@dataclass(frozen=True)
+class ScenarioDef:
+    slug: str
+    kind: Literal["roleplay", "solo"]
+    position: int
+    title: str
+    summary: str
+    setting: str
+    skills: list[str]
+    content_hash: str
+    roles: dict[str, RoleDef]
+    observer_checklist: list[ChecklistItemDef]
+    debrief_questions: list[str]
+    timings: dict[str, int]
+    start: str | None
+    nodes: list[NodeDef]
+
+
+@dataclass(frozen=True)
+class ModuleDef:
+    slug: str
+    folder: str
+    position: int
+    title: str
+    summary: str
+    prerequisites: list[str]
+    outcomes: list[str]
+    estimated_minutes: int
+    cpd_individual_hours: float
+    cpd_participatory_hours: float
+    completion: CompletionRules
+    settings: list[str]
+    authors: list[AuthorDef]
+    reflective_prompts: list[PromptDef]
+    references: list[str]
+    intro_md: str
+    intro_html: str
+    units: list[UnitDef]
+    quiz: QuizDef | None
+    scenarios: list[ScenarioDef]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Course:
+    programme: ProgrammeDef
+    confidence: ConfidenceDef
+    modules: list[ModuleDef]

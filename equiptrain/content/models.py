@@ -1,0 +1,148 @@
+"""The course as synced from course_content/: rows keyed by stable slugs, carrying a content hash.
+
+Rows are never deleted: content removed from the files is retired (`retired_at` set), so learner records that
+point at it keep their meaning. Markdown arrives here already rendered and sanitised (at sync).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from equiptrain.db import Base
+
+
+class Programme(Base):
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary_html: Mapped[str] = mapped_column(Text)
+    # [{slug, title, description, modules: [slug]}] from programme.yaml
+    certificates: Mapped[list] = mapped_column(JSON, default=list)
+    # {min, max, labels: {"1": "..."}} from confidence.yaml
+    confidence_scale: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Hash of the whole content tree at the last sync: `serve` syncs when it differs.
+    tree_hash: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[dt.datetime]
+
+
+class Module(Base):
+    __tablename__ = "modules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    intro_html: Mapped[str] = mapped_column(Text)
+    prerequisites: Mapped[list] = mapped_column(JSON, default=list)  # module slugs
+    outcomes: Mapped[list] = mapped_column(JSON, default=list)
+    estimated_minutes: Mapped[int]
+    cpd_individual_hours: Mapped[float] = mapped_column(Float)
+    cpd_participatory_hours: Mapped[float] = mapped_column(Float)
+    requires_units: Mapped[bool]
+    requires_quiz: Mapped[bool]
+    requires_reflection: Mapped[bool]
+    requires_practice: Mapped[bool]
+    requires_workshop: Mapped[bool]
+    settings: Mapped[list] = mapped_column(JSON, default=list)  # team settings, or ["all"]
+    authors: Mapped[list] = mapped_column(JSON, default=list)  # [{name, role}]
+    reflective_prompts: Mapped[list] = mapped_column(JSON, default=list)  # [{slug, prompt}]
+    references: Mapped[list] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]
+
+    units: Mapped[list[Unit]] = relationship(back_populates="module", order_by="Unit.position")
+    scenarios: Mapped[list[Scenario]] = relationship(back_populates="module", order_by="Scenario.position")
+    quiz: Mapped[Quiz | None] = relationship(back_populates="module", uselist=False)
+
+    @property
+    def requirements(self) -> list[str]:
+        """The completion rules that are on, in the order a learner meets them."""
+        flags = [("units", self.requires_units), ("quiz", self.requires_quiz),
+                 ("practice", self.requires_practice), ("reflection", self.requires_reflection),
+                 ("workshop", self.requires_workshop)]
+        return [name for name, on in flags if on]
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int]
+    body_html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]
+
+    module: Mapped[Module] = relationship(back_populates="units")
+
+
+class Quiz(Base):
+    __tablename__ = "quizzes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), unique=True)
+    pass_mark: Mapped[int]  # percent
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]
+
+    module: Mapped[Module] = relationship(back_populates="quiz")
+    questions: Mapped[list[QuizQuestion]] = relationship(back_populates="quiz", order_by="QuizQuestion.position")
+
+
+class QuizQuestion(Base):
+    __tablename__ = "quiz_questions"
+    __table_args__ = (UniqueConstraint("quiz_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    prompt: Mapped[str] = mapped_column(Text)
+    multiple: Mapped[bool]
+    options: Mapped[list] = mapped_column(JSON)  # [{text, correct, explanation}] in order
+    retired_at: Mapped[dt.datetime | None]
+
+    quiz: Mapped[Quiz] = relationship(back_populates="questions")
+
+
+class Scenario(Base):
+    __tablename__ = "scenarios"
+    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))  # "roleplay" or "solo"
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    setting: Mapped[str] = mapped_column(String(32))
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    # roleplay: {roles: {key: {title, brief_html}}, observer_checklist: [{slug, behaviour}],
+    #            debrief_questions: [...], timings: {...}}
+    # solo:     {start: slug, nodes: {slug: {text_html, choices: [{text, feedback_html, next}],
+    #                                        ending: {title, outcome, debrief_html} | null}}}
+    data: Mapped[dict] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]
+
+    module: Mapped[Module] = relationship(back_populates="scenarios")
+
+
+class ConfidenceItem(Base):
+    __tablename__ = "confidence_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    retired_at: Mapped[dt.datetime | None]

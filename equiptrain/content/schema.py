@@ -1,0 +1,217 @@
+"""Pydantic models of the course files, field for field as course_content/README.md describes them.
+
+Presence, types, allowed values, ranges and list lengths live here; rules that need more than one field or more
+than one file (prerequisites, links, the shape of a branching scenario) are in `checks`. Models are strict: YAML
+already gives numbers and true/false, so a quoted "90" is a mistake worth reporting rather than guessing at.
+"""
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+NOT_BLANK_PATTERN = r"\S"
+
+SETTINGS = ("all", "community", "inpatient", "crisis", "later_life", "early_intervention", "other")
+AUTHOR_ROLES = ("professional", "service_user_trainer", "carer_trainer")
+OUTCOMES = ("good", "mixed", "poor")
+SCENARIO_KINDS = ("roleplay", "solo")
+ROLE_KEYS = ("practitioner", "service_user", "carer", "observer")
+BOX_KINDS = ("lived-experience", "example", "note", "warning")
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+# Text and Markdown are kept exactly as written (no stripping) so line numbers inside Markdown stay right.
+Text = Annotated[str, StringConstraints(pattern=NOT_BLANK_PATTERN)]
+Markdown = Annotated[str, StringConstraints(pattern=NOT_BLANK_PATTERN)]
+Setting = Literal[SETTINGS]
+Minutes = Annotated[int, Field(ge=1, le=600)]
+Hours = Annotated[float, Field(ge=0, le=100)]
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown fields are errors, no type coercion, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # What one of this model's fields is called in messages ("unknown role 'nurse'").
+    noun: ClassVar[str] = "field"
+
+
+# programme.yaml
+
+class Certificate(Strict):
+    slug: Slug
+    title: Text
+    description: Text
+    modules: Annotated[list[Slug], Field(min_length=1)]
+
+
+class Programme(Strict):
+    slug: Slug
+    title: Text
+    summary: Markdown
+    modules: Annotated[list[Slug], Field(min_length=1)]
+    certificates: list[Certificate] = []
+
+
+# confidence.yaml
+
+class Scale(Strict):
+    min: int
+    max: int
+    labels: dict[int, Text]
+
+
+class ConfidenceItem(Strict):
+    slug: Slug
+    text: Text
+
+
+class Confidence(Strict):
+    scale: Scale
+    items: Annotated[list[ConfidenceItem], Field(min_length=6, max_length=8)]
+
+
+# modules/NN-slug/module.md front matter
+
+class CpdHours(Strict):
+    individual: Hours
+    participatory: Hours
+
+
+class Completion(Strict):
+    units: bool
+    quiz: bool
+    reflection: bool
+    practice: bool
+    workshop: bool
+
+
+class Author(Strict):
+    name: Text
+    role: Literal[AUTHOR_ROLES]
+
+
+class ReflectivePrompt(Strict):
+    slug: Slug
+    prompt: Text
+
+
+class ModuleMeta(Strict):
+    slug: Slug
+    title: Text
+    summary: Text
+    prerequisites: list[Slug] = []
+    outcomes: Annotated[list[Text], Field(min_length=1)]
+    estimated_minutes: Annotated[int, Field(ge=1, le=6000)]
+    cpd_hours: CpdHours
+    completion: Completion
+    settings: Annotated[list[Setting], Field(min_length=1)]
+    authors: Annotated[list[Author], Field(min_length=1)]
+    reflective_prompts: Annotated[list[ReflectivePrompt], Field(min_length=2)]
+    references: list[Text] = []
+
+
+# units/NN-slug.md front matter
+
+class UnitMeta(Strict):
+    slug: Slug
+    title: Text
+    minutes: Minutes
+
+
+# quiz.yaml
+
+class Option(Strict):
+    text: Text
+    correct: bool
+    explanation: Text
+
+
+class Question(Strict):
+    slug: Slug
+    prompt: Text
+    options: Annotated[list[Option], Field(min_length=2, max_length=6)]
+
+
+class Quiz(Strict):
+    pass_mark: Annotated[int, Field(ge=1, le=100)]
+    questions: Annotated[list[Question], Field(min_length=6)]
+
+
+# scenarios/SLUG.yaml
+
+class ScenarioHead(BaseModel):
+    """Only the `kind`, read first to choose the model for the rest of the file."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    kind: Literal[SCENARIO_KINDS]
+
+
+class Role(Strict):
+    title: Text
+    brief: Markdown
+
+
+class Roles(Strict):
+    noun: ClassVar[str] = "role"
+    practitioner: Role
+    service_user: Role
+    carer: Role | None = None
+    observer: Role
+
+
+class Timings(Strict):
+    noun: ClassVar[str] = "timing"
+    prepare_minutes: Annotated[int, Field(ge=0, le=240)]
+    play_minutes: Annotated[int, Field(ge=1, le=240)]
+    debrief_minutes: Annotated[int, Field(ge=1, le=240)]
+
+
+class ChecklistItem(Strict):
+    slug: Slug
+    behaviour: Text
+
+
+class ScenarioBase(Strict):
+    slug: Slug
+    title: Text
+    summary: Text
+    setting: Setting
+    skills: Annotated[list[Text], Field(min_length=1)]
+
+
+class RolePlay(ScenarioBase):
+    kind: Literal["roleplay"]
+    timings: Timings
+    roles: Roles
+    observer_checklist: Annotated[list[ChecklistItem], Field(min_length=3)]
+    debrief_questions: Annotated[list[Text], Field(min_length=2)]
+
+
+class Choice(Strict):
+    text: Text
+    feedback: Markdown
+    next: Slug
+
+
+class Ending(Strict):
+    title: Text
+    outcome: Literal[OUTCOMES]
+    debrief: Markdown
+
+
+class Node(Strict):
+    slug: Slug
+    text: Markdown | None = None
+    choices: Annotated[list[Choice], Field(min_length=2, max_length=4)] | None = None
+    ending: Ending | None = None
+
+
+class Solo(ScenarioBase):
+    kind: Literal["solo"]
+    start: Slug
+    nodes: Annotated[list[Node], Field(min_length=1)]
+
+
+SCENARIO_MODELS: dict[str, type[ScenarioBase]] = {"roleplay": RolePlay, "solo": Solo}

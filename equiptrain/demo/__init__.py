@@ -1,0 +1,36 @@
+"""The demo trust: realistic people and records so a newcomer sees every part of the product working.
+
+Each feature adds a step; steps run in order in one transaction, and loading twice changes nothing.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from equiptrain.demo import accounts as accounts_demo
+from equiptrain.extensions import db
+
+DEMO_PASSWORD = "equip demo password"
+DEMO_ORGANISATION = "Northbridge Mental Health NHS Foundation Trust (demo)"
+
+# (name, function(world) -> None); `world` is a dict the steps share (people by key, teams by key, ...).
+STEPS = [
+    ("people and teams", accounts_demo.load),
+]
+
+
+def load_demo() -> str:
+    """Load the demo trust unless it is already there; returns what happened."""
+    from equiptrain.accounts.models import Organisation
+
+    if db.session.scalar(select(Organisation).where(Organisation.name == DEMO_ORGANISATION)):
+        return "The demo trust is already loaded."
+    world: dict = {"password": DEMO_PASSWORD, "organisation_name": DEMO_ORGANISATION}
+    try:
+        for _name, step in STEPS:
+            step(world)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return f"Loaded the demo trust ({', '.join(n for n, _ in STEPS)}). Sign in as any demo person with the " \
+           f"password '{DEMO_PASSWORD}'; see the README for the list."

@@ -1,0 +1,16 @@
+"""Flask extensions, created unbound and initialised in the application factory."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from equiptrain.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+# Default limits are off: only the routes that need one (sign-in, password reset) carry a limit.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

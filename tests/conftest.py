@@ -1,0 +1,177 @@
+"""Test set-up: the app and database are built once per run (by running the migrations); each test runs inside
+a transaction that is rolled back, using SQLAlchemy's "join a session into an external transaction" recipe.
+
+Set EQUIPTRAIN_TEST_DATABASE_URL to run the suite on PostgreSQL (the CI script does).
+"""
+from __future__ import annotations
+
+import email
+import os
+from pathlib import Path
+
+import pytest
+from flask import request_started
+from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from equiptrain import create_app
+from equiptrain.extensions import db, limiter
+from tests.builders import Builders
+
+pytest_plugins = ["tests.browser.fixtures"]
+
+
+def _test_config(tmp: Path, database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "WTF_CSRF_ENABLED": False,  # tests that check CSRF switch it on
+        "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SYNC_CONTENT_ON_SERVE": False,
+        "PUBLIC_URL": "http://equiptrain.test",
+    }
+
+
+def database_url_for(tmp: Path, name: str) -> str:
+    pg = os.environ.get("EQUIPTRAIN_TEST_DATABASE_URL")
+    if pg:
+        return pg if name == "main" else pg.rsplit("/", 1)[0] + f"/{name}"
+    return f"sqlite:///{tmp / (name + '.db')}"
+
+
+def build_database(app) -> None:
+    """A fresh schema from the migrations, as production gets it."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        db.session.remove()
+
+
+def _fresh_g(sender, **extra):
+    # Tests keep one app context pushed across requests, so `g` would outlive a request; production never
+    # shares it. Forget the per-request state Flask-Login caches there.
+    from flask import g
+    g.pop("_login_user", None)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("equiptrain")
+    os.environ["EQUIPTRAIN_INSTANCE_PATH"] = str(tmp / "instance")
+    app = create_app(_test_config(tmp, database_url_for(tmp, "main")))
+    build_database(app)
+    request_started.connect(_fresh_g, app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Every test sees a clean database: its changes are rolled back afterwards."""
+    if "live_server" in request.fixturenames:
+        yield None
+        return
+    ctx = app.app_context()
+    ctx.push()
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    original = db.session
+    # A plain Session: Flask-SQLAlchemy's would pick the engine over the connection and escape the transaction.
+    db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    limiter.reset()
+    try:
+        yield connection
+    finally:
+        db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def build(app) -> Builders:
+    return Builders()
+
+
+@pytest.fixture
+def login(client):
+    """Sign `user` in on the test client without going through the form."""
+    def do(user, c=None):
+        c = c or client
+        with c.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return c
+    return do
+
+
+class Outbox:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def clear(self):
+        if self.folder.exists():
+            for f in self.folder.glob("*.eml"):
+                f.unlink()
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        if not self.folder.exists():
+            return []
+        return [email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+                for f in sorted(self.folder.glob("*.eml"))]
+
+    def to(self, address: str):
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def outbox(app) -> Outbox:
+    box = Outbox(Path(app.config["MAIL_OUTBOX_DIR"]))
+    box.clear()
+    yield box
+    box.clear()
+
+
+@pytest.fixture
+def csrf_on(app, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+# Under CI nothing may skip itself, and the browser tests must have run.
+_skipped: list[str] = []
+_browser_ran: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+    elif report.when == "call" and "/browser/" in report.nodeid.replace("::", "/"):
+        _browser_ran.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("CI") != "true" or session.config.option.collectonly:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if _skipped:
+        reporter.write_line(f"CI: {len(_skipped)} test(s) skipped; nothing may skip in CI: {_skipped[:5]}", red=True)
+        session.exitstatus = 1
+    if not _browser_ran and not session.config.option.keyword and not session.config.args_source.name == "ARGS":
+        reporter.write_line("CI: the browser tests did not run", red=True)
+        session.exitstatus = 1

@@ -1,0 +1,63 @@
+"""Every route, walked as anonymous, learner, trainer, manager, admin and platform admin."""
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from tests.access import NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
+from tests.builders import ROLES
+
+WHO = ("anonymous",) + ROLES
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = endpoints - set(ROUTES) - set(NOT_WALKED)
+    assert not missing, f"add these routes to tests/access.py: {sorted(missing)}"
+    stale = (set(ROUTES) | set(NOT_WALKED)) - endpoints
+    assert not stale, f"tests/access.py names routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(build):
+    """One organisation with a team; each role held by a different person in it."""
+    org = build.org()
+    team = build.team(org)
+    people = {
+        "learner": build.user("learner", team=team),
+        "trainer": build.user("trainer", org=org),
+        "manager": build.user("manager", team=team),
+        "admin": build.user("admin", org=org),
+        "platform_admin": build.user("platform_admin"),
+    }
+    return {"org": org, "team": team, **people}
+
+
+def _expected(access, who: str) -> int:
+    if access == PUBLIC:
+        return 200
+    if access == SIGNED_OUT:
+        return 200 if who == "anonymous" else 302
+    if who == "anonymous":
+        return 302
+    if access == SIGNED_IN or who in access:
+        return 200
+    return 403
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_route_access(app, client, login, world, endpoint, who):
+    access, kwargs, method = ROUTES[endpoint]
+    with app.test_request_context():
+        url = url_for(endpoint, **(kwargs(world) if kwargs else {}))
+    if who != "anonymous":
+        login(world[who])
+    response = client.open(url, method=method)
+    expected = _expected(access, who)
+    if method == "POST" and expected == 200:
+        assert response.status_code in (200, 302, 400), (endpoint, who, response.status_code)
+        return
+    assert response.status_code == expected, (endpoint, who, response.status_code)
+    if expected == 302:
+        assert response.headers["Location"].startswith("/sign-in" if who == "anonymous" else "/")
