@@ -28,7 +28,7 @@ def main():
 
 def upgrade_database() -> None:
     from flask_migrate import upgrade
-    upgrade()
+    upgrade(revision="heads")
 
 
 def database_is_empty() -> bool:

@@ -52,7 +52,7 @@ def build_database(app) -> None:
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
+        upgrade(revision="heads")
         db.session.remove()
 
 
