@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, inspect, select
+from werkzeug.serving import run_simple
 
 from equiptrain.extensions import db
 
@@ -55,7 +56,8 @@ def serve(host: str, port: int, demo: bool):
         click.echo(load_demo())
     db.session.remove()
     click.echo(f"EquipTrain is running on http://{host}:{port}/ (press Ctrl+C to stop)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+    # The development server; production runs gunicorn (see the README).
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @click.command("demo")
@@ -176,6 +178,29 @@ def content_validate(path: Path | None):
                    err=True)
         sys.exit(1)
     click.echo(f"{root}: the course content is valid.")
+
+
+@content.command("sync")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def content_sync(path: Path | None):
+    """Check the content tree, then load it into the database in one transaction (all or nothing)."""
+    from equiptrain.content.loader import ContentInvalid
+    from equiptrain.content.sync import sync_course
+
+    root = path or Path(current_app.config["CONTENT_DIR"])
+    upgrade_database()
+    try:
+        report = sync_course(root)
+    except ContentInvalid as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(f"{root}/{problem}")
+        click.echo(f"{len(exc.problems)} problem(s) in {root}; nothing was synced. Fix them and run "
+                   f"`equiptrain content sync` again.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(str(report))
 
 
 def init_app(app) -> None:

@@ -81,6 +81,10 @@ def axe():
     return Axe()
 
 
+def _page(url: str) -> str:
+    return url.split("#", 1)[0]  # a jump to an anchor is the same page
+
+
 class Browsing:
     """A browser tab that scans each page it lands on with axe-core and fails on any violation."""
 
@@ -88,7 +92,7 @@ class Browsing:
         self.page, self.base_url, self.axe = page, base_url, axe
         self.visited: list[str] = []
         self.scanned: set[str] = set()
-        page.on("framenavigated", lambda frame: frame == page.main_frame and self.visited.append(frame.url))
+        page.on("framenavigated", lambda frame: frame == page.main_frame and self.visited.append(_page(frame.url)))
 
     def goto(self, path: str, *, scan: bool = True):
         response = self.page.goto(self.base_url + path)
@@ -100,7 +104,7 @@ class Browsing:
         """Run axe on the page as it is now; fail with the rule, element and help text of each violation."""
         results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         violations = results.response["violations"]
-        self.scanned.add(self.page.url)
+        self.scanned.add(_page(self.page.url))
         if violations:
             lines = [f"{v['id']} ({v['impact']}): {v['help']} -> " +
                      "; ".join(n["html"][:120] for n in v["nodes"][:3]) for v in violations]
