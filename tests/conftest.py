@@ -148,6 +148,36 @@ def outbox(app) -> Outbox:
     box.clear()
 
 
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(_transaction):
+    """Counts the SQL statements run while the `with` block is open: `with count_queries() as q: ...; q.count`."""
+    from contextlib import contextmanager
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        event.listen(_transaction, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(_transaction, "before_cursor_execute", counter)
+    return counting
+
+
 @pytest.fixture
 def csrf_on(app, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
