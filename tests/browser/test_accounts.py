@@ -99,3 +99,34 @@ def test_pages_fit_a_320_pixel_screen(browse, people, path):
     tab.goto(path)
     overflow = tab.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
+
+
+def test_invited_person_sets_a_password_from_the_email(browse, live_app, live_db):
+    import email
+    import re
+    from pathlib import Path
+
+    n = next(_n)
+    org = services.create_organisation(None, f"Invite Trust {n}")
+    person = services.create_user(None, name="Invited Person", email=f"invited{n}@browser.example",
+                                  profession=Profession.SOCIAL_WORKER, organisation=org)
+    services.invite(None, person)
+    live_db.session.commit()
+    outbox = Path(live_app.config["MAIL_OUTBOX_DIR"])
+    bodies = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in outbox.glob("*.eml")]
+    [message] = [m for m in bodies if m["To"] == person.email]
+    path = re.search(r"http://equiptrain.test(/set-password/\S+)", message.get_content()).group(1)
+    tab = browse()
+    tab.goto(path)
+    tab.page.get_by_label("New password", exact=True).fill("too short")
+    tab.page.get_by_label("Confirm new password").fill("too short")
+    tab.page.get_by_role("button", name="Save password and sign in").click()
+    tab.page.wait_for_load_state()
+    tab.scan()
+    assert "at least 12 characters" in tab.page.locator(".nhsuk-error-summary").inner_text()
+    tab.page.get_by_label("New password", exact=True).fill("a lighthouse in winter")
+    tab.page.get_by_label("Confirm new password").fill("a lighthouse in winter")
+    tab.page.get_by_role("button", name="Save password and sign in").click()
+    tab.page.wait_for_load_state()
+    tab.scan()
+    assert tab.page.get_by_role("heading", level=1).inner_text() == "Hello, Invited Person"
