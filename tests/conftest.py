@@ -70,7 +70,14 @@ def app(tmp_path_factory):
     app = create_app(_test_config(tmp, database_url_for(tmp, "main")))
     build_database(app)
     request_started.connect(_fresh_g, app)
-    return app
+    yield app
+    dispose(app)
+
+
+def dispose(app) -> None:
+    """Close pooled connections before the interpreter does (psycopg warns about unclosed ones)."""
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -95,6 +95,7 @@ def test_production_cookies_are_secure(tmp_path):
     from equiptrain import create_app
     app = create_app({"PRODUCTION": True, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "SECRET_KEY": "x" * 32})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
 
 
 def _link(message) -> str:

@@ -35,14 +35,15 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
-    from tests.conftest import _test_config, build_database, database_url_for
+    from tests.conftest import _test_config, build_database, database_url_for, dispose
 
     tmp = tmp_path_factory.mktemp("browser")
     config = _test_config(tmp, database_url_for(tmp, "equiptrain_browser"))
     config["WTF_CSRF_ENABLED"] = True
     app = create_app(config)
     build_database(app)
-    return app
+    yield app
+    dispose(app)
 
 
 @pytest.fixture(scope="session")
