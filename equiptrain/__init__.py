@@ -72,9 +72,10 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.views import bp as accounts
     from equiptrain.audit.views import bp as audit
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
+    from equiptrain.learning.views import bp as learning
     from equiptrain.static_assets import bp as assets
 
-    for bp in (assets, accounts, audit):
+    for bp in (assets, accounts, audit, learning):
         app.register_blueprint(bp)
 
 

@@ -32,6 +32,15 @@ ROUTES: dict[str, tuple] = {
     "accounts.team": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
     "accounts.invite_to_team": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
     "audit.log": (("admin", "platform_admin"), None, "GET"),
+    "learning.programme": (SIGNED_IN, None, "GET"),
+    "learning.module": (SIGNED_IN, lambda w: {"slug": "foundations"}, "GET"),
+    "learning.unit": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "GET"),
+    "learning.mark_read": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"},
+                           "POST"),
+    "learning.quiz": (SIGNED_IN, lambda w: {"slug": "foundations"}, "GET"),
+    "learning.practice": (SIGNED_IN, lambda w: {"slug": "foundations", "scenario_slug": "review-conversation"}, "GET"),
+    "learning.practice_start": (SIGNED_IN, lambda w: {"slug": "foundations", "scenario_slug": "review-conversation"},
+                                "POST"),
 }
 
 # Routes the walk does not visit, with the reason (each is covered by its own tests).
@@ -41,4 +50,7 @@ NOT_WALKED = {
     "assets.nhsuk_vendor": "files",
     "accounts.sign_out": "POST only; covered in test_auth",
     "accounts.set_password": "needs a signed token; covered in test_auth",
+    "learning.quiz_attempt": "the attempt's owner only (others 404); covered in tests/learning/test_views",
+    "learning.practice_choose": "POST on one's own attempt; covered in tests/learning/test_views",
+    "learning.practice_attempt": "the attempt's owner only (others 404); covered in tests/learning/test_views",
 }

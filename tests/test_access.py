@@ -6,6 +6,7 @@ from flask import url_for
 
 from tests.access import NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from tests.builders import ROLES
+from tests.learning.helpers import sync_small_course
 
 WHO = ("anonymous",) + ROLES
 
@@ -19,8 +20,9 @@ def test_every_route_has_an_expectation(app):
 
 
 @pytest.fixture
-def world(build):
+def world(build, tmp_path):
     """One organisation with a team; each role held by a different person in it."""
+    sync_small_course(tmp_path / "course")  # the learner pages need a course
     org = build.org()
     team = build.team(org)
     people = {
@@ -30,7 +32,8 @@ def world(build):
         "admin": build.user("admin", org=org),
         "platform_admin": build.user("platform_admin"),
     }
-    return {"org": org, "team": team, **people}
+    world = {"org": org, "team": team, **people}
+    return world
 
 
 def _expected(access, who: str) -> int:

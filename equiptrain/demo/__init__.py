@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from equiptrain.demo import accounts as accounts_demo
+from equiptrain.demo import learning as learning_demo
 from equiptrain.extensions import db
 
 DEMO_PASSWORD = "equip demo password"
@@ -15,6 +16,7 @@ DEMO_ORGANISATION = "Northbridge Mental Health NHS Foundation Trust (demo)"
 # (name, function(world) -> None); `world` is a dict the steps share (people by key, teams by key, ...).
 STEPS = [
     ("people and teams", accounts_demo.load),
+    ("learners' progress", learning_demo.load),
 ]
 
 

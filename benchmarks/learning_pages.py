@@ -1,0 +1,153 @@
+"""Throughput of the learner's most opened pages (a unit page, My programme) against a bare Flask endpoint.
+
+Prepares a temporary instance folder (SQLite, demo trust loaded, which syncs the course), makes a signed-in
+session cookie, serves EquipTrain and the bare app with gunicorn (2 workers, 127.0.0.1), loads each URL with
+wrk and prints requests/second and the fraction of the bare endpoint's (target: at least 0.5).
+Run it with `scripts/benchmark`. Servers are stopped at the end, whatever happens.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
+LEARNER = "sam.okafor@northbridge.example"  # the demo nurse: modules 1 and 2 done
+TARGET = 0.5
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(instance: Path) -> tuple[str, str]:
+    """Build the database with the demo loaded; return (session cookie value, a unit page path)."""
+    os.environ["EQUIPTRAIN_INSTANCE_PATH"] = str(instance)
+    from sqlalchemy import select
+
+    from equiptrain import create_app
+    from equiptrain.accounts.models import User
+    from equiptrain.cli import upgrade_database
+    from equiptrain.content.models import Module, Unit
+    from equiptrain.demo import load_demo
+    from equiptrain.extensions import db
+
+    app = create_app({"SYNC_CONTENT_ON_SERVE": False})
+    with app.app_context():
+        upgrade_database()
+        print(load_demo())
+        user = db.session.scalar(select(User).where(User.email == LEARNER))
+        unit = db.session.scalar(select(Unit).join(Module).where(Module.position == 2).order_by(Unit.position))
+        path = f"/modules/{unit.module.slug}/units/{unit.slug}"
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        cookie = client.get_cookie("session").value
+        db.session.remove()
+    return cookie, path
+
+
+def start(target: str, port: int, env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen([str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+                             "--log-level", "warning", target], cwd=ROOT, env=env, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT)
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, seconds: int = 30) -> None:
+    for _ in range(seconds * 10):
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server for {url} exited with status {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers (e.g. a redirect to sign in)
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds}s")
+
+
+def check(url: str, cookie: str | None) -> None:
+    """Fail loudly unless the page answers 200 for the signed-in learner (not a redirect to sign in)."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"} if cookie else {})
+    try:
+        status = urllib.request.build_opener(NoRedirect).open(request, timeout=10).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != 200:
+        raise RuntimeError(f"{url} answered {status}, not 200: the benchmark would measure the wrong page")
+
+
+def wrk(url: str, cookie: str | None) -> float:
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", url]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: session={cookie}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=300).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses under load:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: run scripts/benchmark (it installs it) or apt-get install wrk", file=sys.stderr)
+        return 1
+    tmp = Path(tempfile.mkdtemp(prefix="equiptrain-bench-"))
+    procs: list[subprocess.Popen] = []
+    try:
+        cookie, unit_path = prepare(tmp / "instance")
+        env = {**os.environ, "EQUIPTRAIN_INSTANCE_PATH": str(tmp / "instance"),
+               "EQUIPTRAIN_SYNC_CONTENT_ON_SERVE": "false"}
+        app_port, bare_port = free_port(), free_port()
+        procs.append(start("equiptrain:create_app()", app_port, env, tmp / "app.log"))
+        procs.append(start("benchmarks.bare_app:app", bare_port, env, tmp / "bare.log"))
+        app_url, bare_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}/"
+        wait_until_up(app_url + "/sign-in", procs[0])
+        wait_until_up(bare_url, procs[1])
+        pages = {"unit page": app_url + unit_path, "programme page": app_url + "/programme"}
+        for url in pages.values():
+            check(url, cookie)
+        check(bare_url, None)
+        print(f"wrk: 2 threads, {CONNECTIONS} connections, {DURATION} per URL; gunicorn: 2 workers on 127.0.0.1")
+        bare = wrk(bare_url, None)
+        print(f"{'bare Flask endpoint':<22}{bare:>10.1f} req/s")
+        ok = True
+        for name, url in pages.items():
+            rate = wrk(url, cookie)
+            ratio = rate / bare
+            ok &= ratio >= TARGET
+            print(f"{name:<22}{rate:>10.1f} req/s  {ratio:.2f} of bare (target >= {TARGET}) "
+                  f"{'ok' if ratio >= TARGET else 'BELOW TARGET'}  [{url.removeprefix(app_url)}]")
+        return 0 if ok else 2
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The learner's path: my programme, unit pages, knowledge checks, solo practice and module progress."""

@@ -1,0 +1,239 @@
+"""The learner's pages: my programme, module overview, units, the knowledge check and solo practice.
+
+Every module page checks graduated order on the server: a locked module answers 403 with the reason.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from equiptrain import cli, ui
+from equiptrain.accounts.services import ServiceError
+from equiptrain.authz import roles_required
+from equiptrain.content.models import Module, Scenario
+from equiptrain.content.sync import sync_on_serve
+from equiptrain.extensions import db
+
+from . import queries, services
+from .forms import EmptyForm, field_name, quiz_form
+from .models import PracticeAttempt, QuizAttempt
+
+bp = Blueprint("learning", __name__)
+
+ui.add_nav("My programme", "learning.programme", ("learner",), order=10)
+if sync_on_serve not in cli.SERVE_PREPARATIONS:
+    cli.SERVE_PREPARATIONS.append(sync_on_serve)
+
+
+def _home_panel(user) -> str | None:
+    standing = services.Standing(user)
+    if not standing.modules:
+        return None
+    states = queries.module_states(user, standing)
+    return render_template("learning/_home_panel.html", states=states,
+                           complete=sum(s.status == queries.COMPLETE for s in states),
+                           step=queries.continue_step(user, states))
+
+
+ui.add_home_panel("learning", _home_panel, order=10)
+
+
+def _open_module(slug: str) -> tuple[services.Standing, Module]:
+    """The active module, or 404; 403 with the reason when its prerequisites are not complete."""
+    standing = services.Standing(current_user)
+    module = standing.by_slug.get(slug)
+    if module is None:
+        abort(404)
+    reason = standing.lock_reason(module)
+    if reason:
+        abort(403, description=f"{module.title} is locked. {reason}")
+    return standing, module
+
+
+@bp.route("/programme")
+@roles_required("learner")
+def programme():
+    standing = services.Standing(current_user)
+    states = queries.module_states(current_user, standing)
+    step = queries.continue_step(current_user, states)
+    return render_template("learning/programme.html", programme=queries.programme(), states=states, step=step,
+                           complete=sum(s.status == queries.COMPLETE for s in states))
+
+
+@bp.route("/modules/<slug>")
+@roles_required("learner")
+def module(slug: str):
+    standing, module = _open_module(slug)
+    progress = standing.progress.get(module.id)
+    page = queries.module_page(current_user, module)
+    states = {s.module.id: s for s in queries.module_states(current_user, standing)}
+    state = states[module.id]
+    state.next_step = queries.next_step(current_user, state)
+    return render_template("learning/module.html", module=module, progress=progress, state=state, **page)
+
+
+@bp.route("/modules/<slug>/units/<unit_slug>")
+@roles_required("learner")
+def unit(slug: str, unit_slug: str):
+    _standing, module = _open_module(slug)
+    units, read_ids = queries.unit_page(current_user, module, unit_slug)
+    index = next((i for i, u in enumerate(units) if u.slug == unit_slug), None)
+    if index is None:
+        abort(404)
+    return render_template("learning/unit.html", module=module, unit=units[index], units=units, index=index,
+                           read=units[index].id in read_ids, read_count=len(read_ids),
+                           previous=units[index - 1] if index else None,
+                           next=units[index + 1] if index + 1 < len(units) else None, form=EmptyForm())
+
+
+@bp.route("/modules/<slug>/units/<unit_slug>/read", methods=["POST"])
+@roles_required("learner")
+def mark_read(slug: str, unit_slug: str):
+    _standing, module = _open_module(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    units, _read = queries.unit_page(current_user, module, unit_slug)
+    index = next((i for i, u in enumerate(units) if u.slug == unit_slug), None)
+    if index is None:
+        abort(404)
+    try:
+        services.mark_unit_read(current_user, units[index])
+    except ServiceError as exc:
+        abort(403, description=exc.message)
+    if index + 1 < len(units):
+        return redirect(url_for("learning.unit", slug=slug, unit_slug=units[index + 1].slug))
+    flash(f"You have read every page of {module.title}.", "info")
+    return redirect(url_for("learning.module", slug=slug))
+
+
+def _active_quiz(module: Module):
+    quiz = module.quiz
+    if quiz is None or quiz.retired_at is not None:
+        abort(404)
+    return quiz
+
+
+@bp.route("/modules/<slug>/quiz", methods=["GET", "POST"])
+@roles_required("learner")
+def quiz(slug: str):
+    _standing, module = _open_module(slug)
+    quiz = _active_quiz(module)
+    questions = [q for q in quiz.questions if q.retired_at is None]
+    form = quiz_form(questions)
+    if form.validate_on_submit():
+        answers = {}
+        for q in questions:
+            data = form[field_name(q)].data
+            answers[q.slug] = [int(v) for v in (data if isinstance(data, list) else [data])]
+        try:
+            attempt = services.submit_quiz(current_user, quiz, answers)
+        except ServiceError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            return redirect(url_for("learning.quiz_attempt", slug=slug, attempt_id=attempt.id))
+    attempts = queries.quiz_attempts(current_user, quiz.id)
+    return render_template("learning/quiz.html", module=module, quiz=quiz, form=form, questions=questions,
+                           attempts=attempts, field_name=field_name)
+
+
+@bp.route("/modules/<slug>/quiz/attempts/<int:attempt_id>")
+@roles_required("learner")
+def quiz_attempt(slug: str, attempt_id: int):
+    _standing, module = _open_module(slug)
+    quiz = _active_quiz(module)
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id or attempt.quiz_id != quiz.id:
+        abort(404)
+    results = []
+    for q in quiz.questions:
+        if q.slug in attempt.answers:
+            chosen = attempt.answers[q.slug]
+            results.append((q, chosen, services.score_question(q, chosen)))
+    return render_template("learning/quiz_result.html", module=module, quiz=quiz, attempt=attempt,
+                           results=results, attempts=queries.quiz_attempts(current_user, quiz.id))
+
+
+def _solo(module: Module, scenario_slug: str) -> Scenario:
+    scenario = db.session.scalar(select(Scenario).where(Scenario.module_id == module.id,
+                                                        Scenario.slug == scenario_slug, Scenario.kind == "solo",
+                                                        Scenario.retired_at.is_(None)))
+    if scenario is None:
+        abort(404)
+    return scenario
+
+
+def _last_feedback(scenario: Scenario, attempt: PracticeAttempt | None):
+    """The response the learner last chose and its feedback, for showing before the next node."""
+    if attempt is None or not attempt.path:
+        return None
+    step = attempt.path[-1]
+    node = scenario.data["nodes"].get(step["node"])
+    if node is None or not 1 <= step["choice"] <= len(node["choices"]):
+        return None
+    return node["choices"][step["choice"] - 1]
+
+
+@bp.route("/modules/<slug>/practice/<scenario_slug>")
+@roles_required("learner")
+def practice(slug: str, scenario_slug: str):
+    _standing, module = _open_module(slug)
+    scenario = _solo(module, scenario_slug)
+    attempts = queries.practice_attempts(current_user, scenario.id)
+    latest = attempts[0] if attempts else None
+    nodes = scenario.data["nodes"]
+    node = nodes.get(latest.current_node) if latest and not latest.finished and latest.current_node else None
+    ending = nodes[latest.ending]["ending"] if latest and latest.finished and latest.ending in nodes else None
+    return render_template("learning/practice.html", module=module, scenario=scenario, attempt=latest, node=node,
+                           ending=ending, feedback=_last_feedback(scenario, latest), attempts=attempts,
+                           form=EmptyForm())
+
+
+@bp.route("/modules/<slug>/practice/<scenario_slug>/start", methods=["POST"])
+@roles_required("learner")
+def practice_start(slug: str, scenario_slug: str):
+    _standing, module = _open_module(slug)
+    scenario = _solo(module, scenario_slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.start_practice(current_user, scenario)
+    except ServiceError as exc:
+        abort(403, description=exc.message)
+    return redirect(url_for("learning.practice", slug=slug, scenario_slug=scenario_slug))
+
+
+@bp.route("/modules/<slug>/practice/<scenario_slug>/choose", methods=["POST"])
+@roles_required("learner")
+def practice_choose(slug: str, scenario_slug: str):
+    _standing, module = _open_module(slug)
+    scenario = _solo(module, scenario_slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    attempt = db.session.get(PracticeAttempt, request.form.get("attempt", type=int) or 0)
+    if attempt is None or attempt.user_id != current_user.id or attempt.scenario_id != scenario.id:
+        abort(404)
+    try:
+        services.choose(current_user, attempt, request.form.get("choice", type=int) or 0)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("learning.practice", slug=slug, scenario_slug=scenario_slug))
+
+
+@bp.route("/modules/<slug>/practice/<scenario_slug>/attempts/<int:attempt_id>")
+@roles_required("learner")
+def practice_attempt(slug: str, scenario_slug: str, attempt_id: int):
+    _standing, module = _open_module(slug)
+    scenario = _solo(module, scenario_slug)
+    attempt = db.session.get(PracticeAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id or attempt.scenario_id != scenario.id:
+        abort(404)
+    nodes = scenario.data["nodes"]
+    steps = []
+    for step in attempt.path:
+        node = nodes.get(step["node"])
+        if node and 1 <= step["choice"] <= len(node["choices"]):
+            steps.append(node["choices"][step["choice"] - 1])
+    ending = nodes.get(attempt.ending or "", {}).get("ending")
+    return render_template("learning/practice_attempt.html", module=module, scenario=scenario, attempt=attempt,
+                           steps=steps, ending=ending)

@@ -1,0 +1,81 @@
+"""Helpers for the learning tests: a small synced course (tests/content/trees.py) and shortcuts through the
+services to put a learner at any point of a module."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from equiptrain.content.models import Module, Scenario, Unit
+from equiptrain.content.sync import sync_course
+from equiptrain.db import utcnow
+from equiptrain.extensions import db
+from equiptrain.learning import services
+from equiptrain.learning.models import ModuleProgress
+from tests.content.trees import write_valid_tree
+
+
+def sync_small_course(root: Path) -> Path:
+    """Write the small valid course (foundations, listening) under `root`, sync it and commit."""
+    if not (root / "programme.yaml").exists():
+        write_valid_tree(root)
+    sync_course(root)
+    db.session.commit()
+    return root
+
+
+def module(slug: str) -> Module:
+    return db.session.scalar(select(Module).where(Module.slug == slug))
+
+
+def unit(module_slug: str, unit_slug: str) -> Unit:
+    return db.session.scalar(select(Unit).join(Module).where(Module.slug == module_slug, Unit.slug == unit_slug))
+
+
+def read_all_units(user, slug: str) -> None:
+    for u in module(slug).units:
+        if u.retired_at is None:
+            services.mark_unit_read(user, u)
+
+
+def right_answers(quiz) -> dict[str, list[int]]:
+    return {q.slug: [n for n, o in enumerate(q.options, 1) if o["correct"]] for q in quiz.questions}
+
+
+def pass_quiz(user, slug: str):
+    quiz = module(slug).quiz
+    return services.submit_quiz(user, quiz, right_answers(quiz))
+
+
+def solo(slug: str) -> Scenario:
+    return db.session.scalar(select(Scenario).join(Module).where(Module.slug == slug, Scenario.kind == "solo"))
+
+
+def finish_practice(user, slug: str, choices=(1, 1)):
+    """Walk the test tree's solo scenario: (1, 1) reaches the good ending, (2,) the poor one."""
+    attempt = services.start_practice(user, solo(slug))
+    for choice in choices:
+        services.choose(user, attempt, choice)
+    return attempt
+
+
+def write_reflection(user, slug: str) -> None:
+    """What the reflection feature's `reflection_written` signal does here (other receivers left out)."""
+    services.record_reflection(user, module_slug=slug, entry_id=1, at=utcnow())
+
+
+def attend_workshop(user, *slugs: str) -> None:
+    """What the workshops feature's `workshop_attended` signal does here (other receivers left out)."""
+    services.record_workshop(user, module_slugs=list(slugs), hours=3.0, at=utcnow())
+
+
+def complete(user, slug: str) -> None:
+    read_all_units(user, slug)
+    pass_quiz(user, slug)
+    finish_practice(user, slug)
+    write_reflection(user, slug)
+
+
+def progress(user, slug: str) -> ModuleProgress | None:
+    return db.session.scalar(select(ModuleProgress).join(Module).where(ModuleProgress.user_id == user.id,
+                                                                       Module.slug == slug))
