@@ -6,6 +6,7 @@ from flask import url_for
 
 from tests.access import NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from tests.builders import ROLES
+from tests.workshops.helpers import access_world as workshops_access_world
 from tests.learning.helpers import sync_small_course
 
 WHO = ("anonymous",) + ROLES
@@ -33,6 +34,7 @@ def world(build, tmp_path):
         "platform_admin": build.user("platform_admin"),
     }
     world = {"org": org, "team": team, **people}
+    world.update(workshops_access_world(build, world))
     return world
 
 

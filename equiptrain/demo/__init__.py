@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from equiptrain.demo import accounts as accounts_demo
 from equiptrain.demo import learning as learning_demo
+from equiptrain.demo import workshops as workshops_demo
 from equiptrain.extensions import db
 
 DEMO_PASSWORD = "equip demo password"
@@ -17,6 +18,7 @@ DEMO_ORGANISATION = "Northbridge Mental Health NHS Foundation Trust (demo)"
 STEPS = [
     ("people and teams", accounts_demo.load),
     ("learners' progress", learning_demo.load),
+    ("workshops", workshops_demo.load),
 ]
 
 

@@ -1,0 +1,98 @@
+"""Demo step: a past core workshop (register signed off, two role-play rounds, observer feedback, anonymous
+feedback, trainer support) and upcoming ones (a follow-up supervision and a core workshop for other teams)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from equiptrain.content.models import Module, Programme
+from equiptrain.db import utcnow
+from equiptrain.extensions import db
+from equiptrain.workshops import attendance, roleplay, services
+from equiptrain.workshops.models import AttendanceStatus, PaymentStatus, Role, WorkshopKind
+
+
+def _modules(*slugs: str) -> list[Module]:
+    return list(db.session.scalars(select(Module).where(Module.slug.in_(slugs)).order_by(Module.position)))
+
+
+def _day(days: int, hour: int = 9) -> dt.datetime:
+    return (utcnow() + dt.timedelta(days=days)).replace(hour=hour, minute=30, second=0, microsecond=0)
+
+
+def load(world: dict) -> None:
+    if not db.session.scalar(select(func.count(Programme.id))):
+        from equiptrain.content.sync import sync_course
+        sync_course(Path(current_app.config["CONTENT_DIR"]))
+    org, teams, people = world["organisation"], world["teams"], world["people"]
+    admin, pro, su, carer = people["admin"], people["trainer"], people["su-trainer"], people["carer-trainer"]
+    all_modules = list(db.session.scalars(select(Module).where(Module.retired_at.is_(None))
+                                          .order_by(Module.position)))
+    for trainer in (pro, su, carer, people["su-trainer-2"]):
+        services.set_prepared_modules(admin, trainer.trainer_profile, all_modules[:3])
+    first_two = _modules(*[m.slug for m in all_modules[:2]])
+
+    # A past core workshop for the North CMHT, taken end to end.
+    start = _day(-21)
+    past = services.save_workshop(
+        admin, None, organisation=org, title="EQUIP day 1: involving people in care planning", kind=WorkshopKind.CORE,
+        starts_at=start, ends_at=start + dt.timedelta(hours=7), room="Seminar room 2, Northbridge House",
+        online_url=None, capacity=16, modules=first_two, teams=[teams["north-cmht"]], facilitators=[pro, su])
+    services.publish(admin, past)
+    team_people = [i.user for i in past.invitations]
+    past.starts_at = _day(30)  # replies happen before the day; then the day is moved back to the past
+    for person in team_people:
+        services.reply(person, past, person is not people["psychologist"])
+    past.starts_at = start
+    came = [p for p in team_people if p is not people["psychologist"]]
+    statuses = {p.id: AttendanceStatus.PRESENT for p in came}
+    statuses[people["psychiatrist"].id] = AttendanceStatus.LATE
+    attendance.mark(pro, past, statuses)
+    for scenario in roleplay.scenarios_for(past)[:2]:
+        round_ = roleplay.start_round(pro, past, scenario)
+        for group in round_.groups:
+            observer = next((a.user for a in group.assignments if a.role is Role.OBSERVER), None)
+            if observer is not None:
+                slugs = [c["slug"] for c in scenario.data.get("observer_checklist", [])]
+                roleplay.submit_observation(observer, round_, slugs[: max(1, len(slugs) - 1)],
+                                            "You asked before sharing anything, which made it feel safe. "
+                                            "Try summarising what you agreed at the end.")
+        roleplay.end_round(pro, past)
+    attendance.sign_off(pro, past)
+    answers = [(5, 5, "Ask the person what they want shared before talking to family."),
+               (4, 5, "Write the care plan with the person, in their words."),
+               (4, 4, "Offer carers' assessments every time."),
+               (5, 5, "Slow down in reviews and check understanding."),
+               (3, 4, ""), (4, 5, "Use the person's own goals as headings.")]
+    for person, (useful, le, text) in zip(came, answers):
+        attendance.submit_feedback(person, past, attendance.feedback_token(past, person), useful=useful,
+                                   lived_experience_valuable=le, do_differently=text)
+    support = attendance.support_for(past, su)
+    attendance.save_briefing(admin, support, "Role play focus: the carer who was never told. Nia leads the "
+                             "opening; you lead the lived-experience input after lunch. Quiet room available.")
+    attendance.save_debrief(su, support, how_it_went="Went well; the team really listened.",
+                            support_wanted="A short call before the next one would help.", preparation_minutes=150)
+    attendance.set_payment(su, support, PaymentStatus.CLAIMED)
+    attendance.set_payment(admin, support, PaymentStatus.PAID)
+
+    # Upcoming: the follow-up supervision for the trained team, and a core workshop for two more teams.
+    follow = services.save_workshop(
+        admin, None, organisation=org, title="EQUIP team supervision (follow-up)", kind=WorkshopKind.SUPERVISION,
+        starts_at=_day(14, 13), ends_at=_day(14, 13) + dt.timedelta(hours=2), room="Team base, North CMHT",
+        online_url=None, capacity=12, modules=[], teams=[teams["north-cmht"]], facilitators=[pro, carer],
+        follow_up_of=past)
+    services.publish(admin, follow)
+    upcoming = services.save_workshop(
+        admin, None, organisation=org, title="EQUIP day 1: Willow Ward and Crisis team", kind=WorkshopKind.CORE,
+        starts_at=_day(28), ends_at=_day(28) + dt.timedelta(hours=7), room="Education centre, room 4",
+        online_url="https://meet.northbridge.example/equip-day1", capacity=10, modules=first_two,
+        teams=[teams["willow-ward"], teams["crisis"]], facilitators=[pro, carer])
+    services.publish(admin, upcoming)
+    for key in ("ward-manager", "ward-nurse-1", "ward-nurse-2", "crisis-manager", "crisis-nurse"):
+        services.reply(people[key], upcoming, True)
+    services.reply(people["crisis-doctor"], upcoming, False)
+    world["workshops"] = {"past": past, "follow_up": follow, "upcoming": upcoming}
+    db.session.flush()

@@ -1,0 +1,214 @@
+"""The day itself: the register, self check-in, the facilitator's console and presenter view, and live
+role-play rounds on participants' phones. Everything works by ordinary page loads and refreshes."""
+from __future__ import annotations
+
+import segno
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from equiptrain.accounts.services import ServiceError
+from equiptrain.authz import can, get_or_abort, roles_required
+from equiptrain.content.models import Scenario, Unit
+from equiptrain.extensions import db
+from equiptrain.forms import choices
+from equiptrain.mail import external_url
+from equiptrain.workshops import attendance, roleplay
+from equiptrain.workshops.blueprint import bp
+from equiptrain.workshops.forms import CheckInForm, EmptyForm, ObservationForm, RoundForm
+from equiptrain.workshops.models import AttendanceStatus, Role, RolePlayRound, Workshop
+
+
+def _facilitated(workshop_id: int) -> Workshop:
+    return get_or_abort(Workshop, workshop_id, "facilitate")
+
+
+# -- the register and check-in -----------------------------------------------------------------------------------
+
+@bp.route("/workshops/<int:workshop_id>/register", methods=["GET", "POST"])
+@roles_required("trainer", "admin")
+def register(workshop_id: int):
+    workshop = _facilitated(workshop_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        statuses = {}
+        for key, value in request.form.items():
+            if key.startswith("person-") and value:
+                try:
+                    statuses[int(key.removeprefix("person-"))] = AttendanceStatus(value)
+                except ValueError:
+                    abort(400)
+        try:
+            attendance.mark(current_user, workshop, statuses)
+            if request.form.get("action") == "sign_off":
+                n = attendance.sign_off(current_user, workshop)
+                flash(f"Register signed off: {n} attended. They have been credited and asked for feedback.", "info")
+            else:
+                flash("Register saved.", "info")
+            return redirect(url_for("workshops.register", workshop_id=workshop.id))
+        except ServiceError as exc:
+            flash(exc.message, "error")
+    return render_template("workshops/register.html", workshop=workshop, rows=attendance.register_rows(workshop),
+                           form=form, statuses=list(AttendanceStatus))
+
+
+@bp.route("/workshops/<int:workshop_id>/check-in", methods=["GET", "POST"])
+@roles_required("trainer", "admin")
+def check_in_screen(workshop_id: int):
+    workshop = _facilitated(workshop_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            if request.form.get("action") == "close":
+                attendance.close_check_in(current_user, workshop)
+            else:
+                attendance.open_check_in(current_user, workshop)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        return redirect(url_for("workshops.check_in_screen", workshop_id=workshop.id))
+    qr = None
+    if workshop.checkin_open:
+        url = external_url("workshops.check_in", code=workshop.checkin_code)
+        qr = Markup(segno.make(url, error="m").svg_inline(scale=6, omitsize=True,
+                                                          title=f"QR code for checking in: {url}"))
+    return render_template("workshops/check_in_screen.html", workshop=workshop, form=form, qr=qr)
+
+
+@bp.route("/workshops/check-in", methods=["GET", "POST"])
+@roles_required("learner")
+def check_in():
+    form = CheckInForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"]
+    if form.validate_on_submit():
+        try:
+            workshop = attendance.check_in(current_user, form.code.data)
+        except ServiceError as exc:
+            form.code.errors.append(exc.message)
+        else:
+            flash(f"You are checked in to {workshop.title}.", "info")
+            return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+    return render_template("workshops/check_in.html", form=form)
+
+
+# -- the console -------------------------------------------------------------------------------------------------
+
+def agenda(workshop: Workshop) -> list[dict]:
+    """The workshop's steps from its modules: each module's introduction, units and role plays, with timings."""
+    steps = []
+    scenarios = roleplay.scenarios_for(workshop)
+    for module in workshop.modules:
+        steps.append({"kind": "module", "title": f"Introduce: {module.title}", "minutes": 5, "module": module})
+        for unit in module.units:
+            if unit.retired_at is None:
+                steps.append({"kind": "unit", "title": unit.title, "minutes": unit.minutes, "unit": unit,
+                              "module": module})
+        for scenario in (s for s in scenarios if s.module_id == module.id):
+            t = scenario.data.get("timings", {}) or {}
+            minutes = sum(int(t.get(k, 0) or 0) for k in ("prepare_minutes", "play_minutes", "debrief_minutes"))
+            steps.append({"kind": "roleplay", "title": f"Role play: {scenario.title}", "minutes": minutes or 30,
+                          "scenario": scenario, "module": module, "timings": t})
+    return steps
+
+
+@bp.route("/workshops/<int:workshop_id>/console")
+@roles_required("trainer", "admin")
+def console(workshop_id: int):
+    workshop = _facilitated(workshop_id)
+    steps = agenda(workshop)
+    step = min(max(request.args.get("step", 1, type=int), 1), max(len(steps), 1))
+    current = roleplay.current_round(workshop)
+    form = RoundForm()
+    form.scenario.choices = choices((s.id, f"{s.module.title}: {s.title}") for s in roleplay.scenarios_for(workshop))
+    return render_template("workshops/console.html", workshop=workshop, steps=steps, step=step,
+                           this=steps[step - 1] if steps else None, round=current, form=form, end_form=EmptyForm(),
+                           observed=roleplay.observed_group_ids(current) if current else set(),
+                           present=len(roleplay.present_people(workshop)), rounds=roleplay.rounds(workshop))
+
+
+@bp.route("/workshops/<int:workshop_id>/present/<int:unit_id>")
+@roles_required("trainer", "admin")
+def present(workshop_id: int, unit_id: int):
+    workshop = _facilitated(workshop_id)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or unit.module not in workshop.modules:
+        abort(404, "That unit is not part of this workshop's modules.")
+    return render_template("workshops/present.html", workshop=workshop, unit=unit)
+
+
+@bp.route("/workshops/<int:workshop_id>/rounds", methods=["POST"])
+@roles_required("trainer", "admin")
+def rounds(workshop_id: int):
+    workshop = _facilitated(workshop_id)
+    try:
+        if request.form.get("action") == "end":
+            EmptyForm().validate_on_submit() or abort(400)
+            roleplay.end_round(current_user, workshop)
+            flash("Round ended. Debrief with the questions below.", "info")
+        else:
+            form = RoundForm()
+            form.scenario.choices = choices((s.id, s.title) for s in roleplay.scenarios_for(workshop))
+            if not form.validate_on_submit():
+                raise ServiceError("Choose a scenario for the round.")
+            round_ = roleplay.start_round(current_user, workshop, db.session.get(Scenario, int(form.scenario.data)))
+            flash(f"Round {round_.number} started with {len(round_.groups)} groups. Ask everyone to open the "
+                  "workshop on their phone.", "info")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("workshops.console", workshop_id=workshop.id) + "#roleplay")
+
+
+# -- role play on participants' phones ---------------------------------------------------------------------------
+
+def _round(workshop: Workshop, round_id: int) -> RolePlayRound:
+    round_ = db.session.get(RolePlayRound, round_id)
+    if round_ is None or round_.workshop_id != workshop.id:
+        abort(404)
+    return round_
+
+
+@bp.route("/workshops/<int:workshop_id>/roleplay")
+@roles_required("learner")
+def my_role(workshop_id: int):
+    workshop = get_or_abort(Workshop, workshop_id, "view")
+    mine = roleplay.latest_assignment(current_user, workshop)
+    group = None
+    if mine is not None:
+        group = [(a.user.name, a.role) for a in mine.group.assignments]
+    return render_template("workshops/my_role.html", workshop=workshop, mine=mine, group=group,
+                           received=roleplay.feedback_for_practitioner(current_user, workshop))
+
+
+@bp.route("/workshops/<int:workshop_id>/rounds/<int:round_id>/brief/<role>")
+@roles_required("learner")
+def brief(workshop_id: int, round_id: int, role: str):
+    workshop = get_or_abort(Workshop, workshop_id, "view")
+    round_ = _round(workshop, round_id)
+    try:
+        role_ = Role(role)
+    except ValueError:
+        abort(404)
+    if not roleplay.may_read_brief(current_user, round_, role_, can(current_user, "facilitate", workshop)):
+        abort(403, "You can read only your own role's brief. Go back to your role.")
+    text = (round_.scenario.data.get("roles") or {}).get(role_.value)
+    if text is None:
+        abort(404)
+    return render_template("workshops/brief.html", workshop=workshop, round=round_, role=role_, brief=text)
+
+
+@bp.route("/workshops/<int:workshop_id>/rounds/<int:round_id>/observe", methods=["GET", "POST"])
+@roles_required("learner")
+def observe(workshop_id: int, round_id: int):
+    workshop = get_or_abort(Workshop, workshop_id, "view")
+    round_ = _round(workshop, round_id)
+    mine = roleplay.assignment(current_user, round_)
+    if mine is None or mine.role is not Role.OBSERVER:
+        abort(403, "Only the group's observer fills in the checklist.")
+    form = ObservationForm()
+    form.checklist.choices = choices((c["slug"], c["behaviour"]) for c in round_.scenario.data.get(
+        "observer_checklist", []))
+    if form.validate_on_submit():
+        roleplay.submit_observation(current_user, round_, form.checklist.data or [], form.comments.data or "")
+        flash("Thank you: your observations have gone to the practitioner.", "info")
+        return redirect(url_for("workshops.my_role", workshop_id=workshop.id))
+    return render_template("workshops/observe.html", workshop=workshop, round=round_, form=form)

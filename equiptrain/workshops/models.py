@@ -1,0 +1,352 @@
+"""Whole-team workshops: scheduling and co-delivery, invitations, the register, live role play, anonymous
+feedback, and the support given to lived-experience trainers.
+
+Anonymity of feedback is structural: `FeedbackResponse` has no column that leads to a person, the table of used
+tokens holds only a hash and the workshop (no response link, no timestamp), and `FeedbackInvitation` (keyed to
+the person) holds no response or token link.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User, _enum
+from equiptrain.content.models import Module, Scenario
+from equiptrain.db import Base, utcnow
+
+
+class WorkshopKind(str, enum.Enum):
+    CORE = "core"
+    SUPERVISION = "supervision"
+    BOOSTER = "booster"
+
+    @property
+    def label(self) -> str:
+        return {"core": "Core workshop", "supervision": "Team supervision (follow-up)",
+                "booster": "Booster session (follow-up)"}[self.value]
+
+
+class WorkshopStatus(str, enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Reply(str, enum.Enum):
+    NONE = "none"
+    ATTENDING = "attending"
+    NOT_ATTENDING = "not_attending"
+    WAITING = "waiting"
+
+    @property
+    def label(self) -> str:
+        return {"none": "Not replied", "attending": "Attending", "not_attending": "Not attending",
+                "waiting": "On the waiting list"}[self.value]
+
+
+class AttendanceStatus(str, enum.Enum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def attended(self) -> bool:
+        return self is not AttendanceStatus.ABSENT
+
+
+class Role(str, enum.Enum):
+    PRACTITIONER = "practitioner"
+    SERVICE_USER = "service_user"
+    CARER = "carer"
+    OBSERVER = "observer"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class PaymentStatus(str, enum.Enum):
+    NOT_CLAIMED = "not_claimed"
+    CLAIMED = "claimed"
+    PAID = "paid"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+workshop_modules = Table(
+    "workshop_modules", Base.metadata,
+    Column("workshop_id", ForeignKey("workshops.id"), primary_key=True),
+    Column("module_id", ForeignKey("modules.id"), primary_key=True),
+)
+
+workshop_teams = Table(
+    "workshop_teams", Base.metadata,
+    Column("workshop_id", ForeignKey("workshops.id"), primary_key=True),
+    Column("team_id", ForeignKey("teams.id"), primary_key=True),
+)
+
+
+class TrainerModule(Base):
+    """A module a trainer is prepared to deliver (recorded by an admin)."""
+    __tablename__ = "trainer_modules"
+
+    trainer_profile_id: Mapped[int] = mapped_column(ForeignKey("trainer_profiles.id"), primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), primary_key=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    trainer_profile: Mapped[TrainerProfile] = relationship()
+    module: Mapped[Module] = relationship()
+
+
+class Workshop(Base):
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[WorkshopKind] = mapped_column(_enum(WorkshopKind, "workshop_kind"), default=WorkshopKind.CORE)
+    follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("workshops.id"), index=True)
+    starts_at: Mapped[dt.datetime]
+    ends_at: Mapped[dt.datetime]
+    room: Mapped[str | None] = mapped_column(String(300))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    capacity: Mapped[int]
+    status: Mapped[WorkshopStatus] = mapped_column(_enum(WorkshopStatus, "workshop_status"),
+                                                   default=WorkshopStatus.DRAFT)
+    published_at: Mapped[dt.datetime | None]
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: bumped on each change sent
+    checkin_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    checkin_open: Mapped[bool] = mapped_column(default=False)
+    signed_off_at: Mapped[dt.datetime | None]
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    follow_up_of: Mapped[Workshop | None] = relationship(remote_side=[id])
+    modules: Mapped[list[Module]] = relationship(secondary=workshop_modules, order_by=Module.position)
+    teams: Mapped[list[Team]] = relationship(secondary=workshop_teams, order_by=Team.name)
+    facilitators: Mapped[list[Facilitator]] = relationship(back_populates="workshop", cascade="all, delete-orphan")
+    invitations: Mapped[list[Invitation]] = relationship(back_populates="workshop", cascade="all, delete-orphan")
+    overrides: Mapped[list[CoDeliveryOverride]] = relationship(back_populates="workshop")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is WorkshopStatus.PUBLISHED
+
+    @property
+    def duration_hours(self) -> float:
+        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+
+    @property
+    def cpd_hours(self) -> float:
+        """The modules' participatory CPD hours, or the workshop's own length when they give none."""
+        total = sum(m.cpd_participatory_hours or 0 for m in self.modules)
+        return round(total, 2) if total > 0 else self.duration_hours
+
+    @property
+    def place(self) -> str:
+        return " / ".join(p for p in (self.room, self.online_url) if p) or "To be confirmed"
+
+    @property
+    def facilitator_ids(self) -> set[int]:
+        return {f.user_id for f in self.facilitators}
+
+
+class Facilitator(Base):
+    __tablename__ = "facilitators"
+    __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="facilitators")
+    user: Mapped[User] = relationship()
+
+
+class CoDeliveryOverride(Base):
+    """An admin published without the co-delivery pair, giving a written reason (shown in reports)."""
+    __tablename__ = "co_delivery_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    missing: Mapped[str] = mapped_column(String(200))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="overrides")
+    by: Mapped[User | None] = relationship()
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reply: Mapped[Reply] = mapped_column(_enum(Reply, "invitation_reply"), default=Reply.NONE)
+    waiting_since: Mapped[dt.datetime | None]
+    replied_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="invitations")
+    user: Mapped[User] = relationship()
+
+
+class Attendance(Base):
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[AttendanceStatus | None] = mapped_column(_enum(AttendanceStatus, "attendance_status"))
+    checked_in_at: Mapped[dt.datetime | None]
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    marked_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class CalendarFeed(Base):
+    """A person's private calendar feed; only a hash of its token is kept. Revoking deletes the row."""
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class RolePlayRound(Base):
+    __tablename__ = "roleplay_rounds"
+    __table_args__ = (UniqueConstraint("workshop_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"))
+    number: Mapped[int]
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None]
+
+    workshop: Mapped[Workshop] = relationship()
+    scenario: Mapped[Scenario] = relationship()
+    groups: Mapped[list[RolePlayGroup]] = relationship(back_populates="round", order_by="RolePlayGroup.number",
+                                                       cascade="all, delete-orphan")
+
+
+class RolePlayGroup(Base):
+    __tablename__ = "roleplay_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("roleplay_rounds.id"), index=True)
+    number: Mapped[int]
+
+    round: Mapped[RolePlayRound] = relationship(back_populates="groups")
+    assignments: Mapped[list[RoleAssignment]] = relationship(back_populates="group", cascade="all, delete-orphan")
+
+
+class RoleAssignment(Base):
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("roleplay_rounds.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("roleplay_groups.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "roleplay_role"))
+
+    group: Mapped[RolePlayGroup] = relationship(back_populates="assignments")
+    user: Mapped[User] = relationship()
+
+
+class ObserverFeedback(Base):
+    """An observer's checklist and comments, seen only by the round's practitioner (and its author)."""
+    __tablename__ = "observer_feedback"
+    __table_args__ = (UniqueConstraint("group_id", "observer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("roleplay_groups.id"), index=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    checklist: Mapped[dict] = mapped_column(JSON, default=dict)  # {behaviour slug: true/false}
+    comments: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    group: Mapped[RolePlayGroup] = relationship()
+    observer: Mapped[User] = relationship(foreign_keys=[observer_id])
+    practitioner: Mapped[User] = relationship(foreign_keys=[practitioner_id])
+
+
+class FeedbackInvitation(Base):
+    """Who was asked for feedback (one row per attendee). No link to a token or a response."""
+    __tablename__ = "feedback_invitations"
+    __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class UsedFeedbackToken(Base):
+    """A spent feedback token, as a hash: it stops a second response and leads nowhere."""
+    __tablename__ = "used_feedback_tokens"
+    # No hidden rowid on SQLite: rows are kept in hash order, so nothing records the order of responses.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+
+
+class FeedbackResponse(Base):
+    """An anonymous response: no person, no token, and only the day it was given."""
+    __tablename__ = "feedback_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    useful: Mapped[int]  # 1-5
+    lived_experience_valuable: Mapped[int]  # 1-5
+    do_differently: Mapped[str] = mapped_column(Text, default="")
+    submitted_on: Mapped[dt.date]
+
+
+class TrainerSupport(Base):
+    """A lived-experience trainer's briefing, debrief, preparation time and payment for one workshop.
+    Seen by that trainer and the programme's admins only."""
+    __tablename__ = "trainer_supports"
+    __table_args__ = (UniqueConstraint("workshop_id", "trainer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    briefing: Mapped[str] = mapped_column(Text, default="")
+    briefing_at: Mapped[dt.datetime | None]
+    debrief_how_it_went: Mapped[str] = mapped_column(Text, default="")
+    debrief_support_wanted: Mapped[str] = mapped_column(Text, default="")
+    debrief_at: Mapped[dt.datetime | None]
+    preparation_minutes: Mapped[int] = mapped_column(default=0)
+    payment_status: Mapped[PaymentStatus] = mapped_column(_enum(PaymentStatus, "payment_status"),
+                                                          default=PaymentStatus.NOT_CLAIMED)
+    claimed_at: Mapped[dt.datetime | None]
+    paid_at: Mapped[dt.datetime | None]
+
+    workshop: Mapped[Workshop] = relationship()
+    trainer: Mapped[User] = relationship()
+

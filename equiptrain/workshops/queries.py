@@ -1,0 +1,115 @@
+"""Read-only queries for the workshop pages and reports (a fixed number of queries each)."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from equiptrain.accounts.models import Membership, Team, TrainerKind, TrainerProfile, User
+from equiptrain.db import utcnow
+from equiptrain.extensions import db
+from equiptrain.workshops.models import (Attendance, AttendanceStatus, CoDeliveryOverride, Facilitator, Invitation,
+                                         TrainerModule, TrainerSupport, Workshop, WorkshopKind, WorkshopStatus,
+                                         workshop_teams)
+
+_LOAD = (selectinload(Workshop.modules), selectinload(Workshop.teams),
+         selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile))
+
+
+def my_workshops(user) -> dict:
+    """Invitations (with replies), workshops the person facilitates, and, for admins, all of the organisation's."""
+    invitations = db.session.scalars(select(Invitation).join(Workshop).where(
+        Invitation.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT)
+        .options(selectinload(Invitation.workshop).options(*_LOAD)).order_by(Workshop.starts_at.desc())).all()
+    facilitating = db.session.scalars(select(Workshop).join(Facilitator).where(Facilitator.user_id == user.id)
+                                      .options(*_LOAD).order_by(Workshop.starts_at.desc())).all()
+    organisation = []
+    if user.is_admin:
+        q = select(Workshop).options(*_LOAD).order_by(Workshop.starts_at.desc())
+        if not user.is_platform_admin:
+            q = q.where(Workshop.organisation_id == user.organisation_id)
+        organisation = db.session.scalars(q).all()
+    now = utcnow()
+    return {"upcoming": [i for i in invitations if i.workshop.ends_at >= now],
+            "past": [i for i in invitations if i.workshop.ends_at < now],
+            "facilitating": facilitating, "organisation": organisation}
+
+
+def load_workshop(workshop_id: int) -> Workshop | None:
+    return db.session.scalar(select(Workshop).where(Workshop.id == workshop_id).options(*_LOAD))
+
+
+def invitation_counts(workshop: Workshop) -> dict[str, int]:
+    rows = db.session.execute(select(Invitation.reply, func.count()).where(Invitation.workshop_id == workshop.id)
+                              .group_by(Invitation.reply)).all()
+    return {reply.value: n for reply, n in rows}
+
+
+def overrides(organisation_id: int | None) -> list[CoDeliveryOverride]:
+    q = select(CoDeliveryOverride).join(Workshop).options(selectinload(CoDeliveryOverride.workshop),
+                                                          selectinload(CoDeliveryOverride.by))
+    if organisation_id is not None:
+        q = q.where(Workshop.organisation_id == organisation_id)
+    return list(db.session.scalars(q.order_by(CoDeliveryOverride.created_at.desc())))
+
+
+def team_training(organisation_id: int) -> list[dict]:
+    """Per team: members, how many attended a signed-off core workshop the team was invited to, whether the
+    team counts as trained (TEAM_TRAINED_SHARE), and whether a follow-up is due (trained, none scheduled)."""
+    share = float(current_app.config["TEAM_TRAINED_SHARE"])
+    teams = db.session.scalars(select(Team).where(Team.organisation_id == organisation_id).order_by(Team.name)).all()
+    members = dict(db.session.execute(select(Membership.team_id, func.count(Membership.id)).join(User).where(
+        User.deactivated_at.is_(None)).group_by(Membership.team_id)).all())
+    attended = dict(db.session.execute(
+        select(Membership.team_id, func.count(func.distinct(Attendance.user_id)))
+        .join(Attendance, Attendance.user_id == Membership.user_id)
+        .join(Workshop, Workshop.id == Attendance.workshop_id)
+        .join(workshop_teams, (workshop_teams.c.workshop_id == Workshop.id)
+              & (workshop_teams.c.team_id == Membership.team_id))
+        .where(Workshop.kind == WorkshopKind.CORE, Workshop.signed_off_at.is_not(None),
+               Attendance.status.in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE,
+                                      AttendanceStatus.LEFT_EARLY]))
+        .group_by(Membership.team_id)).all())
+    follow_ups = defaultdict(list)
+    for team_id, w in db.session.execute(select(workshop_teams.c.team_id, Workshop).join(
+            Workshop, Workshop.id == workshop_teams.c.workshop_id).where(
+            Workshop.kind != WorkshopKind.CORE, Workshop.status != WorkshopStatus.CANCELLED)).all():
+        follow_ups[team_id].append(w)
+    result = []
+    for team in teams:
+        n, came = members.get(team.id, 0), attended.get(team.id, 0)
+        trained = n > 0 and came / n >= share
+        result.append({"team": team, "members": n, "attended": came, "trained": trained,
+                       "follow_ups": follow_ups[team.id],
+                       "follow_up_due": trained and not follow_ups[team.id]})
+    return result
+
+
+def lived_experience_sessions(organisation_id: int | None, trainer_id: int | None = None) -> list[dict]:
+    """Sessions each lived-experience trainer facilitated, with preparation time and payment status."""
+    q = (select(Facilitator, TrainerSupport).join(Workshop, Workshop.id == Facilitator.workshop_id)
+         .join(User, User.id == Facilitator.user_id).join(TrainerProfile, TrainerProfile.user_id == User.id)
+         .outerjoin(TrainerSupport, (TrainerSupport.workshop_id == Facilitator.workshop_id)
+                    & (TrainerSupport.trainer_id == Facilitator.user_id))
+         .where(TrainerProfile.kind != TrainerKind.PROFESSIONAL, Workshop.status == WorkshopStatus.PUBLISHED)
+         .options(selectinload(Facilitator.workshop), selectinload(Facilitator.user))
+         .order_by(User.name, Workshop.starts_at))
+    if organisation_id is not None:
+        q = q.where(Workshop.organisation_id == organisation_id)
+    if trainer_id is not None:
+        q = q.where(Facilitator.user_id == trainer_id)
+    return [{"trainer": f.user, "workshop": f.workshop, "support": s} for f, s in db.session.execute(q).all()]
+
+
+def trainers(organisation_id: int | None) -> list[User]:
+    q = select(User).join(TrainerProfile).options(selectinload(User.trainer_profile)).order_by(User.name)
+    if organisation_id is not None:
+        q = q.where(or_(User.organisation_id == organisation_id))
+    return list(db.session.scalars(q))
+
+
+def prepared_module_ids(profile_id: int) -> set[int]:
+    return set(db.session.scalars(select(TrainerModule.module_id).where(
+        TrainerModule.trainer_profile_id == profile_id)))

@@ -1,0 +1,328 @@
+"""Workshop pages: the list, scheduling and publishing, replies, calendar files and feeds, anonymous feedback,
+lived-experience trainer support, reports, and trainers' prepared modules (under /admin/trainers)."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from equiptrain import ui
+from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
+from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.authz import can, get_or_abort, roles_required
+from equiptrain.content.models import Module
+from equiptrain.extensions import db
+from equiptrain.forms import choices
+from equiptrain.mail import external_url
+from equiptrain.workshops import attendance, queries, roleplay, services
+from equiptrain.workshops.blueprint import bp, from_uk, to_uk
+from equiptrain.workshops.forms import (BriefingForm, DebriefForm, EmptyForm, FeedbackForm, PreparedModulesForm,
+                                        PublishForm, ReplyForm, WorkshopForm)
+from equiptrain.workshops.models import PaymentStatus, Reply, Workshop, WorkshopKind
+
+ui.add_nav("Workshops", "workshops.index", ("learner",), order=30)
+ui.add_nav("Trainers", "workshops.trainers", ("admin",), order=82)
+
+__all__ = ["bp"]
+
+
+def _workshop(workshop_id: int, action: str = "view") -> Workshop:
+    return get_or_abort(Workshop, workshop_id, action)
+
+
+def _org_for_new() -> Organisation:
+    org_id = request.values.get("org", type=int) or current_user.organisation_id
+    org = db.session.get(Organisation, org_id) if org_id else None
+    if org is None or not administers(current_user, org.id):
+        abort(404 if org is None else 403, "Choose an organisation you administer.")
+    return org
+
+
+@bp.route("/workshops/")
+@roles_required("learner")
+def index():
+    return render_template("workshops/index.html", data=queries.my_workshops(current_user))
+
+
+def _fill_workshop_form(form: WorkshopForm, org: Organisation, workshop: Workshop | None) -> None:
+    modules = db.session.scalars(select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)).all()
+    form.modules.choices = choices((m.id, f"{m.position}. {m.title}") for m in modules)
+    form.teams.choices = choices((t.id, t.name) for t in org.teams)
+    form.facilitators.choices = choices((u.id, f"{u.name} ({u.trainer_profile.kind.label})")
+                                        for u in queries.trainers(org.id))
+    cores = db.session.scalars(select(Workshop).where(Workshop.organisation_id == org.id,
+                                                      Workshop.kind == WorkshopKind.CORE)
+                               .order_by(Workshop.starts_at.desc())).all()
+    form.follow_up_of.choices = choices([("", "Not a follow-up")] + [(w.id, f"{w.title} ({w.starts_at:%d %b %Y})")
+                                                                     for w in cores if w is not workshop])
+    if request.method == "GET" and workshop is not None:
+        form.title.data, form.kind.data, form.capacity.data = workshop.title, workshop.kind.value, workshop.capacity
+        form.starts_at.data = to_uk(workshop.starts_at).replace(tzinfo=None)
+        form.ends_at.data = to_uk(workshop.ends_at).replace(tzinfo=None)
+        form.room.data, form.online_url.data = workshop.room, workshop.online_url
+        form.follow_up_of.data = str(workshop.follow_up_of_id or "")
+        form.modules.data = [str(m.id) for m in workshop.modules]
+        form.teams.data = [str(t.id) for t in workshop.teams]
+        form.facilitators.data = [str(f.user_id) for f in workshop.facilitators]
+
+
+def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
+    """Validate and save; returns the workshop, or None with the form showing what to fix."""
+    if not form.validate_on_submit():
+        return None, []
+    ids = lambda values: [int(v) for v in values or []]  # noqa: E731
+    modules = db.session.scalars(select(Module).where(Module.id.in_(ids(form.modules.data)))).all()
+    teams = db.session.scalars(select(Team).where(Team.id.in_(ids(form.teams.data)))).all()
+    facilitators = db.session.scalars(select(User).where(User.id.in_(ids(form.facilitators.data)))).all()
+    warnings = services.unprepared(list(facilitators), list(modules))
+    if warnings and not form.confirm_unprepared.data:
+        return None, warnings
+    follow = db.session.get(Workshop, int(form.follow_up_of.data)) if form.follow_up_of.data else None
+    if follow is not None and follow.organisation_id != org.id:
+        follow = None
+    try:
+        saved = services.save_workshop(
+            current_user, workshop, organisation=org, title=form.title.data, kind=WorkshopKind(form.kind.data),
+            starts_at=from_uk(form.starts_at.data), ends_at=from_uk(form.ends_at.data), room=form.room.data,
+            online_url=form.online_url.data, capacity=form.capacity.data, modules=list(modules), teams=list(teams),
+            facilitators=list(facilitators), follow_up_of=follow)
+    except ServiceError as exc:
+        getattr(form, exc.field, form.title).errors.append(exc.message) if exc.field and hasattr(form, exc.field) \
+            else form.form_errors.append(exc.message)
+        return None, []
+    return saved, []
+
+
+@bp.route("/workshops/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new():
+    org = _org_for_new()
+    form = WorkshopForm()
+    _fill_workshop_form(form, org, None)
+    workshop, warnings = _save(form, org, None)
+    if workshop:
+        flash("Workshop saved as a draft. Check the details, then publish it to send the invitations.", "info")
+        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+    return render_template("workshops/edit.html", form=form, org=org, workshop=None, warnings=warnings)
+
+
+@bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit(workshop_id: int):
+    workshop = _workshop(workshop_id, "manage")
+    form = WorkshopForm()
+    _fill_workshop_form(form, workshop.organisation, workshop)
+    saved, warnings = _save(form, workshop.organisation, workshop)
+    if saved:
+        flash("Workshop saved." + (" Everyone invited has been told of the change." if saved.is_published else ""),
+              "info")
+        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+    return render_template("workshops/edit.html", form=form, org=workshop.organisation, workshop=workshop,
+                           warnings=warnings)
+
+
+@bp.route("/workshops/<int:workshop_id>")
+@roles_required("learner")
+def detail(workshop_id: int):
+    workshop = _workshop(workshop_id)
+    invitation = next((i for i in workshop.invitations if i.user_id == current_user.id), None)
+    assignment = roleplay.latest_assignment(current_user, workshop) if invitation else None
+    return render_template(
+        "workshops/detail.html", workshop=workshop, invitation=invitation, reply_form=ReplyForm(),
+        publish_form=PublishForm(), missing=services.co_delivery_missing(workshop),
+        counts=queries.invitation_counts(workshop), manage=can(current_user, "manage", workshop),
+        facilitate=can(current_user, "facilitate", workshop), assignment=assignment,
+        feedback_state=attendance.feedback_state(current_user, workshop),
+        feedback_token=attendance.feedback_token(workshop, current_user),
+        lived_experience=[f.user for f in workshop.facilitators
+                          if f.user.trainer_profile and f.user.trainer_profile.kind.lived_experience])
+
+
+@bp.route("/workshops/<int:workshop_id>/publish", methods=["POST"])
+@roles_required("admin")
+def publish(workshop_id: int):
+    workshop = _workshop(workshop_id, "manage")
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.publish(current_user, workshop, form.override_reason.data)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+    flash("Published. Everyone in the invited teams has been sent an invitation.", "info")
+    return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+
+
+@bp.route("/workshops/<int:workshop_id>/reply", methods=["POST"])
+@roles_required("learner")
+def reply(workshop_id: int):
+    workshop = _workshop(workshop_id, "take_part")
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        flash("Choose whether you will attend, then send your reply.", "error")
+        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+    try:
+        invitation = services.reply(current_user, workshop, form.attending.data == "yes")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash({Reply.ATTENDING: "Thank you: you are attending.",
+               Reply.WAITING: "The workshop is full: you are on the waiting list and will move up automatically "
+                              "if a place comes free.",
+               Reply.NOT_ATTENDING: "Thank you: you are not attending."}[invitation.reply], "info")
+    return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+
+
+@bp.route("/workshops/<int:workshop_id>/calendar.ics")
+@roles_required("learner")
+def ics(workshop_id: int):
+    workshop = _workshop(workshop_id)
+    return Response(services.calendar_bytes([workshop]), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="workshop-{workshop.id}.ics"'})
+
+
+@bp.route("/workshops/feed/<token>.ics")
+def feed(token: str):
+    user = services.feed_user(token)
+    if user is None:
+        abort(404, "This calendar feed address is not valid (it may have been replaced). Get a new one from "
+                   "your Workshops page.")
+    data = queries.my_workshops(user)
+    workshops = {i.workshop.id: i.workshop for i in data["upcoming"] + data["past"]
+                 if i.reply in (Reply.ATTENDING, Reply.WAITING, Reply.NONE)}
+    workshops.update({w.id: w for w in data["facilitating"]})
+    return Response(services.calendar_bytes(list(workshops.values()), "My EQUIP workshops"), mimetype="text/calendar")
+
+
+@bp.route("/workshops/calendar-feed", methods=["GET", "POST"])
+@roles_required("learner")
+def calendar_feed():
+    form = EmptyForm()
+    token = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "revoke":
+            services.revoke_feed(current_user)
+            flash("Your calendar feed address has been switched off.", "info")
+            return redirect(url_for("workshops.calendar_feed"))
+        token = services.new_feed(current_user)
+    return render_template("workshops/calendar_feed.html", form=form,
+                           feed_url=external_url("workshops.feed", token=token) if token else None)
+
+
+@bp.route("/workshops/<int:workshop_id>/feedback/<token>", methods=["GET", "POST"])
+@roles_required("learner")
+def feedback(workshop_id: int, token: str):
+    workshop = _workshop(workshop_id)
+    state = attendance.feedback_state(current_user, workshop)
+    if state == "given":
+        return render_template("workshops/feedback_done.html", workshop=workshop, already=True)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            attendance.submit_feedback(current_user, workshop, token, useful=int(form.useful.data),
+                                       lived_experience_valuable=int(form.lived_experience_valuable.data),
+                                       do_differently=form.do_differently.data)
+        except ServiceError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            return render_template("workshops/feedback_done.html", workshop=workshop, already=False)
+    elif state == "not_asked":
+        abort(403, "Feedback is asked of people who attended, once the register is signed off.")
+    return render_template("workshops/feedback.html", workshop=workshop, form=form)
+
+
+@bp.route("/workshops/<int:workshop_id>/feedback-results")
+@roles_required("trainer", "admin")
+def feedback_results(workshop_id: int):
+    workshop = _workshop(workshop_id, "facilitate")
+    return render_template("workshops/feedback_results.html", workshop=workshop,
+                           summary=attendance.feedback_summary(workshop))
+
+
+@bp.route("/workshops/<int:workshop_id>/support/<int:trainer_id>", methods=["GET", "POST"])
+@roles_required("trainer", "admin")
+def support(workshop_id: int, trainer_id: int):
+    workshop = _workshop(workshop_id)
+    admin = administers(current_user, workshop.organisation_id)
+    if not (admin or current_user.id == trainer_id):
+        abort(403, "A lived-experience trainer's support record is seen by that trainer and administrators only.")
+    trainer = db.session.get(User, trainer_id) or abort(404)
+    try:
+        record = attendance.support_for(workshop, trainer)
+    except ServiceError as exc:
+        abort(404, exc.message)
+    briefing_form, debrief_form = BriefingForm(prefix="b"), DebriefForm(prefix="d")
+    action = request.form.get("action")
+    try:
+        if action == "briefing" and admin and briefing_form.validate_on_submit():
+            attendance.save_briefing(current_user, record, briefing_form.briefing.data)
+            return _saved(workshop, trainer, "Briefing saved.")
+        if action == "debrief" and current_user.id == trainer_id and debrief_form.validate_on_submit():
+            attendance.save_debrief(current_user, record, how_it_went=debrief_form.how_it_went.data or "",
+                                    support_wanted=debrief_form.support_wanted.data or "",
+                                    preparation_minutes=debrief_form.preparation_minutes.data)
+            return _saved(workshop, trainer, "Debrief saved. Thank you.")
+        if action in ("claimed", "paid") and EmptyForm().validate_on_submit():
+            attendance.set_payment(current_user, record, PaymentStatus(action))
+            return _saved(workshop, trainer, f"Payment marked as {action}.")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    if request.method == "GET":
+        briefing_form.briefing.data = record.briefing
+        debrief_form.how_it_went.data, debrief_form.support_wanted.data = (record.debrief_how_it_went,
+                                                                           record.debrief_support_wanted)
+        debrief_form.preparation_minutes.data = record.preparation_minutes
+    return render_template("workshops/support.html", workshop=workshop, trainer=trainer, record=record, admin=admin,
+                           briefing_form=briefing_form, debrief_form=debrief_form, form=EmptyForm())
+
+
+def _saved(workshop, trainer, message):
+    flash(message, "info")
+    return redirect(url_for("workshops.support", workshop_id=workshop.id, trainer_id=trainer.id))
+
+
+@bp.route("/workshops/my-sessions")
+@roles_required("trainer")
+def my_sessions():
+    return render_template("workshops/sessions.html", sessions=queries.lived_experience_sessions(
+        None, trainer_id=current_user.id), mine=True)
+
+
+@bp.route("/workshops/reports")
+@roles_required("admin")
+def reports():
+    org_id = request.args.get("org", type=int) or current_user.organisation_id
+    if org_id is None or not administers(current_user, org_id):
+        abort(403, "Choose an organisation you administer: add ?org=<id> to the address.")
+    return render_template("workshops/reports.html", overrides=queries.overrides(org_id),
+                           teams=queries.team_training(org_id), sessions=queries.lived_experience_sessions(org_id))
+
+
+@bp.route("/admin/trainers/")
+@roles_required("admin")
+def trainers():
+    org_id = None if current_user.is_platform_admin else current_user.organisation_id
+    return render_template("workshops/trainers.html", trainers=queries.trainers(org_id))
+
+
+@bp.route("/admin/trainers/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def trainer(user_id: int):
+    user = get_or_abort(User, user_id, "manage")
+    profile = db.session.scalar(select(TrainerProfile).where(TrainerProfile.user_id == user.id))
+    if profile is None:
+        abort(404, "This person is not a trainer. Give them a trainer role on their page first.")
+    form = PreparedModulesForm()
+    modules = db.session.scalars(select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)).all()
+    form.modules.choices = choices((m.id, f"{m.position}. {m.title}") for m in modules)
+    if form.validate_on_submit():
+        chosen = [m for m in modules if str(m.id) in (form.modules.data or [])]
+        services.set_prepared_modules(current_user, profile, chosen)
+        flash("Prepared modules saved.", "info")
+        return redirect(url_for("workshops.trainer", user_id=user.id))
+    if request.method == "GET":
+        form.modules.data = [str(i) for i in queries.prepared_module_ids(profile.id)]
+    sessions = queries.lived_experience_sessions(None, trainer_id=user.id) if profile.kind.lived_experience else []
+    return render_template("workshops/trainer.html", trainer=user, profile=profile, form=form, sessions=sessions)
+

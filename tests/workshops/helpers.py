@@ -1,0 +1,78 @@
+"""Builders for workshop tests: content rows made directly with the models, workshops made through services."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from equiptrain.accounts.models import TrainerKind
+from equiptrain.content.models import Module, Scenario, Unit
+from equiptrain.db import utcnow
+from equiptrain.extensions import db
+from equiptrain.workshops import services
+from equiptrain.workshops.models import WorkshopKind
+
+_seq = itertools.count(1)
+
+ROLEPLAY_DATA = {
+    "roles": {
+        "practitioner": {"title": "Care coordinator", "brief_html": "<p>PRACTITIONER-SECRET</p>"},
+        "service_user": {"title": "Rhys", "brief_html": "<p>SERVICE-USER-SECRET</p>"},
+        "carer": {"title": "Elaine", "brief_html": "<p>CARER-SECRET</p>"},
+        "observer": {"title": "Observer", "brief_html": "<p>OBSERVER-SECRET</p>"},
+    },
+    "observer_checklist": [{"slug": "asks", "behaviour": "Asks what the person wants shared"},
+                           {"slug": "next-step", "behaviour": "Agrees a next step"}],
+    "debrief_questions": ["What helped the carer feel heard?"],
+    "timings": {"prepare_minutes": 5, "play_minutes": 12, "debrief_minutes": 10},
+}
+
+
+def make_module(hours: float = 3.0, carer: bool = True) -> Module:
+    """A module with one unit and one role-play scenario."""
+    n = next(_seq)
+    module = Module(slug=f"ws-module-{n}", position=n, title=f"Workshop module {n}", summary="s",
+                    intro_html="<p>Intro</p>", estimated_minutes=60, cpd_individual_hours=1.0,
+                    cpd_participatory_hours=hours, requires_units=True, requires_quiz=False,
+                    requires_reflection=False, requires_practice=False, requires_workshop=True,
+                    content_hash="x")
+    db.session.add(module)
+    db.session.flush()
+    db.session.add(Unit(module_id=module.id, slug="unit", position=1, title=f"Unit of module {n}", minutes=15,
+                        body_html="<p>Unit body</p>", content_hash="x"))
+    data = {**ROLEPLAY_DATA, "roles": dict(ROLEPLAY_DATA["roles"])}
+    if not carer:
+        data["roles"].pop("carer")
+    db.session.add(Scenario(module_id=module.id, slug=f"scenario-{n}", kind="roleplay", position=1,
+                            title=f"Scenario {n}", summary="A home visit", setting="community", skills=[],
+                            data=data, content_hash="x"))
+    db.session.commit()
+    return module
+
+
+def make_workshop(build, *, org=None, teams=(), facilitators=None, modules=None, capacity=20, publish=True,
+                  starts_in=dt.timedelta(days=7), admin=None, kind=WorkshopKind.CORE, follow_up_of=None):
+    """A workshop co-delivered by a professional and a service-user trainer unless told otherwise."""
+    org = org or (teams[0].organisation if teams else build.org())
+    admin = admin or build.user("admin", org=org)
+    if facilitators is None:
+        facilitators = [build.user("trainer", org=org),
+                        build.user("trainer", org=org, trainer_kind=TrainerKind.SERVICE_USER)]
+    modules = [make_module()] if modules is None else modules
+    start = (utcnow() + starts_in).replace(second=0, microsecond=0)
+    workshop = services.save_workshop(
+        admin, None, organisation=org, title=f"EQUIP workshop {next(_seq)}", kind=kind, starts_at=start,
+        ends_at=start + dt.timedelta(hours=6), room="Room 1", online_url=None, capacity=capacity,
+        modules=modules, teams=list(teams), facilitators=facilitators, follow_up_of=follow_up_of)
+    if publish:
+        services.publish(admin, workshop)
+    db.session.commit()
+    return workshop
+
+
+def access_world(build, world: dict) -> dict:
+    """For tests/test_access.py: a published workshop for the world's team, facilitated by the world's trainer
+    and a service-user trainer."""
+    le_trainer = build.user("trainer", org=world["org"], trainer_kind=TrainerKind.SERVICE_USER)
+    workshop = make_workshop(build, org=world["org"], teams=[world["team"]],
+                             facilitators=[world["trainer"], le_trainer])
+    return {"workshop": workshop, "le_trainer": le_trainer, "workshop_unit": workshop.modules[0].units[0]}
