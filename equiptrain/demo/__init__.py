@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from equiptrain.demo import accounts as accounts_demo
 from equiptrain.demo import learning as learning_demo
+from equiptrain.demo import reflection as reflection_demo
 from equiptrain.demo import workshops as workshops_demo
 from equiptrain.extensions import db
 
@@ -19,6 +20,7 @@ STEPS = [
     ("people and teams", accounts_demo.load),
     ("learners' progress", learning_demo.load),
     ("workshops", workshops_demo.load),
+    ("reflection, CPD and confidence", reflection_demo.load),
 ]
 
 

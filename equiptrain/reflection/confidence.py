@@ -1,0 +1,124 @@
+"""The confidence self-assessment: the items and scale come from course_content/confidence.yaml (synced to
+`confidence_items` and `Programme.confidence_scale`); a learner answers before a module and after it."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from equiptrain.accounts.models import User
+from equiptrain.accounts.services import ServiceError
+from equiptrain.content.models import ConfidenceItem, Module, Programme
+from equiptrain.db import utcnow
+from equiptrain.extensions import db
+from equiptrain.reflection.models import ConfidenceResponse
+
+PHASES = {"before": "before you start", "after": "now that you have completed it"}
+DEFAULT_SCALE = {"min": 1, "max": 5, "labels": {}}
+
+
+def scale() -> dict:
+    programme = db.session.scalar(select(Programme).limit(1))
+    found = (programme.confidence_scale if programme else None) or {}
+    return {**DEFAULT_SCALE, **found}
+
+
+def items() -> list[ConfidenceItem]:
+    return list(db.session.scalars(select(ConfidenceItem).where(ConfidenceItem.retired_at.is_(None))
+                                   .order_by(ConfidenceItem.position)))
+
+
+def response_for(user: User, module: Module, phase: str) -> ConfidenceResponse | None:
+    return db.session.scalar(select(ConfidenceResponse).where(
+        ConfidenceResponse.user_id == user.id, ConfidenceResponse.module_id == module.id,
+        ConfidenceResponse.phase == phase))
+
+
+def answer(user: User, module: Module, phase: str, answers: dict[str, int]) -> ConfidenceResponse:
+    """Record the learner's answers for one phase of one module (once: the first answer is the baseline)."""
+    if phase not in PHASES:
+        raise ServiceError("Answer the questions before or after a module.")
+    if response_for(user, module, phase) is not None:
+        raise ServiceError(f"You have already answered these questions {PHASES[phase]} {module.title}.")
+    if phase == "after" and not _completed(user, module):
+        raise ServiceError(f"Answer these questions when you have completed {module.title}.")
+    s = scale()
+    low, high = int(s["min"]), int(s["max"])
+    wanted = {i.slug for i in items()}
+    clean = {}
+    for slug in wanted:
+        value = answers.get(slug)
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise ServiceError(f"Answer every question: choose a number from {low} to {high}.", slug) from None
+        if not low <= value <= high:
+            raise ServiceError(f"Choose a number from {low} to {high}.", slug)
+        clean[slug] = value
+    if not clean:
+        raise ServiceError("There are no confidence questions yet: the course content has not been loaded.")
+    response = ConfidenceResponse(user_id=user.id, module_id=module.id, phase=phase, answers=clean,
+                                  answered_at=utcnow())
+    db.session.add(response)
+    db.session.flush()
+    return response
+
+
+@dataclass(frozen=True)
+class ModuleChange:
+    module: Module
+    before: dict | None
+    after: dict | None
+
+
+def my_changes(user: User) -> list[ModuleChange]:
+    """The learner's answers grouped by module, in course order (one query)."""
+    rows = db.session.execute(select(ConfidenceResponse, Module).join(Module, Module.id == ConfidenceResponse.module_id)
+                              .where(ConfidenceResponse.user_id == user.id)
+                              .order_by(Module.position)).all()
+    by_module: dict[int, dict] = {}
+    for response, module in rows:
+        slot = by_module.setdefault(module.id, {"module": module, "before": None, "after": None})
+        slot[response.phase] = response.answers
+    return [ModuleChange(**v) for v in by_module.values()]
+
+
+def _progress_model():
+    """learning.models.ModuleProgress (user_id, module_id, started_at, completed_at), once that feature exists."""
+    try:
+        models = importlib.import_module("equiptrain.learning.models")
+    except ImportError:
+        return None
+    model = getattr(models, "ModuleProgress", None)
+    needed = ("user_id", "module_id", "started_at", "completed_at")
+    return model if model is not None and all(hasattr(model, a) for a in needed) else None
+
+
+def _completed(user: User, module: Module) -> bool:
+    progress = _progress_model()
+    if progress is None:  # until the learning record exists, the learner's word is taken
+        return True
+    return db.session.scalar(select(progress.completed_at).where(
+        progress.user_id == user.id, progress.module_id == module.id)) is not None
+
+
+def pending(user: User) -> list[tuple[Module, str]]:
+    """Questionnaires waiting: modules started without a 'before' answer, completed without an 'after' one."""
+    progress = _progress_model()
+    if progress is None:
+        return []
+    answered = {(r.module_id, r.phase) for r in db.session.execute(
+        select(ConfidenceResponse.module_id, ConfidenceResponse.phase)
+        .where(ConfidenceResponse.user_id == user.id))}
+    rows = db.session.execute(
+        select(Module, progress.started_at, progress.completed_at)
+        .join(progress, progress.module_id == Module.id)
+        .where(progress.user_id == user.id, Module.retired_at.is_(None)).order_by(Module.position)).all()
+    waiting = []
+    for module, started_at, completed_at in rows:
+        if started_at is not None and completed_at is None and (module.id, "before") not in answered:
+            waiting.append((module, "before"))
+        if completed_at is not None and (module.id, "after") not in answered:
+            waiting.append((module, "after"))
+    return waiting

@@ -1,0 +1,151 @@
+"""CPD record pages, the revalidation pack, the subject access download and the confidence self-assessment."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from equiptrain.accounts.services import ServiceError
+from equiptrain.audit.services import record
+from equiptrain.authz import roles_required
+from equiptrain.extensions import db
+from equiptrain.forms import EmptyForm, choices
+from equiptrain.reflection import bp, chart, confidence, cpd, exports, pdf, queries
+from equiptrain.reflection.forms import CPDForm, PackForm, WindowForm, confidence_form_class
+from equiptrain.reflection.models import CPDEntry, ReflectiveEntry
+
+
+def _window_end(form) -> dt.date:
+    if form.validate() and form.ends.data:
+        return form.ends.data
+    return dt.date.today()
+
+
+@bp.route("/cpd/")
+@roles_required("learner")
+def cpd_record():
+    form = WindowForm(request.args)
+    totals = cpd.totals(current_user, _window_end(form))
+    if form.ends.data is None:
+        form.ends.data = totals.ends
+    return render_template("reflection/cpd.html", form=form, totals=totals, kinds=cpd.KINDS, sources=cpd.SOURCES,
+                           entries=cpd.entries_in_window(current_user, totals.starts, totals.ends),
+                           required={"hours": cpd.REQUIRED_HOURS, "participatory": cpd.REQUIRED_PARTICIPATORY,
+                                     "accounts": cpd.REQUIRED_ACCOUNTS}, delete_form=EmptyForm())
+
+
+@bp.route("/cpd/new", methods=["GET", "POST"])
+@roles_required("learner")
+def cpd_new():
+    form = CPDForm()
+    if form.validate_on_submit():
+        try:
+            cpd.add_manual(current_user, date=form.date.data, hours=float(form.hours.data), kind=form.kind.data,
+                           title=form.title.data, description=form.description.data)
+        except ServiceError as exc:
+            target = form[exc.field] if exc.field and exc.field in form else None
+            (target.errors.append(exc.message) if target is not None and isinstance(target.errors, list)
+             else form.form_errors.append(exc.message))
+        else:
+            flash("The activity is added to your CPD record.", "info")
+            return redirect(url_for("reflection.cpd_record"))
+    return render_template("reflection/cpd_new.html", form=form)
+
+
+@bp.route("/cpd/<int:cpd_id>/delete", methods=["POST"])
+@roles_required("learner")
+def cpd_delete(cpd_id: int):
+    entry = db.session.get(CPDEntry, cpd_id)
+    if entry is None:
+        abort(404)
+    if entry.user_id != current_user.id:
+        abort(403)
+    EmptyForm().validate_on_submit() or abort(400)
+    try:
+        cpd.delete_manual(current_user, entry)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("The activity is removed from your CPD record.", "info")
+    return redirect(url_for("reflection.cpd_record"))
+
+
+def _pack_form():
+    form = PackForm(request.args)
+    accounts = list(db.session.scalars(select(ReflectiveEntry).where(
+        ReflectiveEntry.author_id == current_user.id, ReflectiveEntry.template == "nmc")
+        .order_by(ReflectiveEntry.created_at.desc())))
+    form.entries.choices = choices((e.id, f"{e.title} ({e.created_at:%d %B %Y})") for e in accounts)
+    return form, accounts
+
+
+@bp.route("/cpd/revalidation-pack")
+@roles_required("learner")
+def pack():
+    form, accounts = _pack_form()
+    ends = _window_end(form)
+    if form.ends.data is None:
+        form.ends.data = ends
+    return render_template("reflection/pack_form.html", form=form, accounts=accounts)
+
+
+@bp.route("/cpd/revalidation-pack.pdf")
+@roles_required("learner")
+def pack_pdf():
+    form, _ = _pack_form()
+    ends = _window_end(form)
+    data = pdf.revalidation_pack(current_user, ends, form.entries.data or [])
+    record("reflection.pack_exported", current_user, subject=current_user, accounts=len(form.entries.data or []))
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="revalidation-pack-{ends.isoformat()}.pdf"'})
+
+
+@bp.route("/reflection/my-data.json")
+@roles_required("learner")
+def my_data():
+    data = exports.subject_access(current_user)
+    record("subject_access.downloaded", current_user, subject=current_user)
+    return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="equiptrain-my-data-{dt.date.today().isoformat()}.json"'})
+
+
+@bp.route("/reflection/confidence")
+@roles_required("learner")
+def confidence_chart():
+    items = confidence.items()
+    changes = confidence.my_changes(current_user)
+    s = confidence.scale()
+    return render_template("reflection/confidence_chart.html", items=items, scale=s,
+                           charts=[chart.module_chart(c, items, s) for c in changes])
+
+
+def _local(target: str | None) -> str | None:
+    """Only a path on this site (the module page that asked) is followed after answering."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/modules/<slug>/confidence/<phase>", methods=["GET", "POST"])
+@roles_required("learner")
+def confidence_form(slug: str, phase: str):
+    if phase not in confidence.PHASES:
+        abort(404)
+    module = queries.module_by_slug(slug) or abort(404)
+    items, s = confidence.items(), confidence.scale()
+    done = confidence.response_for(current_user, module, phase)
+    form = confidence_form_class(items, s)()
+    if done is None and form.validate_on_submit():
+        answers = {i.slug: form[f"item_{i.slug}"].data for i in items}
+        try:
+            confidence.answer(current_user, module, phase, answers)
+        except ServiceError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            flash("Thank you: your answers are saved. Only you see them; your team sees only group totals.", "info")
+            return redirect(_local(request.args.get("next")) or url_for("reflection.confidence_chart"))
+    return render_template("reflection/confidence_form.html", form=form, module=module, phase=phase,
+                           phase_text=confidence.PHASES[phase], done=done, items=items)

@@ -1,0 +1,137 @@
+"""The learner's subject access download (UK GDPR): everything the platform holds about them, as JSON.
+
+Built from a registry so each feature adds its own section: `register_section(name, fn)` with
+`fn(user) -> jsonable`. Until the learning and workshops features register theirs, their tables are read
+generically here (every row of their models with a
+column pointing at the user).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import inspect, or_, select
+
+from equiptrain.accounts.models import Membership, User
+from equiptrain.audit.models import AuditEvent
+from equiptrain.db import Base, utcnow
+from equiptrain.extensions import db
+from equiptrain.reflection.kinds import TEMPLATES
+from equiptrain.reflection.models import ConfidenceResponse, CPDEntry, ReflectiveEntry
+
+SUBJECT_ACCESS_SECTIONS: dict[str, Callable[[User], Any]] = {}
+# Features whose tables are read generically if they have not registered a section of their own.
+FALLBACK_FEATURES = {"learning": "equiptrain.learning.models", "workshops": "equiptrain.workshops.models"}
+# Columns never exported, even about oneself.
+_SECRET_COLUMNS = {"password_hash", "session_nonce"}
+
+
+def register_section(name: str, build: Callable[[User], Any]) -> None:
+    """Add (or replace) a section of the subject access download: `build(user)` returns JSON-able data."""
+    SUBJECT_ACCESS_SECTIONS[name] = build
+
+
+def jsonable(value):
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def row_dict(obj) -> dict:
+    """A model row's columns (secrets left out) as JSON-able values."""
+    return {c.key: jsonable(getattr(obj, c.key)) for c in inspect(obj).mapper.column_attrs
+            if c.key not in _SECRET_COLUMNS}
+
+
+def _account(user: User):
+    data = row_dict(user)
+    data["organisation"] = user.organisation.name if user.organisation else None
+    data["trainer_profile"] = row_dict(user.trainer_profile) if user.trainer_profile else None
+    return data
+
+
+def _teams(user: User):
+    rows = db.session.scalars(select(Membership).where(Membership.user_id == user.id))
+    return [{"team": m.team.name, "role": m.role.value, "joined_at": jsonable(m.joined_at)} for m in rows]
+
+
+def _reflections(user: User):
+    entries = db.session.scalars(select(ReflectiveEntry).where(ReflectiveEntry.author_id == user.id)
+                                 .order_by(ReflectiveEntry.created_at))
+    out = []
+    for e in entries:
+        data = row_dict(e)
+        data["template_name"] = TEMPLATES[e.template].label if e.template in TEMPLATES else e.template
+        data["module"] = e.module.slug if e.module else None
+        data["shares"] = [{"supervisor": s.supervisor.name, "shared_at": jsonable(s.shared_at),
+                           "revoked_at": jsonable(s.revoked_at)} for s in e.shares]
+        out.append(data)
+    return out
+
+
+def _cpd(user: User):
+    return [row_dict(c) for c in db.session.scalars(select(CPDEntry).where(CPDEntry.user_id == user.id)
+                                                   .order_by(CPDEntry.date))]
+
+
+def _confidence(user: User):
+    rows = db.session.scalars(select(ConfidenceResponse).where(ConfidenceResponse.user_id == user.id)
+                              .order_by(ConfidenceResponse.answered_at))
+    return [{**row_dict(r), "module": r.module.slug} for r in rows]
+
+
+def _audit(user: User):
+    rows = db.session.scalars(select(AuditEvent).where(or_(
+        AuditEvent.actor_id == user.id,
+        (AuditEvent.subject_type == "User") & (AuditEvent.subject_id == user.id))).order_by(AuditEvent.at))
+    return [row_dict(r) for r in rows]
+
+
+def _user_columns(cls) -> list:
+    """The columns of a model that point at a person (user_id, trainer_id, observer_id, ...)."""
+    return [c for c in cls.__table__.c if any(fk.column.table.name == "users" for fk in c.foreign_keys)]
+
+
+def _generic_section(module_name: str) -> Callable[[User], Any] | None:
+    try:
+        models = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    classes = [c for c in vars(models).values()
+               if isinstance(c, type) and issubclass(c, Base) and c.__module__ == module_name
+               and hasattr(c, "__table__") and _user_columns(c)]
+    if not classes:
+        return None
+
+    def build(user: User):
+        return {c.__tablename__: [row_dict(r) for r in db.session.scalars(
+            select(c).where(or_(*(col == user.id for col in _user_columns(c)))).order_by(*c.__table__.primary_key))]
+            for c in classes}
+    return build
+
+
+for _name, _build in (("account", _account), ("teams", _teams), ("reflections", _reflections), ("cpd", _cpd),
+                      ("confidence", _confidence), ("audit_events", _audit)):
+    register_section(_name, _build)
+
+
+def subject_access(user: User) -> dict:
+    """Everything the platform holds about `user`, section by section."""
+    sections = dict(SUBJECT_ACCESS_SECTIONS)
+    for name, module_name in FALLBACK_FEATURES.items():
+        if name not in sections and (build := _generic_section(module_name)) is not None:
+            sections[name] = build
+    return {"generated_at": jsonable(utcnow()), "user_id": user.id,
+            "sections": {name: jsonable(build(user)) for name, build in sections.items()}}
