@@ -47,6 +47,8 @@ DEFAULTS: dict[str, object] = {
     "MIN_GROUP_SIZE": 5,
     # Sync course_content/ into the database when `serve` starts and the files changed.
     "SYNC_CONTENT_ON_SERVE": True,
+    # How long a worker trusts its in-memory copy of the course before checking for a sync (None: no copy).
+    "CONTENT_CACHE_SECONDS": 5,
     "SEND_FILE_MAX_AGE_DEFAULT": 31536000,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

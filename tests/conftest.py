@@ -33,6 +33,9 @@ def _test_config(tmp: Path, database_url: str) -> dict:
         "ARGON2_PARALLELISM": 1,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SYNC_CONTENT_ON_SERVE": False,
+        # Tests change content inside rolled-back transactions: read it afresh each time (snapshot tests
+        # switch the cache on).
+        "CONTENT_CACHE_SECONDS": None,
         "PUBLIC_URL": "http://equiptrain.test",
     }
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from equiptrain.db import utcnow
+from equiptrain.content import snapshot
 from equiptrain.extensions import db
 
 from .defs import Course, ModuleDef, ScenarioDef
@@ -76,6 +77,7 @@ def sync_course(root: Path) -> SyncReport:
     report = SyncReport(tree_hash=tree_hash(root))
     with db.session.begin_nested():
         _Sync(report, utcnow()).run(course)
+    snapshot.invalidate()
     return report
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
-from equiptrain.content.models import Module, Programme, Scenario, Unit
+from equiptrain.content import snapshot
+from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.extensions import db
 
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
-from .services import Standing
+from .services import lock_reason
 
 LOCKED, AVAILABLE, IN_PROGRESS, COMPLETE = "locked", "available", "in progress", "complete"
 
@@ -23,13 +24,14 @@ class Step:
 
 @dataclass
 class ModuleState:
-    module: Module
+    module: object  # a snapshot ModuleView
     status: str
     reason: str | None
     progress: ModuleProgress | None
     units_total: int
     units_read: int
     next_step: Step | None = None
+    unread: object | None = None  # the first unit not read yet
 
     @property
     def steps_total(self) -> int:
@@ -55,61 +57,49 @@ class ModuleState:
         return 100 * self.steps_done // total if total else (100 if self.status == COMPLETE else 0)
 
 
-def programme() -> Programme | None:
-    return db.session.scalar(select(Programme).order_by(Programme.id).limit(1))
+def module_states(user) -> list[ModuleState]:
+    """Every active module in order with its status for this learner: the course from the worker's snapshot,
+    the learner's progress and units read in 2 queries."""
+    course = snapshot.current()
+    progress = {p.module_id: p for p in db.session.scalars(select(ModuleProgress)
+                                                           .where(ModuleProgress.user_id == user.id))}
+    read = set(db.session.scalars(select(UnitRead.unit_id).where(UnitRead.user_id == user.id)))
 
+    def completed(m) -> bool:
+        p = progress.get(m.id)
+        return p is not None and p.completed_at is not None
 
-def _unit_counts(user) -> dict[int, tuple[int, int]]:
-    rows = db.session.execute(
-        select(Unit.module_id, func.count(Unit.id), func.count(UnitRead.id))
-        .outerjoin(UnitRead, (UnitRead.unit_id == Unit.id) & (UnitRead.user_id == user.id))
-        .where(Unit.retired_at.is_(None)).group_by(Unit.module_id))
-    return {module_id: (total, read) for module_id, total, read in rows}
-
-
-def module_states(user, standing: Standing | None = None) -> list[ModuleState]:
-    """Every active module in order with its status for this learner (3 queries)."""
-    standing = standing or Standing(user)
-    counts = _unit_counts(user)
     states = []
-    for m in standing.modules:
-        p = standing.progress.get(m.id)
+    for m in course.modules:
+        p = progress.get(m.id)
         reason = None
-        if p is not None and p.completed_at is not None:
+        if completed(m):
             status = COMPLETE
-        elif reason := standing.lock_reason(m):
+        elif reason := lock_reason(m, course.by_slug, completed):
             status = LOCKED
         else:
             status = IN_PROGRESS if p is not None else AVAILABLE
-        total, read = counts.get(m.id, (0, 0))
-        states.append(ModuleState(m, status, reason, p, total, read))
+        state = ModuleState(m, status, reason, p, len(m.units), sum(u.id in read for u in m.units))
+        state.unread = next((u for u in m.units if u.id not in read), None)
+        states.append(state)
     return states
 
 
 def next_step(user, state: ModuleState) -> Step | None:
-    """The one next thing to do in an open module (at most 2 queries)."""
+    """The one next thing to do in an open module (no queries: the state carries what it needs)."""
     m, p = state.module, state.progress
     if state.status in (LOCKED, COMPLETE):
         return None
-    if m.requires_units and state.units_read < state.units_total or not p:
-        unit = db.session.scalar(
-            select(Unit).where(Unit.module_id == m.id, Unit.retired_at.is_(None),
-                               ~select(UnitRead.id).where(UnitRead.unit_id == Unit.id,
-                                                          UnitRead.user_id == user.id).exists())
-            .order_by(Unit.position).limit(1))
-        if unit is not None:
-            verb = "Start" if not p else "Continue"
-            return Step(f"{verb} {m.title}: {unit.title}",
-                        url_for("learning.unit", slug=m.slug, unit_slug=unit.slug))
+    if (m.requires_units and state.units_read < state.units_total or not p) and state.unread is not None:
+        verb = "Start" if not p else "Continue"
+        return Step(f"{verb} {m.title}: {state.unread.title}",
+                    url_for("learning.unit", slug=m.slug, unit_slug=state.unread.slug))
     if m.requires_quiz and not (p and p.quiz_passed_at):
         return Step(f"Take the knowledge check for {m.title}", url_for("learning.quiz", slug=m.slug))
-    if m.requires_practice and not (p and p.practice_done_at):
-        scenario = db.session.scalar(select(Scenario).where(Scenario.module_id == m.id, Scenario.kind == "solo",
-                                                            Scenario.retired_at.is_(None))
-                                     .order_by(Scenario.position).limit(1))
-        if scenario is not None:
-            return Step(f"Practise: {scenario.title}",
-                        url_for("learning.practice", slug=m.slug, scenario_slug=scenario.slug))
+    if m.requires_practice and not (p and p.practice_done_at) and m.solo:
+        scenario = m.solo[0]
+        return Step(f"Practise: {scenario.title}",
+                    url_for("learning.practice", slug=m.slug, scenario_slug=scenario.slug))
     if m.requires_reflection and not (p and p.reflection_done_at):
         return Step(f"Write a reflective log entry about {m.title}", url_for("learning.module", slug=m.slug))
     if m.requires_workshop and not (p and p.workshop_done_at):
@@ -145,13 +135,28 @@ def module_page(user, module: Module) -> dict:
             "roleplays": [s for s in scenarios if s.kind == "roleplay"]}
 
 
+# The unit page's two queries, built once and run on the connection (no ORM rows needed).
+_COMPLETED = select(ModuleProgress.module_id).where(ModuleProgress.user_id == bindparam("user_id"),
+                                                    ModuleProgress.completed_at.is_not(None))
+_READ = select(UnitRead.unit_id).where(UnitRead.user_id == bindparam("user_id"),
+                                      UnitRead.unit_id.in_(bindparam("unit_ids", expanding=True)))
+
+
+def completed_module_ids(user) -> set[int]:
+    """The modules this learner has completed (1 query)."""
+    return set(db.session.connection().execute(_COMPLETED, {"user_id": user.id}).scalars())
+
+
+def read_unit_ids(user, unit_ids: list[int]) -> set[int]:
+    """Which of these units the learner has marked read (1 query)."""
+    return set(db.session.connection().execute(_READ, {"user_id": user.id, "unit_ids": unit_ids}).scalars())
+
+
 def unit_page(user, module: Module, unit_slug: str):
     """The module's active units (for previous/next) and which the learner has read (2 queries)."""
     units = list(db.session.scalars(select(Unit).where(Unit.module_id == module.id, Unit.retired_at.is_(None))
                                     .order_by(Unit.position)))
-    read_ids = set(db.session.scalars(select(UnitRead.unit_id).where(UnitRead.user_id == user.id,
-                                                                     UnitRead.unit_id.in_([u.id for u in units]))))
-    return units, read_ids
+    return units, read_unit_ids(user, [u.id for u in units])
 
 
 def quiz_attempts(user, quiz_id: int) -> list[QuizAttempt]:

@@ -34,12 +34,17 @@ class Standing:
 
     def lock_reason(self, module: Module) -> str | None:
         """Why the module is locked ("Complete X first"), or None when it is open to this learner."""
-        missing = [self.by_slug[s].title for s in module.prerequisites
-                   if s in self.by_slug and not self.completed(self.by_slug[s])]
-        if not missing:
-            return None
-        names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
-        return f"Complete {names} first: this module builds on {'it' if len(missing) == 1 else 'them'}."
+        return lock_reason(module, self.by_slug, lambda m: self.completed(m))
+
+
+def lock_reason(module, by_slug: dict, completed) -> str | None:
+    """Why `module` is locked for a learner ("Complete X first"), or None; `completed(module)` says which
+    prerequisite modules they have finished. Works on content rows and on snapshot views alike."""
+    missing = [by_slug[s].title for s in module.prerequisites if s in by_slug and not completed(by_slug[s])]
+    if not missing:
+        return None
+    names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    return f"Complete {names} first: this module builds on {'it' if len(missing) == 1 else 'them'}."
 
 
 def _ensure_open(user, module: Module) -> Standing:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from equiptrain import cli, ui
 from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import roles_required
+from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario
 from equiptrain.content.sync import sync_on_serve
 from equiptrain.extensions import db
@@ -27,10 +28,9 @@ if sync_on_serve not in cli.SERVE_PREPARATIONS:
 
 
 def _home_panel(user) -> str | None:
-    standing = services.Standing(user)
-    if not standing.modules:
+    states = queries.module_states(user)
+    if not states:
         return None
-    states = queries.module_states(user, standing)
     return render_template("learning/_home_panel.html", states=states,
                            complete=sum(s.status == queries.COMPLETE for s in states),
                            step=queries.continue_step(user, states))
@@ -54,10 +54,10 @@ def _open_module(slug: str) -> tuple[services.Standing, Module]:
 @bp.route("/programme")
 @roles_required("learner")
 def programme():
-    standing = services.Standing(current_user)
-    states = queries.module_states(current_user, standing)
+    states = queries.module_states(current_user)
     step = queries.continue_step(current_user, states)
-    return render_template("learning/programme.html", programme=queries.programme(), states=states, step=step,
+    return render_template("learning/programme.html", programme_title=snapshot.current().title, states=states,
+                           step=step,
                            complete=sum(s.status == queries.COMPLETE for s in states))
 
 
@@ -67,7 +67,7 @@ def module(slug: str):
     standing, module = _open_module(slug)
     progress = standing.progress.get(module.id)
     page = queries.module_page(current_user, module)
-    states = {s.module.id: s for s in queries.module_states(current_user, standing)}
+    states = {s.module.id: s for s in queries.module_states(current_user)}
     state = states[module.id]
     state.next_step = queries.next_step(current_user, state)
     return render_template("learning/module.html", module=module, progress=progress, state=state, **page)
@@ -76,13 +76,22 @@ def module(slug: str):
 @bp.route("/modules/<slug>/units/<unit_slug>")
 @roles_required("learner")
 def unit(slug: str, unit_slug: str):
-    _standing, module = _open_module(slug)
-    units, read_ids = queries.unit_page(current_user, module, unit_slug)
-    index = next((i for i, u in enumerate(units) if u.slug == unit_slug), None)
-    if index is None:
+    # The page learners open most: the course comes from the worker's snapshot, the learner's state from two
+    # small queries (completed modules for the lock, units read).
+    course = snapshot.current()
+    module = course.by_slug.get(slug)
+    found = module.unit(unit_slug) if module else None
+    if found is None:
         abort(404)
-    return render_template("learning/unit.html", module=module, unit=units[index], units=units, index=index,
-                           read=units[index].id in read_ids, read_count=len(read_ids),
+    completed = queries.completed_module_ids(current_user)
+    reason = services.lock_reason(module, course.by_slug, lambda m: m.id in completed)
+    if reason:
+        abort(403, description=f"{module.title} is locked. {reason}")
+    index, page = found
+    units = module.units
+    read_ids = queries.read_unit_ids(current_user, [u.id for u in units])
+    return render_template("learning/unit.html", module=module, unit=page, units=units, index=index,
+                           read=page.id in read_ids, read_count=len(read_ids),
                            previous=units[index - 1] if index else None,
                            next=units[index + 1] if index + 1 < len(units) else None, form=EmptyForm())
 
