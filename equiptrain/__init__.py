@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from equiptrain import config as config_module
@@ -108,17 +110,25 @@ def _register_error_pages(app: Flask) -> None:
                                message="Go back, reload the page and submit the form again."), 400
 
 
+@event.listens_for(Session, "after_flush")
+def _note_write(session, _context) -> None:
+    session.info["equiptrain.wrote"] = True
+
+
 def _register_request_hooks(app: Flask) -> None:
     csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
            "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
     @app.after_request
     def commit_and_secure(response):
-        # The request commits once, at its end; a failed request changes nothing.
-        if response.status_code < 400:
-            ext.db.session.commit()
-        else:
-            ext.db.session.rollback()
+        # The request commits once, at its end; a failed request changes nothing. A request that wrote
+        # nothing has nothing to commit: the session's teardown ends its read-only transaction.
+        session = ext.db.session
+        wrote = session.info.pop("equiptrain.wrote", False) or session.info.get("equiptrain.mail")
+        if response.status_code >= 400:
+            session.rollback()
+        elif wrote or session.new or session.dirty or session.deleted:
+            session.commit()
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

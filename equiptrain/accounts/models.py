@@ -6,8 +6,8 @@ import enum
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from equiptrain.db import Base, utcnow
 
@@ -129,17 +129,11 @@ class User(UserMixin, Base):
     def is_admin(self) -> bool:
         return self.is_org_admin or self.is_platform_admin
 
-    @property
-    def is_trainer(self) -> bool:
-        return self.trainer_profile is not None
+    # is_trainer and is_manager: column properties (end of this module), loaded with the user in one query.
 
     @property
     def managed_team_ids(self) -> set[int]:
         return {m.team_id for m in self.memberships if m.role is MembershipRole.MANAGER}
-
-    @property
-    def is_manager(self) -> bool:
-        return bool(self.managed_team_ids)
 
     @property
     def team_ids(self) -> set[int]:
@@ -178,3 +172,13 @@ class TrainerProfile(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="trainer_profile")
+
+
+# The roles every page's navigation and every role check need, computed by the database in the same query that
+# loads the user (correlated EXISTS), so neither relationship has to be loaded on a plain page. They reflect the
+# database as of the load: a change made in the same request is seen after the session next refreshes the user.
+User.is_trainer = column_property(
+    select(TrainerProfile.id).where(TrainerProfile.user_id == User.id).correlate_except(TrainerProfile).exists())
+User.is_manager = column_property(
+    select(Membership.id).where(Membership.user_id == User.id, Membership.role == MembershipRole.MANAGER)
+    .correlate_except(Membership).exists())
