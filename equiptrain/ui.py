@@ -55,6 +55,13 @@ def _roles_of(user) -> tuple[str, ...]:
 CSRF_MARK = "<!--csrf-->"
 
 
+@lru_cache(maxsize=64)
+def _nav_links(roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The navigation for people holding `roles`: (label, path) in order."""
+    items = sorted((i for i in _NAV.values() if set(i.roles) & set(roles)), key=lambda i: i.order)
+    return tuple((item.label, url_for(item.endpoint)) for item in items)
+
+
 @lru_cache(maxsize=2048)
 def _header_html(app_name: str, nav: tuple[tuple[str, str, bool], ...], account: tuple[tuple[str, str], ...],
                  sign_out: str | None) -> str:
@@ -73,14 +80,10 @@ def header() -> Markup:
     user = current_user
     path = request.path
     if user.is_authenticated:
-        roles = _roles_of(user)
-        nav = tuple(sorted((i for i in _NAV.values() if set(i.roles) & set(roles)), key=lambda i: i.order))
-        links = []
-        for item in nav:
-            href = url_for(item.endpoint)
-            links.append((item.label, href, path == href or (href != "/" and path.startswith(href + "/"))))
+        links = tuple((label, href, path == href or (href != "/" and path.startswith(href + "/")))
+                      for label, href in _nav_links(_roles_of(user)))
         account = ((user.name, url_for("accounts.my_account")),)
-        html = _header_html(current_app.config["ORGANISATION_NAME"], tuple(links), account,
+        html = _header_html(current_app.config["ORGANISATION_NAME"], links, account,
                             url_for("accounts.sign_out"))
         return Markup(html.replace(CSRF_MARK, f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'))
     return Markup(_header_html(current_app.config["ORGANISATION_NAME"], (), (("Sign in", url_for("accounts.sign_in")),),
