@@ -101,7 +101,7 @@ def next_step(user, state: ModuleState) -> Step | None:
         return Step(f"Practise: {scenario.title}",
                     url_for("learning.practice", slug=m.slug, scenario_slug=scenario.slug))
     if m.requires_reflection and not (p and p.reflection_done_at):
-        return Step(f"Write a reflective log entry about {m.title}", url_for("learning.module", slug=m.slug))
+        return Step(f"Write a reflective log entry about {m.title}", url_for("reflection.new", module=m.slug))
     if m.requires_workshop and not (p and p.workshop_done_at):
         return Step(f"Attend a workshop covering {m.title}", url_for("learning.module", slug=m.slug))
     return Step(f"Go to {m.title}", url_for("learning.module", slug=m.slug))

@@ -15,6 +15,7 @@ from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario
 from equiptrain.content.sync import sync_on_serve
 from equiptrain.extensions import db
+from equiptrain.reflection.models import ConfidenceResponse
 
 from . import queries, services
 from .forms import EmptyForm, field_name, quiz_form
@@ -70,7 +71,12 @@ def module(slug: str):
     states = {s.module.id: s for s in queries.module_states(current_user)}
     state = states[module.id]
     state.next_step = queries.next_step(current_user, state)
-    return render_template("learning/module.html", module=module, progress=progress, state=state, **page)
+    # The confidence scale is asked before a module and again after it (the reflection feature keeps it).
+    answered = set(db.session.scalars(select(ConfidenceResponse.phase).where(
+        ConfidenceResponse.user_id == current_user.id, ConfidenceResponse.module_id == module.id)))
+    ask = "after" if state.status == queries.COMPLETE else "before"
+    return render_template("learning/module.html", module=module, progress=progress, state=state,
+                           confidence_phase=None if ask in answered else ask, **page)
 
 
 @bp.route("/modules/<slug>/units/<unit_slug>")

@@ -133,3 +133,20 @@ def test_a_choice_without_a_response_says_what_to_do(course, build, login, clien
     attempt = db.session.scalars(db.select(PracticeAttempt)).one()
     client.post("/modules/foundations/practice/review-conversation/choose", data={"attempt": attempt.id})
     assert "Choose one of the responses shown." in client.get("/modules/foundations/practice/review-conversation").text
+
+
+def test_module_page_asks_for_confidence_before_and_links_prompts_to_the_log(course, build, login, client):
+    from equiptrain.content.models import Module
+    from equiptrain.extensions import db
+    from equiptrain.reflection.models import ConfidenceResponse
+    from sqlalchemy import select
+
+    learner = build.user()
+    login(learner)
+    page = client.get("/modules/foundations").text
+    assert "/modules/foundations/confidence/before?next=/modules/foundations" in page
+    assert "/reflection/new?module=foundations&amp;prompt=" in page
+    module_id = db.session.scalar(select(Module.id).where(Module.slug == "foundations"))
+    db.session.add(ConfidenceResponse(user_id=learner.id, module_id=module_id, phase="before", answers={}))
+    db.session.commit()
+    assert "/confidence/before" not in client.get("/modules/foundations").text
