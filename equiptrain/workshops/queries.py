@@ -37,6 +37,17 @@ def my_workshops(user) -> dict:
             "facilitating": facilitating, "organisation": organisation}
 
 
+def upcoming(user, limit: int = 3) -> dict:
+    """The next few workshops the person is invited to and the next few they facilitate (2 queries)."""
+    now = utcnow()
+    invitations = db.session.scalars(select(Invitation).join(Workshop).where(
+        Invitation.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT, Workshop.ends_at >= now)
+        .options(selectinload(Invitation.workshop)).order_by(Workshop.starts_at).limit(limit)).all()
+    facilitating = db.session.scalars(select(Workshop).join(Facilitator).where(
+        Facilitator.user_id == user.id, Workshop.ends_at >= now).order_by(Workshop.starts_at).limit(limit)).all()
+    return {"invitations": invitations, "facilitating": facilitating}
+
+
 def load_workshop(workshop_id: int) -> Workshop | None:
     return db.session.scalar(select(Workshop).where(Workshop.id == workshop_id).options(*_LOAD))
 

@@ -23,6 +23,16 @@ from equiptrain.workshops.models import PaymentStatus, Reply, Workshop, Workshop
 ui.add_nav("Workshops", "workshops.index", ("learner",), order=30)
 ui.add_nav("Trainers", "workshops.trainers", ("admin",), order=82)
 
+
+def _home_panel(user) -> str | None:
+    data = queries.upcoming(user)
+    if not (data["invitations"] or data["facilitating"]):
+        return None
+    return render_template("workshops/_home_panel.html", **data)
+
+
+ui.add_home_panel("workshops", _home_panel, order=20)
+
 __all__ = ["bp"]
 
 

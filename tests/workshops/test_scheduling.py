@@ -168,3 +168,18 @@ def test_changes_are_mailed_with_a_new_sequence(build, outbox):
     ics = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")
     event = next(iter(Calendar.from_ical(ics.get_content()).walk("VEVENT")))
     assert int(event["SEQUENCE"]) == 1 and str(event["LOCATION"]) == "Room 9"
+
+
+def test_home_page_shows_upcoming_workshops_to_invited_people_and_facilitators(build, client, login):
+    org = build.org()
+    team = build.team(org)
+    learner = build.user(team=team)
+    w = make_workshop(build, org=org, teams=[team])
+    login(learner)
+    home = client.get("/").text
+    assert w.title in home and f"/workshops/{w.id}" in home
+    facilitator = w.facilitators[0].user
+    login(facilitator)
+    assert f"/workshops/{w.id}/console" in client.get("/").text
+    login(build.user(team=build.team(org)))  # not invited: no panel
+    assert w.title not in client.get("/").text
