@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
 
 # Named constraints so that Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -35,6 +36,12 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.timezone.utc)
         return value.astimezone(dt.timezone.utc)
+
+
+def str_enum(cls: type[enum.Enum], name: str) -> Enum:
+    """A Python enum stored as its lower-case values, checked by a constraint on every database."""
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e], native_enum=False,
+                create_constraint=True, length=32, validate_strings=True)
 
 
 def utcnow() -> dt.datetime:

@@ -6,16 +6,10 @@ import enum
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from equiptrain.db import Base, utcnow
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    # Store the lower-case values, checked by a constraint on every database.
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e], native_enum=False,
-                create_constraint=True, length=32, validate_strings=True)
+from equiptrain.db import Base, str_enum, utcnow
 
 
 class TeamSetting(str, enum.Enum):
@@ -87,7 +81,7 @@ class Team(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    setting: Mapped[TeamSetting] = mapped_column(_enum(TeamSetting, "team_setting"))
+    setting: Mapped[TeamSetting] = mapped_column(str_enum(TeamSetting, "team_setting"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="teams")
@@ -100,7 +94,7 @@ class User(UserMixin, Base):
     # Stored lower-cased (see services.normalise_email), so uniqueness ignores case.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    profession: Mapped[Profession] = mapped_column(_enum(Profession, "profession"))
+    profession: Mapped[Profession] = mapped_column(str_enum(Profession, "profession"))
     employee_number: Mapped[str | None] = mapped_column(String(50))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -154,7 +148,7 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
-    role: Mapped[MembershipRole] = mapped_column(_enum(MembershipRole, "membership_role"),
+    role: Mapped[MembershipRole] = mapped_column(str_enum(MembershipRole, "membership_role"),
                                                  default=MembershipRole.MEMBER)
     joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -167,7 +161,7 @@ class TrainerProfile(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
-    kind: Mapped[TrainerKind] = mapped_column(_enum(TrainerKind, "trainer_kind"))
+    kind: Mapped[TrainerKind] = mapped_column(str_enum(TrainerKind, "trainer_kind"))
     bio: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

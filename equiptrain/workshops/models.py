@@ -13,9 +13,9 @@ import enum
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User, _enum
+from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
 from equiptrain.content.models import Module, Scenario
-from equiptrain.db import Base, utcnow
+from equiptrain.db import Base, str_enum, utcnow
 
 
 class WorkshopKind(str, enum.Enum):
@@ -114,14 +114,14 @@ class Workshop(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[WorkshopKind] = mapped_column(_enum(WorkshopKind, "workshop_kind"), default=WorkshopKind.CORE)
+    kind: Mapped[WorkshopKind] = mapped_column(str_enum(WorkshopKind, "workshop_kind"), default=WorkshopKind.CORE)
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("workshops.id"), index=True)
     starts_at: Mapped[dt.datetime]
     ends_at: Mapped[dt.datetime]
     room: Mapped[str | None] = mapped_column(String(300))
     online_url: Mapped[str | None] = mapped_column(String(500))
     capacity: Mapped[int]
-    status: Mapped[WorkshopStatus] = mapped_column(_enum(WorkshopStatus, "workshop_status"),
+    status: Mapped[WorkshopStatus] = mapped_column(str_enum(WorkshopStatus, "workshop_status"),
                                                    default=WorkshopStatus.DRAFT)
     published_at: Mapped[dt.datetime | None]
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: bumped on each change sent
@@ -197,7 +197,7 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    reply: Mapped[Reply] = mapped_column(_enum(Reply, "invitation_reply"), default=Reply.NONE)
+    reply: Mapped[Reply] = mapped_column(str_enum(Reply, "invitation_reply"), default=Reply.NONE)
     waiting_since: Mapped[dt.datetime | None]
     replied_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -213,7 +213,7 @@ class Attendance(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[AttendanceStatus | None] = mapped_column(_enum(AttendanceStatus, "attendance_status"))
+    status: Mapped[AttendanceStatus | None] = mapped_column(str_enum(AttendanceStatus, "attendance_status"))
     checked_in_at: Mapped[dt.datetime | None]
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     marked_at: Mapped[dt.datetime | None]
@@ -269,7 +269,7 @@ class RoleAssignment(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("roleplay_rounds.id"), index=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("roleplay_groups.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "roleplay_role"))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "roleplay_role"))
 
     group: Mapped[RolePlayGroup] = relationship(back_populates="assignments")
     user: Mapped[User] = relationship()
@@ -342,7 +342,7 @@ class TrainerSupport(Base):
     debrief_support_wanted: Mapped[str] = mapped_column(Text, default="")
     debrief_at: Mapped[dt.datetime | None]
     preparation_minutes: Mapped[int] = mapped_column(default=0)
-    payment_status: Mapped[PaymentStatus] = mapped_column(_enum(PaymentStatus, "payment_status"),
+    payment_status: Mapped[PaymentStatus] = mapped_column(str_enum(PaymentStatus, "payment_status"),
                                                           default=PaymentStatus.NOT_CLAIMED)
     claimed_at: Mapped[dt.datetime | None]
     paid_at: Mapped[dt.datetime | None]
