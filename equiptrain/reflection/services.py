@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import Membership, MembershipRole, TrainerProfile, User
@@ -17,6 +17,7 @@ from equiptrain.extensions import db
 from equiptrain.reflection import guard
 from equiptrain.reflection.kinds import CODE_THEMES, TEMPLATES
 from equiptrain.reflection.models import ReflectiveEntry, Share
+from equiptrain.workshops.models import Facilitator, Invitation, ObserverFeedback
 
 
 class GuardTripped(ServiceError):
@@ -102,6 +103,7 @@ def _clean(author: User, data: EntryInput, template_key: str) -> dict:
             if obj is None or module is None or obj.module_id != module.id:
                 raise ServiceError("The unit or scenario this entry was started from is not part of the chosen "
                                    "module: start again from the module page.", "module_id")
+    _check_workshop_links(author, data)
     prompt = data.prompt_slug
     if prompt and (module is None or prompt not in {p.get("slug") for p in module.reflective_prompts or []}):
         prompt = None
@@ -109,6 +111,22 @@ def _clean(author: User, data: EntryInput, template_key: str) -> dict:
             "unit_id": data.unit_id or None, "scenario_id": data.scenario_id or None,
             "workshop_id": data.workshop_id or None, "observer_feedback_id": data.observer_feedback_id or None,
             "prompt_slug": prompt}
+
+
+def _check_workshop_links(author: User, data: EntryInput) -> None:
+    """An entry may point only at a workshop the author took part in, and at observer feedback given to them."""
+    if data.observer_feedback_id:
+        feedback = db.session.get(ObserverFeedback, data.observer_feedback_id)
+        if feedback is None or feedback.practitioner_id != author.id:
+            raise ServiceError("That observer feedback was not given to you: start the entry from your own "
+                               "role-play round.", "title")
+    if data.workshop_id:
+        took_part = db.session.scalar(select(
+            exists().where(Invitation.workshop_id == data.workshop_id, Invitation.user_id == author.id)
+            | exists().where(Facilitator.workshop_id == data.workshop_id, Facilitator.user_id == author.id)))
+        if not took_part:
+            raise ServiceError("You were not invited to that workshop: start the entry from one of your own "
+                               "workshops.", "title")
 
 
 def _run_guard(author: User, values: dict, confirmed: bool) -> tuple[str, int]:
