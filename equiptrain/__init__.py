@@ -12,8 +12,10 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from equiptrain import config as config_module
+from equiptrain.db import MAX_ID
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
 from equiptrain import extensions as ext
 
@@ -34,6 +36,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    # Ids in URLs stop at the largest row id, so an absurd number is a 404, not a database error.
+    app.url_map.converters["int"] = BoundedIntConverter
     app.jinja_options = {
         "undefined": ChainableUndefined,
         "loader": ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
@@ -52,6 +56,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     ui.init_app(app)
     cli.init_app(app)
     return app
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def _init_extensions(app: Flask) -> None:

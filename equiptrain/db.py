@@ -44,6 +44,18 @@ def str_enum(cls: type[enum.Enum], name: str) -> Enum:
                 create_constraint=True, length=32, validate_strings=True)
 
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is larger
+
+
+def db_id(value) -> int:
+    """A whole number usable as a row id (1 to MAX_ID), for `request.args.get(..., type=db_id)`: anything else
+    raises ValueError, which Werkzeug turns into the default."""
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(f"{value!r} is not a row id")
+    return number
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Organisation, Team, User
+from equiptrain.db import db_id
 from equiptrain.extensions import db
 
 PAGE_SIZE = 50
@@ -14,7 +15,7 @@ PAGE_SIZE = 50
 def admin_organisation(user: User) -> Organisation:
     """The organisation an admin page is about: their own, or (platform admins) the one they chose."""
     if user.is_platform_admin:
-        org_id = request.args.get("org", type=int) or request.form.get("org", type=int) or user.organisation_id
+        org_id = request.args.get("org", type=db_id) or request.form.get("org", type=db_id) or user.organisation_id
         org = db.session.get(Organisation, org_id) if org_id else None
         if org is None:
             org = db.session.scalar(select(Organisation).order_by(Organisation.name).limit(1))

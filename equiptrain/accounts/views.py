@@ -14,6 +14,7 @@ from equiptrain.accounts.forms import (ChangePasswordForm, EmptyForm, ImportForm
                                        SetPasswordForm, SignInForm, TeamForm)
 from equiptrain.accounts.models import MembershipRole, Organisation, Profession, Team, TeamSetting, TrainerKind, User
 from equiptrain.authz import get_or_abort, roles_required
+from equiptrain.db import db_id
 from equiptrain.extensions import db, limiter, login_manager
 from equiptrain.forms import choices
 
@@ -164,8 +165,8 @@ def _team_choices(org: Organisation, blank: str | None = "No team") -> list[tupl
 def people():
     org = queries.admin_organisation(current_user)
     search = request.args.get("q", "").strip()
-    team_id = request.args.get("team", type=int)
-    page = max(request.args.get("page", 1, type=int), 1)
+    team_id = request.args.get("team", type=db_id)
+    page = request.args.get("page", 1, type=db_id)
     rows, total = queries.people_page(org, search, team_id, page)
     return render_template("accounts/people.html", org=org, people=rows, total=total, search=search,
                            team_id=team_id, page=page, page_size=queries.PAGE_SIZE,

@@ -14,6 +14,7 @@ from equiptrain.authz import roles_required
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario
 from equiptrain.content.sync import sync_on_serve
+from equiptrain.db import db_id
 from equiptrain.extensions import db
 from equiptrain.reflection.models import ConfidenceResponse
 
@@ -225,11 +226,11 @@ def practice_choose(slug: str, scenario_slug: str):
     scenario = _solo(module, scenario_slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    attempt = db.session.get(PracticeAttempt, request.form.get("attempt", type=int) or 0)
+    attempt = db.session.get(PracticeAttempt, request.form.get("attempt", type=db_id) or 0)
     if attempt is None or attempt.user_id != current_user.id or attempt.scenario_id != scenario.id:
         abort(404)
     try:
-        services.choose(current_user, attempt, request.form.get("choice", type=int) or 0)
+        services.choose(current_user, attempt, request.form.get("choice", type=db_id) or 0)
     except ServiceError as exc:
         flash(exc.message, "error")
     return redirect(url_for("learning.practice", slug=slug, scenario_slug=scenario_slug))

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import get_or_abort, roles_required
+from equiptrain.db import db_id
 from equiptrain.extensions import db
 from equiptrain.accounts.models import User
 from equiptrain.forms import EmptyForm, choices
@@ -36,8 +37,7 @@ def new():
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return request.args.get(name, type=db_id)
 
 
 def _entry_form(template, entry: ReflectiveEntry | None = None):

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Scenario, Unit
+from equiptrain.db import db_id
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.mail import external_url
@@ -116,7 +117,7 @@ def agenda(workshop: Workshop) -> list[dict]:
 def console(workshop_id: int):
     workshop = _facilitated(workshop_id)
     steps = agenda(workshop)
-    step = min(max(request.args.get("step", 1, type=int), 1), max(len(steps), 1))
+    step = min(max(request.args.get("step", 1, type=db_id), 1), max(len(steps), 1))
     current = roleplay.current_round(workshop)
     form = RoundForm()
     form.scenario.choices = choices((s.id, f"{s.module.title}: {s.title}") for s in roleplay.scenarios_for(workshop))

@@ -90,3 +90,9 @@ def test_deactivated_people_keep_their_records_and_are_signed_out(app, client, l
     assert "Deactivated" in page
     client.post(f"/admin/people/{person.id}/reactivate")
     assert person.is_active
+
+
+def test_absurd_ids_are_not_found_rather_than_errors(client, login, build):
+    login(build.user("admin"))
+    assert client.get("/admin/people/99999999999999999999").status_code == 404
+    assert client.get("/admin/people?team=99999999999999999999&page=99999999999999").status_code == 200
