@@ -1,7 +1,7 @@
 """Forming role-play groups: a pure function, so its properties can be tested over many group sizes.
 
 Groups have 3 or 4 people (the one exception: 5 people present cannot be split into 3s and 4s, so they form
-one group of 5 with two observers). Each round the practitioners are those who have played the practitioner
+one group of 5 with two observers). Every group has an observer. Each round the practitioners are those who have played the practitioner
 least so far, so over ceil(n / groups) rounds everyone is the practitioner once; professions are spread across
 groups; the other roles go to whoever has played them least.
 """
@@ -27,10 +27,10 @@ def group_sizes(n: int) -> list[int]:
 
 
 def roles_for(size: int, has_carer: bool) -> list[str]:
-    """The roles in a group of `size`, in the order they are filled."""
-    roles = [PRACTITIONER, SERVICE_USER] + ([CARER] if has_carer else [])
-    roles += [OBSERVER] * (size - len(roles))
-    return roles[:size]
+    """The roles in a group of `size`, in the order they are filled. Every group keeps an observer, whose
+    checklist is the practitioner's feedback; so a group of 3 plays a carer scenario without the carer."""
+    roles = [PRACTITIONER, SERVICE_USER] + ([CARER] if has_carer and size >= 4 else [])
+    return roles + [OBSERVER] * (size - len(roles))
 
 
 def form_groups(people: Sequence[tuple[Hashable, str]], history: Mapping[Hashable, Counter], has_carer: bool,

@@ -30,9 +30,9 @@ def test_every_round_gives_everyone_one_role_and_rotation_reaches_everyone(n, ha
             assert 3 <= len(g) <= 4 or (n == 5 and len(g) == 5)
             roles = Counter(role for _, role in g)
             assert roles[PRACTITIONER] == 1 and roles["service_user"] == 1
-            assert roles["carer"] == (1 if has_carer else 0)
-            if len(g) == 4 or not has_carer:
-                assert roles["observer"] >= 1
+            assert roles["observer"] >= 1  # every practitioner gets an observer's feedback
+            # the carer is played whenever the scenario has one and the group has room for both
+            assert roles["carer"] == (1 if has_carer and len(g) >= 4 else 0)
         for g in groups:
             for pid, role in g:
                 history[pid][role] += 1
