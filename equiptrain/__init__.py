@@ -120,9 +120,16 @@ def _register_error_pages(app: Flask) -> None:
                                message="Go back, reload the page and submit the form again."), 400
 
 
+# What tells the end of a request that it has something to commit: a flush, or a bulk INSERT/UPDATE/DELETE.
 @event.listens_for(Session, "after_flush")
-def _note_write(session, _context) -> None:
+def _note_flush(session, _context) -> None:
     session.info["equiptrain.wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["equiptrain.wrote"] = True
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -51,3 +51,4 @@ def test_secret_key_file_is_private(tmp_path: Path):
     path = tmp_path / "instance" / "secret_key"
     assert len(key) == 64 and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert secret_key_from_instance(tmp_path / "instance") == key  # read back, not regenerated
+
