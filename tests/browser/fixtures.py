@@ -2,7 +2,6 @@
 and an axe-core scan (WCAG 2.2 A and AA) of every page a test visits."""
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from pathlib import Path

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from equiptrain.extensions import db
 from equiptrain.learning.models import PracticeAttempt, QuizAttempt
