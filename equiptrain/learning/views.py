@@ -41,16 +41,23 @@ def _home_panel(user) -> str | None:
 ui.add_home_panel("learning", _home_panel, order=10)
 
 
-def _open_module(slug: str) -> tuple[services.Standing, Module]:
-    """The active module, or 404; 403 with the reason when its prerequisites are not complete."""
-    standing = services.Standing(current_user)
-    module = standing.by_slug.get(slug)
-    if module is None:
+def _unlocked(slug: str) -> snapshot.ModuleView:
+    """The active module as the worker's snapshot has it, or 404; 403 with the reason when its prerequisites
+    are not complete (one query: the learner's completed modules)."""
+    course = snapshot.current()
+    view = course.by_slug.get(slug)
+    if view is None:
         abort(404)
-    reason = standing.lock_reason(module)
+    completed = queries.completed_module_ids(current_user)
+    reason = services.lock_reason(view, course.by_slug, lambda m: m.id in completed)
     if reason:
-        abort(403, description=f"{module.title} is locked. {reason}")
-    return standing, module
+        abort(403, description=f"{view.title} is locked. {reason}")
+    return view
+
+
+def _open_module(slug: str) -> Module:
+    """The active, unlocked module's row (for the pages that need more than the snapshot holds)."""
+    return db.session.get(Module, _unlocked(slug).id)
 
 
 @bp.route("/programme")
@@ -66,17 +73,15 @@ def programme():
 @bp.route("/modules/<slug>")
 @roles_required("learner")
 def module(slug: str):
-    standing, module = _open_module(slug)
-    progress = standing.progress.get(module.id)
+    module = _open_module(slug)
     page = queries.module_page(current_user, module)
-    states = {s.module.id: s for s in queries.module_states(current_user)}
-    state = states[module.id]
+    state = next(s for s in queries.module_states(current_user) if s.module.id == module.id)
     state.next_step = queries.next_step(current_user, state)
     # The confidence scale is asked before a module and again after it (the reflection feature keeps it).
     answered = set(db.session.scalars(select(ConfidenceResponse.phase).where(
         ConfidenceResponse.user_id == current_user.id, ConfidenceResponse.module_id == module.id)))
     ask = "after" if state.status == queries.COMPLETE else "before"
-    return render_template("learning/module.html", module=module, progress=progress, state=state,
+    return render_template("learning/module.html", module=module, progress=state.progress, state=state,
                            confidence_phase=None if ask in answered else ask, **page)
 
 
@@ -85,15 +90,10 @@ def module(slug: str):
 def unit(slug: str, unit_slug: str):
     # The page learners open most: the course comes from the worker's snapshot, the learner's state from two
     # small queries (completed modules for the lock, units read).
-    course = snapshot.current()
-    module = course.by_slug.get(slug)
-    found = module.unit(unit_slug) if module else None
+    module = _unlocked(slug)
+    found = module.unit(unit_slug)
     if found is None:
         abort(404)
-    completed = queries.completed_module_ids(current_user)
-    reason = services.lock_reason(module, course.by_slug, lambda m: m.id in completed)
-    if reason:
-        abort(403, description=f"{module.title} is locked. {reason}")
     index, page = found
     units = module.units
     read_ids = queries.read_unit_ids(current_user, [u.id for u in units])
@@ -106,7 +106,7 @@ def unit(slug: str, unit_slug: str):
 @bp.route("/modules/<slug>/units/<unit_slug>/read", methods=["POST"])
 @roles_required("learner")
 def mark_read(slug: str, unit_slug: str):
-    _standing, module = _open_module(slug)
+    module = _open_module(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
     units, _read = queries.unit_page(current_user, module, unit_slug)
@@ -133,7 +133,7 @@ def _active_quiz(module: Module):
 @bp.route("/modules/<slug>/quiz", methods=["GET", "POST"])
 @roles_required("learner")
 def quiz(slug: str):
-    _standing, module = _open_module(slug)
+    module = _open_module(slug)
     quiz = _active_quiz(module)
     questions = [q for q in quiz.questions if q.retired_at is None]
     form = quiz_form(questions)
@@ -156,7 +156,7 @@ def quiz(slug: str):
 @bp.route("/modules/<slug>/quiz/attempts/<int:attempt_id>")
 @roles_required("learner")
 def quiz_attempt(slug: str, attempt_id: int):
-    _standing, module = _open_module(slug)
+    module = _open_module(slug)
     quiz = _active_quiz(module)
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id or attempt.quiz_id != quiz.id:
@@ -193,7 +193,7 @@ def _last_feedback(scenario: Scenario, attempt: PracticeAttempt | None):
 @bp.route("/modules/<slug>/practice/<scenario_slug>")
 @roles_required("learner")
 def practice(slug: str, scenario_slug: str):
-    _standing, module = _open_module(slug)
+    module = _open_module(slug)
     scenario = _solo(module, scenario_slug)
     attempts = queries.practice_attempts(current_user, scenario.id)
     latest = attempts[0] if attempts else None
@@ -208,7 +208,7 @@ def practice(slug: str, scenario_slug: str):
 @bp.route("/modules/<slug>/practice/<scenario_slug>/start", methods=["POST"])
 @roles_required("learner")
 def practice_start(slug: str, scenario_slug: str):
-    _standing, module = _open_module(slug)
+    module = _open_module(slug)
     scenario = _solo(module, scenario_slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -222,7 +222,7 @@ def practice_start(slug: str, scenario_slug: str):
 @bp.route("/modules/<slug>/practice/<scenario_slug>/choose", methods=["POST"])
 @roles_required("learner")
 def practice_choose(slug: str, scenario_slug: str):
-    _standing, module = _open_module(slug)
+    module = _open_module(slug)
     scenario = _solo(module, scenario_slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -239,7 +239,7 @@ def practice_choose(slug: str, scenario_slug: str):
 @bp.route("/modules/<slug>/practice/<scenario_slug>/attempts/<int:attempt_id>")
 @roles_required("learner")
 def practice_attempt(slug: str, scenario_slug: str, attempt_id: int):
-    _standing, module = _open_module(slug)
+    module = _open_module(slug)
     scenario = _solo(module, scenario_slug)
     attempt = db.session.get(PracticeAttempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id or attempt.scenario_id != scenario.id:
