@@ -5,6 +5,7 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import bindparam, select
 
 from equiptrain import ui
 from equiptrain.accounts import importer, queries, services, tokens
@@ -24,13 +25,17 @@ ui.add_nav("People", "accounts.people", ("admin",), order=80)
 ui.add_nav("Teams", "accounts.teams", ("admin",), order=81)
 
 
+_USER_BY_ID = select(User).where(User.id == bindparam("id"))
+
+
 @login_manager.user_loader
 def load_user(ident: str) -> User | None:
     user_id, _, nonce = ident.partition(":")
     if not user_id.isdigit():
         return None
-    # session.get takes SQLAlchemy's fastest path; the roles the navigation needs come in the same row (User).
-    user = db.session.get(User, int(user_id))
+    # One prepared statement (its cache key is worked out once, not per request, which matters with the role
+    # subqueries on User); the roles every page's navigation needs come in the same row.
+    user = db.session.execute(_USER_BY_ID, {"id": int(user_id)}).scalar_one_or_none()
     if user is None or user.session_nonce != nonce or not user.is_active:
         return None
     return user
