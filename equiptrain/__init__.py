@@ -73,6 +73,11 @@ def _init_extensions(app: Flask) -> None:
     ext.migrate.init_app(app, ext.db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     ext.csrf.init_app(app)
     ext.limiter.init_app(app)
+    # Each limited route's decorator checks that route's limits itself. The check Flask-Limiter also runs
+    # before every request only adds default and application-wide limits; with none configured it has nothing
+    # to enforce, and it would cost every page, so it is taken off.
+    if not (app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")):
+        app.before_request_funcs[None].remove(ext.limiter._check_request_limit)
     ext.login_manager.init_app(app)
     ext.login_manager.login_view = "accounts.sign_in"
     ext.login_manager.login_message = "Sign in to see this page."

@@ -172,3 +172,12 @@ def test_mail_is_not_sent_when_the_request_fails(client, build, outbox, login):
                                                       "profession": "nurse", "team_role": "member"})
     assert "already has an account" in response.get_data(as_text=True)
     assert outbox.messages == []
+
+
+def test_an_application_wide_limit_still_applies_to_every_page(tmp_path):
+    # The before-request check is only dropped when there is nothing for it to enforce.
+    from equiptrain import create_app
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/l.db", "SECRET_KEY": "x" * 32,
+                      "RATELIMIT_APPLICATION": "2 per minute"})
+    client = app.test_client()
+    assert [client.get("/about").status_code for _ in range(3)][-1] == 429
