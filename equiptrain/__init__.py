@@ -15,9 +15,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from equiptrain import config as config_module
-from equiptrain.db import MAX_ID
+
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
 from equiptrain import extensions as ext
+from equiptrain.db import MAX_ID
+from equiptrain.sessions import RememberingSessionInterface
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -38,6 +40,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     # Ids in URLs stop at the largest row id, so an absurd number is a 404, not a database error.
     app.url_map.converters["int"] = BoundedIntConverter
+    app.session_interface = RememberingSessionInterface()
     app.jinja_options = {
         "undefined": ChainableUndefined,
         "loader": ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
@@ -141,23 +144,28 @@ def _register_request_hooks(app: Flask) -> None:
     csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
            "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
+    headers = [("Content-Security-Policy", csp), ("X-Content-Type-Options", "nosniff"),
+               ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
+               ("Permissions-Policy", "camera=(), microphone=(), geolocation=()")]
+    if app.config["PRODUCTION"]:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.after_request
     def commit_and_secure(response):
         # The request commits once, at its end; a failed request changes nothing. A request that wrote
-        # nothing has nothing to commit: the session's teardown ends its read-only transaction.
-        session = ext.db.session
-        wrote = session.info.pop("equiptrain.wrote", False) or session.info.get("equiptrain.mail")
-        if response.status_code >= 400:
-            session.rollback()
-        elif wrote or session.new or session.dirty or session.deleted:
-            session.commit()
-        response.headers.setdefault("Content-Security-Policy", csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["PRODUCTION"]:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if "Cache-Control" not in response.headers:  # pages may hold personal data: never cache them
-            response.headers["Cache-Control"] = "no-store"
+        # nothing has nothing to commit: the session's teardown ends its read-only transaction. A request
+        # that never used the database has no session to look at.
+        if ext.db.session.registry.has():
+            session = ext.db.session
+            wrote = session.info.pop("equiptrain.wrote", False) or session.info.get("equiptrain.mail")
+            if response.status_code >= 400:
+                session.rollback()
+            elif wrote or session.new or session.dirty or session.deleted:
+                session.commit()
+        present = {name.lower() for name, _ in response.headers.items()}
+        for name, value in headers:
+            if name.lower() not in present:
+                response.headers.add(name, value)
+        if "cache-control" not in present:  # pages may hold personal data: never cache them
+            response.headers.add("Cache-Control", "no-store")
         return response

@@ -55,7 +55,8 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # tokens last for the session; sessions end on sign-out and password change
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Engine options; a database reached over the network also gets pool_pre_ping (see finalise).
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
 }
 
 
@@ -76,6 +77,8 @@ def finalise(config: dict, instance_path: Path) -> None:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     config["SQLALCHEMY_DATABASE_URI"] = url
+    if not url.startswith("sqlite"):  # a server connection can drop between requests; a file cannot
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if config["PRODUCTION"]:  # production is served over HTTPS only
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
     if not config.get("MAIL_OUTBOX_DIR"):

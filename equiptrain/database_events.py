@@ -20,4 +20,5 @@ def configure(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # Straight to the driver: this runs at the start of every request that reads the database.
+        connection.connection.driver_connection.execute("BEGIN")
