@@ -1,5 +1,6 @@
 """The page furniture: navigation, the header and footer (rendered once from the NHS.UK macros and cached),
-versioned static URLs, and the panels each feature adds to a person's home page."""
+versioned static URLs, URLs built once and remembered, and the panels each feature adds to a person's home
+page."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +9,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from flask import Flask, current_app, render_template, request, url_for
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -54,15 +64,64 @@ def _roles_of(user) -> tuple[str, ...]:
 
 CSRF_MARK = "<!--csrf-->"
 
+# Most entries a per-worker memo below holds before it starts again.
+_MAX_REMEMBERED = 10_000
+
+# Signed CSRF tokens, by the session's raw token. Flask-WTF signs the raw token afresh on every page; with
+# WTF_CSRF_TIME_LIMIT off the signature's timestamp is never checked, so one signed token per session serves
+# every page that session sees.
+_CSRF = "equiptrain.csrf"
+
+
+def csrf_token() -> str:
+    """The CSRF token for this session's forms (Flask-WTF's `generate_csrf`, remembered per worker)."""
+    raw = session.get("csrf_token")
+    if current_app.config["WTF_CSRF_TIME_LIMIT"] is not None or not isinstance(raw, str):
+        return generate_csrf()
+    signed = g.get("csrf_token")
+    if signed is None:
+        cache = current_app.extensions[_CSRF]
+        signed = cache.get(raw)
+        if signed is None:
+            signed = generate_csrf()
+            if len(cache) >= _MAX_REMEMBERED:
+                cache.clear()
+            cache[raw] = signed
+        g.csrf_token = signed
+    return signed
+
+
+# Built URLs, by (script root, host, endpoint, arguments). A URL depends only on these once the URL map is
+# fixed, and building one through Werkzeug costs more than a cached page fragment, so a page that links to the
+# same places on every request builds each link once per worker.
+_URLS = "equiptrain.urls"
+
+
+def url(endpoint: str, **values) -> str:
+    """`url_for` for a path inside the site, remembered per worker. Anything unusual (no request, a
+    blueprint-relative endpoint, `_external`, `_anchor` and the like, a value that is not a plain string or
+    number) goes straight to `url_for`."""
+    if (not has_request_context() or endpoint.startswith(".")
+            or any(k.startswith("_") or type(v) not in (str, int) for k, v in values.items())):
+        return url_for(endpoint, **values)
+    cache = current_app.extensions[_URLS]
+    key = (request.script_root, request.host, endpoint, *sorted(values.items()))
+    built = cache.get(key)
+    if built is None:
+        built = url_for(endpoint, **values)
+        if len(cache) >= _MAX_REMEMBERED:
+            cache.clear()
+        cache[key] = built
+    return built
+
 
 @lru_cache(maxsize=64)
-def _nav_links(roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _nav_links(_script_root: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """The navigation for people holding `roles`: (label, path) in order."""
     items = sorted((i for i in _NAV.values() if set(i.roles) & set(roles)), key=lambda i: i.order)
-    return tuple((item.label, url_for(item.endpoint)) for item in items)
+    return tuple((item.label, url(item.endpoint)) for item in items)
 
 
-@lru_cache(maxsize=2048)
 def _header_html(app_name: str, nav: tuple[tuple[str, str, bool], ...], account: tuple[tuple[str, str], ...],
                  sign_out: str | None) -> str:
     items = [{"href": href, "text": label, "current": current} for label, href, current in nav]
@@ -75,19 +134,30 @@ def _header_html(app_name: str, nav: tuple[tuple[str, str, bool], ...], account:
     return html.replace('novalidate>', 'novalidate>' + CSRF_MARK, 1)
 
 
+@lru_cache(maxsize=4096)
+def _signed_in_header(app_name: str, script_root: str, roles: tuple[str, ...], name: str, current: str | None) -> str:
+    """The header for a person with these roles and name, on a page under the `current` navigation link."""
+    links = tuple((label, href, href == current) for label, href in _nav_links(script_root, roles))
+    return _header_html(app_name, links, ((name, url("accounts.my_account")),), url("accounts.sign_out"))
+
+
+@lru_cache(maxsize=16)
+def _signed_out_header(app_name: str, script_root: str) -> str:
+    return _header_html(app_name, (), (("Sign in", url("accounts.sign_in")),), None)
+
+
 def header() -> Markup:
     """The NHS.UK header for this person: built from the macros once per distinct header, then reused."""
-    user = current_user
+    user = current_user._get_current_object()
+    app_name, script_root = current_app.config["ORGANISATION_NAME"], request.script_root
+    if not user.is_authenticated:
+        return Markup(_signed_out_header(app_name, script_root))
+    roles = _roles_of(user)
     path = request.path
-    if user.is_authenticated:
-        links = tuple((label, href, path == href or (href != "/" and path.startswith(href + "/")))
-                      for label, href in _nav_links(_roles_of(user)))
-        account = ((user.name, url_for("accounts.my_account")),)
-        html = _header_html(current_app.config["ORGANISATION_NAME"], links, account,
-                            url_for("accounts.sign_out"))
-        return Markup(html.replace(CSRF_MARK, f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'))
-    return Markup(_header_html(current_app.config["ORGANISATION_NAME"], (), (("Sign in", url_for("accounts.sign_in")),),
-                               None))
+    current = next((href for _, href in _nav_links(script_root, roles)
+                    if path == href or (href != "/" and path.startswith(href + "/"))), None)
+    html = _signed_in_header(app_name, script_root, roles, user.name, current)
+    return Markup(html.replace(CSRF_MARK, f'<input type="hidden" name="csrf_token" value="{csrf_token()}">'))
 
 
 @lru_cache(maxsize=4)
@@ -100,21 +170,23 @@ def footer() -> Markup:
 
 
 @lru_cache(maxsize=256)
-def _file_version(path: str) -> str:
+def _file_version(folder: str, filename: str) -> str:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+        return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:10]
     except OSError:
         return "0"
 
 
 def static_url(filename: str) -> str:
     """Our static files, with a content hash so they can be cached for a year."""
-    path = Path(current_app.static_folder) / filename
-    return url_for("static", filename=filename, v=_file_version(str(path)))
+    return url("static", filename=filename, v=_file_version(current_app.static_folder, filename))
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(layout_header=header, layout_footer=footer, static_url=static_url)
+    app.extensions[_URLS] = {}
+    app.extensions[_CSRF] = {}
+    app.jinja_env.globals.update(layout_header=header, layout_footer=footer, static_url=static_url, url_for=url,
+                                 csrf_token=csrf_token)
     # The versioned file names of the installed NHS.UK frontend (they change when the package is upgraded).
     frontend = Path(app.config["NHSUK_FRONTEND_DIR"])
     css = sorted(frontend.glob("nhsuk-frontend-[0-9]*.min.css"))

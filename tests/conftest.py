@@ -61,9 +61,10 @@ def build_database(app) -> None:
 
 def _fresh_g(sender, **extra):
     # Tests keep one app context pushed across requests, so `g` would outlive a request; production never
-    # shares it. Forget the per-request state Flask-Login caches there.
+    # shares it. Forget the per-request state Flask-Login and Flask-WTF cache there.
     from flask import g
     g.pop("_login_user", None)
+    g.pop("csrf_token", None)
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,15 @@
 """What each request is spared, and that nothing it skips changes what it answers: session cookies verified once
-per worker, no database session for a page that needs none."""
+per worker, URLs and CSRF tokens remembered, no database session for a page that needs none."""
 from __future__ import annotations
 
+import re
+
+from flask import url_for
+
 from equiptrain import config as config_module
-from equiptrain import sessions
+from equiptrain import sessions, ui
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _cookie(client) -> str:
@@ -40,6 +46,31 @@ def test_a_session_holding_flash_messages_is_not_shared_between_requests(app, cl
     assert "Your changes are saved." in client.get("/account").get_data(as_text=True)
     assert cookie not in app.session_interface._verified
     assert "Your changes are saved." not in client.get("/account").get_data(as_text=True)
+
+
+def test_remembered_urls_are_the_urls_url_for_builds(app):
+    with app.test_request_context("/"):
+        for endpoint, values in [("learning.unit", {"slug": "risk & safety", "unit_slug": "über"}),
+                                 ("accounts.home", {}), ("static", {"filename": "css/equiptrain.css", "v": "1"})]:
+            assert ui.url(endpoint, **values) == url_for(endpoint, **values)
+            assert ui.url(endpoint, **values) == url_for(endpoint, **values)  # and again, from the memo
+        assert ui.url("accounts.home", _external=True) == "http://localhost/"
+        assert ui.url("learning.module", slug="listening", _anchor="quiz") == "/modules/listening#quiz"
+    with app.test_request_context("/", base_url="http://localhost/equip/"):
+        assert ui.url("accounts.home") == "/equip/"  # another script root is another URL
+
+
+def test_one_signed_csrf_token_serves_a_session_and_still_works(app, client, build, login, csrf_on):
+    login(build.user())
+    first = TOKEN.search(client.get("/account").get_data(as_text=True)).group(1)
+    second = TOKEN.search(client.get("/about").get_data(as_text=True)).group(1)
+    assert first == second
+    other = login(build.user(), app.test_client())
+    assert TOKEN.search(other.get("/account").get_data(as_text=True)).group(1) != first
+    response = client.post("/sign-out", data={"csrf_token": first})
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 302  # signed out
+    assert other.post("/sign-out", data={"csrf_token": first}).status_code == 400  # not the other session's
 
 
 def test_a_page_that_never_touches_the_database_is_still_secured(client):
