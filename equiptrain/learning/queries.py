@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal_column, select, union_all
 
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario, Unit
@@ -135,21 +135,33 @@ def module_page(user, module: Module) -> dict:
             "roleplays": [s for s in scenarios if s.kind == "roleplay"]}
 
 
-# The unit page's two queries, built once and run on the connection (no ORM rows needed).
-_COMPLETED = select(ModuleProgress.module_id).where(ModuleProgress.user_id == bindparam("user_id"),
-                                                    ModuleProgress.completed_at.is_not(None))
-_READ = select(UnitRead.unit_id).where(UnitRead.user_id == bindparam("user_id"),
-                                      UnitRead.unit_id.in_(bindparam("unit_ids", expanding=True)))
+# What the module pages need to know about the learner, in one statement built once and run on the connection
+# (no ORM rows): the modules they have completed (for the locks) and every unit they have read (a few dozen
+# rows at most, so the page picks its module's units out of them rather than sending their ids).
+_COMPLETED_MODULE, _READ_UNIT = 1, 2
+_LEARNER_STATE = union_all(
+    select(literal_column(str(_COMPLETED_MODULE)), ModuleProgress.module_id).where(ModuleProgress.user_id == bindparam("user_id"),
+                                                             ModuleProgress.completed_at.is_not(None)),
+    select(literal_column(str(_READ_UNIT)), UnitRead.unit_id).where(UnitRead.user_id == bindparam("user_id")))
 
 
-def completed_module_ids(user) -> set[int]:
-    """The modules this learner has completed (1 query)."""
-    return set(db.session.connection().execute(_COMPLETED, {"user_id": user.id}).scalars())
+@dataclass(frozen=True)
+class LearnerState:
+    completed_module_ids: frozenset[int]
+    read_unit_ids: frozenset[int]
+
+
+def learner_state(user) -> LearnerState:
+    """The learner's completed modules and read units (1 query)."""
+    completed, read = set(), set()
+    for kind, ident in db.session.connection().execute(_LEARNER_STATE, {"user_id": user.id}):
+        (completed if kind == _COMPLETED_MODULE else read).add(ident)
+    return LearnerState(frozenset(completed), frozenset(read))
 
 
 def read_unit_ids(user, unit_ids: list[int]) -> set[int]:
     """Which of these units the learner has marked read (1 query)."""
-    return set(db.session.connection().execute(_READ, {"user_id": user.id, "unit_ids": unit_ids}).scalars())
+    return set(unit_ids) & learner_state(user).read_unit_ids
 
 
 def unit_page(user, module: Module, unit_slug: str):

@@ -41,14 +41,14 @@ def _home_panel(user) -> str | None:
 ui.add_home_panel("learning", _home_panel, order=10)
 
 
-def _unlocked(slug: str) -> snapshot.ModuleView:
+def _unlocked(slug: str, state: queries.LearnerState | None = None) -> snapshot.ModuleView:
     """The active module as the worker's snapshot has it, or 404; 403 with the reason when its prerequisites
-    are not complete (one query: the learner's completed modules)."""
+    are not complete (one query for the learner's completed modules, unless `state` already holds them)."""
     course = snapshot.current()
     view = course.by_slug.get(slug)
     if view is None:
         abort(404)
-    completed = queries.completed_module_ids(current_user)
+    completed = (state or queries.learner_state(current_user)).completed_module_ids
     reason = services.lock_reason(view, course.by_slug, lambda m: m.id in completed)
     if reason:
         abort(403, description=f"{view.title} is locked. {reason}")
@@ -88,19 +88,20 @@ def module(slug: str):
 @bp.route("/modules/<slug>/units/<unit_slug>")
 @roles_required("learner")
 def unit(slug: str, unit_slug: str):
-    # The page learners open most: the course comes from the worker's snapshot, the learner's state from two
-    # small queries (completed modules for the lock, units read).
-    module = _unlocked(slug)
+    # The page learners open most: the course comes from the worker's snapshot, the learner's state from one
+    # small query (completed modules for the lock, units read). The form needs only the CSRF token, which
+    # the template writes itself.
+    state = queries.learner_state(current_user)
+    module = _unlocked(slug, state)
     found = module.unit(unit_slug)
     if found is None:
         abort(404)
     index, page = found
     units = module.units
-    read_ids = queries.read_unit_ids(current_user, [u.id for u in units])
     return render_template("learning/unit.html", module=module, unit=page, units=units, index=index,
-                           read=page.id in read_ids, read_count=len(read_ids),
+                           read=page.id in state.read_unit_ids,
                            previous=units[index - 1] if index else None,
-                           next=units[index + 1] if index + 1 < len(units) else None, form=EmptyForm())
+                           next=units[index + 1] if index + 1 < len(units) else None)
 
 
 @bp.route("/modules/<slug>/units/<unit_slug>/read", methods=["POST"])
