@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import bindparam, func, literal_column, select, union_all
 
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.extensions import db
+from equiptrain.ui import url
 
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
 from .services import lock_reason
@@ -57,13 +57,19 @@ class ModuleState:
         return 100 * self.steps_done // total if total else (100 if self.status == COMPLETE else 0)
 
 
+# My programme's two queries, built once (the page is opened often, and building a statement costs more
+# than running one this small).
+_PROGRESS = select(ModuleProgress).where(ModuleProgress.user_id == bindparam("user_id"))
+_READ_UNITS = select(UnitRead.unit_id).where(UnitRead.user_id == bindparam("user_id"))
+
+
 def module_states(user) -> list[ModuleState]:
     """Every active module in order with its status for this learner: the course from the worker's snapshot,
     the learner's progress and units read in 2 queries."""
     course = snapshot.current()
-    progress = {p.module_id: p for p in db.session.scalars(select(ModuleProgress)
-                                                           .where(ModuleProgress.user_id == user.id))}
-    read = set(db.session.scalars(select(UnitRead.unit_id).where(UnitRead.user_id == user.id)))
+    params = {"user_id": user.id}
+    progress = {p.module_id: p for p in db.session.scalars(_PROGRESS, params)}
+    read = set(db.session.connection().execute(_READ_UNITS, params).scalars())
 
     def completed(m) -> bool:
         p = progress.get(m.id)
@@ -93,18 +99,18 @@ def next_step(user, state: ModuleState) -> Step | None:
     if (m.requires_units and state.units_read < state.units_total or not p) and state.unread is not None:
         verb = "Start" if not p else "Continue"
         return Step(f"{verb} {m.title}: {state.unread.title}",
-                    url_for("learning.unit", slug=m.slug, unit_slug=state.unread.slug))
+                    url("learning.unit", slug=m.slug, unit_slug=state.unread.slug))
     if m.requires_quiz and not (p and p.quiz_passed_at):
-        return Step(f"Take the knowledge check for {m.title}", url_for("learning.quiz", slug=m.slug))
+        return Step(f"Take the knowledge check for {m.title}", url("learning.quiz", slug=m.slug))
     if m.requires_practice and not (p and p.practice_done_at) and m.solo:
         scenario = m.solo[0]
         return Step(f"Practise: {scenario.title}",
-                    url_for("learning.practice", slug=m.slug, scenario_slug=scenario.slug))
+                    url("learning.practice", slug=m.slug, scenario_slug=scenario.slug))
     if m.requires_reflection and not (p and p.reflection_done_at):
-        return Step(f"Write a reflective log entry about {m.title}", url_for("reflection.new", module=m.slug))
+        return Step(f"Write a reflective log entry about {m.title}", url("reflection.new", module=m.slug))
     if m.requires_workshop and not (p and p.workshop_done_at):
-        return Step(f"Attend a workshop covering {m.title}", url_for("learning.module", slug=m.slug))
-    return Step(f"Go to {m.title}", url_for("learning.module", slug=m.slug))
+        return Step(f"Attend a workshop covering {m.title}", url("learning.module", slug=m.slug))
+    return Step(f"Go to {m.title}", url("learning.module", slug=m.slug))
 
 
 def continue_step(user, states: list[ModuleState]) -> Step | None:
