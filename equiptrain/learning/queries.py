@@ -146,8 +146,8 @@ def module_page(user, module: Module) -> dict:
 # rows at most, so the page picks its module's units out of them rather than sending their ids).
 _COMPLETED_MODULE, _READ_UNIT = 1, 2
 _LEARNER_STATE = union_all(
-    select(literal_column(str(_COMPLETED_MODULE)), ModuleProgress.module_id).where(ModuleProgress.user_id == bindparam("user_id"),
-                                                             ModuleProgress.completed_at.is_not(None)),
+    select(literal_column(str(_COMPLETED_MODULE)), ModuleProgress.module_id)
+    .where(ModuleProgress.user_id == bindparam("user_id"), ModuleProgress.completed_at.is_not(None)),
     select(literal_column(str(_READ_UNIT)), UnitRead.unit_id).where(UnitRead.user_id == bindparam("user_id")))
 
 
