@@ -57,19 +57,17 @@ class ModuleState:
         return 100 * self.steps_done // total if total else (100 if self.status == COMPLETE else 0)
 
 
-# My programme's two queries, built once (the page is opened often, and building a statement costs more
-# than running one this small).
+# My programme's progress rows, with the statement built once (the page is opened often, and building a
+# statement costs more than running one this small).
 _PROGRESS = select(ModuleProgress).where(ModuleProgress.user_id == bindparam("user_id"))
-_READ_UNITS = select(UnitRead.unit_id).where(UnitRead.user_id == bindparam("user_id"))
 
 
 def module_states(user) -> list[ModuleState]:
     """Every active module in order with its status for this learner: the course from the worker's snapshot,
     the learner's progress and units read in 2 queries."""
     course = snapshot.current()
-    params = {"user_id": user.id}
-    progress = {p.module_id: p for p in db.session.scalars(_PROGRESS, params)}
-    read = set(db.session.connection().execute(_READ_UNITS, params).scalars())
+    progress = {p.module_id: p for p in db.session.scalars(_PROGRESS, {"user_id": user.id})}
+    read = learner_state(user).read_unit_ids
 
     def completed(m) -> bool:
         p = progress.get(m.id)
@@ -125,8 +123,7 @@ def continue_step(user, states: list[ModuleState]) -> Step | None:
 
 def module_page(user, module: Module) -> dict:
     """What the module overview shows: units with read ticks, quiz, scenarios, requirements (4 queries)."""
-    units = list(db.session.scalars(select(Unit).where(Unit.module_id == module.id, Unit.retired_at.is_(None))
-                                    .order_by(Unit.position)))
+    units = active_units(module)
     read_ids = set(db.session.scalars(select(UnitRead.unit_id).where(UnitRead.user_id == user.id,
                                                                      UnitRead.unit_id.in_([u.id for u in units]))))
     scenarios = list(db.session.scalars(select(Scenario).where(Scenario.module_id == module.id,
@@ -165,16 +162,10 @@ def learner_state(user) -> LearnerState:
     return LearnerState(frozenset(completed), frozenset(read))
 
 
-def read_unit_ids(user, unit_ids: list[int]) -> set[int]:
-    """Which of these units the learner has marked read (1 query)."""
-    return set(unit_ids) & learner_state(user).read_unit_ids
-
-
-def unit_page(user, module: Module, unit_slug: str):
-    """The module's active units (for previous/next) and which the learner has read (2 queries)."""
-    units = list(db.session.scalars(select(Unit).where(Unit.module_id == module.id, Unit.retired_at.is_(None))
-                                    .order_by(Unit.position)))
-    return units, read_unit_ids(user, [u.id for u in units])
+def active_units(module: Module) -> list[Unit]:
+    """The module's active units in order, as rows (for the pages that change the learner's record)."""
+    return list(db.session.scalars(select(Unit).where(Unit.module_id == module.id, Unit.retired_at.is_(None))
+                                   .order_by(Unit.position)))
 
 
 def quiz_attempts(user, quiz_id: int) -> list[QuizAttempt]:

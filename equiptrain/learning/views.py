@@ -110,7 +110,7 @@ def mark_read(slug: str, unit_slug: str):
     module = _open_module(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    units, _read = queries.unit_page(current_user, module, unit_slug)
+    units = queries.active_units(module)
     index = next((i for i, u in enumerate(units) if u.slug == unit_slug), None)
     if index is None:
         abort(404)
