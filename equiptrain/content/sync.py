@@ -17,11 +17,12 @@ from equiptrain.db import utcnow
 from equiptrain.content import snapshot
 from equiptrain.extensions import db
 
+from .audit import sync_audit
 from .defs import Course, ModuleDef, ScenarioDef
 from .loader import load_course
 from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, Unit
 
-KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item")
+KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item", "audit criterion")
 
 
 @dataclass
@@ -118,6 +119,7 @@ class _Sync:
     def run(self, course: Course) -> None:
         self.programme(course)
         self.confidence(course)
+        sync_audit(course.audit, self.upsert, self.retire)
         modules = {m.slug: m for m in db.session.scalars(select(Module))}
         for mdef in course.modules:
             self.module(mdef, modules.get(mdef.slug))
