@@ -92,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.views import bp as accounts
     from equiptrain.audit.views import bp as audit
+    from equiptrain.careaudit.views import bp as careaudit
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
     from equiptrain.guests.views import bp as guests
     from equiptrain.learning.views import bp as learning
@@ -100,7 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection, guests):
+    for bp in (assets, accounts, audit, learning, workshops, reflection, guests, careaudit):
         app.register_blueprint(bp)
 
 

@@ -1,4 +1,4 @@
-"""Every route, walked as anonymous, learner, trainer, manager, admin and platform admin."""
+"""Every route, walked as anonymous, learner, trainer, manager, admin, platform admin and a workshop guest."""
 from __future__ import annotations
 
 import pytest
@@ -6,6 +6,7 @@ from flask import url_for
 
 from tests.access import GUEST_OPENS, NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from tests.builders import ROLES
+from tests.careaudit.helpers import access_world as careaudit_access_world
 from tests.guests.helpers import access_world as guests_access_world
 from tests.workshops.helpers import access_world as workshops_access_world
 from tests.learning.helpers import sync_small_course
@@ -39,6 +40,7 @@ def world(build, tmp_path):
     world.update(workshops_access_world(build, world))
     world.update(reflection_access_world(world))
     world.update(guests_access_world(build, world))
+    world.update(careaudit_access_world(build, world))
     return world
 
 

@@ -95,7 +95,7 @@ def sync_audit(audit: AuditDef | None, upsert, retire) -> None:
     wanted = audit.criteria if audit else []
     for c in wanted:
         upsert("audit criterion", existing.get(c.slug),
-               dict(slug=c.slug, position=c.position, title=c.title, guidance_html=c.guidance_html,
-                    scores={str(k): v for k, v in c.scores.items()}), AuditCriterion)
+               {"slug": c.slug, "position": c.position, "title": c.title, "guidance_html": c.guidance_html,
+                "scores": {str(k): v for k, v in c.scores.items()}}, AuditCriterion)
     slugs = {c.slug for c in wanted}
     retire("audit criterion", (c for s, c in existing.items() if s not in slugs))
