@@ -199,3 +199,13 @@ def test_who_sees_a_teams_audit(team_world, build, client, login):
                     f"/care-plan-audit/rounds/{round_.id}/score"):
             assert client.get(url).status_code == 403, (person, url)
         assert team.id not in {t.id for t in queries.teams_for(person)}
+
+
+def test_report_query_count_is_small(team_world, count_queries):
+    manager, team = team_world["manager"], team_world["team"]
+    score_plans(manager, make_round(manager, team), [1] * 6)
+    db.session.expire_all()
+    team_id = team.id  # loads the team again, before counting
+    with count_queries() as q:
+        queries.report(team)
+    assert team_id and q.count == 3, q.statements  # rounds with their counts, the score cells, the criteria
