@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import url_for
 
-from equiptrain import signals
+from equiptrain import authz, signals
 from equiptrain.accounts.models import User
 from equiptrain.accounts.services import ServiceError
 from equiptrain.extensions import db
@@ -88,11 +88,16 @@ def test_a_guest_can_open_nothing_but_their_own_workshop(app, build, client, log
             assert client.get(url).status_code == expected, endpoint
 
 
-def test_the_guard_closes_routes_added_later(app, build, client, login):
+def test_the_guard_closes_every_page_not_on_its_list(app, build, client, login):
     w, _, _ = _workshop(build)
     guest = make_guest(w, w.facilitators[0].user)
+    with app.test_request_context():
+        # A route added later is not on the allow-list, so it is closed without anyone remembering guests.
+        assert not authz.guest_may_open(guest, "future.page", {"workshop_id": w.id})
+        assert authz.guest_may_open(guest, "workshops.detail", {"workshop_id": w.id})
+        assert not authz.guest_may_open(guest, "workshops.detail", {"workshop_id": w.id + 1})
     login(guest)
-    # A page any signed-in person may open, with no role check at all, is still closed to a guest.
+    # Pages any signed-in person may open are closed to a guest.
     assert client.get("/reflection/").status_code == 403
     assert client.get("/programme").status_code == 403
     assert client.get(f"/workshops/{w.id}/register").status_code == 403
