@@ -11,14 +11,24 @@ from equiptrain.forms import MultiCheckboxField, choices
 SCORE_LABELS = {0: "0, not met", 1: "1, partly met", 2: "2, met"}
 
 
+class DayField(DateField):
+    """A date field whose message says how to write the date."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(f"Enter {self.label.text.lower()} as a real date, like 2027-03-01") from exc
+
+
 class RoundForm(FlaskForm):
     label = StringField("Name of the round", description="For example 'Baseline, spring 2027'.",
                         validators=[DataRequired("Give the round a name, for example 'Baseline, spring 2027'"),
                                     Length(max=120, message="Use 120 characters or fewer")])
     kind = RadioField("Which round is this?", choices=choices((k.value, k.label) for k in RoundKind),
                       validators=[InputRequired("Choose baseline or follow-up")])
-    starts_on = DateField("First day", validators=[InputRequired("Enter the first day as a date, like 2027-03-01")])
-    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day as a date, like 2027-03-31")])
+    starts_on = DayField("First day", validators=[InputRequired("Enter the first day as a date, like 2027-03-01")])
+    ends_on = DayField("Last day", validators=[InputRequired("Enter the last day as a date, like 2027-03-31")])
 
 
 class ScoreFormBase(FlaskForm):

@@ -79,8 +79,9 @@ def create_round(actor: User, team: Team, *, label: str, kind: RoundKind, starts
     if not may_audit(actor, team):
         raise ServiceError("Only the team's managers, its trainers and administrators run its care-plan audit.")
     label = (label or "").strip()
-    if not label:
-        raise ServiceError("Give the round a name, for example 'Baseline, spring 2027'.", "label")
+    if not label or len(label) > 120:
+        raise ServiceError("Give the round a name of up to 120 characters, for example 'Baseline, spring 2027'.",
+                           "label")
     if ends_on < starts_on:
         raise ServiceError("The round must end on or after the day it starts. Check the end date.", "ends_on")
     round_ = AuditRound(team=team, label=label, kind=kind, starts_on=starts_on, ends_on=ends_on,

@@ -33,8 +33,10 @@ def invite_guest(actor: User, workshop: Workshop, *, name: str, email: str, role
     if workshop.ends_at <= utcnow():
         raise ServiceError("This workshop has finished, so no one can be invited to it now.")
     name, role_description = (name or "").strip(), (role_description or "").strip()
-    if not name or not role_description:
-        raise ServiceError("Give the guest's name and describe their role.", "name" if not name else
+    if not name or len(name) > 200:
+        raise ServiceError("Give the guest's name, in 200 characters or fewer.", "name")
+    if not role_description or len(role_description) > 200:
+        raise ServiceError("Describe the guest's role in 200 characters or fewer, for example 'GP'.",
                            "role_description")
     user = find_user_by_email(email)
     if user is not None and not user.is_guest:

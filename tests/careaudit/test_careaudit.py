@@ -209,3 +209,19 @@ def test_report_query_count_is_small(team_world, count_queries):
     with count_queries() as q:
         queries.report(team)
     assert team_id and q.count == 3, q.statements  # rounds with their counts, the score cells, the criteria
+
+
+def test_round_form_says_what_is_wrong(team_world, client, login):
+    login(team_world["manager"])
+    url = f"/care-plan-audit/teams/{team_world['team'].id}"
+    page = client.post(url, data={"label": "x" * 121, "kind": "baseline", "starts_on": "2027-13-45",
+                                  "ends_on": ""}).get_data(as_text=True)
+    assert "Use 120 characters or fewer" in page
+    assert "Enter first day as a real date, like 2027-03-01" in page
+    assert "Enter the last day as a date" in page
+    page = client.post(url, data={"label": "Baseline", "kind": "baseline", "starts_on": "2027-03-10",
+                                  "ends_on": "2027-03-01"}).get_data(as_text=True)
+    assert "must end on or after the day it starts" in page
+    response = client.post(url, data={"label": "Baseline", "kind": "baseline", "starts_on": "2027-03-01",
+                                      "ends_on": "2027-03-31"})
+    assert response.status_code == 302 and "/care-plan-audit/rounds/" in response.headers["Location"]
