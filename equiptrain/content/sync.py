@@ -23,6 +23,7 @@ from .loader import load_course
 from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, Unit
 
 KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item", "audit criterion")
+PLURALS = {"quiz": "quizzes", "audit criterion": "audit criteria"}
 
 
 @dataclass
@@ -47,7 +48,7 @@ class SyncReport:
             c = self.counts[kind]
             done = [f"{c[o]} {o}" for o in ("created", "updated", "retired") if c[o]]
             if done:
-                parts.append(f"{kind}s: {', '.join(done)}")
+                parts.append(f"{PLURALS.get(kind, kind + 's')}: {', '.join(done)}")
         return "Synced the course: " + "; ".join(parts) + "."
 
 

@@ -46,7 +46,7 @@ def test_sync_loads_the_criteria_by_slug_and_retires_removed_ones(tmp_path):
     text = SHIPPED.read_text(encoding="utf-8")
     (root / "audit.yaml").write_text(text, encoding="utf-8")
     report = sync_course(root)
-    assert report.counts["audit criterion"]["created"] == 8
+    assert report.counts["audit criterion"]["created"] == 8 and "audit criteria: 8 created" in str(report)
     first = db.session.scalar(select(AuditCriterion).where(AuditCriterion.slug == "own-words"))
     assert "0" in first.scores and first.guidance_html.startswith("<p>")
     # reword one criterion, drop the last: same row updated, the dropped one retired, not deleted
