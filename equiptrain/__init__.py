@@ -55,7 +55,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_error_pages(app)
     _register_request_hooks(app)
 
-    from equiptrain import cli, ui
+    from equiptrain import authz, cli, ui
+    authz.init_app(app)
     ui.init_app(app)
     cli.init_app(app)
     return app
@@ -91,14 +92,16 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.views import bp as accounts
     from equiptrain.audit.views import bp as audit
+    from equiptrain.careaudit.views import bp as careaudit
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
+    from equiptrain.guests.views import bp as guests
     from equiptrain.learning.views import bp as learning
     from equiptrain.reflection.views import bp as reflection
     from equiptrain.static_assets import bp as assets
     from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection):
+    for bp in (assets, accounts, audit, learning, workshops, reflection, guests, careaudit):
         app.register_blueprint(bp)
 
 

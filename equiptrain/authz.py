@@ -5,21 +5,89 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from equiptrain.accounts.models import GuestAccess
 from equiptrain.extensions import db
 
 T = TypeVar("T")
 
-# The roles a route can ask for. A person can hold several.
+# The roles a route can ask for. A person can hold several; a guest holds only "guest".
 ROLE_CHECKS: dict[str, Callable[[Any], bool]] = {
-    "learner": lambda u: True,  # anyone signed in
+    "learner": lambda u: not u.is_guest,  # anyone signed in, except guests
     "trainer": lambda u: u.is_trainer,
     "manager": lambda u: u.is_manager,
     "admin": lambda u: u.is_admin,
     "platform_admin": lambda u: u.is_platform_admin,
+    "guest": lambda u: u.is_guest,
 }
+
+# -- guests --------------------------------------------------------------------------------------------------------
+# A guest's account opens only the pages below. Every other endpoint, including every route added in future, is
+# closed to guests by default. The value names the URL argument that must be one of the guest's own workshops
+# (None: the page takes no workshop, or is open to anyone).
+GUEST_PAGES: dict[str, str | None] = {
+    # their workshop: the invitation and reply, the calendar file, their role brief in a round, feedback
+    "workshops.detail": "workshop_id",
+    "workshops.reply": "workshop_id",
+    "workshops.ics": "workshop_id",
+    "workshops.my_role": "workshop_id",
+    "workshops.brief": "workshop_id",
+    "workshops.observe": "workshop_id",
+    "workshops.feedback": "workshop_id",
+    "workshops.check_in": None,  # the service checks the code belongs to a workshop they are invited to
+    # their own account, signing in and out, and the public pages
+    "accounts.home": None,
+    "accounts.my_account": None,
+    "accounts.sign_in": None,
+    "accounts.sign_out": None,
+    "accounts.request_reset": None,
+    "accounts.set_password": None,
+    "accounts.about": None,
+    "accounts.accessibility": None,
+    "accounts.privacy": None,
+    "static": None,
+    "assets.nhsuk_asset": None,
+    "assets.nhsuk_vendor": None,
+}
+
+
+def guest_workshop_ids(user) -> set[int]:
+    """The workshops a guest was invited to (empty for everyone else); one query, once per request."""
+    if not user.is_authenticated or not user.is_guest:
+        return set()
+    cached = g.get("_guest_workshop_ids")
+    if cached is None or cached[0] != user.id:
+        ids = set(db.session.scalars(select(GuestAccess.workshop_id).where(GuestAccess.user_id == user.id)))
+        g._guest_workshop_ids = cached = (user.id, ids)
+    return cached[1]
+
+
+def guest_may_open(user, endpoint: str | None, view_args: dict | None) -> bool:
+    """Whether a guest may open this endpoint with these URL arguments."""
+    if endpoint not in GUEST_PAGES:
+        return False
+    arg = GUEST_PAGES[endpoint]
+    return arg is None or (view_args or {}).get(arg) in guest_workshop_ids(user)
+
+
+def guard_guests():
+    """Before every request: a guest reaches only the allow-listed pages of their own workshops (403 otherwise),
+    and their home page is their workshop."""
+    if request.endpoint is None or not current_user.is_authenticated or not current_user.is_guest:
+        return None
+    if request.endpoint == "accounts.home":
+        ids = sorted(guest_workshop_ids(current_user))
+        return redirect(url_for("workshops.detail", workshop_id=ids[-1])) if ids else abort(403)
+    if not guest_may_open(current_user, request.endpoint, request.view_args):
+        abort(403, "Your guest account opens only the workshop you were invited to.")
+    return None
+
+
+def init_app(app) -> None:
+    app.before_request(guard_guests)
 
 
 def roles_required(*roles: str):
@@ -32,7 +100,11 @@ def roles_required(*roles: str):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not any(ROLE_CHECKS[r](current_user) for r in roles):
+            if current_user.is_guest:
+                # A guest holds no other role: only the guest pages (checked by `guard_guests`) let them in.
+                if not guest_may_open(current_user, request.endpoint, request.view_args):
+                    abort(403)
+            elif not any(ROLE_CHECKS[r](current_user) for r in roles):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -3,6 +3,9 @@
 An entry: endpoint -> (who gets the page, how to build the URL's arguments from the `world` fixture).
 Who: "public" (anyone), "signed_out" (visitors; signed-in people are redirected home), "signed_in" (every role), or a tuple of the roles that get the page; other signed-in
 roles get 403 and anonymous visitors are redirected to sign in.
+
+Guests (accounts limited to one workshop) get 403 on every page that is not public, except those in
+GUEST_OPENS, which the walk opens with the world's guest invited to the world's workshop.
 """
 from __future__ import annotations
 
@@ -70,6 +73,18 @@ ROUTES: dict[str, tuple] = {
     "workshops.rounds": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id},
                          "POST"),
     "workshops.my_role": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
+    "guests.manage": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
+    # care-plan audit: the team's managers, the trainers who deliver to it, its organisation's admins
+    "careaudit.index": (("trainer", "manager", "admin", "platform_admin"), None, "GET"),
+    "careaudit.team": (("trainer", "manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
+    "careaudit.report": (("trainer", "manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id},
+                         "GET"),
+    "careaudit.round": (("trainer", "manager", "admin", "platform_admin"),
+                        lambda w: {"round_id": w["audit_round"].id}, "GET"),
+    "careaudit.score": (("trainer", "manager", "admin", "platform_admin"),
+                        lambda w: {"round_id": w["audit_round"].id}, "GET"),
+    "careaudit.round_state": (("trainer", "manager", "admin", "platform_admin"),
+                              lambda w: {"round_id": w["audit_round"].id}, "POST"),
     "reflection.index": (SIGNED_IN, None, "GET"),
     "reflection.new": (SIGNED_IN, None, "GET"),
     "reflection.write": (SIGNED_IN, lambda w: {"template": "nmc"}, "GET"),
@@ -89,6 +104,17 @@ ROUTES: dict[str, tuple] = {
     "reflection.cpd_delete": (("learner",), lambda w: {"cpd_id": w["reflection_cpd"].id}, "POST"),
     "reflection.pack": (SIGNED_IN, None, "GET"),
     "reflection.pack_pdf": (SIGNED_IN, None, "GET"),
+}
+
+# What a guest gets on the pages their account opens (their own workshop's); everything else not public is 403.
+GUEST_OPENS: dict[str, int] = {
+    "accounts.home": 302,  # their home page is their workshop
+    "accounts.my_account": 200,
+    "workshops.detail": 200,
+    "workshops.reply": 200,
+    "workshops.ics": 200,
+    "workshops.my_role": 200,
+    "workshops.check_in": 200,
 }
 
 # Routes the walk does not visit, with the reason (each is covered by its own tests).

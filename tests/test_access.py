@@ -1,16 +1,18 @@
-"""Every route, walked as anonymous, learner, trainer, manager, admin and platform admin."""
+"""Every route, walked as anonymous, learner, trainer, manager, admin, platform admin and a workshop guest."""
 from __future__ import annotations
 
 import pytest
 from flask import url_for
 
-from tests.access import NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
+from tests.access import GUEST_OPENS, NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from tests.builders import ROLES
+from tests.careaudit.helpers import access_world as careaudit_access_world
+from tests.guests.helpers import access_world as guests_access_world
 from tests.workshops.helpers import access_world as workshops_access_world
 from tests.learning.helpers import sync_small_course
 from tests.reflection.helpers import access_world as reflection_access_world
 
-WHO = ("anonymous",) + ROLES
+WHO = ("anonymous",) + ROLES + ("guest",)
 
 
 def test_every_route_has_an_expectation(app):
@@ -37,16 +39,20 @@ def world(build, tmp_path):
     world = {"org": org, "team": team, **people}
     world.update(workshops_access_world(build, world))
     world.update(reflection_access_world(world))
+    world.update(guests_access_world(build, world))
+    world.update(careaudit_access_world(build, world))
     return world
 
 
-def _expected(access, who: str) -> int:
+def _expected(access, who: str, endpoint: str) -> int:
     if access == PUBLIC:
         return 200
     if access == SIGNED_OUT:
         return 200 if who == "anonymous" else 302
     if who == "anonymous":
         return 302
+    if who == "guest":
+        return GUEST_OPENS.get(endpoint, 403)
     if access == SIGNED_IN or who in access:
         return 200
     return 403
@@ -61,10 +67,12 @@ def test_route_access(app, client, login, world, endpoint, who):
     if who != "anonymous":
         login(world[who])
     response = client.open(url, method=method)
-    expected = _expected(access, who)
+    expected = _expected(access, who, endpoint)
     if method == "POST" and expected == 200:
         assert response.status_code in (200, 302, 400), (endpoint, who, response.status_code)
         return
     assert response.status_code == expected, (endpoint, who, response.status_code)
     if expected == 302:
         assert response.headers["Location"].startswith("/sign-in" if who == "anonymous" else "/")
+    if who == "guest" and endpoint == "accounts.home":
+        assert response.headers["Location"] == f"/workshops/{world['workshop'].id}"

@@ -133,6 +133,8 @@ class User(UserMixin, Base):
     def team_ids(self) -> set[int]:
         return {m.team_id for m in self.memberships}
 
+    # is_guest: a column property too (end of this module): an account limited to the workshops it was invited to.
+
     @property
     def has_password(self) -> bool:
         return self.password_hash is not None
@@ -168,6 +170,22 @@ class TrainerProfile(Base):
     user: Mapped[User] = relationship(back_populates="trainer_profile")
 
 
+class GuestAccess(Base):
+    """A guest's place at one workshop: someone from outside the team and the organisation (a GP, an advocate, a
+    peer worker, carers' centre staff) whose account opens that workshop's pages and nothing else (see `authz`)."""
+    __tablename__ = "guest_accesses"
+    __table_args__ = (UniqueConstraint("user_id", "workshop_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    role_description: Mapped[str] = mapped_column(String(200))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
 # The roles every page's navigation and every role check need, computed by the database in the same query that
 # loads the user (correlated EXISTS), so neither relationship has to be loaded on a plain page. They reflect the
 # database as of the load: a change made in the same request is seen after the session next refreshes the user.
@@ -176,3 +194,5 @@ User.is_trainer = column_property(
 User.is_manager = column_property(
     select(Membership.id).where(Membership.user_id == User.id, Membership.role == MembershipRole.MANAGER)
     .correlate_except(Membership).exists())
+User.is_guest = column_property(
+    select(GuestAccess.id).where(GuestAccess.user_id == User.id).correlate_except(GuestAccess).exists())

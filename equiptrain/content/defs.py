@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -201,3 +201,4 @@ class Course:
     programme: ProgrammeDef
     confidence: ConfidenceDef
     modules: list[ModuleDef]
+    audit: Any = None  # content.audit.AuditDef, or None without audit.yaml

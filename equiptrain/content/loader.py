@@ -11,6 +11,7 @@ from pathlib import Path
 
 from equiptrain.markdown import render_content
 
+from .audit import Audit, build_audit, check_audit
 from .checks import check_tree
 from .defs import (
     AuthorDef, CertificateDef, ChecklistItemDef, ChoiceDef, CompletionRules, ConfidenceDef, ConfidenceItemDef,
@@ -63,7 +64,9 @@ def _read(root: Path) -> tuple[Tree, list[Problem]]:
             else:
                 problems.append(_unexpected(root, entry, "the modules folder holds one folder per module, "
                                                          "e.g. modules/01-foundations/"))
+    tree.audit = _yaml_file(root, root / "audit.yaml", Audit, problems)
     problems += check_tree(tree)
+    check_audit(tree.audit, problems)
     return tree, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
 
 
@@ -160,6 +163,7 @@ def _build(tree: Tree) -> Course:
             items=[ConfidenceItemDef(i.slug, i.text, n) for n, i in enumerate(confidence.items, 1)],
         ),
         modules=[_build_module(by_slug[slug], n) for n, slug in enumerate(programme.modules, 1)],
+        audit=build_audit(tree.audit),
     )
 
 

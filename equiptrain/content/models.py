@@ -146,3 +146,16 @@ class ConfidenceItem(Base):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     retired_at: Mapped[dt.datetime | None]
+
+
+class AuditCriterion(Base):
+    """A care-plan audit criterion from audit.yaml: guidance and what scores 0, 1 and 2 mean."""
+    __tablename__ = "audit_criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    guidance_html: Mapped[str] = mapped_column(Text)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)  # {"0": "...", "1": "...", "2": "..."}
+    retired_at: Mapped[dt.datetime | None]

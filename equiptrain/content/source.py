@@ -126,6 +126,7 @@ class Tree:
     programme: Parsed | None
     confidence: Parsed | None
     modules: list[ModuleFiles]
+    audit: Parsed | None = None  # audit.yaml, optional
 
 
 # Reading and parsing

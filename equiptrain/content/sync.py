@@ -17,11 +17,13 @@ from equiptrain.db import utcnow
 from equiptrain.content import snapshot
 from equiptrain.extensions import db
 
+from .audit import sync_audit
 from .defs import Course, ModuleDef, ScenarioDef
 from .loader import load_course
 from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, Unit
 
-KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item")
+KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item", "audit criterion")
+PLURALS = {"quiz": "quizzes", "audit criterion": "audit criteria"}
 
 
 @dataclass
@@ -46,7 +48,7 @@ class SyncReport:
             c = self.counts[kind]
             done = [f"{c[o]} {o}" for o in ("created", "updated", "retired") if c[o]]
             if done:
-                parts.append(f"{kind}s: {', '.join(done)}")
+                parts.append(f"{PLURALS.get(kind, kind + 's')}: {', '.join(done)}")
         return "Synced the course: " + "; ".join(parts) + "."
 
 
@@ -118,6 +120,7 @@ class _Sync:
     def run(self, course: Course) -> None:
         self.programme(course)
         self.confidence(course)
+        sync_audit(course.audit, self.upsert, self.retire)
         modules = {m.slug: m for m in db.session.scalars(select(Module))}
         for mdef in course.modules:
             self.module(mdef, modules.get(mdef.slug))

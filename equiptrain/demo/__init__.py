@@ -7,6 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from equiptrain.demo import accounts as accounts_demo
+from equiptrain.demo import careaudit as careaudit_demo
+from equiptrain.demo import guests as guests_demo
 from equiptrain.demo import learning as learning_demo
 from equiptrain.demo import reflection as reflection_demo
 from equiptrain.demo import workshops as workshops_demo
@@ -21,6 +23,8 @@ STEPS = [
     ("learners' progress", learning_demo.load),
     ("workshops", workshops_demo.load),
     ("reflection, CPD and confidence", reflection_demo.load),
+    ("workshop guests", guests_demo.load),
+    ("care-plan audit", careaudit_demo.load),
 ]
 
 

@@ -1,7 +1,9 @@
 """The anonymisation guard: finds likely patient-identifiable details in what a learner writes.
 
 It looks for NHS numbers (10 digits, spaced or not, with a valid modulus-11 check digit), dates of birth, UK
-phone numbers, UK postcodes and email addresses. It runs on the server before every save; the author either
+phone numbers, UK postcodes, email addresses, and names where they can be detected (after a title such as
+"Mrs", or after "called", "named" or "known as"; a lone initial such as "Mr X" is how people anonymise, so it
+passes). It runs on the server before every save; the author either
 edits the matches out or confirms that they identify no one. It is a safety net, not a guarantee: the hints on
 the form still ask people to write without naming anyone.
 """
@@ -19,6 +21,7 @@ KINDS = {
     "phone": "possible phone number",
     "postcode": "possible postcode",
     "date_of_birth": "possible date of birth",
+    "name": "possible name",
 }
 # When two findings overlap, the more specific one is kept.
 _PRIORITY = list(KINDS)
@@ -41,6 +44,11 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\d\w+])(?:(?:\+|00)44[\s-]?(?:\(0\)[\s-]?)?|\(?0)(?:\d[\s\-)]?){8,9}\d(?!\d)")
 _POSTCODE = re.compile(r"\b(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s*(\d)([ABD-HJLNP-UW-Z]{2}))\b", re.IGNORECASE)
 _ORDINALS = {"st", "nd", "rd", "th"}
+_NAME = r"[A-Z][a-z][A-Za-z'\u2019-]*"
+_TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+(?:[A-Z]\.?\s+)?" + _NAME)
+_CALLED_NAME = re.compile(r"\b(?:called|named|name is|known as)\s+(" + _NAME + r")")
+# Capitalised words that follow "called" without being anyone's name.
+_NOT_NAMES = {"The", "A", "An", "Our", "Their", "His", "Her", "My", "Your", "This", "That", "It", "Team", "Home"}
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|" \
@@ -95,6 +103,14 @@ def _postcodes(text: str):
         yield Match("postcode", m.start(), m.end(), m.group())
 
 
+def _names(text: str):
+    for m in _TITLED_NAME.finditer(text):
+        yield Match("name", m.start(), m.end(), m.group())
+    for m in _CALLED_NAME.finditer(text):
+        if m.group(1) not in _NOT_NAMES:
+            yield Match("name", m.start(1), m.end(1), m.group(1))
+
+
 def _year(value: str, today: dt.date) -> int:
     year = int(value)
     if len(value) == 2:
@@ -129,7 +145,7 @@ def check(text: str, today: dt.date | None = None) -> list[Match]:
         return []
     today = today or dt.date.today()
     found = [*_nhs_numbers(text), *(Match("email", m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text)),
-             *_phones(text), *_postcodes(text), *_dates_of_birth(text, today)]
+             *_phones(text), *_postcodes(text), *_dates_of_birth(text, today), *_names(text)]
     found.sort(key=lambda m: (_PRIORITY.index(m.kind), m.start))
     kept: list[Match] = []
     for match in found:

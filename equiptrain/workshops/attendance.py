@@ -115,8 +115,9 @@ def sign_off(actor: User, workshop: Workshop) -> int:
         if not a.status.attended:
             continue
         attended += 1
-        signals.workshop_attended.send(user, workshop=workshop, module_slugs=slugs, hours=hours,
-                                       at=workshop.ends_at)
+        if not user.is_guest:  # guests have no course, CPD record or completions: they are only asked for feedback
+            signals.workshop_attended.send(user, workshop=workshop, module_slugs=slugs, hours=hours,
+                                           at=workshop.ends_at)
         db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
         link = mail.external_url("workshops.feedback", workshop_id=workshop.id,
                                  token=feedback_token(workshop, user))

@@ -15,7 +15,7 @@ from equiptrain import mail
 from equiptrain.accounts.models import Membership, Organisation, Team, TrainerProfile, User
 from equiptrain.accounts.services import ServiceError, administers
 from equiptrain.audit.services import record
-from equiptrain.authz import policy
+from equiptrain.authz import guest_workshop_ids, policy
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
@@ -30,6 +30,9 @@ def is_facilitator(user: User, workshop: Workshop) -> bool:
 
 
 def invited(user: User, workshop: Workshop) -> bool:
+    """A member of an invited team, or a guest invited to this workshop."""
+    if user.is_guest:
+        return workshop.id in guest_workshop_ids(user)
     return bool(user.team_ids & {t.id for t in workshop.teams})
 
 

@@ -14,6 +14,7 @@ from equiptrain.content.models import Module
 from equiptrain.db import db_id
 from equiptrain.extensions import db
 from equiptrain.forms import choices
+from equiptrain.guests import queries as guest_queries
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.blueprint import bp, from_uk, to_uk
@@ -307,7 +308,8 @@ def reports():
     if org_id is None or not administers(current_user, org_id):
         abort(403, "Choose an organisation you administer: add ?org=<id> to the address.")
     return render_template("workshops/reports.html", overrides=queries.overrides(org_id),
-                           teams=queries.team_training(org_id), sessions=queries.lived_experience_sessions(org_id))
+                           teams=queries.team_training(org_id), sessions=queries.lived_experience_sessions(org_id),
+                           guests=guest_queries.guest_counts(org_id))
 
 
 @bp.route("/admin/trainers/")

@@ -1,0 +1,34 @@
+"""The guests page of a workshop: who is invited from outside the team, and the form to invite someone."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from equiptrain.accounts.models import Profession
+from equiptrain.accounts.services import ServiceError
+from equiptrain.authz import get_or_abort, roles_required
+from equiptrain.guests import queries, services
+from equiptrain.guests.forms import GuestForm
+from equiptrain.workshops.models import Workshop
+
+bp = Blueprint("guests", __name__)
+
+
+@bp.route("/workshops/<int:workshop_id>/guests", methods=["GET", "POST"])
+@roles_required("trainer", "admin")
+def manage(workshop_id: int):
+    workshop = get_or_abort(Workshop, workshop_id, "facilitate")
+    form = GuestForm()
+    if form.validate_on_submit():
+        try:
+            guest = services.invite_guest(current_user, workshop, name=form.name.data, email=form.email.data,
+                                          role_description=form.role_description.data,
+                                          profession=Profession(form.profession.data))
+        except ServiceError as exc:
+            getattr(form, exc.field).errors.append(exc.message) if exc.field and hasattr(form, exc.field) \
+                else form.form_errors.append(exc.message)
+        else:
+            flash(f"{guest.name} has been sent an invitation to this workshop.", "info")
+            return redirect(url_for("guests.manage", workshop_id=workshop.id))
+    return render_template("guests/manage.html", workshop=workshop, form=form,
+                           guests=queries.workshop_guests(workshop))

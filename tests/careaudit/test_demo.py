@@ -1,0 +1,20 @@
+"""The demo: guests at the upcoming workshop, and the North CMHT's audit showing change."""
+from sqlalchemy import select
+
+from equiptrain.accounts.models import Team
+from equiptrain.careaudit import queries
+from equiptrain.demo import load_demo
+from equiptrain.extensions import db
+from equiptrain.guests import queries as guest_queries
+
+
+def test_demo_has_guests_and_an_audit_that_shows_change(app):
+    load_demo()
+    team = db.session.scalar(select(Team).where(Team.name == "North Community Mental Health Team"))
+    report = queries.report(team)
+    assert report["baseline"] is not None and report["follow_up"] is not None and not report["waiting"]
+    assert all(n >= report["minimum"] for _, n in report["rounds"])
+    changes = [row["change"] for row in report["rows"]]
+    assert len(changes) == 8 and all(c > 0 for c in changes)
+    (counts,) = guest_queries.guest_counts(team.organisation_id)
+    assert (counts["invited"], counts["attending"]) == (3, 2)
