@@ -9,6 +9,7 @@ from tests.builders import ROLES
 from tests.workshops.helpers import access_world as workshops_access_world
 from tests.learning.helpers import sync_small_course
 from tests.reflection.helpers import access_world as reflection_access_world
+from tests.reviews.helpers import access_world as reviews_access_world
 
 WHO = ("anonymous",) + ROLES
 
@@ -37,6 +38,7 @@ def world(build, tmp_path):
     world = {"org": org, "team": team, **people}
     world.update(workshops_access_world(build, world))
     world.update(reflection_access_world(world))
+    world.update(reviews_access_world(build, world))
     return world
 
 
