@@ -12,12 +12,12 @@ from pathlib import Path
 from equiptrain.markdown import render_content
 
 from .checks import check_tree
-from .provenance import record_of
 from .defs import (
     AuthorDef, CertificateDef, ChecklistItemDef, ChoiceDef, CompletionRules, ConfidenceDef, ConfidenceItemDef,
     ContentInvalid, Course, EndingDef, ModuleDef, NodeDef, OptionDef, ProgrammeDef, Problem, PromptDef, QuestionDef,
     QuizDef, RoleDef, ScenarioDef, UnitDef,
 )
+from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
 from .source import (
     ModuleFiles, Parsed, Tree, parse_markdown, parse_yaml, read_text, validate, validate_scenario,

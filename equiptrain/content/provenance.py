@@ -145,8 +145,8 @@ def status_report(rows: Iterable[StatusRow], required: bool) -> list[str]:
     """The lines `content status` prints: a count, then each unreviewed unit and scenario."""
     rows = list(rows)
     waiting = [r for r in rows if not r.reviewed]
-    lines = [f"{len(rows) - len(waiting)} of {len(rows)} units and scenarios have been reviewed by a service-user "
-             "or carer trainer."]
+    lines = [(f"{len(rows) - len(waiting)} of {len(rows)} units and scenarios have been reviewed by a "
+              "service-user or carer trainer.")]
     if required:
         lines.append("programme.yaml requires this review before a module is published.")
     if waiting:

@@ -7,7 +7,7 @@ import pytest
 from equiptrain.content import provenance
 from equiptrain.content.loader import load_course, validate_course
 from equiptrain.content.source import Tree
-from tests.content.cases import F, Case, both, check_case, ed
+from tests.content.cases import Case, F, both, check_case, ed
 from tests.content.trees import write_valid_tree
 
 MOD = f"{F}/module.md"
