@@ -93,13 +93,14 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.audit.views import bp as audit
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
     from equiptrain.learning.views import bp as learning
+    from equiptrain.printables.views import bp as printables
     from equiptrain.reflection.views import bp as reflection
     from equiptrain.reviews.views import bp as reviews
     from equiptrain.static_assets import bp as assets
     from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection, reviews):
+    for bp in (assets, accounts, audit, learning, workshops, reflection, reviews, printables):
         app.register_blueprint(bp)
 
 

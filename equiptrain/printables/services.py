@@ -1,0 +1,46 @@
+"""Building the printable PDFs. WeasyPrint writes tagged PDF/UA with the page's language and title, so screen
+readers can read the download as well as the page."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template
+
+from equiptrain.content.models import Module, Scenario, Unit
+from equiptrain.content.provenance import describe
+
+ROLE_ORDER = ("practitioner", "service_user", "carer", "observer")
+ROLE_HEADINGS = {"practitioner": "Practitioner's brief", "service_user": "Service user's brief",
+                 "carer": "Carer's brief", "observer": "Observer's brief"}
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML  # slow to import: only when a PDF is made
+
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def unit_html(module: Module, unit: Unit) -> str:
+    return render_template("printables/unit.html", module=module, unit=unit, made_by=describe(unit.provenance),
+                           made_on=dt.date.today())
+
+
+def unit_pdf(module: Module, unit: Unit) -> bytes:
+    return _pdf(unit_html(module, unit))
+
+
+def roleplay_html(module: Module, scenario: Scenario) -> str:
+    data = scenario.data
+    roles = [(key, ROLE_HEADINGS[key], data["roles"][key]) for key in ROLE_ORDER if key in data["roles"]]
+    return render_template("printables/roleplay.html", module=module, scenario=scenario, roles=roles,
+                           checklist=data["observer_checklist"], questions=data["debrief_questions"],
+                           timings=data["timings"], made_by=describe(data.get("provenance")),
+                           made_on=dt.date.today())
+
+
+def roleplay_pdf(module: Module, scenario: Scenario) -> bytes:
+    return _pdf(roleplay_html(module, scenario))
+
+
+def filename(*parts: str) -> str:
+    return "equip-" + "-".join(parts) + ".pdf"
