@@ -25,8 +25,8 @@ CASES = [
     Case("month-not-a-month", ed(U1, 'when: "2026-11"', 'when: "November"'), U1, "November", "written_by.1.when",
          "'November' is not a month"),
     Case("name-without-consent", ed(U1, WRITTEN, WRITTEN + "reviewed_by:\n"
-                                    '  - {role: carer_trainer, name: Sam Okafor, when: "2027-03"}\n'),
-         U1, "Sam Okafor", "reviewed_by.1.name", "a name is shown only with that person's consent"),
+                                    '  - {role: carer_trainer, name: Morwenna Tait, when: "2027-03"}\n'),
+         U1, "Morwenna Tait", "reviewed_by.1.name", "a name is shown only with that person's consent"),
     Case("review-before-writing", ed(U1, WRITTEN, WRITTEN + "reviewed_by:\n"
                                      '  - {role: carer_trainer, when: "2025-01"}\n'),
          U1, "2025-01", "reviewed_by.1.when", "is dated before the unit was written"),
@@ -64,12 +64,12 @@ def test_names_are_kept_only_with_consent_and_describe_says_who_and_when(tmp_pat
     (root / U1).write_text((root / U1).read_text().replace(WRITTEN, WRITTEN + (
         "reviewed_by:\n"
         '  - {role: service_user_trainer, when: "2027-03"}\n'
-        '  - {role: carer_trainer, name: Sam Okafor, consent_to_name: true, when: "2027-04"}\n'), 1))
+        '  - {role: carer_trainer, name: Morwenna Tait, consent_to_name: true, when: "2027-04"}\n'), 1))
     unit = load_course(root).modules[0].units[0]
-    assert unit.provenance["reviewed_by"][1]["name"] == "Sam Okafor"
+    assert unit.provenance["reviewed_by"][1]["name"] == "Morwenna Tait"
     assert provenance.describe(unit.provenance) == [
         "Written by a professional trainer, November 2026.",
-        "Reviewed by a service-user trainer, March 2027; Sam Okafor (carer trainer), April 2027.",
+        "Reviewed by a service-user trainer, March 2027; Morwenna Tait (carer trainer), April 2027.",
     ]
     other = load_course(root).modules[0].units[1]
     assert provenance.describe(other.provenance) == [
