@@ -9,6 +9,7 @@ from sqlalchemy import select
 from equiptrain.demo import accounts as accounts_demo
 from equiptrain.demo import learning as learning_demo
 from equiptrain.demo import reflection as reflection_demo
+from equiptrain.demo import reviews as reviews_demo
 from equiptrain.demo import workshops as workshops_demo
 from equiptrain.extensions import db
 
@@ -21,6 +22,7 @@ STEPS = [
     ("learners' progress", learning_demo.load),
     ("workshops", workshops_demo.load),
     ("reflection, CPD and confidence", reflection_demo.load),
+    ("review comments", reviews_demo.load),
 ]
 
 
