@@ -9,10 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from equiptrain import cli, ui
-from equiptrain.accounts.services import ServiceError
 from equiptrain.accounts.models import TeamSetting
+from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import roles_required
-from equiptrain.content import ordering, snapshot
+from equiptrain.content import ordering, provenance, snapshot
 from equiptrain.content.models import Module, Scenario
 from equiptrain.content.sync import sync_on_serve
 from equiptrain.db import db_id
@@ -89,7 +89,7 @@ def module(slug: str):
     ask = "after" if state.status == queries.COMPLETE else "before"
     return render_template("learning/module.html", module=module, progress=state.progress, state=state,
                            confidence_phase=None if ask in answered else ask, team_settings=settings,
-                           setting_labels=SETTING_LABELS, **page)
+                           setting_labels=SETTING_LABELS, made_by=provenance.describe, **page)
 
 
 @bp.route("/modules/<slug>/units/<unit_slug>")

@@ -111,6 +111,8 @@ def test_every_module_page_ends_with_its_references(course, build, login, client
     assert '<h2 id="references">References</h2>' in page
     assert "Bee P et al (2015). Professional perspectives on involvement." in page
     assert page.index('id="references"') > page.index("Reflect")
+    # Each scenario says who wrote it and that no lived-experience trainer has reviewed it yet.
+    assert page.count("Written by a professional trainer, November 2026.") == 2
 
 
 def test_the_home_page_points_lived_experience_trainers_to_the_review(course, build, login, client, carer):
