@@ -1,7 +1,7 @@
 """Read-only queries for the review pages: each page runs a fixed number of queries."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from equiptrain.accounts.models import User
@@ -30,15 +30,25 @@ def own_comments(user: User, unit: Unit) -> list[ReviewComment]:
         .order_by(ReviewComment.created_at.desc())))
 
 
-def all_comments(state: CommentState | None) -> tuple[list[ReviewComment], dict[str, int]]:
-    """Every comment (or those in one state), newest first, with unit, module and author loaded; and the count
-    in each state for the filter links."""
-    query = (select(ReviewComment).order_by(ReviewComment.created_at.desc(), ReviewComment.id.desc())
+def visible_to(admin: User):
+    """The comments an admin may see: all of them for a platform admin; for an organisation's admin, those whose
+    author belongs to that organisation (trainers' names stay within their own organisation)."""
+    if admin.is_platform_admin:
+        return true()
+    return ReviewComment.author_id.in_(select(User.id).where(User.organisation_id == admin.organisation_id))
+
+
+def all_comments(admin: User, state: CommentState | None) -> tuple[list[ReviewComment], dict[str, int]]:
+    """Every comment the admin may see (or those in one state), newest first, with unit, module and author
+    loaded; and the count in each state for the filter links."""
+    scope = visible_to(admin)
+    query = (select(ReviewComment).where(scope)
+             .order_by(ReviewComment.created_at.desc(), ReviewComment.id.desc())
              .options(joinedload(ReviewComment.unit).joinedload(Unit.module), joinedload(ReviewComment.author)))
     if state is not None:
         query = query.where(ReviewComment.state == state)
     counts = {s.value: 0 for s in CommentState}
-    for value, n in db.session.execute(select(ReviewComment.state, func.count(ReviewComment.id))
+    for value, n in db.session.execute(select(ReviewComment.state, func.count(ReviewComment.id)).where(scope)
                                        .group_by(ReviewComment.state)):
         counts[CommentState(value).value] = n
     return list(db.session.scalars(query).unique()), counts

@@ -34,11 +34,18 @@ def _home_panel(user) -> str | None:
 ui.add_home_panel("reviews", _home_panel, order=40)
 
 
+def _course_team_for(user, comment: ReviewComment) -> bool:
+    """Platform admins see every comment; an organisation's admins see those by their own organisation's
+    trainers (the same scope as queries.visible_to)."""
+    return user.is_platform_admin or (user.is_org_admin and user.organisation_id is not None
+                                      and comment.author.organisation_id == user.organisation_id)
+
+
 @policy(ReviewComment)
 def _comment_policy(user, action: str, comment: ReviewComment) -> bool:
     if action == "decide":
-        return user.is_admin
-    return user.is_admin or comment.author_id == user.id
+        return _course_team_for(user, comment)
+    return _course_team_for(user, comment) or comment.author_id == user.id
 
 
 def _lived_experience_trainer() -> str:
@@ -83,7 +90,7 @@ def unit(unit_id: int):
 def comments():
     value = request.args.get("state")
     state = CommentState(value) if value in {s.value for s in CommentState} else None
-    rows, counts = queries.all_comments(state)
+    rows, counts = queries.all_comments(current_user, state)
     return render_template("reviews/comments.html", comments=rows, counts=counts, state=state,
                            states=list(CommentState))
 

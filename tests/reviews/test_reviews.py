@@ -65,7 +65,7 @@ def test_the_unit_page_offers_the_comment_link_only_to_lived_experience_trainers
 
 
 def test_the_course_team_sees_every_comment_with_its_state_and_decides(course, build, login, client, carer):
-    admin = build.user("admin")
+    admin = build.user("admin", org=carer.organisation)
     first = comment(carer, unit("foundations", "what-involvement-means"), "Too much jargon.")
     second = comment(carer, unit("listening", "summarising"), "Add a view from a carer.")
     db.session.commit()
@@ -93,14 +93,15 @@ def test_the_course_team_sees_every_comment_with_its_state_and_decides(course, b
 
 
 def test_the_comment_list_runs_a_fixed_number_of_queries(course, build, login, client, carer, count_queries):
-    login(build.user("admin"))
+    login(build.user("admin", org=carer.organisation))
     counts = []
     for n in (1, 6):
         for i in range(n):
             comment(carer, unit("foundations", "what-involvement-means"), f"Comment {i}")
         db.session.commit()
         with count_queries() as counted:
-            assert client.get("/reviews/comments").status_code == 200
+            response = client.get("/reviews/comments")
+        assert response.status_code == 200 and f"Comment {n - 1}" in response.text
         counts.append(counted.count)
     assert counts[0] == counts[1], counts
 
@@ -120,3 +121,17 @@ def test_the_home_page_points_lived_experience_trainers_to_the_review(course, bu
     assert "Review the course pages" in client.get("/").text
     login(build.user("trainer"))
     assert "Review the course pages" not in client.get("/").text
+
+
+def test_an_organisations_admin_sees_only_comments_by_its_own_trainers(course, build, login, client, carer):
+    own = build.user("admin", org=carer.organisation)
+    other = build.user("admin")  # another organisation
+    mine = comment(carer, unit("foundations", "what-involvement-means"), "A comment from our trainer.")
+    db.session.commit()
+    login(own)
+    assert "A comment from our trainer." in client.get("/reviews/comments").text
+    login(other)
+    assert "A comment from our trainer." not in client.get("/reviews/comments").text
+    assert client.get(f"/reviews/comments/{mine.id}").status_code == 403
+    login(build.user("platform_admin"))
+    assert "A comment from our trainer." in client.get("/reviews/comments").text
