@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template
+from flask import current_app, render_template
 
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.content.provenance import describe
@@ -14,10 +14,27 @@ ROLE_HEADINGS = {"practitioner": "Practitioner's brief", "service_user": "Servic
                  "carer": "Carer's brief", "observer": "Observer's brief"}
 
 
+CACHE_KEY = "equiptrain.printables"
+CACHE_SIZE = 200  # PDFs of ~20-40 KB: the whole course is about 60
+
+
 def _pdf(html: str) -> bytes:
     from weasyprint import HTML  # slow to import: only when a PDF is made
 
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _cached(key: tuple, make) -> bytes:
+    """A PDF takes about half a second to lay out and changes only when the content does (its hash is in the
+    key) or the printed date turns over, so each worker keeps the ones it has made in `app.extensions`,
+    starting again when it holds CACHE_SIZE."""
+    cache: dict = current_app.extensions.setdefault(CACHE_KEY, {})
+    key = key + (dt.date.today(),)
+    if key not in cache:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        cache[key] = make()
+    return cache[key]
 
 
 def unit_html(module: Module, unit: Unit) -> str:
@@ -26,7 +43,8 @@ def unit_html(module: Module, unit: Unit) -> str:
 
 
 def unit_pdf(module: Module, unit: Unit) -> bytes:
-    return _pdf(unit_html(module, unit))
+    return _cached(("unit", unit.id, unit.content_hash, module.title),
+                   lambda: _pdf(unit_html(module, unit)))
 
 
 def roleplay_html(module: Module, scenario: Scenario) -> str:
@@ -39,7 +57,8 @@ def roleplay_html(module: Module, scenario: Scenario) -> str:
 
 
 def roleplay_pdf(module: Module, scenario: Scenario) -> bytes:
-    return _pdf(roleplay_html(module, scenario))
+    return _cached(("roleplay", scenario.id, scenario.content_hash, module.title),
+                   lambda: _pdf(roleplay_html(module, scenario)))
 
 
 def filename(*parts: str) -> str:

@@ -58,3 +58,23 @@ def test_locked_and_missing_downloads(course, build, login, client):
     assert client.get("/modules/foundations/roleplays/review-conversation/pack.pdf").status_code == 404
     complete(learner, "foundations")
     assert client.get("/modules/listening/units/open-questions/printable.pdf").status_code == 200
+
+
+def test_each_worker_makes_a_pdf_once_until_the_content_changes(app, course, build, login, client, monkeypatch):
+    from equiptrain.printables import services
+    from tests.content.trees import edit
+    from tests.learning.helpers import sync_small_course
+
+    app.extensions.pop(services.CACHE_KEY, None)
+    made = []
+    real = services._pdf
+    monkeypatch.setattr(services, "_pdf", lambda html: made.append(html) or real(html))
+    login(build.user())
+    path = "/modules/foundations/units/what-involvement-means/printable.pdf"
+    first = client.get(path).data
+    assert client.get(path).data == first and len(made) == 1
+    edit(course, "modules/01-foundations/units/01-what-involvement-means.md", "Teaching text about",
+         "Reworded teaching about")
+    sync_small_course(course)
+    _, text = _read(client.get(path))
+    assert len(made) == 2 and "Reworded teaching about" in text
