@@ -96,12 +96,14 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
     from equiptrain.guests.views import bp as guests
     from equiptrain.learning.views import bp as learning
+    from equiptrain.printables.views import bp as printables
     from equiptrain.reflection.views import bp as reflection
+    from equiptrain.reviews.views import bp as reviews
     from equiptrain.static_assets import bp as assets
     from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection, guests, careaudit):
+    for bp in (assets, accounts, audit, learning, workshops, reflection, guests, careaudit, reviews, printables):
         app.register_blueprint(bp)
 
 

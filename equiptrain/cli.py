@@ -180,6 +180,24 @@ def content_validate(path: Path | None):
     click.echo(f"{root}: the course content is valid.")
 
 
+@content.command("status")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def content_status(path: Path | None):
+    """List the units and scenarios no service-user or carer trainer has reviewed yet (from the files)."""
+    from equiptrain.content import provenance
+    from equiptrain.content.loader import read_tree
+
+    root = path or Path(current_app.config["CONTENT_DIR"])
+    tree, problems = read_tree(root)
+    programme = tree.programme.model if tree.programme else None
+    required = bool(programme and programme.publishing.require_lived_experience_review)
+    for line in provenance.status_report(provenance.status_rows(tree), required):
+        click.echo(line)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {root}: run `equiptrain content validate` to see them.", err=True)
+
+
 @content.command("sync")
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @with_appcontext

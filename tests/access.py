@@ -104,6 +104,14 @@ ROUTES: dict[str, tuple] = {
     "reflection.cpd_delete": (("learner",), lambda w: {"cpd_id": w["reflection_cpd"].id}, "POST"),
     "reflection.pack": (SIGNED_IN, None, "GET"),
     "reflection.pack_pdf": (SIGNED_IN, None, "GET"),
+    "printables.unit": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "GET"),
+    "printables.roleplay": (SIGNED_IN, lambda w: {"slug": "foundations", "scenario_slug": "first-meeting"}, "GET"),
+    # reviews: the trainer pages are for service-user and carer trainers only; the walk's trainer is a
+    # professional trainer (403). Lived-experience trainers' access is tested in tests/reviews/test_reviews.py.
+    "reviews.index": ((), None, "GET"),
+    "reviews.unit": ((), lambda w: {"unit_id": w["review_unit"].id}, "GET"),
+    "reviews.comments": (("admin", "platform_admin"), None, "GET"),
+    "reviews.comment": (("admin", "platform_admin"), lambda w: {"comment_id": w["review_comment"].id}, "GET"),
 }
 
 # What a guest gets on the pages their account opens (their own workshop's); everything else not public is 403.

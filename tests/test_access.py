@@ -11,6 +11,7 @@ from tests.guests.helpers import access_world as guests_access_world
 from tests.workshops.helpers import access_world as workshops_access_world
 from tests.learning.helpers import sync_small_course
 from tests.reflection.helpers import access_world as reflection_access_world
+from tests.reviews.helpers import access_world as reviews_access_world
 
 WHO = ("anonymous",) + ROLES + ("guest",)
 
@@ -41,6 +42,7 @@ def world(build, tmp_path):
     world.update(reflection_access_world(world))
     world.update(guests_access_world(build, world))
     world.update(careaudit_access_world(build, world))
+    world.update(reviews_access_world(build, world))
     return world
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from . import provenance
 from .defs import Problem
 from .schema import BOX_KINDS, RolePlay, Solo
 from .source import FOLDER_RE, ModuleFiles, Source, Tree, slugify
@@ -24,6 +25,7 @@ def check_tree(tree: Tree) -> list[Problem]:
         _check_module(files, order, out)
     _check_cycles(tree, out)
     _check_markdown(tree, out)
+    out += provenance.check_tree(tree)
     return out
 
 

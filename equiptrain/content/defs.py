@@ -90,6 +90,7 @@ class UnitDef:
     body_md: str
     body_html: str
     content_hash: str
+    provenance: dict  # {"written_by": [{role, name, when}], "reviewed_by": [...]}; names only with consent
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ class ScenarioDef:
     timings: dict[str, int]
     start: str | None
     nodes: list[NodeDef]
+    provenance: dict
 
 
 @dataclass(frozen=True)

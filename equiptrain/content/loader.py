@@ -18,6 +18,7 @@ from .defs import (
     ContentInvalid, Course, EndingDef, ModuleDef, NodeDef, OptionDef, ProgrammeDef, Problem, PromptDef, QuestionDef,
     QuizDef, RoleDef, ScenarioDef, UnitDef,
 )
+from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
 from .source import (
     ModuleFiles, Parsed, Tree, parse_markdown, parse_yaml, read_text, validate, validate_scenario,
@@ -27,7 +28,7 @@ __all__ = [
     "AuthorDef", "CertificateDef", "ChecklistItemDef", "ChoiceDef", "CompletionRules", "ConfidenceDef",
     "ConfidenceItemDef", "ContentInvalid", "Course", "EndingDef", "ModuleDef", "NodeDef", "OptionDef", "ProgrammeDef",
     "Problem", "PromptDef", "QuestionDef", "QuizDef", "RoleDef", "ScenarioDef", "UnitDef", "load_course",
-    "validate_course",
+    "read_tree", "validate_course",
 ]
 
 _MODULE_ENTRIES = {"module.md", "quiz.yaml", "units", "scenarios"}
@@ -36,6 +37,11 @@ _MODULE_ENTRIES = {"module.md", "quiz.yaml", "units", "scenarios"}
 def validate_course(root: Path) -> list[Problem]:
     """Every problem in the course files, sorted by file then line; an empty list means the course is valid."""
     return _read(Path(root))[1]
+
+
+def read_tree(root: Path) -> tuple[Tree, list[Problem]]:
+    """The files as read (for reports such as `content status`) and every problem found in them."""
+    return _read(Path(root))
 
 
 def load_course(root: Path) -> Course:
@@ -175,7 +181,7 @@ def _build_module(files: ModuleFiles, position: int) -> ModuleDef:
     for n, unit in enumerate(files.units, 1):
         body = unit.src.body.strip("\n")
         units.append(UnitDef(unit.model.slug, n, unit.model.title, unit.model.minutes, body,
-                             render_content(body, render), _hash(unit)))
+                             render_content(body, render), _hash(unit), record_of(unit.model)))
     quiz = None
     if files.quiz is not None:
         quiz = QuizDef(files.quiz.model.pass_mark, [
@@ -202,7 +208,7 @@ def _build_module(files: ModuleFiles, position: int) -> ModuleDef:
 def _build_scenario(parsed: Parsed, position: int, render) -> ScenarioDef:
     s = parsed.model
     common = dict(slug=s.slug, kind=s.kind, position=position, title=s.title, summary=s.summary, setting=s.setting,
-                  skills=list(s.skills), content_hash=_hash(parsed))
+                  skills=list(s.skills), content_hash=_hash(parsed), provenance=record_of(s))
     if isinstance(s, RolePlay):
         roles = {key: RoleDef(key, role.title, render_content(role.brief, render))
                  for key in ROLE_KEYS if (role := getattr(s.roles, key)) is not None}

@@ -80,6 +80,8 @@ class Unit(Base):
     minutes: Mapped[int]
     body_html: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Who wrote and reviewed it: {"written_by": [{role, name, when}], "reviewed_by": [...]} (content.provenance)
+    provenance: Mapped[dict | None] = mapped_column(JSON)
     retired_at: Mapped[dt.datetime | None]
 
     module: Mapped[Module] = relationship(back_populates="units")
@@ -129,6 +131,7 @@ class Scenario(Base):
     skills: Mapped[list] = mapped_column(JSON, default=list)
     # roleplay: {roles: {key: {title, brief_html}}, observer_checklist: [{slug, behaviour}],
     #            debrief_questions: [...], timings: {...}}
+    # both:     {provenance: {written_by: [...], reviewed_by: [...]}} (see content.provenance)
     # solo:     {start: slug, nodes: {slug: {text_html, choices: [{text, feedback_html, next}],
     #                                        ending: {title, outcome, debrief_html} | null}}}
     data: Mapped[dict] = mapped_column(JSON)

@@ -11,10 +11,12 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MONTH_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 NOT_BLANK_PATTERN = r"\S"
 
 SETTINGS = ("all", "community", "inpatient", "crisis", "later_life", "early_intervention", "other")
 AUTHOR_ROLES = ("professional", "service_user_trainer", "carer_trainer")
+LIVED_EXPERIENCE_ROLES = ("service_user_trainer", "carer_trainer")
 OUTCOMES = ("good", "mixed", "poor")
 SCENARIO_KINDS = ("roleplay", "solo")
 ROLE_KEYS = ("practitioner", "service_user", "carer", "observer")
@@ -27,6 +29,7 @@ Markdown = Annotated[str, StringConstraints(pattern=NOT_BLANK_PATTERN)]
 Setting = Literal[SETTINGS]
 Minutes = Annotated[int, Field(ge=1, le=600)]
 Hours = Annotated[float, Field(ge=0, le=100)]
+Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 
 
 class Strict(BaseModel):
@@ -46,12 +49,19 @@ class Certificate(Strict):
     modules: Annotated[list[Slug], Field(min_length=1)]
 
 
+class Publishing(Strict):
+    # When true, a module is published only once every unit and scenario in it has a review by a service-user
+    # or carer trainer recorded in `reviewed_by` (the validator and the sync refuse otherwise).
+    require_lived_experience_review: bool = False
+
+
 class Programme(Strict):
     slug: Slug
     title: Text
     summary: Markdown
     modules: Annotated[list[Slug], Field(min_length=1)]
     certificates: list[Certificate] = []
+    publishing: Publishing = Publishing()
 
 
 # confidence.yaml
@@ -92,6 +102,15 @@ class Author(Strict):
     role: Literal[AUTHOR_ROLES]
 
 
+class Contribution(Strict):
+    """Who wrote or reviewed a unit or scenario: the role always, a display name only with their consent."""
+
+    role: Literal[AUTHOR_ROLES]
+    name: Text | None = None
+    consent_to_name: bool = False
+    when: Month  # "YYYY-MM"
+
+
 class ReflectivePrompt(Strict):
     slug: Slug
     prompt: Text
@@ -109,7 +128,7 @@ class ModuleMeta(Strict):
     settings: Annotated[list[Setting], Field(min_length=1)]
     authors: Annotated[list[Author], Field(min_length=1)]
     reflective_prompts: Annotated[list[ReflectivePrompt], Field(min_length=2)]
-    references: list[Text] = []
+    references: Annotated[list[Text], Field(min_length=1)]
 
 
 # units/NN-slug.md front matter
@@ -118,6 +137,8 @@ class UnitMeta(Strict):
     slug: Slug
     title: Text
     minutes: Minutes
+    written_by: Annotated[list[Contribution], Field(min_length=1)]
+    reviewed_by: list[Contribution] = []
 
 
 # quiz.yaml
@@ -179,6 +200,8 @@ class ScenarioBase(Strict):
     summary: Text
     setting: Setting
     skills: Annotated[list[Text], Field(min_length=1)]
+    written_by: Annotated[list[Contribution], Field(min_length=1)]
+    reviewed_by: list[Contribution] = []
 
 
 class RolePlay(ScenarioBase):

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from equiptrain.content.models import Module, Programme, Scenario, Unit
+from equiptrain.content.provenance import describe
 from equiptrain.extensions import db
 
 
@@ -24,6 +25,7 @@ class UnitView:
     minutes: int
     position: int
     body_html: str
+    made_by: tuple[str, ...] = ()  # "Written by ...", "Reviewed by ..." (content.provenance.describe)
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,10 @@ def _build(key) -> CourseSnapshot:
         .where(Module.retired_at.is_(None)).order_by(Module.position)).all()
     units: dict[int, list[UnitView]] = {}
     for row in db.session.execute(select(Unit.module_id, Unit.id, Unit.slug, Unit.title, Unit.minutes,
-                                         Unit.position, Unit.body_html)
+                                         Unit.position, Unit.body_html, Unit.provenance)
                                   .where(Unit.retired_at.is_(None)).order_by(Unit.module_id, Unit.position)):
         units.setdefault(row.module_id, []).append(UnitView(row.id, row.slug, row.title, row.minutes, row.position,
-                                                            row.body_html))
+                                                            row.body_html, tuple(describe(row.provenance))))
     solo: dict[int, list[ScenarioView]] = {}
     for row in db.session.execute(select(Scenario.module_id, Scenario.id, Scenario.slug, Scenario.title)
                                   .where(Scenario.retired_at.is_(None), Scenario.kind == "solo")

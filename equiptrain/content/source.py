@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .defs import Problem
-from .schema import NOT_BLANK_PATTERN, SCENARIO_MODELS, SLUG_PATTERN, ScenarioHead
+from .schema import MONTH_PATTERN, NOT_BLANK_PATTERN, SCENARIO_MODELS, SLUG_PATTERN, ScenarioHead
 
 Path_ = tuple[str | int, ...]
 
@@ -244,7 +244,8 @@ def validate_scenario(src: Source, problems: list[Problem]) -> Any:
 
 _LIST_NOUNS = {"items": "confidence items", "observer_checklist": "checklist items", "options": "options",
                "questions": "questions", "choices": "choices", "reflective_prompts": "reflective prompts",
-               "debrief_questions": "debrief questions", "nodes": "nodes"}
+               "debrief_questions": "debrief questions", "nodes": "nodes",
+               "written_by": "entries under written_by", "references": "references"}
 
 
 def schema_problems(src: Source, model: type[BaseModel], exc: ValidationError) -> list[Problem]:
@@ -279,6 +280,8 @@ def _message(model: type[BaseModel], err: dict, loc: Path_) -> str:
                     f"e.g. '{slugify(str(value))}'")
         if ctx.get("pattern") == NOT_BLANK_PATTERN:
             return "is empty: write some text here"
+        if ctx.get("pattern") == MONTH_PATTERN:
+            return f"{_show(value)} is not a month: write the year and month in double quotes, e.g. \"2026-11\""
     if kind == "string_type":
         if isinstance(value, (list, dict)):
             return "should be a single piece of text, not a list or a group of settings"
@@ -316,6 +319,9 @@ def _missing(model: type[BaseModel], loc: Path_) -> str:
         return f"the role play needs a '{name}' role: add '{name}:' under roles, with a title and a brief"
     if name == "kind":
         return "'kind' is missing: add 'kind: roleplay' or 'kind: solo'"
+    if name == "written_by":
+        return ("'written_by' is missing: record who wrote this and when, e.g. a line 'written_by:' and under it "
+                "'  - {role: professional, when: \"2026-11\"}' (see course_content/README.md)")
     annotation = _unwrap(parent.model_fields[name].annotation) if parent and name in parent.model_fields else None
     if annotation is bool:
         return f"'{name}' is missing: add '{name}: true' or '{name}: false'"

@@ -178,7 +178,8 @@ class _Sync:
         for u in m.units:
             self.upsert("unit", existing.get(u.slug),
                         dict(module_id=module.id, slug=u.slug, position=u.position, title=u.title,
-                             minutes=u.minutes, body_html=u.body_html, content_hash=u.content_hash), Unit)
+                             minutes=u.minutes, body_html=u.body_html, content_hash=u.content_hash,
+                             provenance=u.provenance), Unit)
         slugs = {u.slug for u in m.units}
         self.retire("unit", (u for s, u in existing.items() if s not in slugs))
 
@@ -216,12 +217,14 @@ class _Sync:
 def _scenario_data(s: ScenarioDef) -> dict:
     if s.kind == "roleplay":
         return {
+            "provenance": s.provenance,
             "roles": {k: {"title": r.title, "brief_html": r.brief_html} for k, r in s.roles.items()},
             "observer_checklist": [{"slug": i.slug, "behaviour": i.behaviour} for i in s.observer_checklist],
             "debrief_questions": list(s.debrief_questions),
             "timings": dict(s.timings),
         }
     return {
+        "provenance": s.provenance,
         "start": s.start,
         "nodes": {n.slug: {
             "text_html": n.text_html,

@@ -11,6 +11,7 @@ from equiptrain.demo import careaudit as careaudit_demo
 from equiptrain.demo import guests as guests_demo
 from equiptrain.demo import learning as learning_demo
 from equiptrain.demo import reflection as reflection_demo
+from equiptrain.demo import reviews as reviews_demo
 from equiptrain.demo import workshops as workshops_demo
 from equiptrain.extensions import db
 
@@ -25,6 +26,7 @@ STEPS = [
     ("reflection, CPD and confidence", reflection_demo.load),
     ("workshop guests", guests_demo.load),
     ("care-plan audit", careaudit_demo.load),
+    ("review comments", reviews_demo.load),
 ]
 
 

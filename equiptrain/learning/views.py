@@ -9,9 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from equiptrain import cli, ui
+from equiptrain.accounts.models import TeamSetting
 from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import roles_required
-from equiptrain.content import snapshot
+from equiptrain.content import ordering, provenance, snapshot
 from equiptrain.content.models import Module, Scenario
 from equiptrain.content.sync import sync_on_serve
 from equiptrain.db import db_id
@@ -23,6 +24,7 @@ from .forms import EmptyForm, field_name, quiz_form
 from .models import PracticeAttempt, QuizAttempt
 
 bp = Blueprint("learning", __name__)
+SETTING_LABELS = {s.value: s.label for s in TeamSetting} | {"all": "All settings"}
 
 ui.add_nav("My programme", "learning.programme", ("learner",), order=10)
 if sync_on_serve not in cli.SERVE_PREPARATIONS:
@@ -75,6 +77,10 @@ def programme():
 def module(slug: str):
     module = _open_module(slug)
     page = queries.module_page(current_user, module)
+    # Scenarios that fit the learner's teams' settings come first (content.ordering).
+    settings = ordering.team_settings(current_user)
+    page["solo"], page["roleplays"] = (ordering.by_setting(page["solo"], settings),
+                                       ordering.by_setting(page["roleplays"], settings))
     state = next(s for s in queries.module_states(current_user) if s.module.id == module.id)
     state.next_step = queries.next_step(current_user, state)
     # The confidence scale is asked before a module and again after it (the reflection feature keeps it).
@@ -82,7 +88,8 @@ def module(slug: str):
         ConfidenceResponse.user_id == current_user.id, ConfidenceResponse.module_id == module.id)))
     ask = "after" if state.status == queries.COMPLETE else "before"
     return render_template("learning/module.html", module=module, progress=state.progress, state=state,
-                           confidence_phase=None if ask in answered else ask, **page)
+                           confidence_phase=None if ask in answered else ask, team_settings=settings,
+                           setting_labels=SETTING_LABELS, made_by=provenance.describe, **page)
 
 
 @bp.route("/modules/<slug>/units/<unit_slug>")

@@ -100,9 +100,10 @@ MARKDOWN = [
     Case("box-not-indented", ed(U1, "    Nobody asked", "Nobody asked"), U1, "!!!", "body", "the box has no text"),
     Case("box-in-debrief", ed(SOLO, "        You let Sam lead.\n", "        You let Sam lead.\n\n        !!! tips\n"),
          SOLO, "!!! tips", "nodes.3.ending.debrief", "unknown box kind 'tips'"),
-    Case("unit-without-text", both(put(U2, "---\nslug: power-in-the-relationship\ntitle: Power\nminutes: 5\n---\n\n"),
+    Case("unit-without-text", both(put(U2, "---\nslug: power-in-the-relationship\ntitle: Power\nminutes: 5\n"
+                                                "written_by: [{role: professional, when: '2026-11'}]\n---\n\n"),
                                    ed(U1, "unit:power-in-the-relationship", "https://example.org")),
-         U2, 6, "body", "the page has no text"),
+         U2, 7, "body", "the page has no text"),
 ]
 
 

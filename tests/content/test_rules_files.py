@@ -20,7 +20,7 @@ SYNTAX = [
     Case("yaml-duplicate-key", ed(MOD, "estimated_minutes: 90\n", "estimated_minutes: 90\nestimated_minutes: 60\n"),
          MOD, "estimated_minutes: 60", "estimated_minutes", "appears twice"),
     Case("no-front-matter", ed(U1, "---\n", ""), U1, 1, "-", "missing front matter"),
-    Case("front-matter-not-closed", ed(U1, "minutes: 12\n---\n", "minutes: 12\n"), U1, 1, "-", "not closed"),
+    Case("front-matter-not-closed", ed(U1, "when: \"2026-11\"}\n---\n", "when: \"2026-11\"}\n"), U1, 1, "-", "not closed"),
     Case("empty-file", put(QUIZ, ""), QUIZ, 1, "-", "the file is empty"),
     Case("not-utf8", lambda root: (root / QUIZ).write_bytes(b"pass_mark: 80\nx: caf\xe9\n"), QUIZ, 2, "-",
          "save the file as UTF-8"),

@@ -84,7 +84,7 @@ SOLO_CASES = [
     Case("outcome-not-allowed", ed(SOLO, "outcome: good", "outcome: great"), SOLO, "outcome:",
          "nodes.3.ending.outcome", "'great' is not allowed here: use one of: good, mixed, poor"),
     Case("duplicate-node", ed(SOLO, "slug: tell-me-more", "slug: opening"), SOLO, "slug: opening", "nodes.2.slug",
-         "duplicate slug 'opening': another node (line 9) already uses it", nth=2),
+         "duplicate slug 'opening': another node (line 11) already uses it", nth=2),
     Case("roleplay-field-in-solo", ed(SOLO, "start: opening\n", "start: opening\ndebrief_questions: [Why]\n"),
          SOLO, "debrief_questions:", "debrief_questions", "unknown field 'debrief_questions'"),
 ]

@@ -106,6 +106,8 @@ UNIT_MD = """\
 slug: {slug}
 title: {title}
 minutes: 12
+written_by:
+  - {{role: professional, when: "2026-11"}}
 ---
 ## {title}
 Teaching text about {slug}.
@@ -140,6 +142,8 @@ title: A first care-planning meeting
 summary: A nurse meets a man newly referred to the team.
 setting: community
 skills: [open questions, summarising]
+written_by:
+  - {role: professional, when: "2026-11"}
 timings: {prepare_minutes: 5, play_minutes: 10, debrief_minutes: 10}
 roles:
   practitioner:
@@ -177,6 +181,8 @@ title: A care plan review that went quiet
 summary: You are reviewing a plan with someone who has stopped engaging.
 setting: all
 skills: [listening, handling disagreement]
+written_by:
+  - {role: professional, when: "2026-11"}
 start: opening
 nodes:
   - slug: opening

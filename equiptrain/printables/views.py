@@ -1,0 +1,59 @@
+"""Printable downloads for learners: a unit, or a role play's pack (briefs, observer checklist, debrief), as PDF.
+
+The same graduated order as the pages applies: a locked module's downloads answer 403 with the reason.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from equiptrain.authz import roles_required
+from equiptrain.content import snapshot
+from equiptrain.content.models import Module, Scenario, Unit
+from equiptrain.extensions import db
+from equiptrain.learning import queries as learning_queries
+from equiptrain.learning.services import lock_reason
+
+from . import services
+
+bp = Blueprint("printables", __name__)
+
+
+def _open_module(slug: str) -> Module:
+    course = snapshot.current()
+    view = course.by_slug.get(slug)
+    if view is None:
+        abort(404)
+    completed = learning_queries.learner_state(current_user).completed_module_ids
+    reason = lock_reason(view, course.by_slug, lambda m: m.id in completed)
+    if reason:
+        abort(403, description=f"{view.title} is locked. {reason}")
+    return db.session.get(Module, view.id)
+
+
+def _download(data: bytes, name: str) -> Response:
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
+@bp.route("/modules/<slug>/units/<unit_slug>/printable.pdf")
+@roles_required("learner")
+def unit(slug: str, unit_slug: str):
+    module = _open_module(slug)
+    row = db.session.scalar(select(Unit).where(Unit.module_id == module.id, Unit.slug == unit_slug,
+                                               Unit.retired_at.is_(None)))
+    if row is None:
+        abort(404)
+    return _download(services.unit_pdf(module, row), services.filename(module.slug, row.slug))
+
+
+@bp.route("/modules/<slug>/roleplays/<scenario_slug>/pack.pdf")
+@roles_required("learner")
+def roleplay(slug: str, scenario_slug: str):
+    module = _open_module(slug)
+    row = db.session.scalar(select(Scenario).where(Scenario.module_id == module.id, Scenario.slug == scenario_slug,
+                                                   Scenario.kind == "roleplay", Scenario.retired_at.is_(None)))
+    if row is None:
+        abort(404)
+    return _download(services.roleplay_pdf(module, row), services.filename(module.slug, row.slug, "pack"))

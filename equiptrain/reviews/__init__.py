@@ -1,0 +1,1 @@
+"""Review comments: lived-experience trainers comment on units from the site; the course team decides on them."""

@@ -1,0 +1,8 @@
+import pytest
+
+from tests.learning.helpers import sync_small_course
+
+
+@pytest.fixture
+def course(tmp_path):
+    return sync_small_course(tmp_path / "course")
