@@ -91,6 +91,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.views import bp as accounts
     from equiptrain.audit.views import bp as audit
+    from equiptrain.certificates import public as _certificate_public  # noqa: F401  (its routes join the blueprint)
+    from equiptrain.certificates.views import bp as certificates
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
     from equiptrain.learning.views import bp as learning
     from equiptrain.reflection.views import bp as reflection
@@ -98,7 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection):
+    for bp in (assets, accounts, audit, learning, workshops, reflection, certificates):
         app.register_blueprint(bp)
 
 

@@ -15,7 +15,7 @@ from .checks import check_tree
 from .defs import (
     AuthorDef, CertificateDef, ChecklistItemDef, ChoiceDef, CompletionRules, ConfidenceDef, ConfidenceItemDef,
     ContentInvalid, Course, EndingDef, ModuleDef, NodeDef, OptionDef, ProgrammeDef, Problem, PromptDef, QuestionDef,
-    QuizDef, RoleDef, ScenarioDef, UnitDef,
+    QuizDef, RoleDef, ScenarioDef, UnitDef, WorkshopRuleDef,
 )
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
 from .source import (
@@ -25,8 +25,8 @@ from .source import (
 __all__ = [
     "AuthorDef", "CertificateDef", "ChecklistItemDef", "ChoiceDef", "CompletionRules", "ConfidenceDef",
     "ConfidenceItemDef", "ContentInvalid", "Course", "EndingDef", "ModuleDef", "NodeDef", "OptionDef", "ProgrammeDef",
-    "Problem", "PromptDef", "QuestionDef", "QuizDef", "RoleDef", "ScenarioDef", "UnitDef", "load_course",
-    "validate_course",
+    "Problem", "PromptDef", "QuestionDef", "QuizDef", "RoleDef", "ScenarioDef", "UnitDef", "WorkshopRuleDef",
+    "load_course", "validate_course",
 ]
 
 _MODULE_ENTRIES = {"module.md", "quiz.yaml", "units", "scenarios"}
@@ -152,7 +152,9 @@ def _build(tree: Tree) -> Course:
             slug=programme.slug, title=programme.title, summary=programme.summary,
             summary_html=render_content(programme.summary, _resolver(None)),
             module_slugs=list(programme.modules),
-            certificates=[CertificateDef(c.slug, c.title, c.description, list(c.modules))
+            certificates=[CertificateDef(c.slug, c.title, c.description, list(c.modules),
+                                         WorkshopRuleDef(list(c.workshops.core), c.workshops.follow_ups)
+                                         if c.workshops else None)
                           for c in programme.certificates],
         ),
         confidence=ConfidenceDef(
