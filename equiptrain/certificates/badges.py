@@ -1,5 +1,5 @@
 """Open Badges: every certificate as a hosted 2.0 Assertion (with its BadgeClass and Issuer as JSON-LD), and as
-an Open Badges 3.0 credential (a W3C Verifiable Credential signed as a JWT with an Ed25519 key).
+an Open Badges 3.0 credential (a W3C Verifiable Credential signed as a JWT, ES256 with a P-256 key).
 
 The signing key is generated into the instance folder on first use (mode 0600, like the secret key) and
 published as a JWKS at /badges/jwks.json; keep it with the secret key in backups, and give every app server the
@@ -61,7 +61,10 @@ def _narrative(claim: dict) -> str:
 
 
 def assertion(cert: Certificate) -> dict:
-    """The hosted Open Badges 2.0 Assertion. A revoked certificate's assertion says so (no reason given)."""
+    """The hosted Open Badges 2.0 Assertion. A revoked one is, as the specification asks of hosted assertions,
+    only its id and `revoked: true` (served with 410 Gone); the reason is not published."""
+    if cert.status is CertificateStatus.REVOKED:
+        return {"@context": OB2_CONTEXT, "type": "Assertion", "id": assertion_url(cert), "revoked": True}
     claim = cert.claim
     doc = {
         "@context": OB2_CONTEXT,
@@ -74,8 +77,6 @@ def assertion(cert: Certificate) -> dict:
         "issuedOn": cert.issued_at.isoformat(),
         "evidence": [{"id": verify_url(cert), "narrative": _narrative(claim)}],
     }
-    if cert.status is CertificateStatus.REVOKED:
-        doc["revoked"] = True
     return doc
 
 
@@ -124,12 +125,13 @@ BADGE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" 
 # -- Open Badges 3.0 -------------------------------------------------------------------------------------------
 
 def signing_key():
-    """The instance's Ed25519 key (an OKP JWK), created on first use with mode 0600."""
-    from joserfc.jwk import OKPKey
+    """The instance's P-256 signing key (an EC JWK), created on first use with mode 0600. ES256 rather than
+    EdDSA: RFC 9864 deprecates the "EdDSA" name, and ES256 is what every JOSE verifier accepts."""
+    from joserfc.jwk import ECKey
 
     path = Path(current_app.instance_path) / KEY_FILE
     if not path.exists():
-        key = OKPKey.generate_key("Ed25519")
+        key = ECKey.generate_key("P-256")
         data = key.as_dict(private=True)
         data["kid"] = key.thumbprint()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,13 +142,13 @@ def signing_key():
         else:
             with os.fdopen(fd, "w") as fh:
                 json.dump(data, fh)
-    return OKPKey.import_key(json.loads(path.read_text()))
+    return ECKey.import_key(json.loads(path.read_text()))
 
 
 def jwks() -> dict:
     key = signing_key()
     public = key.as_dict(private=False)
-    public.update(kid=key.kid or key.thumbprint(), use="sig", alg="EdDSA")
+    public.update(kid=key.kid or key.thumbprint(), use="sig", alg="ES256")
     return {"keys": [public]}
 
 
@@ -179,12 +181,12 @@ def credential(cert: Certificate) -> dict:
 
 
 def credential_jwt(cert: Certificate) -> str:
-    """The credential signed as a VC-JWT (EdDSA); its `kid` names the key in the JWKS."""
+    """The credential signed as a VC-JWT (ES256); its `kid` names the key in the JWKS."""
     from joserfc import jwt
 
     vc = credential(cert)
     key = signing_key()
     claims = {"iss": vc["issuer"]["id"], "jti": vc["id"], "sub": vc["credentialSubject"]["identifier"][0][
         "identityHash"], "nbf": int(cert.issued_at.timestamp()), "iat": int(cert.issued_at.timestamp()), "vc": vc}
-    header = {"alg": "EdDSA", "typ": "JWT", "kid": key.kid}
-    return jwt.encode(header, claims, key, algorithms=["EdDSA"])
+    header = {"alg": "ES256", "typ": "JWT", "kid": key.kid}
+    return jwt.encode(header, claims, key, algorithms=["ES256"])

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from equiptrain.accounts.models import Organisation
 from equiptrain.certificates import badges, codes, queries
 from equiptrain.certificates.forms import LookupForm
+from equiptrain.certificates.models import CertificateStatus
 from equiptrain.certificates.views import bp
 from equiptrain.content.models import Programme
 from equiptrain.extensions import db, limiter
@@ -70,7 +71,11 @@ def _by_code_or_404(code: str):
 
 @bp.route("/badges/assertions/<code>")
 def assertion(code: str):
-    return _json(badges.assertion(_by_code_or_404(code)))
+    cert = _by_code_or_404(code)
+    response = _json(badges.assertion(cert))
+    if cert.status is CertificateStatus.REVOKED:
+        response.status_code = 410  # Open Badges 2.0: a revoked hosted assertion answers 410 Gone
+    return response
 
 
 @bp.route("/badges/credentials/<code>")
