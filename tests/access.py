@@ -89,6 +89,27 @@ ROUTES: dict[str, tuple] = {
     "reflection.cpd_delete": (("learner",), lambda w: {"cpd_id": w["reflection_cpd"].id}, "POST"),
     "reflection.pack": (SIGNED_IN, None, "GET"),
     "reflection.pack_pdf": (SIGNED_IN, None, "GET"),
+    # certificates
+    "certificates.mine": (SIGNED_IN, None, "GET"),
+    "certificates.download": (("learner", "manager", "admin", "platform_admin"),
+                              lambda w: {"certificate_id": w["certificate"].id}, "GET"),
+    "certificates.badge_download": (("learner", "manager", "admin", "platform_admin"),
+                                    lambda w: {"certificate_id": w["certificate"].id}, "GET"),
+    "certificates.credential_download": (("learner", "manager", "admin", "platform_admin"),
+                                         lambda w: {"certificate_id": w["certificate"].id}, "GET"),
+    "certificates.team_zip": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
+    "certificates.organisation": (("admin", "platform_admin"), None, "GET"),
+    "certificates.manage": (("admin", "platform_admin"), lambda w: {"certificate_id": w["certificate"].id}, "GET"),
+    "certificates.my_naming": (("trainer",), None, "POST"),
+    "certificates.person_naming": (("admin", "platform_admin"), lambda w: {"user_id": w["le_trainer"].id}, "POST"),
+    "certificates.lookup": (PUBLIC, None, "GET"),
+    "certificates.verify": (PUBLIC, lambda w: {"code": w["certificate"].display_code}, "GET"),
+    "certificates.assertion": (PUBLIC, lambda w: {"code": w["certificate"].code}, "GET"),
+    "certificates.credential": (PUBLIC, lambda w: {"code": w["certificate"].code}, "GET"),
+    "certificates.issuer": (PUBLIC, lambda w: {"key": str(w["org"].id)}, "GET"),
+    "certificates.badge_class": (PUBLIC, lambda w: {"key": str(w["org"].id), "slug": "equip-foundations"}, "GET"),
+    "certificates.badge_image": (PUBLIC, None, "GET"),
+    "certificates.jwks": (PUBLIC, None, "GET"),
 }
 
 # Routes the walk does not visit, with the reason (each is covered by its own tests).

@@ -6,6 +6,7 @@ from flask import url_for
 
 from tests.access import NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from tests.builders import ROLES
+from tests.certificates.helpers import access_world as certificates_access_world
 from tests.workshops.helpers import access_world as workshops_access_world
 from tests.learning.helpers import sync_small_course
 from tests.reflection.helpers import access_world as reflection_access_world
@@ -37,6 +38,7 @@ def world(build, tmp_path):
     world = {"org": org, "team": team, **people}
     world.update(workshops_access_world(build, world))
     world.update(reflection_access_world(world))
+    world.update(certificates_access_world(world))
     return world
 
 

@@ -69,3 +69,14 @@ def completed_quietly(user, *slugs: str) -> None:
     for slug in slugs:
         db.session.add(ModuleProgress(user_id=user.id, module_id=module(slug).id, completed_at=utcnow()))
     db.session.commit()
+
+
+def access_world(world: dict) -> dict:
+    """For tests/test_access.py: the world's learner holds a certificate."""
+    from equiptrain.certificates import services
+
+    set_rules(FOUNDATIONS)
+    completed_quietly(world["learner"], "foundations")
+    [cert] = services.issue_due([world["learner"]])
+    db.session.commit()
+    return {"certificate": cert}
