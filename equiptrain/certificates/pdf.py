@@ -3,8 +3,6 @@ fonts that cover the names people have (DejaVu for Latin, Greek, Cyrillic and Ar
 Chinese, Japanese and Korean), and a QR code of the verification address."""
 from __future__ import annotations
 
-import base64
-
 import segno
 from flask import current_app, render_template
 
@@ -18,8 +16,9 @@ def verification_url(cert: Certificate) -> str:
 
 
 def qr_data_uri(url: str) -> str:
-    svg = segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#000")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    """The QR code as a PNG with 10 pixels a module (over 300 dpi at the printed size). A PNG rather than SVG:
+    WeasyPrint parses an SVG QR code's path on every certificate, which cost a sixth of the drawing time."""
+    return segno.make(url, error="m").png_data_uri(scale=10, border=0)
 
 
 def certificate_html(cert: Certificate) -> str:

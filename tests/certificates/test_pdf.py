@@ -55,8 +55,8 @@ def test_one_tagged_a4_page_with_language_title_and_the_whole_claim(course, buil
     xmp = reader.xmp_metadata
     assert xmp is not None and "pdfuaid" in str(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
     text = _text(reader)
-    for expected in ("Siobhán O'Néill", "Social worker", "EQUIP foundations certificate", "Participatory",
-                     "Individual", cert.display_code, f"http://equiptrain.test/verify/{cert.display_code}",
+    for expected in ("Siobhán O'Néill", "Social worker", "EQUIP foundations certificate", "participatory",
+                     "individual", cert.display_code, f"http://equiptrain.test/verify/{cert.display_code}",
                      "Nia Evans (professional trainer)", "a service-user trainer", "Completed on"):
         assert expected in text, expected
     outcome = cert.claim["modules"][0]["outcomes"][0]
