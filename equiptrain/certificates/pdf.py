@@ -21,10 +21,23 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=10, border=0)
 
 
+def columns(modules: list[dict]) -> list[list[dict]]:
+    """The modules in two columns of about the same length, in order (the first column reads first)."""
+    sizes = [len(m["title"]) + sum(len(o) for o in m["outcomes"]) for m in modules]
+    total, running, split = sum(sizes), 0, len(modules)
+    for i, size in enumerate(sizes):
+        if running + size / 2 > total / 2:
+            split = i
+            break
+        running += size
+    split = max(split, 1) if len(modules) > 1 else len(modules)
+    return [part for part in (modules[:split], modules[split:]) if part]
+
+
 def certificate_html(cert: Certificate) -> str:
     url = verification_url(cert)
     return render_template("certificates/pdf.html", cert=cert, claim=cert.claim, url=url, qr=qr_data_uri(url),
-                           lang=LANG)
+                           columns=columns(cert.claim["modules"]), lang=LANG)
 
 
 def _fonts():
