@@ -37,7 +37,8 @@ def main() -> int:
         from equiptrain.accounts.models import Membership, Organisation, Profession, Team, TeamSetting, User
         from equiptrain.certificates.models import Certificate
         from equiptrain.certificates.pdf import certificate_pdf
-        from equiptrain.cli import main as cli, upgrade_database
+        from equiptrain.cli import main as cli
+        from equiptrain.cli import upgrade_database
         from equiptrain.content.models import Module
         from equiptrain.content.sync import sync_course
         from equiptrain.db import utcnow

@@ -13,8 +13,14 @@ from equiptrain.certificates import services
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.extensions import db
 from equiptrain.workshops.models import WorkshopKind
-from tests.certificates.helpers import (FOUNDATIONS, WITH_WORKSHOPS, attended_workshop, certificates_of,
-                                        complete_modules, set_rules)
+from tests.certificates.helpers import (
+    FOUNDATIONS,
+    WITH_WORKSHOPS,
+    attended_workshop,
+    certificates_of,
+    complete_modules,
+    set_rules,
+)
 
 
 def test_a_rule_without_workshops_issues_when_the_last_module_completes(course, build):
