@@ -60,10 +60,21 @@ def mine():
                            assertions={c.id: badges.assertion_url(c) for c in certs})
 
 
+def _current_or_verify(cert: Certificate):
+    """A replaced or revoked certificate is not handed out again (except to its organisation's admins): the
+    person is sent to its verification page, which says what became of it."""
+    if cert.is_valid or administers(current_user, cert.organisation_id):
+        return None
+    flash("That certificate has been replaced or revoked, so it cannot be downloaded.", "info")
+    return redirect(url_for("certificates.verify", code=cert.display_code))
+
+
 @bp.route("/certificates/<int:certificate_id>.pdf")
 @roles_required("learner")
 def download(certificate_id: int):
     cert = get_or_abort(Certificate, certificate_id, "view")
+    if (elsewhere := _current_or_verify(cert)) is not None:
+        return elsewhere
     return Response(pdf.certificate_pdf(cert), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "pdf")}"'})
 
@@ -73,6 +84,8 @@ def download(certificate_id: int):
 def badge_download(certificate_id: int):
     """The Open Badges 2.0 assertion as a file, for backpacks that import an uploaded assertion."""
     cert = get_or_abort(Certificate, certificate_id, "view")
+    if (elsewhere := _current_or_verify(cert)) is not None:
+        return elsewhere
     return Response(json.dumps(badges.assertion(cert), indent=2), mimetype="application/ld+json",
                     headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "json")}"'})
 
@@ -82,6 +95,8 @@ def badge_download(certificate_id: int):
 def credential_download(certificate_id: int):
     """The Open Badges 3.0 credential (a signed VC-JWT) as a file."""
     cert = get_or_abort(Certificate, certificate_id, "view")
+    if (elsewhere := _current_or_verify(cert)) is not None:
+        return elsewhere
     return Response(badges.credential_jwt(cert), mimetype="application/vc+jwt",
                     headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "jwt")}"'})
 

@@ -52,6 +52,20 @@ def test_nobody_else_downloads_a_certificate(client, login, org_world):
     assert login(people["admin"]).get(f"/certificates/{cert.id}.pdf").status_code == 200
 
 
+def test_a_revoked_certificate_is_not_handed_out_again(client, login, org_world):
+    from equiptrain.certificates import services
+    _, _, people = org_world
+    [cert] = certificates_of(people["a"])
+    services.revoke(people["admin"], cert, "Issued in error")
+    db.session.commit()
+    login(people["a"])
+    for url in (f"/certificates/{cert.id}.pdf", f"/certificates/{cert.id}/badge.json",
+                f"/certificates/{cert.id}/credential.jwt"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/verify/{cert.display_code}")
+    assert login(people["admin"]).get(f"/certificates/{cert.id}.pdf").mimetype == "application/pdf"
+
+
 def test_my_certificates_when_there_are_none(client, login, build, course):
     html = login(build.user()).get("/certificates/").get_data(as_text=True)
     assert "You have no certificates yet" in html
