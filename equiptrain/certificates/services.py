@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from equiptrain import signals
+from equiptrain import mail, signals
 from equiptrain.accounts.models import TrainerKind, User
 from equiptrain.accounts.services import ServiceError
 from equiptrain.audit.services import record
@@ -106,7 +106,17 @@ def issue_due(users: list[User], *, actor: User | None = None) -> list[Certifica
                 issued.append(cert)
                 record("certificate.issued", actor, cert, organisation_id=cert.organisation_id,
                        achievement=rule.slug, code=cert.code)
+                _tell(user, cert)
     return issued
+
+
+def _tell(user: User, cert: Certificate) -> None:
+    """Email the person (sent when the transaction commits)."""
+    mail.send(user.email, f"Your {cert.title} is ready",
+              f"Hello {user.name},\n\nWell done: you have earned the {cert.title}.\n\n"
+              f"Download it, or add it to a digital badge backpack, from My certificates:\n"
+              f"{mail.external_url('certificates.mine')}\n\n"
+              f"Anyone you show it to can check it at:\n{badges.verify_url(cert)}\n")
 
 
 def reissue(actor: User | None, cert: Certificate, reason: str) -> Certificate:

@@ -37,6 +37,17 @@ def test_a_rule_without_workshops_issues_when_the_last_module_completes(course, 
     assert cert.claim["profession"] == "Nurse"
 
 
+def test_the_learner_is_told_by_email(course, build, outbox):
+    set_rules(FOUNDATIONS)
+    learner = build.user(email="kim.li@example.nhs.uk")
+    complete_modules(learner, "foundations")
+    [cert] = certificates_of(learner)
+    [message] = outbox.to("kim.li@example.nhs.uk")
+    assert message["Subject"] == "Your EQUIP foundations certificate is ready"
+    body = message.get_body().get_content()
+    assert "http://equiptrain.test/certificates/" in body and f"/verify/{cert.display_code}" in body
+
+
 def test_no_certificate_while_a_module_is_missing(course, build):
     set_rules(WITH_WORKSHOPS)
     learner = build.user()
