@@ -33,7 +33,7 @@ def _json(doc: dict, mimetype: str = _JSONLD) -> Response:
 
 
 @bp.route("/verify", methods=["GET"])
-@limiter.limit(_verify_limit, scope="verify")
+@limiter.shared_limit(_verify_limit, scope="verify")
 def lookup():
     form = LookupForm(request.args)
     if request.args and form.validate():
@@ -47,7 +47,7 @@ def lookup():
 
 
 @bp.route("/verify/<code>")
-@limiter.limit(_verify_limit, scope="verify")
+@limiter.shared_limit(_verify_limit, scope="verify")
 def verify(code: str):
     canonical = codes.normalise(code)
     cert = queries.by_code(canonical) if canonical else None
@@ -70,6 +70,7 @@ def _by_code_or_404(code: str):
 
 
 @bp.route("/badges/assertions/<code>")
+@limiter.shared_limit(_verify_limit, scope="verify")  # a code lookup too: the same budget as /verify
 def assertion(code: str):
     cert = _by_code_or_404(code)
     response = _json(badges.assertion(cert))
@@ -79,6 +80,7 @@ def assertion(code: str):
 
 
 @bp.route("/badges/credentials/<code>")
+@limiter.shared_limit(_verify_limit, scope="verify")
 def credential(code: str):
     """The Open Badges 3.0 credential as a VC-JWT (verify it with /badges/jwks.json)."""
     return Response(badges.credential_jwt(_by_code_or_404(code)), mimetype="application/vc+jwt",

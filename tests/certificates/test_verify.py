@@ -92,3 +92,5 @@ def test_lookups_are_rate_limited_per_address(app, client, issued, monkeypatch):
     assert client.get(f"/verify/{cert.display_code}").status_code == 429
     other = client.get(f"/verify/{cert.display_code}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 200
+    # the badge documents look codes up too, so they share the budget
+    assert client.get(f"/badges/assertions/{cert.code}").status_code == 429
