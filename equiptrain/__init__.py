@@ -93,6 +93,8 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.views import bp as accounts
     from equiptrain.audit.views import bp as audit
     from equiptrain.careaudit.views import bp as careaudit
+    from equiptrain.certificates import public as _certificate_public  # noqa: F401  (its routes join the blueprint)
+    from equiptrain.certificates.views import bp as certificates
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
     from equiptrain.guests.views import bp as guests
     from equiptrain.learning.views import bp as learning
@@ -103,7 +105,8 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection, guests, careaudit, reviews, printables):
+    for bp in (assets, accounts, audit, learning, workshops, reflection, guests, careaudit, reviews, printables,
+               certificates):
         app.register_blueprint(bp)
 
 

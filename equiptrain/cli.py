@@ -1,4 +1,4 @@
-"""The `equiptrain` command: serve, db, users, demo, content."""
+"""The `equiptrain` command: serve, db, users, demo, content, certificates."""
 from __future__ import annotations
 
 import getpass
@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, inspect, select
 from werkzeug.serving import run_simple
 
+from equiptrain.certificates.cli import certificates as certificates_command
 from equiptrain.extensions import db
 
 # Steps other features add to run before `serve` starts (e.g. syncing course content).
@@ -226,3 +227,4 @@ def init_app(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(users)
     app.cli.add_command(content)
+    app.cli.add_command(certificates_command)

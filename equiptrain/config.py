@@ -33,6 +33,8 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "SIGNIN_LIMIT_PER_ACCOUNT": "5 per minute",
     "SIGNIN_LIMIT_PER_ADDRESS": "20 per minute",
+    # Certificate verification lookups per client address (public pages: slows down guessing codes).
+    "VERIFY_LIMIT_PER_ADDRESS": "30 per minute",
     "INVITE_EXPIRY_DAYS": 7,
     "RESET_EXPIRY_HOURS": 2,
     # argon2id cost; the defaults follow argon2-cffi's RFC 9106 low-memory profile.

@@ -17,3 +17,7 @@ reflection_written = _signals.signal("reflection-written")
 # workshops -> learning (the "workshop attended" rule), reflection (participatory CPD):
 #   workshop_attended.send(user, workshop=Workshop, module_slugs=list[str], hours=float, at=datetime)
 workshop_attended = _signals.signal("workshop-attended")
+
+# accounts -> certificates (reissue under the corrected name):
+#   name_changed.send(user, actor=User, old_name=str, new_name=str)
+name_changed = _signals.signal("name-changed")

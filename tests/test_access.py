@@ -8,6 +8,7 @@ from tests.access import GUEST_OPENS, NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIG
 from tests.builders import ROLES
 from tests.careaudit.helpers import access_world as careaudit_access_world
 from tests.guests.helpers import access_world as guests_access_world
+from tests.certificates.helpers import access_world as certificates_access_world
 from tests.workshops.helpers import access_world as workshops_access_world
 from tests.learning.helpers import sync_small_course
 from tests.reflection.helpers import access_world as reflection_access_world
@@ -43,6 +44,7 @@ def world(build, tmp_path):
     world.update(guests_access_world(build, world))
     world.update(careaudit_access_world(build, world))
     world.update(reviews_access_world(build, world))
+    world.update(certificates_access_world(world))
     return world
 
 

@@ -165,6 +165,8 @@ class TrainerProfile(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
     kind: Mapped[TrainerKind] = mapped_column(str_enum(TrainerKind, "trainer_kind"))
     bio: Mapped[str | None] = mapped_column(String(2000))
+    # Lived-experience trainers choose whether certificates name them; otherwise they appear by role.
+    named_on_certificates: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="trainer_profile")

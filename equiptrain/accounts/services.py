@@ -6,7 +6,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import func, select
 
-from equiptrain import mail
+from equiptrain import mail, signals
 from equiptrain.accounts import tokens
 from equiptrain.accounts.models import (Membership, MembershipRole, Organisation, Profession, Team, TeamSetting,
                                         TrainerKind, TrainerProfile, User)
@@ -167,10 +167,13 @@ def update_details(actor: User, user: User, *, name: str, email: str, profession
     other = find_user_by_email(email)
     if other is not None and other.id != user.id:
         raise ServiceError(f"Someone else already uses {email}. Enter a different address.", "email")
+    old_name = user.name
     user.name, user.email, user.profession = name.strip(), email, profession
     user.employee_number = (employee_number or "").strip() or None
     db.session.flush()
     record("user.updated", actor, user)
+    if user.name != old_name:
+        signals.name_changed.send(user, actor=actor, old_name=old_name, new_name=user.name)
 
 
 def deactivate(actor: User, user: User) -> None:

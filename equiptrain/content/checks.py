@@ -90,6 +90,16 @@ def _check_programme(tree: Tree, out: list[Problem]) -> None:
             if slug not in listed:
                 out.append(src.problem(("certificates", i, "modules", j),
                                        f"unknown module '{slug}': {_choices(programme.modules)}"))
+        if cert.workshops is None:
+            continue
+        for j, slug in enumerate(cert.workshops.core):
+            if slug not in listed:
+                out.append(src.problem(("certificates", i, "workshops", "core", j),
+                                       f"unknown module '{slug}': {_choices(programme.modules)}"))
+            elif slug not in cert.modules:
+                out.append(src.problem(("certificates", i, "workshops", "core", j),
+                                       f"the core workshop covers '{slug}' but the certificate does not require "
+                                       f"that module: add it to this certificate's modules or remove it here"))
 
 
 def _check_confidence(tree: Tree, out: list[Problem]) -> None:

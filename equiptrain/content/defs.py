@@ -27,11 +27,18 @@ class ContentInvalid(Exception):
 
 
 @dataclass(frozen=True)
+class WorkshopRuleDef:
+    core: list[str]      # modules a signed-off core workshop must have covered (one workshop or several)
+    follow_ups: int      # follow-up sessions of such a core workshop, attended and signed off
+
+
+@dataclass(frozen=True)
 class CertificateDef:
     slug: str
     title: str
     description: str
     modules: list[str]
+    workshops: WorkshopRuleDef | None = None
 
 
 @dataclass(frozen=True)

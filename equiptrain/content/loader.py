@@ -16,7 +16,7 @@ from .checks import check_tree
 from .defs import (
     AuthorDef, CertificateDef, ChecklistItemDef, ChoiceDef, CompletionRules, ConfidenceDef, ConfidenceItemDef,
     ContentInvalid, Course, EndingDef, ModuleDef, NodeDef, OptionDef, ProgrammeDef, Problem, PromptDef, QuestionDef,
-    QuizDef, RoleDef, ScenarioDef, UnitDef,
+    QuizDef, RoleDef, ScenarioDef, UnitDef, WorkshopRuleDef,
 )
 from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
@@ -27,8 +27,8 @@ from .source import (
 __all__ = [
     "AuthorDef", "CertificateDef", "ChecklistItemDef", "ChoiceDef", "CompletionRules", "ConfidenceDef",
     "ConfidenceItemDef", "ContentInvalid", "Course", "EndingDef", "ModuleDef", "NodeDef", "OptionDef", "ProgrammeDef",
-    "Problem", "PromptDef", "QuestionDef", "QuizDef", "RoleDef", "ScenarioDef", "UnitDef", "load_course",
-    "read_tree", "validate_course",
+    "Problem", "PromptDef", "QuestionDef", "QuizDef", "RoleDef", "ScenarioDef", "UnitDef", "WorkshopRuleDef",
+    "load_course", "read_tree", "validate_course",
 ]
 
 _MODULE_ENTRIES = {"module.md", "quiz.yaml", "units", "scenarios"}
@@ -161,7 +161,9 @@ def _build(tree: Tree) -> Course:
             slug=programme.slug, title=programme.title, summary=programme.summary,
             summary_html=render_content(programme.summary, _resolver(None)),
             module_slugs=list(programme.modules),
-            certificates=[CertificateDef(c.slug, c.title, c.description, list(c.modules))
+            certificates=[CertificateDef(c.slug, c.title, c.description, list(c.modules),
+                                         WorkshopRuleDef(list(c.workshops.core), c.workshops.follow_ups)
+                                         if c.workshops else None)
                           for c in programme.certificates],
         ),
         confidence=ConfidenceDef(

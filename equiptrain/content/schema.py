@@ -42,11 +42,19 @@ class Strict(BaseModel):
 
 # programme.yaml
 
+class WorkshopRule(Strict):
+    """Workshops a certificate needs: a signed-off core workshop covering each of `core`, then `follow_ups`
+    follow-up sessions (team supervision or booster) of such a core workshop."""
+    core: Annotated[list[Slug], Field(min_length=1)]
+    follow_ups: Annotated[int, Field(ge=0, le=20)] = 0
+
+
 class Certificate(Strict):
     slug: Slug
     title: Text
     description: Text
     modules: Annotated[list[Slug], Field(min_length=1)]
+    workshops: WorkshopRule | None = None
 
 
 class Publishing(Strict):

@@ -133,7 +133,9 @@ class _Sync:
         values = dict(
             slug=p.slug, title=p.title, summary_html=p.summary_html,
             certificates=[{"slug": c.slug, "title": c.title, "description": c.description,
-                           "modules": list(c.modules)} for c in p.certificates],
+                           "modules": list(c.modules),
+                           "workshops": {"core": list(c.workshops.core), "follow_ups": c.workshops.follow_ups}
+                           if c.workshops else None} for c in p.certificates],
             confidence_scale={"min": conf.min, "max": conf.max,
                               "labels": {str(k): v for k, v in conf.labels.items()}},
             tree_hash=self.report.tree_hash,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from equiptrain.demo import accounts as accounts_demo
 from equiptrain.demo import careaudit as careaudit_demo
+from equiptrain.demo import certificates as certificates_demo
 from equiptrain.demo import guests as guests_demo
 from equiptrain.demo import learning as learning_demo
 from equiptrain.demo import reflection as reflection_demo
@@ -27,6 +28,7 @@ STEPS = [
     ("workshop guests", guests_demo.load),
     ("care-plan audit", careaudit_demo.load),
     ("review comments", reviews_demo.load),
+    ("certificates", certificates_demo.load),
 ]
 
 

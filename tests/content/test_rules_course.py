@@ -46,6 +46,20 @@ PROGRAMME = [
          "programme.yaml", "modules: [foundations, listenin]", "certificates.1.modules.2",
          "unknown module 'listenin': use one of: foundations, listening"),
     Case("module-without-units", rm(f"{F}/units"), MOD, 1, "-", "the module has no units"),
+    Case("certificate-workshop-unknown-module",
+         ed("programme.yaml", "modules: [foundations, listening]\n",
+            "modules: [foundations, listening]\n    workshops:\n      core: [fundations]\n"),
+         "programme.yaml", "core: [fundations]", "certificates.1.workshops.core.1",
+         "unknown module 'fundations': use one of: foundations, listening"),
+    Case("certificate-workshop-module-not-required",
+         ed("programme.yaml", "modules: [foundations, listening]\n",
+            "modules: [foundations]\n    workshops:\n      core: [listening]\n"),
+         "programme.yaml", "core: [listening]", "certificates.1.workshops.core.1",
+         "the core workshop covers 'listening' but the certificate does not require that module"),
+    Case("certificate-follow-ups-range",
+         ed("programme.yaml", "modules: [foundations, listening]\n",
+            "modules: [foundations, listening]\n    workshops:\n      core: [foundations]\n      follow_ups: 50\n"),
+         "programme.yaml", "follow_ups: 50", "certificates.1.workshops.follow_ups", "20"),
 ]
 
 PREREQUISITES = [

@@ -1,0 +1,59 @@
+"""The certificate as one tagged A4 page (PDF/UA-1): a real text layer, the document language and title set,
+fonts that cover the names people have (DejaVu for Latin, Greek, Cyrillic and Arabic; WenQuanYi Micro Hei for
+Chinese, Japanese and Korean), and a QR code of the verification address."""
+from __future__ import annotations
+
+import segno
+from flask import current_app, render_template
+
+from equiptrain.certificates.models import Certificate
+
+LANG = "en-GB"
+
+
+def verification_url(cert: Certificate) -> str:
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/verify/{cert.display_code}"
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code as a PNG with 10 pixels a module (over 300 dpi at the printed size). A PNG rather than SVG:
+    WeasyPrint parses an SVG QR code's path on every certificate, which cost a sixth of the drawing time."""
+    return segno.make(url, error="m").png_data_uri(scale=10, border=0)
+
+
+def columns(modules: list[dict]) -> list[list[dict]]:
+    """The modules in two columns of about the same length, in order (the first column reads first)."""
+    sizes = [len(m["title"]) + sum(len(o) for o in m["outcomes"]) for m in modules]
+    total, running, split = sum(sizes), 0, len(modules)
+    for i, size in enumerate(sizes):
+        if running + size / 2 > total / 2:
+            split = i
+            break
+        running += size
+    split = max(split, 1) if len(modules) > 1 else len(modules)
+    return [part for part in (modules[:split], modules[split:]) if part]
+
+
+def certificate_html(cert: Certificate) -> str:
+    url = verification_url(cert)
+    return render_template("certificates/pdf.html", cert=cert, claim=cert.claim, url=url, qr=qr_data_uri(url),
+                           columns=columns(cert.claim["modules"]), lang=LANG)
+
+
+def _fonts():
+    """One font configuration per worker: WeasyPrint caches the fonts it has loaded in it."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    app = current_app._get_current_object()
+    fonts = app.extensions.get("equiptrain.certificate_fonts")
+    if fonts is None:
+        fonts = app.extensions["equiptrain.certificate_fonts"] = FontConfiguration()
+    return fonts
+
+
+def certificate_pdf(cert: Certificate) -> bytes:
+    """The PDF bytes of one certificate."""
+    from weasyprint import HTML  # slow to import: only when a certificate is drawn
+
+    return HTML(string=certificate_html(cert)).write_pdf(font_config=_fonts(), pdf_variant="pdf/ua-1",
+                                                         uncompressed_pdf=False)

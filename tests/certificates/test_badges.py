@@ -1,0 +1,153 @@
+"""Open Badges: 2.0 hosted assertions checked with 1EdTech's validator (offline), and the 3.0 signed credential
+checked against the published JWKS."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from joserfc import jwt
+from joserfc.jwk import ECKey, KeySet
+
+from equiptrain.certificates import badges, services
+from tests.certificates.helpers import FOUNDATIONS, certificates_of, complete_modules, set_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+OB_PYTHON = ROOT / ".venv-openbadges" / "bin" / "python"
+PUBLIC = "http://equiptrain.test"
+
+
+@pytest.fixture(scope="session")
+def ob_python() -> Path:
+    """The validator's own environment; created on first use (scripts/test creates it too). Never skipped: if it
+    cannot be made, the test fails."""
+    if not OB_PYTHON.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(".venv-openbadges is missing: scripts/test creates it (scripts/openbadges-venv)")
+        subprocess.run([str(ROOT / "scripts" / "openbadges-venv")], check=True)
+    return OB_PYTHON
+
+
+@pytest.fixture
+def issued(course, build):
+    set_rules(FOUNDATIONS)
+    org = build.org("Northbridge Trust")
+    admin = build.user("admin", org=org)
+    learner = build.user(team=build.team(org), email="sam.okafor@example.nhs.uk")
+    complete_modules(learner, "foundations")
+    [cert] = certificates_of(learner)
+    return cert, learner, admin
+
+
+def _served(client, urls, override=None) -> dict:
+    """What the app answers at each URL, as the validator would fetch it (with `override` replacing bodies)."""
+    out = {}
+    for url in urls:
+        response = client.get(url.removeprefix(PUBLIC))
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
+        if override and url in override:
+            body = override[url](body)
+        out[url] = {"body": body, "content_type": response.mimetype}
+    return out
+
+
+def _validate(ob_python, client, cert, email, override=None) -> dict:
+    doc = client.get(f"/badges/assertions/{cert.code}").get_json()
+    badge_class = client.get(doc["badge"].removeprefix(PUBLIC)).get_json()
+    urls = [doc["id"], doc["badge"], badge_class["issuer"], badge_class["image"]]
+    job = {"assertion": doc["id"], "email": email, "responses": _served(client, urls, override)}
+    run = subprocess.run([str(ob_python), str(Path(__file__).parent / "ob2_verify.py")], input=json.dumps(job),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+def _errors(report) -> list[str]:
+    return [m["name"] for m in report["messages"] if m["level"] == "ERROR"]
+
+
+def test_the_validator_accepts_an_issued_assertion(ob_python, client, issued):
+    cert, learner, _ = issued
+    report = _validate(ob_python, client, cert, learner.email)
+    assert report["valid"] and report["errorCount"] == 0, report
+
+
+def test_the_validator_fails_a_broken_or_wrongly_addressed_assertion(ob_python, client, issued):
+    cert, learner, _ = issued
+    wrong_person = _validate(ob_python, client, cert, "someone.else@example.nhs.uk")
+    assert not wrong_person["valid"] and "VERIFY_RECIPIENT_IDENTIFIER" in _errors(wrong_person)
+
+    def no_date(body):
+        doc = json.loads(body)
+        del doc["issuedOn"]
+        return json.dumps(doc)
+
+    broken = _validate(ob_python, client, cert, learner.email,
+                       override={badges.assertion_url(cert): no_date})
+    assert not broken["valid"] and broken["errorCount"] > 0
+
+
+def test_a_revoked_assertion_says_so_and_fails_verification(ob_python, client, issued):
+    cert, learner, admin = issued
+    services.revoke(admin, cert, "issued in error")
+    response = client.get(f"/badges/assertions/{cert.code}")
+    doc = response.get_json()
+    assert response.status_code == 410 and doc["revoked"] is True and doc["id"] == badges.assertion_url(cert)
+    assert "issued in error" not in response.get_data(as_text=True)
+    # The validator (1.1.2) does not look at the status or `revoked` of a hosted assertion; what it fetches
+    # now no longer names a badge or recipient, so it cannot pass as valid.
+    job = {"assertion": doc["id"], "email": learner.email,
+           "responses": {doc["id"]: {"body": response.get_data(as_text=True), "content_type": response.mimetype,
+                                     "status": 410}}}
+    run = subprocess.run([str(ob_python), str(Path(__file__).parent / "ob2_verify.py")], input=json.dumps(job),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert not json.loads(run.stdout)["valid"]
+
+
+def test_the_badge_documents_are_json_ld(client, issued):
+    cert, learner, _ = issued
+    doc = client.get(f"/badges/assertions/{cert.code}")
+    assert doc.mimetype == "application/ld+json" and doc.headers["Access-Control-Allow-Origin"] == "*"
+    assertion = doc.get_json()
+    assert assertion["@context"] == "https://w3id.org/openbadges/v2" and assertion["type"] == "Assertion"
+    assert assertion["recipient"]["hashed"] and learner.email not in json.dumps(assertion)
+    assert assertion["recipient"]["identity"] == badges.identity_hash(learner.email, cert.badge_salt)
+    badge_class = client.get(assertion["badge"].removeprefix(PUBLIC)).get_json()
+    assert badge_class["type"] == "BadgeClass" and badge_class["name"] == cert.title
+    issuer = client.get(badge_class["issuer"].removeprefix(PUBLIC)).get_json()
+    assert issuer["type"] == "Issuer" and issuer["name"] == "Northbridge Trust"
+    assert client.get("/badges/assertions/0000").status_code == 404
+    assert client.get("/badges/issuers/999999/badges/equip-foundations").status_code == 404
+
+
+def test_the_open_badges_3_credential_verifies_with_the_published_jwks(app, client, issued):
+    cert, learner, _ = issued
+    key_file = Path(app.instance_path) / badges.KEY_FILE
+    token = client.get(f"/badges/credentials/{cert.code}").get_data(as_text=True)
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    published = client.get("/badges/jwks.json").get_json()
+    assert all("d" not in k for k in published["keys"])  # the private part is never published
+    decoded = jwt.decode(token, KeySet.import_key_set(published), algorithms=["ES256"])
+    assert decoded.header["alg"] == "ES256" and decoded.header["kid"] == published["keys"][0]["kid"]
+    vc = decoded.claims["vc"]
+    assert vc["@context"][0] == "https://www.w3.org/2018/credentials/v1"
+    assert "https://purl.imsglobal.org/spec/ob/v3p0/context" in vc["@context"][1]
+    assert vc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert decoded.claims["iss"] == vc["issuer"]["id"] and decoded.claims["jti"] == vc["id"]
+    assert vc["issuer"]["type"] == ["Profile"] and vc["issuer"]["name"] == "Northbridge Trust"
+    assert vc["issuanceDate"].endswith("Z")
+    subject = vc["credentialSubject"]
+    assert subject["type"] == ["AchievementSubject"]
+    assert subject["achievement"]["type"] == ["Achievement"] and subject["achievement"]["name"] == cert.title
+    assert subject["achievement"]["criteria"]["narrative"]
+    assert subject["identifier"][0]["identityHash"] == badges.identity_hash(learner.email, cert.badge_salt)
+    # a token signed by any other key does not verify against the published set
+    forged = jwt.encode({"alg": "ES256", "kid": published["keys"][0]["kid"]}, decoded.claims,
+                        ECKey.generate_key("P-256"), algorithms=["ES256"])
+    with pytest.raises(Exception, match="signature"):
+        jwt.decode(forged, KeySet.import_key_set(published), algorithms=["ES256"])
