@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -23,7 +24,9 @@ def _certificate(build, name: str) -> Certificate:
 
 
 def _text(reader: PdfReader) -> str:
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    # Lines break after hyphens ("service-" / "user"), wherever the layout puts them: join those words again.
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    return re.sub(r"(?<=\w)- (?=\w)", "-", text)
 
 
 def test_one_tagged_a4_page_with_language_title_and_the_whole_claim(course, build):
