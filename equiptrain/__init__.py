@@ -19,7 +19,6 @@ from equiptrain import config as config_module
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
 from equiptrain import extensions as ext
 from equiptrain.db import MAX_ID
-from equiptrain.sessions import RememberingSessionInterface
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -40,7 +39,6 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     # Ids in URLs stop at the largest row id, so an absurd number is a 404, not a database error.
     app.url_map.converters["int"] = BoundedIntConverter
-    app.session_interface = RememberingSessionInterface()
     app.jinja_options = {
         "undefined": ChainableUndefined,
         "loader": ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),

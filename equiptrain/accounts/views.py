@@ -33,8 +33,8 @@ def load_user(ident: str) -> User | None:
     user_id, _, nonce = ident.partition(":")
     if not user_id.isdigit():
         return None
-    # One prepared statement (its cache key is worked out once, not per request, which matters with the role
-    # subqueries on User); the roles every page's navigation needs come in the same row.
+    # One query: the roles every page's navigation needs are column properties of User, so they come in the
+    # same row.
     user = db.session.execute(_USER_BY_ID, {"id": int(user_id)}).scalar_one_or_none()
     if user is None or user.session_nonce != nonce or not user.is_active:
         return None

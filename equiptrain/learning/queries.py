@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import url_for
 from sqlalchemy import bindparam, func, literal_column, select, union_all
 
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.extensions import db
-from equiptrain.ui import url
 
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
 from .services import lock_reason
@@ -97,18 +97,18 @@ def next_step(user, state: ModuleState) -> Step | None:
     if (m.requires_units and state.units_read < state.units_total or not p) and state.unread is not None:
         verb = "Start" if not p else "Continue"
         return Step(f"{verb} {m.title}: {state.unread.title}",
-                    url("learning.unit", slug=m.slug, unit_slug=state.unread.slug))
+                    url_for("learning.unit", slug=m.slug, unit_slug=state.unread.slug))
     if m.requires_quiz and not (p and p.quiz_passed_at):
-        return Step(f"Take the knowledge check for {m.title}", url("learning.quiz", slug=m.slug))
+        return Step(f"Take the knowledge check for {m.title}", url_for("learning.quiz", slug=m.slug))
     if m.requires_practice and not (p and p.practice_done_at) and m.solo:
         scenario = m.solo[0]
         return Step(f"Practise: {scenario.title}",
-                    url("learning.practice", slug=m.slug, scenario_slug=scenario.slug))
+                    url_for("learning.practice", slug=m.slug, scenario_slug=scenario.slug))
     if m.requires_reflection and not (p and p.reflection_done_at):
-        return Step(f"Write a reflective log entry about {m.title}", url("reflection.new", module=m.slug))
+        return Step(f"Write a reflective log entry about {m.title}", url_for("reflection.new", module=m.slug))
     if m.requires_workshop and not (p and p.workshop_done_at):
-        return Step(f"Attend a workshop covering {m.title}", url("learning.module", slug=m.slug))
-    return Step(f"Go to {m.title}", url("learning.module", slug=m.slug))
+        return Step(f"Attend a workshop covering {m.title}", url_for("learning.module", slug=m.slug))
+    return Step(f"Go to {m.title}", url_for("learning.module", slug=m.slug))
 
 
 def continue_step(user, states: list[ModuleState]) -> Step | None:
