@@ -14,16 +14,8 @@ from equiptrain.accounts.passwords import hash_password, password_problems, veri
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-
-
-class ServiceError(Exception):
-    """A rule refused the change; the message says what is wrong and how to fix it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def normalise_email(email: str) -> str:

@@ -15,6 +15,7 @@ from equiptrain.accounts.forms import (ChangePasswordForm, EmptyForm, ImportForm
 from equiptrain.accounts.models import MembershipRole, Organisation, Profession, Team, TeamSetting, TrainerKind, User
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db, limiter, login_manager
 from equiptrain.forms import choices
 
@@ -131,7 +132,7 @@ def my_account():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.current_password.errors.append(exc.message)
         else:
             login_user(current_user._get_current_object())  # this session continues with the new nonce; others end
@@ -191,7 +192,7 @@ def new_person():
                 team = get_or_abort(Team, int(form.team.data), "manage")
                 services.set_membership(current_user, user, team, MembershipRole(form.team_role.data))
             services.invite(current_user, user)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             getattr(form, exc.field or "name").errors.append(exc.message)
         else:
             flash(f"{user.name} has been added and sent an invitation to set a password.", "info")
@@ -211,7 +212,7 @@ def person(user_id: int):
             services.update_details(current_user, user, name=form.name.data, email=form.email.data,
                                     profession=Profession(form.profession.data),
                                     employee_number=form.employee_number.data)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             getattr(form, exc.field or "name").errors.append(exc.message)
         else:
             flash("Details saved.", "info")
@@ -235,7 +236,7 @@ def person_roles(user_id: int):
                                      trainer_kind=TrainerKind(form.trainer_kind.data) if form.trainer_kind.data
                                      else None)
             flash("Roles saved.", "info")
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             flash(exc.message, "error")
     return redirect(url_for("accounts.person", user_id=user.id))
 
@@ -264,7 +265,7 @@ def person_action(user_id: int, action: str):
         abort(400)
     try:
         getattr(services, action)(current_user, user)
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         flash(exc.message, "error")
     else:
         flash({"deactivate": f"{user.name} has been deactivated. Their records are kept.",
@@ -281,7 +282,7 @@ def teams():
     if form.validate_on_submit():
         try:
             team = services.create_team(current_user, org, form.name.data, TeamSetting(form.setting.data))
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.name.errors.append(exc.message)
         else:
             flash(f"Team {team.name} created.", "info")
@@ -324,7 +325,7 @@ def organisations():
     if form.validate_on_submit():
         try:
             org = services.create_organisation(current_user, form.name.data)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.name.errors.append(exc.message)
         else:
             flash(f"{org.name} created.", "info")
@@ -352,7 +353,7 @@ def invite_to_team(team_id: int):
         try:
             if existing is not None:
                 if existing.organisation_id != team.organisation_id:
-                    raise services.ServiceError(f"{existing.email} belongs to another organisation. "
+                    raise ServiceError(f"{existing.email} belongs to another organisation. "
                                                 "Ask an administrator to add them.", "email")
                 services.set_membership(current_user, existing, team, MembershipRole.MEMBER)
                 message = f"{existing.name} already had an account and has been added to {team.name}."
@@ -364,7 +365,7 @@ def invite_to_team(team_id: int):
                 services.set_membership(current_user, user, team, MembershipRole.MEMBER)
                 services.invite(current_user, user)
                 message = f"{user.name} has been added to {team.name} and sent an invitation."
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             getattr(form, exc.field or "email").errors.append(exc.message)
         else:
             flash(message, "info")

@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.extensions import db

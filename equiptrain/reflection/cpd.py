@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.reflection.models import CPDEntry, ReflectiveEntry

@@ -8,7 +8,7 @@ from sqlalchemy import exists, or_, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import Membership, MembershipRole, TrainerProfile, User
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.content.models import Module, Scenario, Unit

@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from equiptrain import mail, signals
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.errors import ServiceError
+from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
 from equiptrain.db import utcnow
 from equiptrain.extensions import db

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Scenario, Unit
 from equiptrain.db import db_id

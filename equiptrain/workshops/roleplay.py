@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.content.models import Scenario
 from equiptrain.db import utcnow
 from equiptrain.extensions import db

@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, select
 
 from equiptrain import mail
 from equiptrain.accounts.models import Membership, Organisation, Team, TrainerProfile, User
-from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.errors import ServiceError
+from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.content.models import Module

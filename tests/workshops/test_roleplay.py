@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from equiptrain.accounts.models import Profession
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.content.models import Scenario
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance, roleplay
