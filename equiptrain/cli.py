@@ -11,10 +11,12 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, inspect, select
 from werkzeug.serving import run_simple
 
+from equiptrain.content.sync import sync_on_serve
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 
-# Steps other features add to run before `serve` starts (e.g. syncing course content).
-SERVE_PREPARATIONS: list = []
+# Steps run before `serve` starts: syncing the course content when its files changed.
+SERVE_PREPARATIONS: list = [sync_on_serve]
 
 
 def _create_app():
@@ -110,15 +112,15 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
                                     trainer_kind=TrainerKind(trainer) if trainer else None)
         if team_name:
             if org is None:
-                raise services.ServiceError("--team needs --organisation.")
+                raise ServiceError("--team needs --organisation.")
             team = db.session.scalar(select(Team).where(Team.organisation_id == org.id,
                                                         func.lower(Team.name) == team_name.lower()))
             if team is None:
-                raise services.ServiceError(f"{org.name} has no team called {team_name}.")
+                raise ServiceError(f"{org.name} has no team called {team_name}.")
             services.set_membership(None, user, team, MembershipRole.MANAGER if manager else MembershipRole.MEMBER)
         if pw is None:
             services.invite(None, user)
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
     db.session.commit()

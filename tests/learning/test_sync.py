@@ -10,10 +10,10 @@ from equiptrain.content.defs import ContentInvalid
 from equiptrain.content.models import ConfidenceItem, Module, Programme, QuizQuestion, Scenario, Unit
 from equiptrain.content.sync import sync_course, tree_hash
 from equiptrain.extensions import db
-from equiptrain.learning import services
+from equiptrain.learning import record as records
 from equiptrain.learning.models import UnitRead
 from tests.content.trees import edit, module_dir, write, write_valid_tree
-from tests.learning.helpers import module, progress, unit
+from tests.learning.helpers import module, read_unit, unit, view
 
 UNIT1 = f"{module_dir('foundations')}/units/01-what-involvement-means.md"
 
@@ -85,7 +85,8 @@ def test_a_failure_midway_rolls_back_what_was_already_written(tmp_path, monkeypa
 
 def test_a_reworded_unit_keeps_its_reads(course, build):
     learner = build.user()
-    read = services.mark_unit_read(learner, unit("foundations", "what-involvement-means"))
+    read_unit(learner, "foundations", "what-involvement-means")
+    read = db.session.scalars(select(UnitRead)).one()
     db.session.commit()
     edit(course, UNIT1, "Teaching text about", "Reworded teaching about")
     report = sync_course(course)
@@ -97,7 +98,7 @@ def test_a_reworded_unit_keeps_its_reads(course, build):
 
 def test_a_removed_unit_is_retired_and_comes_back(course, build):
     learner = build.user()
-    services.mark_unit_read(learner, unit("foundations", "power-in-the-relationship"))
+    read_unit(learner, "foundations", "power-in-the-relationship")
     path = course / module_dir("foundations") / "units" / "02-power-in-the-relationship.md"
     saved = path.read_text()
     path.unlink()
@@ -108,8 +109,8 @@ def test_a_removed_unit_is_retired_and_comes_back(course, build):
     assert gone.retired_at is not None
     assert db.session.scalar(select(func.count(UnitRead.id)).where(UnitRead.unit_id == gone.id)) == 1
     # Reading the one remaining unit completes the units rule: the retired one no longer counts.
-    services.mark_unit_read(learner, unit("foundations", "what-involvement-means"))
-    assert services.unmet_requirements(learner, module("foundations"), progress(learner, "foundations"))[0] != "units"
+    read_unit(learner, "foundations", "what-involvement-means")
+    assert "units" not in records.unmet(view("foundations"), records.load(learner.id).summary(view("foundations").id))
     path.write_text(saved)
     report = sync_course(course)
     assert report.counts["unit"]["updated"] >= 1 and unit("foundations", "power-in-the-relationship").retired_at is None
