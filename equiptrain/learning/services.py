@@ -83,7 +83,8 @@ def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module
     done = db.session.execute(
         update(_PROGRESS).where(_PROGRESS.c.user_id == record.user_id, _PROGRESS.c.module_id == module.id,
                                 _PROGRESS.c.completed_at.is_(None))
-        .values(status=COMPLETE, completed_at=now, steps_done=records.steps_total(module))).rowcount
+        .values(status=COMPLETE, completed_at=now, steps_done=records.steps_total(module))
+        .returning(_PROGRESS.c.id)).first() is not None
     summary.status, summary.completed_at, summary.steps_done = COMPLETE, now, records.steps_total(module)
     if done:  # (another request that completed it first has announced it)
         signals.module_completed.send(user, module=db.session.get(Module, module.id), at=now)
@@ -118,9 +119,10 @@ def mark_unit_read(user, record: LearnerRecord, module: ModuleView, unit: UnitVi
         return False
     at = utcnow()
     inserted = db.session.execute(_insert(_READS).values(user_id=record.user_id, unit_id=unit.id, read_at=at)
-                                  .on_conflict_do_nothing(index_elements=["user_id", "unit_id"])).rowcount
+                                  .on_conflict_do_nothing(index_elements=["user_id", "unit_id"])
+                                  .returning(_READS.c.id)).first()
     record.read_unit_ids.add(unit.id)
-    if not inserted:
+    if inserted is None:
         return False
     _add_to_summary(record, module, at, units_read=1)
     complete_if_done(user, course, record, module)
