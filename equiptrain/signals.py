@@ -17,3 +17,6 @@ reflection_written = _signals.signal("reflection-written")
 # workshops -> learning (the "workshop attended" rule), reflection (participatory CPD):
 #   workshop_attended.send(user, workshop=Workshop, module_slugs=list[str], hours=float, at=datetime)
 workshop_attended = _signals.signal("workshop-attended")
+
+# content -> learning (summaries recounted against the active units): course_synced.send(None)
+course_synced = _signals.signal("course-synced")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from equiptrain import signals
 from equiptrain.db import utcnow
 from equiptrain.content import snapshot
 from equiptrain.extensions import db
@@ -78,6 +79,7 @@ def sync_course(root: Path) -> SyncReport:
     with db.session.begin_nested():
         _Sync(report, utcnow()).run(course)
     snapshot.invalidate()
+    signals.course_synced.send(None)
     return report
 
 

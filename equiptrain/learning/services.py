@@ -8,12 +8,12 @@ complete. The course comes from the worker's snapshot.
 """
 from __future__ import annotations
 
-from sqlalchemy import case, func, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from equiptrain import signals
 from equiptrain.content import snapshot
-from equiptrain.content.models import Module, Quiz, QuizQuestion, Scenario
+from equiptrain.content.models import Module, Quiz, QuizQuestion, Scenario, Unit
 from equiptrain.content.snapshot import CourseSnapshot, ModuleView, UnitView
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
@@ -241,5 +241,21 @@ def record_workshop(user, module_slugs: list[str] | None = None, at=None, **_ign
     _record_step(user, "workshop", module_slugs or [], at)
 
 
+def recount_summaries(*_args, **_ignored) -> None:
+    """After a sync, count again what each unfinished summary holds against the units now active (a unit may
+    have been retired or added), in one statement. Completed modules keep their summaries as they were."""
+    units, reads, modules = Unit.__table__, _READS, Module.__table__
+    read = (select(func.count()).select_from(reads.join(units, units.c.id == reads.c.unit_id))
+            .where(reads.c.user_id == _PROGRESS.c.user_id, units.c.module_id == _PROGRESS.c.module_id,
+                   units.c.retired_at.is_(None)).scalar_subquery())
+    steps = case((modules.c.requires_units, read), else_=0)
+    for step, column in STAMPS.items():
+        steps = steps + case((and_(modules.c[f"requires_{step}"], _PROGRESS.c[column].is_not(None)), 1), else_=0)
+    db.session.execute(update(_PROGRESS).where(_PROGRESS.c.module_id == modules.c.id,
+                                               _PROGRESS.c.completed_at.is_(None))
+                       .values(units_read=read, steps_done=steps))
+
+
 signals.reflection_written.connect(record_reflection)
 signals.workshop_attended.connect(record_workshop)
+signals.course_synced.connect(recount_summaries)

@@ -109,11 +109,13 @@ def test_a_removed_unit_is_retired_and_comes_back(course, build):
     assert gone.retired_at is not None
     assert db.session.scalar(select(func.count(UnitRead.id)).where(UnitRead.unit_id == gone.id)) == 1
     # Reading the one remaining unit completes the units rule: the retired one no longer counts.
+    assert records.load(learner.id).summary(view("foundations").id).units_read == 0  # recounted at the sync
     read_unit(learner, "foundations", "what-involvement-means")
     assert "units" not in records.unmet(view("foundations"), records.load(learner.id).summary(view("foundations").id))
     path.write_text(saved)
     report = sync_course(course)
     assert report.counts["unit"]["updated"] >= 1 and unit("foundations", "power-in-the-relationship").retired_at is None
+    assert records.load(learner.id).summary(view("foundations").id).units_read == 2
 
 
 def test_removed_modules_questions_and_confidence_items_are_retired(course):
