@@ -88,7 +88,6 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.views import bp as accounts
-    from equiptrain.audit.views import bp as audit
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
     from equiptrain.learning.views import bp as learning
     from equiptrain.reflection.views import bp as reflection
@@ -96,7 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection):
+    for bp in (assets, accounts, learning, workshops, reflection):
         app.register_blueprint(bp)
 
 

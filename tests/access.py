@@ -31,7 +31,7 @@ ROUTES: dict[str, tuple] = {
                                lambda w: {"user_id": w["learner"].id, "action": "invite"}, "POST"),
     "accounts.team": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
     "accounts.invite_to_team": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
-    "audit.log": (("admin", "platform_admin"), None, "GET"),
+    "accounts.audit_log": (("admin", "platform_admin"), None, "GET"),
     "learning.programme": (SIGNED_IN, None, "GET"),
     "learning.module": (SIGNED_IN, lambda w: {"slug": "foundations"}, "GET"),
     "learning.unit": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "GET"),

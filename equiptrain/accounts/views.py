@@ -13,6 +13,7 @@ from equiptrain.accounts.forms import (ChangePasswordForm, EmptyForm, ImportForm
                                        NewPersonForm, OrganisationForm, PersonForm, RequestResetForm, RolesForm,
                                        SetPasswordForm, SignInForm, TeamForm)
 from equiptrain.accounts.models import MembershipRole, Organisation, Profession, Team, TeamSetting, TrainerKind, User
+from equiptrain.audit.models import AuditEvent
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
@@ -371,3 +372,21 @@ def invite_to_team(team_id: int):
             flash(message, "info")
             return redirect(url_for("accounts.team", team_id=team.id))
     return render_template("accounts/invite.html", form=form, team=team)
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+@bp.route("/admin/audit")
+@roles_required("admin")
+def audit_log():
+    """The organisation's audit log, newest first (the audit package records; the admin area shows)."""
+    org = queries.admin_organisation(current_user)
+    action = request.args.get("action", "").strip()
+    stmt = select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id).where(
+        AuditEvent.organisation_id == org.id)
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action))
+    events = db.session.execute(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                                .limit(AUDIT_PAGE_SIZE)).all()
+    return render_template("accounts/audit_log.html", events=events, org=org, action=action)
