@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from equiptrain.content.snapshot import CourseSnapshot, ModuleView, UnitView
 from equiptrain.extensions import db
 
-from .models import PracticeAttempt, QuizAttempt
+from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
 from .record import AVAILABLE, COMPLETE, IN_PROGRESS, LOCKED, LearnerRecord, Summary, lock_reason, steps_total
 
 __all__ = ["AVAILABLE", "COMPLETE", "IN_PROGRESS", "LOCKED", "ModuleState", "Step", "module_state",
-           "module_states", "continue_step", "best_score", "quiz_attempts", "practice_attempts"]
+           "module_states", "continue_step", "best_score", "quiz_attempts", "practice_attempts", "personal_data"]
 
 
 @dataclass
@@ -146,3 +146,10 @@ def practice_attempts(user, scenario_id: int) -> list[PracticeAttempt]:
     return list(db.session.scalars(select(PracticeAttempt).where(PracticeAttempt.user_id == user.id,
                                                                  PracticeAttempt.scenario_id == scenario_id)
                                    .order_by(PracticeAttempt.started_at.desc(), PracticeAttempt.id.desc())))
+
+
+def personal_data(user) -> dict[str, list]:
+    """This feature's section of the person's subject access download: every learning row about them."""
+    return {model.__tablename__: list(db.session.scalars(select(model).where(model.user_id == user.id)
+                                                         .order_by(model.id)))
+            for model in (ModuleProgress, UnitRead, QuizAttempt, PracticeAttempt)}

@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from equiptrain import signals
+from equiptrain.authz import policy
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Quiz, QuizQuestion, Scenario, Unit
 from equiptrain.content.snapshot import CourseSnapshot, ModuleView, UnitView
@@ -103,6 +104,13 @@ def _context(user, record: LearnerRecord | None, module_id: int, retired: str
     record = record if record is not None else records.load(user.id)
     check_open(course, record, module)
     return course, record, module
+
+
+@policy(QuizAttempt)
+@policy(PracticeAttempt)
+def _attempt_policy(user, action: str, attempt) -> bool:
+    """An attempt is its learner's alone."""
+    return attempt.user_id == user.id
 
 
 # Units

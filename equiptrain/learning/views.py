@@ -13,7 +13,7 @@ from sqlalchemy import exists, or_, select
 
 from equiptrain import ui
 from equiptrain.accounts.models import TrainerProfile
-from equiptrain.authz import roles_required
+from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.content import snapshot
 from equiptrain.content.models import Quiz, Scenario
 from equiptrain.content.snapshot import ModuleView
@@ -178,8 +178,8 @@ def quiz_attempt(slug: str, attempt_id: int):
     record = records.load(current_user.id)
     module, _ = _open(slug, record)
     quiz = _active_quiz(module)
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id or attempt.quiz_id != quiz.id:
+    attempt = get_or_abort(QuizAttempt, attempt_id, hide=True)
+    if attempt.quiz_id != quiz.id:
         abort(404)
     results = []
     for q in quiz.questions:
@@ -246,8 +246,8 @@ def practice_choose(slug: str, scenario_slug: str):
     record = records.load(current_user.id)
     module, _ = _open(slug, record)
     scenario = _solo(module, scenario_slug)
-    attempt = db.session.get(PracticeAttempt, request.form.get("attempt", type=db_id) or 0)
-    if attempt is None or attempt.user_id != current_user.id or attempt.scenario_id != scenario.id:
+    attempt = get_or_abort(PracticeAttempt, request.form.get("attempt", type=db_id) or 0, hide=True)
+    if attempt.scenario_id != scenario.id:
         abort(404)
     try:
         services.choose(current_user, attempt, request.form.get("choice", type=db_id) or 0, record)
@@ -261,8 +261,8 @@ def practice_choose(slug: str, scenario_slug: str):
 def practice_attempt(slug: str, scenario_slug: str, attempt_id: int):
     module = _module(slug)
     scenario = _solo(module, scenario_slug)
-    attempt = db.session.get(PracticeAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id or attempt.scenario_id != scenario.id:
+    attempt = get_or_abort(PracticeAttempt, attempt_id, hide=True)
+    if attempt.scenario_id != scenario.id:
         abort(404)
     nodes = scenario.data["nodes"]
     steps = []

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import User
+from equiptrain.authz import policy
 from equiptrain.errors import ServiceError
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
@@ -46,6 +47,12 @@ def record_workshop_cpd(user: User, workshop, hours: float, at: dt.datetime, mod
     title = getattr(workshop, "title", None) or "EQUIP workshop"
     return _add_automatic(user, "workshop", f"workshop:{workshop.id}", title=title,
                           hours=hours, kind="participatory", at=at)
+
+
+@policy(CPDEntry)
+def _cpd_policy(user, action: str, entry: CPDEntry) -> bool:
+    """A CPD record is its owner's alone."""
+    return entry.user_id == user.id
 
 
 @signals.module_completed.connect
