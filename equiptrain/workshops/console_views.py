@@ -15,7 +15,7 @@ from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, roleplay
-from equiptrain.workshops.blueprint import bp
+from equiptrain.workshops.views import bp
 from equiptrain.workshops.forms import CheckInForm, EmptyForm, ObservationForm, RoundForm
 from equiptrain.workshops.models import AttendanceStatus, Role, RolePlayRound, Workshop
 
