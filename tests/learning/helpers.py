@@ -2,6 +2,7 @@
 services to put a learner at any point of a module."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from sqlalchemy import select
@@ -9,21 +10,23 @@ from sqlalchemy import select
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.content.snapshot import ModuleView
-from equiptrain.content.sync import sync_course
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.learning import record as records
 from equiptrain.learning import services
 from equiptrain.learning.models import ModuleProgress
-from tests.content.trees import write_valid_tree
+
+
+# Where tests/conftest.py wrote the course it synced at the start of the run.
+COURSE: dict[str, Path] = {}
 
 
 def sync_small_course(root: Path) -> Path:
-    """Write the small valid course (foundations, listening) under `root`, sync it and commit."""
+    """The small valid course (foundations, listening) under `root`: a copy of the files the test run synced
+    once at its start (tests/conftest.py), so the database already holds it; a test that edits the copy syncs
+    it itself."""
     if not (root / "programme.yaml").exists():
-        write_valid_tree(root)
-    sync_course(root)
-    db.session.commit()
+        shutil.copytree(COURSE["root"], root, dirs_exist_ok=True)
     return root
 
 

@@ -4,7 +4,7 @@ from equiptrain.learning import services
 from tests.learning.helpers import progress
 
 
-def test_demo_learners_at_every_stage(app):
+def test_demo_learners_at_every_stage(app, no_course):
     world = {"password": "demo password for tests", "organisation_name": "Demo test trust"}
     accounts_demo.load(world)
     learning_demo.load(world)

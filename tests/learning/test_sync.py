@@ -23,7 +23,7 @@ def counts():
             for m in (Programme, Module, Unit, QuizQuestion, Scenario, ConfidenceItem)}
 
 
-def test_first_sync_creates_everything(tmp_path):
+def test_first_sync_creates_everything(tmp_path, no_course):
     root = write_valid_tree(tmp_path / "c")
     report = sync_course(root)
     assert report.changed
@@ -133,7 +133,7 @@ def test_removed_modules_questions_and_confidence_items_are_retired(course):
     assert report.counts["programme"]["updated"] == 1
 
 
-def test_cli_sync_reports_and_refuses_a_broken_tree(app, tmp_path):
+def test_cli_sync_reports_and_refuses_a_broken_tree(app, tmp_path, no_course):
     root = write_valid_tree(tmp_path / "c")
     runner = CliRunner()
     from equiptrain.cli import content
@@ -153,7 +153,7 @@ def _script_info(app):
     return ScriptInfo(create_app=lambda: app)
 
 
-def test_serve_preparation_syncs_only_when_the_tree_changed(app, tmp_path, monkeypatch):
+def test_serve_preparation_syncs_only_when_the_tree_changed(app, tmp_path, monkeypatch, no_course):
     from equiptrain import cli
     root = write_valid_tree(tmp_path / "c")
     assert sync_module.sync_on_serve in cli.SERVE_PREPARATIONS
