@@ -35,7 +35,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     config_module.finalise(app.config, Path(app.instance_path))
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     # Ids in URLs stop at the largest row id, so an absurd number is a 404, not a database error.
     app.url_map.converters["int"] = BoundedIntConverter

@@ -48,7 +48,7 @@ def database_is_empty() -> bool:
 @with_appcontext
 def serve(host: str, port: int, demo: bool):
     """Prepare the instance folder and database, then serve the site (development server)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Instance folder: {app.instance_path}")
     upgrade_database()
     for prepare in SERVE_PREPARATIONS:
@@ -124,7 +124,8 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
         db.session.rollback()
         raise click.ClickException(exc.message) from None
     db.session.commit()
-    click.echo(f"Created {user.email}" + ("" if pw else f"; invitation written by the {current_app.config['MAIL_BACKEND']} mail backend"))
+    backend = current_app.config["MAIL_BACKEND"]
+    click.echo(f"Created {user.email}" + ("" if pw else f"; invitation written by the {backend} mail backend"))
 
 
 @users.command("import")
@@ -146,7 +147,8 @@ def users_import(csv_file: Path, org_name: str, no_invite: bool):
     try:
         text = csv_file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise click.ClickException(f"{csv_file}: not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'.")
+        raise click.ClickException(
+            f"{csv_file}: not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'.") from None
     try:
         result = import_users(None, org, text, send_invites=not no_invite)
     except ImportInvalid as exc:

@@ -1,8 +1,9 @@
 """Expected access for every route, by role. Each feature adds its routes here; a test fails if a route is missing.
 
 An entry: endpoint -> (who gets the page, how to build the URL's arguments from the `world` fixture).
-Who: "public" (anyone), "signed_out" (visitors; signed-in people are redirected home), "signed_in" (every role), or a tuple of the roles that get the page; other signed-in
-roles get 403 and anonymous visitors are redirected to sign in.
+Who: "public" (anyone), "signed_out" (visitors; signed-in people are redirected home), "signed_in" (every role),
+or a tuple of the roles that get the page; other signed-in roles get 403 and anonymous visitors are redirected to
+sign in.
 """
 from __future__ import annotations
 

@@ -204,6 +204,7 @@ class QueryCounter:
 def count_queries(_transaction):
     """Counts the SQL statements run while the `with` block is open: `with count_queries() as q: ...; q.count`."""
     from contextlib import contextmanager
+
     from sqlalchemy import event
 
     @contextmanager

@@ -6,9 +6,9 @@ from flask import url_for
 
 from tests.access import NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from tests.builders import ROLES
-from tests.workshops.helpers import access_world as workshops_access_world
 from tests.learning.helpers import sync_small_course
 from tests.reflection.helpers import access_world as reflection_access_world
+from tests.workshops.helpers import access_world as workshops_access_world
 
 WHO = ("anonymous",) + ROLES
 

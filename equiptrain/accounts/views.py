@@ -9,9 +9,21 @@ from sqlalchemy import bindparam, select
 
 from equiptrain import ui
 from equiptrain.accounts import importer, queries, services, tokens
-from equiptrain.accounts.forms import (ChangePasswordForm, EmptyForm, ImportForm, InviteToTeamForm, MembershipForm,
-                                       NewPersonForm, OrganisationForm, PersonForm, RequestResetForm, RolesForm,
-                                       SetPasswordForm, SignInForm, TeamForm)
+from equiptrain.accounts.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    ImportForm,
+    InviteToTeamForm,
+    MembershipForm,
+    NewPersonForm,
+    OrganisationForm,
+    PersonForm,
+    RequestResetForm,
+    RolesForm,
+    SetPasswordForm,
+    SignInForm,
+    TeamForm,
+)
 from equiptrain.accounts.models import MembershipRole, Organisation, Profession, Team, TeamSetting, TrainerKind, User
 from equiptrain.audit.models import AuditEvent
 from equiptrain.authz import get_or_abort, roles_required

@@ -13,13 +13,38 @@ from equiptrain.markdown import render_content
 
 from .checks import check_tree
 from .defs import (
-    AuthorDef, CertificateDef, ChecklistItemDef, ChoiceDef, CompletionRules, ConfidenceDef, ConfidenceItemDef,
-    ContentInvalid, Course, EndingDef, ModuleDef, NodeDef, OptionDef, ProgrammeDef, Problem, PromptDef, QuestionDef,
-    QuizDef, RoleDef, ScenarioDef, UnitDef,
+    AuthorDef,
+    CertificateDef,
+    ChecklistItemDef,
+    ChoiceDef,
+    CompletionRules,
+    ConfidenceDef,
+    ConfidenceItemDef,
+    ContentInvalid,
+    Course,
+    EndingDef,
+    ModuleDef,
+    NodeDef,
+    OptionDef,
+    Problem,
+    ProgrammeDef,
+    PromptDef,
+    QuestionDef,
+    QuizDef,
+    RoleDef,
+    ScenarioDef,
+    UnitDef,
 )
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
 from .source import (
-    ModuleFiles, Parsed, Tree, parse_markdown, parse_yaml, read_text, validate, validate_scenario,
+    ModuleFiles,
+    Parsed,
+    Tree,
+    parse_markdown,
+    parse_yaml,
+    read_text,
+    validate,
+    validate_scenario,
 )
 
 __all__ = [

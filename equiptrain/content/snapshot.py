@@ -126,7 +126,7 @@ def _build(key) -> CourseSnapshot:
 
 def current() -> CourseSnapshot:
     """The active course as this worker last saw it (rebuilt when a sync has happened since)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     seconds = app.config["CONTENT_CACHE_SECONDS"]
     if seconds is None:  # no copy kept (the tests' setting)
         return _build(_key())

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from equiptrain import signals
-from equiptrain.db import utcnow
 from equiptrain.content import snapshot
+from equiptrain.db import utcnow
 from equiptrain.extensions import db
 
 from .defs import Course, ModuleDef, ScenarioDef

@@ -43,7 +43,8 @@ def _quiz(user, module: Module, first_try_wrong: bool = False) -> None:
 
 def _route(nodes: dict, start: str, want_good: bool) -> list[int]:
     """Choice positions along the shortest path to a good ending (or to any other ending), by breadth-first search."""
-    queue, seen = [(start, [])], {start}
+    queue: list[tuple[str, list[int]]] = [(start, [])]
+    seen = {start}
     fallback = None
     while queue:
         slug, path = queue.pop(0)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, literal, null, select, union_all
+from sqlalchemy import CompoundSelect, bindparam, literal, null, select, union_all
 
 from equiptrain.content.snapshot import CourseSnapshot, ModuleView
 from equiptrain.extensions import db
@@ -68,7 +68,7 @@ class LearnerRecord:
 
 
 # Progress rows and read units in one statement: the units' rows fill the summary columns with NULLs.
-_RECORD = union_all(
+_RECORD: CompoundSelect = union_all(
     select(literal("progress").label("kind"), *(getattr(ModuleProgress, f) for f in SUMMARY_FIELDS))
     .where(ModuleProgress.user_id == bindparam("user_id")),
     select(literal("read"), UnitRead.unit_id, *(null() for _ in SUMMARY_FIELDS[1:]))
@@ -78,7 +78,8 @@ _RECORD = union_all(
 def load(user_id: int) -> LearnerRecord:
     """The learner's record (1 query)."""
     record = LearnerRecord(user_id)
-    for kind, *values in db.session.execute(_RECORD, {"user_id": user_id}):
+    for row in db.session.execute(_RECORD, {"user_id": user_id}):
+        kind, values = row[0], list[Any](row[1:])
         if kind == "read":
             record.read_unit_ids.add(values[0])
         else:

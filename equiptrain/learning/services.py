@@ -8,7 +8,9 @@ complete. The course comes from the worker's snapshot.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, select, update
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, and_, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from equiptrain import signals
@@ -24,8 +26,8 @@ from . import record as records
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
 from .record import COMPLETE, IN_PROGRESS, STAMPS, STEPS, SUMMARY_FIELDS, LearnerRecord, lock_reason
 
-_PROGRESS = ModuleProgress.__table__
-_READS = UnitRead.__table__
+_PROGRESS = cast(Table, ModuleProgress.__table__)
+_READS = cast(Table, UnitRead.__table__)
 
 
 def check_open(course: CourseSnapshot, record: LearnerRecord, module: ModuleView) -> None:
@@ -252,11 +254,11 @@ def record_workshop(user, module_slugs: list[str] | None = None, at=None, **_ign
 def recount_summaries(*_args, **_ignored) -> None:
     """After a sync, count again what each unfinished summary holds against the units now active (a unit may
     have been retired or added), in one statement. Completed modules keep their summaries as they were."""
-    units, reads, modules = Unit.__table__, _READS, Module.__table__
+    units, reads, modules = cast(Table, Unit.__table__), _READS, cast(Table, Module.__table__)
     read = (select(func.count()).select_from(reads.join(units, units.c.id == reads.c.unit_id))
             .where(reads.c.user_id == _PROGRESS.c.user_id, units.c.module_id == _PROGRESS.c.module_id,
                    units.c.retired_at.is_(None)).scalar_subquery())
-    steps = case((modules.c.requires_units, read), else_=0)
+    steps: ColumnElement[Any] = case((modules.c.requires_units, read), else_=0)
     for step, column in STAMPS.items():
         steps = steps + case((and_(modules.c[f"requires_{step}"], _PROGRESS.c[column].is_not(None)), 1), else_=0)
     db.session.execute(update(_PROGRESS).where(_PROGRESS.c.module_id == modules.c.id,

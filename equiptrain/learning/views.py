@@ -23,7 +23,8 @@ from equiptrain.extensions import db
 from equiptrain.reflection import confidence
 from equiptrain.workshops.models import Facilitator, TrainerModule, workshop_modules
 
-from . import queries, record as records, services
+from . import queries, services
+from . import record as records
 from .forms import EmptyForm, field_name, quiz_form
 from .models import PracticeAttempt, QuizAttempt
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from equiptrain.accounts.models import User
-from equiptrain.errors import ServiceError
 from equiptrain.content.models import ConfidenceItem, Module, Programme
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
 from equiptrain.reflection.models import ConfidenceResponse
@@ -48,9 +48,11 @@ def answer(user: User, module: Module, phase: str, answers: dict[str, int]) -> C
     wanted = {i.slug for i in items()}
     clean = {}
     for slug in wanted:
-        value = answers.get(slug)
+        given = answers.get(slug)
         try:
-            value = int(value)
+            if given is None:
+                raise ValueError(slug)
+            value = int(given)
         except (TypeError, ValueError):
             raise ServiceError(f"Answer every question: choose a number from {low} to {high}.", slug) from None
         if not low <= value <= high:

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from equiptrain import signals
 from equiptrain.accounts.models import User
 from equiptrain.authz import policy
-from equiptrain.errors import ServiceError
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection.models import CPDEntry, ReflectiveEntry
 
@@ -139,8 +139,8 @@ def totals(user: User, ends: dt.date) -> Totals:
         select(func.coalesce(func.sum(CPDEntry.hours), 0.0),
                func.coalesce(func.sum(CPDEntry.hours).filter(CPDEntry.kind == "participatory"), 0.0))
         .where(CPDEntry.user_id == user.id, CPDEntry.date >= starts, CPDEntry.date <= ends)).one()
-    start_at = dt.datetime.combine(starts, dt.time.min, tzinfo=dt.timezone.utc)
-    end_at = dt.datetime.combine(ends + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
+    start_at = dt.datetime.combine(starts, dt.time.min, tzinfo=dt.UTC)
+    end_at = dt.datetime.combine(ends + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     accounts = db.session.scalar(select(func.count(ReflectiveEntry.id)).where(
         ReflectiveEntry.author_id == user.id, ReflectiveEntry.template == "nmc",
         ReflectiveEntry.created_at >= start_at, ReflectiveEntry.created_at < end_at))

@@ -8,9 +8,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
-from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import get_or_abort, roles_required
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import EmptyForm, choices
 from equiptrain.reflection import bp, chart, confidence, cpd, exports, pdf, queries

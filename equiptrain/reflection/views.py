@@ -6,8 +6,7 @@ from flask import render_template
 
 from equiptrain import ui
 from equiptrain.markdown import render_user_text
-from equiptrain.reflection import guard
-from equiptrain.reflection import bp, confidence, cpd_views, log_views, queries  # noqa: F401  (routes)
+from equiptrain.reflection import bp, confidence, cpd_views, guard, log_views, queries  # noqa: F401  (routes)
 
 __all__ = ["bp"]
 

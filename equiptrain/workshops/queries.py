@@ -11,9 +11,19 @@ from equiptrain.accounts.models import Membership, Team, TrainerKind, TrainerPro
 from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops import models
-from equiptrain.workshops.models import (Attendance, AttendanceStatus, CoDeliveryOverride, Facilitator, Invitation,
-                                         TrainerModule, TrainerSupport, Workshop, WorkshopKind, WorkshopStatus,
-                                         workshop_teams)
+from equiptrain.workshops.models import (
+    Attendance,
+    AttendanceStatus,
+    CoDeliveryOverride,
+    Facilitator,
+    Invitation,
+    TrainerModule,
+    TrainerSupport,
+    Workshop,
+    WorkshopKind,
+    WorkshopStatus,
+    workshop_teams,
+)
 
 _LOAD = (selectinload(Workshop.modules), selectinload(Workshop.teams),
          selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile))

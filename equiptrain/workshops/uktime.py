@@ -9,7 +9,7 @@ UK = ZoneInfo("Europe/London")
 
 def from_uk(naive: dt.datetime) -> dt.datetime:
     """A time entered in a form (UK local time) as an aware UTC datetime."""
-    return naive.replace(tzinfo=UK).astimezone(dt.timezone.utc)
+    return naive.replace(tzinfo=UK).astimezone(dt.UTC)
 
 
 def to_uk(value: dt.datetime) -> dt.datetime:

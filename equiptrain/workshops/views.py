@@ -9,19 +9,27 @@ from sqlalchemy import select
 
 from equiptrain import ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
-from equiptrain.errors import ServiceError
 from equiptrain.accounts.services import administers
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Module
 from equiptrain.db import db_id
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, queries, roleplay, services
-from equiptrain.workshops.uktime import from_uk, to_uk, uk_time
-from equiptrain.workshops.forms import (BriefingForm, DebriefForm, EmptyForm, FeedbackForm, PreparedModulesForm,
-                                        PublishForm, ReplyForm, WorkshopForm)
+from equiptrain.workshops.forms import (
+    BriefingForm,
+    DebriefForm,
+    EmptyForm,
+    FeedbackForm,
+    PreparedModulesForm,
+    PublishForm,
+    ReplyForm,
+    WorkshopForm,
+)
 from equiptrain.workshops.models import PaymentStatus, Reply, Workshop, WorkshopKind
+from equiptrain.workshops.uktime import from_uk, to_uk, uk_time
 
 bp = Blueprint("workshops", __name__)
 bp.add_app_template_filter(uk_time, "uk_time")

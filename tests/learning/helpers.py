@@ -16,7 +16,6 @@ from equiptrain.learning import record as records
 from equiptrain.learning import services
 from equiptrain.learning.models import ModuleProgress
 
-
 # Where tests/conftest.py wrote the course it synced at the start of the run.
 COURSE: dict[str, Path] = {}
 

@@ -7,17 +7,27 @@ import pytest
 from sqlalchemy import select
 
 from equiptrain import signals
-from equiptrain.errors import ServiceError
-from equiptrain.content.sync import sync_course
-from equiptrain.extensions import db
 from equiptrain.content import snapshot
+from equiptrain.content.sync import sync_course
+from equiptrain.errors import ServiceError
+from equiptrain.extensions import db
 from equiptrain.learning import record as records
 from equiptrain.learning import services
 from equiptrain.learning.models import PracticeAttempt, QuizAttempt, UnitRead
 from tests.content.trees import edit, module_dir
 from tests.learning.helpers import (
-    attend_workshop, complete, finish_practice, module, pass_quiz, progress, read_all_units, read_unit, right_answers,
-    solo, view, write_reflection,
+    attend_workshop,
+    complete,
+    finish_practice,
+    module,
+    pass_quiz,
+    progress,
+    read_all_units,
+    read_unit,
+    right_answers,
+    solo,
+    view,
+    write_reflection,
 )
 
 

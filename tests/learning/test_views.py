@@ -199,10 +199,11 @@ def test_a_choice_without_a_response_says_what_to_do(course, build, login, clien
 
 
 def test_module_page_asks_for_confidence_before_and_links_prompts_to_the_log(course, build, login, client):
+    from sqlalchemy import select
+
     from equiptrain.content.models import Module
     from equiptrain.extensions import db
     from equiptrain.reflection.models import ConfidenceResponse
-    from sqlalchemy import select
 
     learner = build.user()
     login(learner)
