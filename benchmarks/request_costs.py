@@ -25,7 +25,7 @@ from werkzeug.test import EnvironBuilder
 
 from benchmarks.learning_pages import prepare
 
-ROUNDS, PER_ROUND = 20, 300
+ROUNDS, PER_ROUND = int(os.environ.get("COST_ROUNDS", 20)), int(os.environ.get("COST_PER_ROUND", 300))
 
 
 def per_request_ms(app: Flask, environs: list[dict]) -> float:
@@ -48,7 +48,7 @@ def per_request_ms(app: Flask, environs: list[dict]) -> float:
 def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="equiptrain-costs-"))
     try:
-        cookie, unit_path = prepare(tmp / "instance")
+        cookie, unit_path, _ = prepare(tmp / "instance")
         os.environ["EQUIPTRAIN_SYNC_CONTENT_ON_SERVE"] = "false"
         from benchmarks.bare_app import app as bare
         from equiptrain import create_app

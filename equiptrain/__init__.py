@@ -19,7 +19,6 @@ from equiptrain import config as config_module
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
 from equiptrain import extensions as ext
 from equiptrain.db import MAX_ID
-from equiptrain.sessions import RememberingSessionInterface
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -36,11 +35,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     config_module.finalise(app.config, Path(app.instance_path))
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     # Ids in URLs stop at the largest row id, so an absurd number is a 404, not a database error.
     app.url_map.converters["int"] = BoundedIntConverter
-    app.session_interface = RememberingSessionInterface()
     app.jinja_options = {
         "undefined": ChainableUndefined,
         "loader": ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
@@ -91,7 +89,6 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.views import bp as accounts
-    from equiptrain.audit.views import bp as audit
     from equiptrain.careaudit.views import bp as careaudit
     from equiptrain.certificates import public as _certificate_public  # noqa: F401  (its routes join the blueprint)
     from equiptrain.certificates.views import bp as certificates
@@ -102,10 +99,10 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.reflection.views import bp as reflection
     from equiptrain.reviews.views import bp as reviews
     from equiptrain.static_assets import bp as assets
-    from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
+    from equiptrain.workshops import console_views as _workshop_console  # noqa: F401  (the day's routes)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection, guests, careaudit, reviews, printables,
+    for bp in (assets, accounts, learning, workshops, reflection, guests, careaudit, reviews, printables,
                certificates):
         app.register_blueprint(bp)
 

@@ -135,11 +135,12 @@ def can(user, action: str, obj) -> bool:
     raise LookupError(f"no access policy for {type(obj).__name__}")
 
 
-def get_or_abort(model: type[T], ident, action: str = "view", user=None) -> T:
-    """Load `model` by id: 404 if there is none, 403 if the user may not do `action` to it."""
+def get_or_abort(model: type[T], ident, action: str = "view", user=None, hide: bool = False) -> T:
+    """Load `model` by id: 404 if there is none, 403 if the user may not do `action` to it (404 with `hide`,
+    for things whose existence is itself private, such as someone else's attempt)."""
     obj = db.session.get(model, ident)
     if obj is None:
         abort(404)
     if not can(user or current_user, action, obj):
-        abort(403)
+        abort(404 if hide else 403)
     return obj

@@ -12,10 +12,12 @@ from sqlalchemy import func, inspect, select
 from werkzeug.serving import run_simple
 
 from equiptrain.certificates.cli import certificates as certificates_command
+from equiptrain.content.sync import sync_on_serve
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 
-# Steps other features add to run before `serve` starts (e.g. syncing course content).
-SERVE_PREPARATIONS: list = []
+# Steps run before `serve` starts: syncing the course content when its files changed.
+SERVE_PREPARATIONS: list = [sync_on_serve]
 
 
 def _create_app():
@@ -47,7 +49,7 @@ def database_is_empty() -> bool:
 @with_appcontext
 def serve(host: str, port: int, demo: bool):
     """Prepare the instance folder and database, then serve the site (development server)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Instance folder: {app.instance_path}")
     upgrade_database()
     for prepare in SERVE_PREPARATIONS:
@@ -111,19 +113,20 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
                                     trainer_kind=TrainerKind(trainer) if trainer else None)
         if team_name:
             if org is None:
-                raise services.ServiceError("--team needs --organisation.")
+                raise ServiceError("--team needs --organisation.")
             team = db.session.scalar(select(Team).where(Team.organisation_id == org.id,
                                                         func.lower(Team.name) == team_name.lower()))
             if team is None:
-                raise services.ServiceError(f"{org.name} has no team called {team_name}.")
+                raise ServiceError(f"{org.name} has no team called {team_name}.")
             services.set_membership(None, user, team, MembershipRole.MANAGER if manager else MembershipRole.MEMBER)
         if pw is None:
             services.invite(None, user)
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
     db.session.commit()
-    click.echo(f"Created {user.email}" + ("" if pw else f"; invitation written by the {current_app.config['MAIL_BACKEND']} mail backend"))
+    backend = current_app.config["MAIL_BACKEND"]
+    click.echo(f"Created {user.email}" + ("" if pw else f"; invitation written by the {backend} mail backend"))
 
 
 @users.command("import")
@@ -145,7 +148,8 @@ def users_import(csv_file: Path, org_name: str, no_invite: bool):
     try:
         text = csv_file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise click.ClickException(f"{csv_file}: not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'.")
+        raise click.ClickException(
+            f"{csv_file}: not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'.") from None
     try:
         result = import_users(None, org, text, send_invites=not no_invite)
     except ImportInvalid as exc:

@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import smtplib
 import uuid
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -22,7 +23,8 @@ from equiptrain.extensions import db
 log = logging.getLogger(__name__)
 
 
-def build_message(to: str, subject: str, text: str, *, attachments: list[tuple[str, str, bytes]] = ()) -> EmailMessage:
+def build_message(to: str, subject: str, text: str, *,
+                  attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = to
@@ -36,11 +38,11 @@ def build_message(to: str, subject: str, text: str, *, attachments: list[tuple[s
     return msg
 
 
-def send(to: str, subject: str, text: str, *, attachments: list[tuple[str, str, bytes]] = ()) -> EmailMessage:
+def send(to: str, subject: str, text: str, *, attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
     """Queue a message; it is delivered when the current database transaction commits, dropped if it rolls back."""
     msg = build_message(to, subject, text, attachments=attachments)
     session = db.session()
-    session.info.setdefault("equiptrain.mail", []).append((current_app._get_current_object(), msg))
+    session.info.setdefault("equiptrain.mail", []).append((current_app._get_current_object(), msg))  # type: ignore[attr-defined]
     return msg
 
 
@@ -56,7 +58,7 @@ def deliver(app, msg: EmailMessage) -> None:
         return
     outbox = Path(app.config["MAIL_OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
     path.write_bytes(bytes(msg))
     log.info("mail to %s written to %s: %s", msg["To"], path, msg["Subject"])

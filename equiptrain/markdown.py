@@ -1,7 +1,7 @@
 """The one place Markdown becomes HTML: a fixed extension set, then the nh3 allow-list, always."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import markdown as md
 import nh3

@@ -21,3 +21,6 @@ workshop_attended = _signals.signal("workshop-attended")
 # accounts -> certificates (reissue under the corrected name):
 #   name_changed.send(user, actor=User, old_name=str, new_name=str)
 name_changed = _signals.signal("name-changed")
+
+# content -> learning (summaries recounted against the active units): course_synced.send(None)
+course_synced = _signals.signal("course-synced")

@@ -1,8 +1,9 @@
 """Expected access for every route, by role. Each feature adds its routes here; a test fails if a route is missing.
 
 An entry: endpoint -> (who gets the page, how to build the URL's arguments from the `world` fixture).
-Who: "public" (anyone), "signed_out" (visitors; signed-in people are redirected home), "signed_in" (every role), or a tuple of the roles that get the page; other signed-in
-roles get 403 and anonymous visitors are redirected to sign in.
+Who: "public" (anyone), "signed_out" (visitors; signed-in people are redirected home), "signed_in" (every role),
+or a tuple of the roles that get the page; other signed-in roles get 403 and anonymous visitors are redirected to
+sign in.
 
 Guests (accounts limited to one workshop) get 403 on every page that is not public, except those in
 GUEST_OPENS, which the walk opens with the world's guest invited to the world's workshop.
@@ -34,7 +35,7 @@ ROUTES: dict[str, tuple] = {
                                lambda w: {"user_id": w["learner"].id, "action": "invite"}, "POST"),
     "accounts.team": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
     "accounts.invite_to_team": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
-    "audit.log": (("admin", "platform_admin"), None, "GET"),
+    "accounts.audit_log": (("admin", "platform_admin"), None, "GET"),
     "learning.programme": (SIGNED_IN, None, "GET"),
     "learning.module": (SIGNED_IN, lambda w: {"slug": "foundations"}, "GET"),
     "learning.unit": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "GET"),

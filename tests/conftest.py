@@ -17,6 +17,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from equiptrain import create_app
 from equiptrain.extensions import db, limiter
 from tests.builders import Builders
+from tests.learning.helpers import COURSE
 
 pytest_plugins = ["tests.browser.fixtures"]
 
@@ -59,6 +60,32 @@ def build_database(app) -> None:
         db.session.remove()
 
 
+# The small two-module course (tests/content/trees.py), written and synced once per run; every test starts
+# with it in the database (tests that need no course at all ask for the `no_course` fixture).
+def _sync_course_once(app, root: Path) -> None:
+    from equiptrain.content.sync import sync_course
+    from tests.content.trees import write_valid_tree
+
+    with app.app_context():
+        write_valid_tree(root)
+        sync_course(root)
+        db.session.commit()
+        db.session.remove()
+    COURSE["root"] = root
+
+
+@pytest.fixture
+def no_course(_transaction):
+    """An empty course: the synced content rows are deleted inside this test's transaction."""
+    from equiptrain.content import snapshot
+    from equiptrain.content.models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, Unit
+
+    for model in (QuizQuestion, Quiz, Unit, Scenario, Module, ConfidenceItem, Programme):
+        db.session.execute(db.delete(model))
+    db.session.flush()
+    snapshot.invalidate()
+
+
 def _fresh_g(sender, **extra):
     # Tests keep one app context pushed across requests, so `g` would outlive a request; production never
     # shares it. Forget the per-request state Flask-Login and Flask-WTF cache there.
@@ -73,6 +100,7 @@ def app(tmp_path_factory):
     os.environ["EQUIPTRAIN_INSTANCE_PATH"] = str(tmp / "instance")
     app = create_app(_test_config(tmp, database_url_for(tmp, "main")))
     build_database(app)
+    _sync_course_once(app, tmp / "course")
     request_started.connect(_fresh_g, app)
     yield app
     dispose(app)
@@ -176,6 +204,7 @@ class QueryCounter:
 def count_queries(_transaction):
     """Counts the SQL statements run while the `with` block is open: `with count_queries() as q: ...; q.count`."""
     from contextlib import contextmanager
+
     from sqlalchemy import event
 
     @contextmanager

@@ -7,12 +7,12 @@ from flask import url_for
 from tests.access import GUEST_OPENS, NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from tests.builders import ROLES
 from tests.careaudit.helpers import access_world as careaudit_access_world
-from tests.guests.helpers import access_world as guests_access_world
 from tests.certificates.helpers import access_world as certificates_access_world
-from tests.workshops.helpers import access_world as workshops_access_world
+from tests.guests.helpers import access_world as guests_access_world
 from tests.learning.helpers import sync_small_course
 from tests.reflection.helpers import access_world as reflection_access_world
 from tests.reviews.helpers import access_world as reviews_access_world
+from tests.workshops.helpers import access_world as workshops_access_world
 
 WHO = ("anonymous",) + ROLES + ("guest",)
 

@@ -34,7 +34,7 @@ def test_users_create_refuses_a_duplicate_email(app, build):
     assert "already has an account" in result.output
 
 
-def test_demo_loads_once(app):
+def test_demo_loads_once(app, no_course):
     first = _run(app, "demo")
     assert first.exit_code == 0, first.output
     orgs = db.session.scalar(select(func.count(Organisation.id)))

@@ -114,7 +114,7 @@ def parse(text: str, organisation: Organisation) -> list[_Row]:
                 row_problems.append(ImportProblem(line, "email", f"{email} is already listed for team "
                                                                  f"{team.name} on line {seen[key]}"))
             seen[key] = line
-        if row_problems:
+        if row_problems or profession is None or team is None:
             problems.extend(row_problems)
             continue
         rows.append(_Row(line, name, email, profession, values.get("employee_number") or None, team,
@@ -126,7 +126,8 @@ def parse(text: str, organisation: Organisation) -> list[_Row]:
     return rows
 
 
-def import_users(actor: User | None, organisation: Organisation, text: str, *, send_invites: bool = True) -> ImportResult:
+def import_users(actor: User | None, organisation: Organisation, text: str, *,
+                 send_invites: bool = True) -> ImportResult:
     """Add everyone in the CSV (or, on any bad row, no one); new people are invited."""
     rows = parse(text, organisation)
     result = ImportResult()

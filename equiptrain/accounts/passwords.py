@@ -39,7 +39,7 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
 
 
 def _hasher() -> PasswordHasher:
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     hasher = app.extensions.get("equiptrain.password_hasher")
     if hasher is None:
         hasher = PasswordHasher(time_cost=app.config["ARGON2_TIME_COST"],
@@ -70,7 +70,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def app_dummy_hash() -> str:
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     dummy = app.extensions.get("equiptrain.dummy_hash")
     if dummy is None:
         dummy = app.extensions["equiptrain.dummy_hash"] = _hasher().hash("not a real password, for timing")

@@ -22,7 +22,7 @@ def admin_organisation(user: User) -> Organisation:
         if org is None:
             abort(404, "There are no organisations yet. Create one first.")
         return org
-    if user.organisation_id is None:
+    if user.organisation is None:
         abort(403)
     return user.organisation
 
@@ -55,12 +55,12 @@ def teams_with_counts(org: Organisation):
 
 
 def team_members(team: Team) -> list[Membership]:
-    return db.session.scalars(select(Membership).join(User).where(Membership.team_id == team.id)
-                              .options(selectinload(Membership.user))
-                              .order_by(Membership.role, User.name)).all()  # managers first
+    return list(db.session.scalars(select(Membership).join(User).where(Membership.team_id == team.id)
+                                   .options(selectinload(Membership.user))
+                                   .order_by(Membership.role, User.name)))  # managers first
 
 
 def organisations_for(user: User) -> list[Organisation]:
     if user.is_platform_admin:
-        return db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+        return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
     return [user.organisation] if user.organisation else []

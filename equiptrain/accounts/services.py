@@ -2,28 +2,30 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from equiptrain import mail, signals
 from equiptrain.accounts import tokens
-from equiptrain.accounts.models import (Membership, MembershipRole, Organisation, Profession, Team, TeamSetting,
-                                        TrainerKind, TrainerProfile, User)
+from equiptrain.accounts.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    Profession,
+    Team,
+    TeamSetting,
+    TrainerKind,
+    TrainerProfile,
+    User,
+)
 from equiptrain.accounts.passwords import hash_password, password_problems, verify_password
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-
-
-class ServiceError(Exception):
-    """A rule refused the change; the message says what is wrong and how to fix it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -137,7 +139,7 @@ def set_membership(actor: User | None, user: User, team: Team, role: MembershipR
 
 def set_admin_roles(actor: User, user: User, *, is_org_admin: bool, trainer_kind: TrainerKind | None,
                     is_platform_admin: bool | None = None) -> None:
-    changes = {}
+    changes: dict[str, Any] = {}
     if user.is_org_admin != is_org_admin:
         if user.id == actor.id and not is_org_admin and not actor.is_platform_admin:
             raise ServiceError("You cannot remove your own administrator role. Ask another administrator.",

@@ -9,12 +9,26 @@ from sqlalchemy import bindparam, select
 
 from equiptrain import ui
 from equiptrain.accounts import importer, queries, services, tokens
-from equiptrain.accounts.forms import (ChangePasswordForm, EmptyForm, ImportForm, InviteToTeamForm, MembershipForm,
-                                       NewPersonForm, OrganisationForm, PersonForm, RequestResetForm, RolesForm,
-                                       SetPasswordForm, SignInForm, TeamForm)
+from equiptrain.accounts.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    ImportForm,
+    InviteToTeamForm,
+    MembershipForm,
+    NewPersonForm,
+    OrganisationForm,
+    PersonForm,
+    RequestResetForm,
+    RolesForm,
+    SetPasswordForm,
+    SignInForm,
+    TeamForm,
+)
 from equiptrain.accounts.models import MembershipRole, Organisation, Profession, Team, TeamSetting, TrainerKind, User
+from equiptrain.audit.models import AuditEvent
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db, limiter, login_manager
 from equiptrain.forms import choices
 
@@ -33,8 +47,8 @@ def load_user(ident: str) -> User | None:
     user_id, _, nonce = ident.partition(":")
     if not user_id.isdigit():
         return None
-    # One prepared statement (its cache key is worked out once, not per request, which matters with the role
-    # subqueries on User); the roles every page's navigation needs come in the same row.
+    # One query: the roles every page's navigation needs are column properties of User, so they come in the
+    # same row.
     user = db.session.execute(_USER_BY_ID, {"id": int(user_id)}).scalar_one_or_none()
     if user is None or user.session_nonce != nonce or not user.is_active:
         return None
@@ -131,7 +145,7 @@ def my_account():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.current_password.errors.append(exc.message)
         else:
             login_user(current_user._get_current_object())  # this session continues with the new nonce; others end
@@ -191,7 +205,7 @@ def new_person():
                 team = get_or_abort(Team, int(form.team.data), "manage")
                 services.set_membership(current_user, user, team, MembershipRole(form.team_role.data))
             services.invite(current_user, user)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             getattr(form, exc.field or "name").errors.append(exc.message)
         else:
             flash(f"{user.name} has been added and sent an invitation to set a password.", "info")
@@ -211,7 +225,7 @@ def person(user_id: int):
             services.update_details(current_user, user, name=form.name.data, email=form.email.data,
                                     profession=Profession(form.profession.data),
                                     employee_number=form.employee_number.data)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             getattr(form, exc.field or "name").errors.append(exc.message)
         else:
             flash("Details saved.", "info")
@@ -235,7 +249,7 @@ def person_roles(user_id: int):
                                      trainer_kind=TrainerKind(form.trainer_kind.data) if form.trainer_kind.data
                                      else None)
             flash("Roles saved.", "info")
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             flash(exc.message, "error")
     return redirect(url_for("accounts.person", user_id=user.id))
 
@@ -264,7 +278,7 @@ def person_action(user_id: int, action: str):
         abort(400)
     try:
         getattr(services, action)(current_user, user)
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         flash(exc.message, "error")
     else:
         flash({"deactivate": f"{user.name} has been deactivated. Their records are kept.",
@@ -281,7 +295,7 @@ def teams():
     if form.validate_on_submit():
         try:
             team = services.create_team(current_user, org, form.name.data, TeamSetting(form.setting.data))
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.name.errors.append(exc.message)
         else:
             flash(f"Team {team.name} created.", "info")
@@ -324,7 +338,7 @@ def organisations():
     if form.validate_on_submit():
         try:
             org = services.create_organisation(current_user, form.name.data)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.name.errors.append(exc.message)
         else:
             flash(f"{org.name} created.", "info")
@@ -352,7 +366,7 @@ def invite_to_team(team_id: int):
         try:
             if existing is not None:
                 if existing.organisation_id != team.organisation_id:
-                    raise services.ServiceError(f"{existing.email} belongs to another organisation. "
+                    raise ServiceError(f"{existing.email} belongs to another organisation. "
                                                 "Ask an administrator to add them.", "email")
                 services.set_membership(current_user, existing, team, MembershipRole.MEMBER)
                 message = f"{existing.name} already had an account and has been added to {team.name}."
@@ -364,9 +378,27 @@ def invite_to_team(team_id: int):
                 services.set_membership(current_user, user, team, MembershipRole.MEMBER)
                 services.invite(current_user, user)
                 message = f"{user.name} has been added to {team.name} and sent an invitation."
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             getattr(form, exc.field or "email").errors.append(exc.message)
         else:
             flash(message, "info")
             return redirect(url_for("accounts.team", team_id=team.id))
     return render_template("accounts/invite.html", form=form, team=team)
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+@bp.route("/admin/audit")
+@roles_required("admin")
+def audit_log():
+    """The organisation's audit log, newest first (the audit package records; the admin area shows)."""
+    org = queries.admin_organisation(current_user)
+    action = request.args.get("action", "").strip()
+    stmt = select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id).where(
+        AuditEvent.organisation_id == org.id)
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action))
+    events = db.session.execute(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                                .limit(AUDIT_PAGE_SIZE)).all()
+    return render_template("accounts/audit_log.html", events=events, org=org, action=action)

@@ -1,12 +1,14 @@
-"""An append-only record of security-relevant and privacy-relevant events."""
+"""An append-only record of security-relevant and privacy-relevant events.
+
+Every feature records events here, so this package imports none of them: the admin area (accounts) shows the log.
+"""
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from equiptrain.accounts.models import User
 from equiptrain.db import Base, utcnow
 
 
@@ -23,5 +25,3 @@ class AuditEvent(Base):
     subject_id: Mapped[int | None]
     ip_address: Mapped[str | None] = mapped_column(String(45))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-
-    actor: Mapped[User | None] = relationship()

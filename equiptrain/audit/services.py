@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from flask import has_request_context, request
 
-from equiptrain.accounts.models import User
 from equiptrain.audit.models import AuditEvent
 from equiptrain.extensions import db
 
 
-def record(action: str, actor: User | None = None, subject=None, organisation_id: int | None = None,
+def record(action: str, actor=None, subject=None, organisation_id: int | None = None,
            **details) -> AuditEvent:
-    """Add an audit event to the session; it is committed with the rest of the request's work."""
+    """Add an audit event to the session; it is committed with the rest of the request's work.
+
+    `actor` is the person who acted (a User, or None); `subject` any row with an id."""
     if organisation_id is None:
         organisation_id = getattr(subject, "organisation_id", None) or getattr(actor, "organisation_id", None)
     event = AuditEvent(

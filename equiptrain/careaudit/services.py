@@ -8,7 +8,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerProfile, User
-from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.accounts.services import administers
+from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.careaudit.models import (

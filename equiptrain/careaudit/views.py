@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from equiptrain import ui
 from equiptrain.accounts.models import Team, User
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.careaudit import queries, services
 from equiptrain.careaudit.forms import RoundForm, field_name, score_form

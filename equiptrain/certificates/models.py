@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from equiptrain.accounts.models import Organisation, User
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.certificates.codes import grouped, new_code
 from equiptrain.db import Base, str_enum, utcnow
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from equiptrain import mail, signals
 from equiptrain.accounts.models import TrainerKind, User
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.certificates import badges, rules
 from equiptrain.certificates.codes import new_code

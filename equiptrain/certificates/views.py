@@ -13,7 +13,8 @@ from flask_login import current_user
 from equiptrain import ui
 from equiptrain.accounts.models import Team, User
 from equiptrain.accounts.queries import admin_organisation, organisations_for
-from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.accounts.services import administers
+from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import get_or_abort, policy, roles_required
 from equiptrain.certificates import badges, pdf, queries, services

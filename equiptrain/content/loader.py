@@ -14,14 +14,40 @@ from equiptrain.markdown import render_content
 from .audit import Audit, build_audit, check_audit
 from .checks import check_tree
 from .defs import (
-    AuthorDef, CertificateDef, ChecklistItemDef, ChoiceDef, CompletionRules, ConfidenceDef, ConfidenceItemDef,
-    ContentInvalid, Course, EndingDef, ModuleDef, NodeDef, OptionDef, ProgrammeDef, Problem, PromptDef, QuestionDef,
-    QuizDef, RoleDef, ScenarioDef, UnitDef, WorkshopRuleDef,
+    AuthorDef,
+    CertificateDef,
+    ChecklistItemDef,
+    ChoiceDef,
+    CompletionRules,
+    ConfidenceDef,
+    ConfidenceItemDef,
+    ContentInvalid,
+    Course,
+    EndingDef,
+    ModuleDef,
+    NodeDef,
+    OptionDef,
+    Problem,
+    ProgrammeDef,
+    PromptDef,
+    QuestionDef,
+    QuizDef,
+    RoleDef,
+    ScenarioDef,
+    UnitDef,
+    WorkshopRuleDef,
 )
 from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
 from .source import (
-    ModuleFiles, Parsed, Tree, parse_markdown, parse_yaml, read_text, validate, validate_scenario,
+    ModuleFiles,
+    Parsed,
+    Tree,
+    parse_markdown,
+    parse_yaml,
+    read_text,
+    validate,
+    validate_scenario,
 )
 
 __all__ = [

@@ -7,52 +7,72 @@ at once. The snapshot holds plain frozen objects, never ORM rows, so it is safe 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
-from equiptrain.content.models import Module, Programme, Scenario, Unit
-from equiptrain.content.provenance import describe
+from equiptrain.content.models import Module, Programme, Quiz, Scenario, Unit
+from equiptrain.db import Base
 from equiptrain.extensions import db
 
-
-@dataclass(frozen=True)
-class UnitView:
-    id: int
-    slug: str
-    title: str
-    minutes: int
-    position: int
-    body_html: str
-    made_by: tuple[str, ...] = ()  # "Written by ...", "Reviewed by ..." (content.provenance.describe)
+# Columns no page reads: the sync's bookkeeping (and a scenario's data, which holds the role briefs).
+_SKIPPED = frozenset({"content_hash", "retired_at", "data"})
 
 
-@dataclass(frozen=True)
-class ScenarioView:
-    id: int
-    slug: str
-    title: str
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    return value
 
 
-@dataclass(frozen=True)
-class ModuleView:
-    id: int
-    slug: str
-    position: int
-    title: str
-    summary: str
-    estimated_minutes: int
-    cpd_individual_hours: float
-    cpd_participatory_hours: float
-    prerequisites: tuple[str, ...]
-    requires_units: bool
-    requires_quiz: bool
-    requires_practice: bool
-    requires_reflection: bool
-    requires_workshop: bool
-    units: tuple[UnitView, ...]
-    solo: tuple[ScenarioView, ...]  # solo practice scenarios, in order
+class ContentView:
+    """A read-only copy of one content row: every column of its model (bar `_SKIPPED`), read by name.
+
+    The views are derived from the models, so a column added to a model reaches the snapshot without being
+    listed again here.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__} has no {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._values.get('slug') or self._values.get('id')}>"
+
+
+class UnitView(ContentView):
+    __slots__ = ()
+
+
+class ScenarioView(ContentView):
+    __slots__ = ()
+
+
+class QuizView(ContentView):
+    __slots__ = ()
+
+
+class ModuleView(ContentView):
+    """A module with its active units, scenarios (`solo`, `roleplays`) and knowledge check (`quiz`), in order."""
+
+    __slots__ = ()
+    requirements = Module.requirements  # the same rule as the row's, read from the same attributes
 
     def unit(self, slug: str) -> tuple[int, UnitView] | None:
         return next(((i, u) for i, u in enumerate(self.units) if u.slug == slug), None)
@@ -64,6 +84,7 @@ class CourseSnapshot:
     title: str | None  # the programme's
     modules: tuple[ModuleView, ...]
     by_slug: dict[str, ModuleView] = field(hash=False)
+    by_id: dict[int, ModuleView] = field(hash=False)
 
 
 def _key():
@@ -72,36 +93,44 @@ def _key():
     return tuple(row) if row else None
 
 
+def _active(model: type[Base], *order: Any, extra: tuple[Any, ...] = ()) -> Iterable[dict[str, Any]]:
+    """The model's active rows as {column: frozen value}, every column but the skipped ones, plus `extra`
+    (labelled column expressions)."""
+    table = model.__table__
+    columns = [c for c in table.columns if c.key not in _SKIPPED]
+    query = select(*columns, *extra).where(table.c.retired_at.is_(None)).order_by(*order)
+    for row in db.session.execute(query):
+        yield {k: _freeze(v) for k, v in row._asdict().items()}
+
+
 def _build(key) -> CourseSnapshot:
     title = db.session.scalar(select(Programme.title).where(Programme.id == key[0])) if key else None
-    modules = db.session.execute(
-        select(Module.id, Module.slug, Module.position, Module.title, Module.summary, Module.estimated_minutes,
-               Module.cpd_individual_hours, Module.cpd_participatory_hours, Module.prerequisites,
-               Module.requires_units, Module.requires_quiz, Module.requires_practice, Module.requires_reflection,
-               Module.requires_workshop)
-        .where(Module.retired_at.is_(None)).order_by(Module.position)).all()
-    units: dict[int, list[UnitView]] = {}
-    for row in db.session.execute(select(Unit.module_id, Unit.id, Unit.slug, Unit.title, Unit.minutes,
-                                         Unit.position, Unit.body_html, Unit.provenance)
-                                  .where(Unit.retired_at.is_(None)).order_by(Unit.module_id, Unit.position)):
-        units.setdefault(row.module_id, []).append(UnitView(row.id, row.slug, row.title, row.minutes, row.position,
-                                                            row.body_html, tuple(describe(row.provenance))))
-    solo: dict[int, list[ScenarioView]] = {}
-    for row in db.session.execute(select(Scenario.module_id, Scenario.id, Scenario.slug, Scenario.title)
-                                  .where(Scenario.retired_at.is_(None), Scenario.kind == "solo")
-                                  .order_by(Scenario.module_id, Scenario.position)):
-        solo.setdefault(row.module_id, []).append(ScenarioView(row.id, row.slug, row.title))
-    views = tuple(ModuleView(
-        m.id, m.slug, m.position, m.title, m.summary, m.estimated_minutes, m.cpd_individual_hours,
-        m.cpd_participatory_hours, tuple(m.prerequisites or ()), m.requires_units, m.requires_quiz,
-        m.requires_practice, m.requires_reflection, m.requires_workshop, tuple(units.get(m.id, ())),
-        tuple(solo.get(m.id, ()))) for m in modules)
-    return CourseSnapshot(key, title, views, {m.slug: m for m in views})
+    children: dict[int, dict[str, list]] = {}
+
+    def add(kind: str, view: ContentView) -> None:
+        children.setdefault(view.module_id, {}).setdefault(kind, []).append(view)
+
+    for values in _active(Unit, Unit.module_id, Unit.position):
+        add("units", UnitView(values))
+    # A scenario's data holds its role briefs, which no page lists; only who wrote and reviewed it is kept.
+    provenance = Scenario.data["provenance"].label("provenance")
+    for values in _active(Scenario, Scenario.module_id, Scenario.position, extra=(provenance,)):
+        add("solo" if values["kind"] == "solo" else "roleplays", ScenarioView(values))
+    for values in _active(Quiz, Quiz.module_id):
+        add("quiz", QuizView(values))
+    views = []
+    for values in _active(Module, Module.position):
+        mine = children.get(values["id"], {})
+        quiz = mine.get("quiz")
+        views.append(ModuleView({**values, "units": tuple(mine.get("units", ())), "solo": tuple(mine.get("solo", ())),
+                                 "roleplays": tuple(mine.get("roleplays", ())), "quiz": quiz[0] if quiz else None}))
+    modules = tuple(views)
+    return CourseSnapshot(key, title, modules, {m.slug: m for m in modules}, {m.id: m for m in modules})
 
 
 def current() -> CourseSnapshot:
     """The active course as this worker last saw it (rebuilt when a sync has happened since)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     seconds = app.config["CONTENT_CACHE_SECONDS"]
     if seconds is None:  # no copy kept (the tests' setting)
         return _build(_key())

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from equiptrain.db import utcnow
+from equiptrain import signals
 from equiptrain.content import snapshot
+from equiptrain.db import utcnow
 from equiptrain.extensions import db
 
 from .audit import sync_audit
@@ -80,6 +81,7 @@ def sync_course(root: Path) -> SyncReport:
     with db.session.begin_nested():
         _Sync(report, utcnow()).run(course)
     snapshot.invalidate()
+    signals.course_synced.send(None)
     return report
 
 

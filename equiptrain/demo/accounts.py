@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from equiptrain.accounts import services
-from equiptrain.accounts.models import MembershipRole, Profession as P, TeamSetting as S, TrainerKind as T
+from equiptrain.accounts.models import MembershipRole
+from equiptrain.accounts.models import Profession as P
+from equiptrain.accounts.models import TeamSetting as S
+from equiptrain.accounts.models import TrainerKind as T
 
 TEAMS = {
     "north-cmht": ("North Community Mental Health Team", S.COMMUNITY),

@@ -10,9 +10,11 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from equiptrain.content.models import Module, Scenario, Unit
+from equiptrain.content import snapshot
+from equiptrain.content.models import Module, Scenario
 from equiptrain.content.sync import current_tree_hash, sync_course
 from equiptrain.extensions import db
+from equiptrain.learning import record as records
 from equiptrain.learning import services
 
 
@@ -22,8 +24,10 @@ def _active(model, module: Module):
 
 
 def _read(user, module: Module, how_many: int | None = None) -> None:
-    for unit in _active(Unit, module)[:how_many]:
-        services.mark_unit_read(user, unit)
+    view = snapshot.current().by_id[module.id]
+    record = records.load(user.id)
+    for unit in view.units[:how_many]:
+        services.mark_unit_read(user, record, view, unit)
 
 
 def _quiz(user, module: Module, first_try_wrong: bool = False) -> None:
@@ -39,7 +43,8 @@ def _quiz(user, module: Module, first_try_wrong: bool = False) -> None:
 
 def _route(nodes: dict, start: str, want_good: bool) -> list[int]:
     """Choice positions along the shortest path to a good ending (or to any other ending), by breadth-first search."""
-    queue, seen = [(start, [])], {start}
+    queue: list[tuple[str, list[int]]] = [(start, [])]
+    seen = {start}
     fallback = None
     while queue:
         slug, path = queue.pop(0)
@@ -96,6 +101,7 @@ def load(world: dict) -> None:
     # Everything the graduated order allows.
     ot = people["ot"]
     for module in modules:
-        if services.Standing(ot).lock_reason(module) is None:
+        course = snapshot.current()
+        if records.lock_reason(course, records.load(ot.id), course.by_id[module.id]) is None:
             _everything_open(ot, module)
     world["learning"] = {"modules": by_slug}

@@ -7,17 +7,18 @@ Adeyemi (Willow Ward's manager) to see that Liam Murphy's private account stays 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 
-from equiptrain.accounts.services import ServiceError
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection import confidence, cpd, services
 from equiptrain.reflection.services import EntryInput
 
-ENTRIES = [
+ENTRIES: list[tuple[Any, ...]] = [
     # person key, template, title, module slug or None, fields, shared with (person key) or None, days ago
     ("nurse", "nmc", "Letting the person set the agenda in a review", "listening", {
         "nature": "A care-plan review with a man I have worked with for a year. After the listening module I "

@@ -67,7 +67,7 @@ def load(world: dict) -> None:
                (4, 4, "Offer carers' assessments every time."),
                (5, 5, "Slow down in reviews and check understanding."),
                (3, 4, ""), (4, 5, "Use the person's own goals as headings.")]
-    for person, (useful, le, text) in zip(came, answers):
+    for person, (useful, le, text) in zip(came, answers, strict=False):
         attendance.submit_feedback(person, past, attendance.feedback_token(past, person), useful=useful,
                                    lived_experience_valuable=le, do_differently=text)
     support = attendance.support_for(past, su)

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from equiptrain.accounts.models import Profession
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.guests import queries, services
 from equiptrain.guests.forms import GuestForm

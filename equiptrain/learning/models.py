@@ -63,7 +63,13 @@ class PracticeAttempt(Base):
 
 
 class ModuleProgress(Base):
-    """Where one person is in one module; kept up to date by the services (dashboards read it)."""
+    """THE summary of one person's place in one module, one row per user and module, created when they start it.
+
+    The services keep it up to date as events are recorded; every page and dashboard reads it rather than
+    counting events. `status` is "in progress" or "complete" (a module with no row is not started);
+    `units_read` counts the module's units read, `steps_done` its completion steps met (each unit read counts
+    as a step when reading every unit is required; a complete module has every step done).
+    """
 
     __tablename__ = "module_progress"
     __table_args__ = (UniqueConstraint("user_id", "module_id"),)
@@ -71,8 +77,10 @@ class ModuleProgress(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="in progress", server_default="in progress")
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     units_read: Mapped[int] = mapped_column(default=0)
+    steps_done: Mapped[int] = mapped_column(default=0, server_default="0")
     quiz_passed_at: Mapped[dt.datetime | None]
     practice_done_at: Mapped[dt.datetime | None]
     reflection_done_at: Mapped[dt.datetime | None]

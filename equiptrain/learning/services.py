@@ -1,100 +1,142 @@
 """The learner's path, as rules: reading units, taking the knowledge check, solo practice, module completion.
 
-Every service takes the acting user, records the learning event with its time, keeps ModuleProgress up to
-date and flushes; the request (or the CLI command) commits. Graduated order is enforced here: nothing can be
-recorded against a module whose prerequisites are not complete.
+Every service takes the acting user and their `LearnerRecord` (loaded once per request; loaded here when not
+given), records the learning event with its time, brings the learner's summary of the module
+(`module_progress`) up to date, and keeps the record in step. The request (or the CLI command) commits.
+Graduated order is enforced here: nothing can be recorded against a module whose prerequisites are not
+complete. The course comes from the worker's snapshot.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, and_, case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from equiptrain import signals
-from equiptrain.accounts.services import ServiceError
+from equiptrain.authz import policy
+from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Quiz, QuizQuestion, Scenario, Unit
+from equiptrain.content.snapshot import CourseSnapshot, ModuleView, UnitView
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 
+from . import record as records
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
+from .record import COMPLETE, IN_PROGRESS, STAMPS, STEPS, SUMMARY_FIELDS, LearnerRecord, lock_reason
+
+_PROGRESS = cast(Table, ModuleProgress.__table__)
+_READS = cast(Table, UnitRead.__table__)
 
 
-class Standing:
-    """One learner's place in the programme: the active modules in order and their progress rows (2 queries)."""
-
-    def __init__(self, user):
-        self.user = user
-        self.modules: list[Module] = list(db.session.scalars(
-            select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)))
-        self.by_slug = {m.slug: m for m in self.modules}
-        self.progress: dict[int, ModuleProgress] = {p.module_id: p for p in db.session.scalars(
-            select(ModuleProgress).where(ModuleProgress.user_id == user.id))}
-
-    def completed(self, module: Module) -> bool:
-        p = self.progress.get(module.id)
-        return p is not None and p.completed_at is not None
-
-    def lock_reason(self, module: Module) -> str | None:
-        """Why the module is locked ("Complete X first"), or None when it is open to this learner."""
-        return lock_reason(module, self.by_slug, lambda m: self.completed(m))
-
-
-def lock_reason(module, by_slug: dict, completed) -> str | None:
-    """Why `module` is locked for a learner ("Complete X first"), or None; `completed(module)` says which
-    prerequisite modules they have finished. Works on content rows and on snapshot views alike."""
-    missing = [by_slug[s].title for s in module.prerequisites if s in by_slug and not completed(by_slug[s])]
-    if not missing:
-        return None
-    names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
-    return f"Complete {names} first: this module builds on {'it' if len(missing) == 1 else 'them'}."
-
-
-def _ensure_open(user, module: Module) -> Standing:
-    if module.retired_at is not None:
-        raise ServiceError("This module is no longer part of the programme. Go to My programme to continue.")
-    standing = Standing(user)
-    reason = standing.lock_reason(module)
+def check_open(course: CourseSnapshot, record: LearnerRecord, module: ModuleView) -> None:
+    """Refuse to record anything against a module whose prerequisites the learner has not completed."""
+    reason = lock_reason(course, record, module)
     if reason:
         raise ServiceError(reason)
-    return standing
 
 
-def progress_for(user, module: Module) -> ModuleProgress:
-    """The learner's progress row for the module, created (started now) when there is none."""
-    progress = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == user.id,
-                                                              ModuleProgress.module_id == module.id))
-    if progress is None:
-        progress = ModuleProgress(user_id=user.id, module_id=module.id, started_at=utcnow(), units_read=0)
-        db.session.add(progress)
-        db.session.flush()
-    return progress
+def _insert(table):
+    """INSERT with ON CONFLICT for the database in use (SQLite and PostgreSQL spell it the same way)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def _units_status(user, module: Module) -> tuple[int, int]:
-    """(active units in the module, how many of them the learner has read)."""
-    row = db.session.execute(
-        select(func.count(Unit.id), func.count(UnitRead.id))
-        .select_from(Unit)
-        .outerjoin(UnitRead, (UnitRead.unit_id == Unit.id) & (UnitRead.user_id == user.id))
-        .where(Unit.module_id == module.id, Unit.retired_at.is_(None))).one()
-    return row[0], row[1]
+def _add_to_summary(record: LearnerRecord, module: ModuleView, at, units_read: int = 0,
+                    steps: tuple[str, ...] = ()) -> records.Summary:
+    """Add to the learner's summary of `module` in one statement: `units_read` more units read and each of
+    `steps` done at `at` (a step already done keeps its first time). A learner with no summary yet starts
+    the module now. The database adds to what it holds, so concurrent requests do not undo each other."""
+    stamps = {STAMPS[step]: at for step in steps}
+    stmt = _insert(_PROGRESS)
+    units = len(module.units)
+    new_units = _PROGRESS.c.units_read + stmt.excluded.units_read
+    new_stamps = {column: func.coalesce(_PROGRESS.c[column], stmt.excluded[column]) for column in STAMPS.values()}
+    new_steps = sum((case((new_stamps[STAMPS[step]].is_not(None), 1), else_=0)
+                     for step in STEPS if getattr(module, f"requires_{step}")),
+                    case((new_units > units, units), else_=new_units) if module.requires_units else 0)
+    first_steps = (min(units_read, units) if module.requires_units else 0) + sum(
+        bool(getattr(module, f"requires_{step}")) for step in steps)
+    stmt = stmt.values(user_id=record.user_id, module_id=module.id, status=IN_PROGRESS, started_at=at,
+                       units_read=units_read, steps_done=first_steps, **stamps).on_conflict_do_update(
+        index_elements=["user_id", "module_id"],
+        set_={"units_read": new_units, **new_stamps,
+              "steps_done": case((_PROGRESS.c.completed_at.is_(None), new_steps), else_=_PROGRESS.c.steps_done)},
+    ).returning(*(_PROGRESS.c[f] for f in SUMMARY_FIELDS))
+    summary = records.summary_from(db.session.execute(stmt).one())
+    record.summaries[module.id] = summary
+    return summary
+
+
+def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module: ModuleView) -> bool:
+    """Complete the module when its last requirement is met (announcing `module_completed`); True if complete.
+
+    A module whose prerequisites are not complete cannot complete; completing one re-checks the modules that
+    were waiting on it (their other requirements may already be met, e.g. by a workshop covering both).
+    """
+    summary = record.summary(module.id)
+    if summary is None:
+        return False
+    if summary.complete:
+        return True
+    if records.unmet(module, summary) or lock_reason(course, record, module):
+        return False
+    now = utcnow()
+    done = db.session.execute(
+        update(_PROGRESS).where(_PROGRESS.c.user_id == record.user_id, _PROGRESS.c.module_id == module.id,
+                                _PROGRESS.c.completed_at.is_(None))
+        .values(status=COMPLETE, completed_at=now, steps_done=records.steps_total(module))
+        .returning(_PROGRESS.c.id)).first() is not None
+    summary.status, summary.completed_at, summary.steps_done = COMPLETE, now, records.steps_total(module)
+    if done:  # (another request that completed it first has announced it)
+        signals.module_completed.send(user, module=db.session.get(Module, module.id), at=now)
+        for later in course.modules:
+            if module.slug in later.prerequisites and record.summary(later.id) is not None:
+                complete_if_done(user, course, record, later)
+    return True
+
+
+def _context(user, record: LearnerRecord | None, module_id: int, retired: str
+             ) -> tuple[CourseSnapshot, LearnerRecord, ModuleView]:
+    course = snapshot.current()
+    module = course.by_id.get(module_id)
+    if module is None:
+        raise ServiceError(retired)
+    record = record if record is not None else records.load(user.id)
+    check_open(course, record, module)
+    return course, record, module
+
+
+@policy(QuizAttempt)
+@policy(PracticeAttempt)
+def _attempt_policy(user, action: str, attempt) -> bool:
+    """An attempt is its learner's alone."""
+    return attempt.user_id == user.id
 
 
 # Units
 
-def mark_unit_read(user, unit: Unit) -> UnitRead:
-    """Record that the learner read `unit` (once: marking it again keeps the first time)."""
-    if unit.retired_at is not None:
-        raise ServiceError("This page is no longer part of the course. Go back to the module to continue.")
-    module = unit.module
-    _ensure_open(user, module)
-    read = db.session.scalar(select(UnitRead).where(UnitRead.user_id == user.id, UnitRead.unit_id == unit.id))
-    if read is None:
-        read = UnitRead(user_id=user.id, unit_id=unit.id, read_at=utcnow())
-        db.session.add(read)
-        db.session.flush()
-    progress = progress_for(user, module)
-    progress.units_read = _units_status(user, module)[1]
-    check_completion(user, module)
-    return read
+def mark_unit_read(user, record: LearnerRecord, module: ModuleView, unit: UnitView) -> bool:
+    """Record that the learner read `unit` of `module` (once: marking it again keeps the first time).
+
+    True when this call recorded it. The unique constraint on (user, unit) decides between two requests
+    marking the same unit at once: only the one whose row went in counts it in the summary.
+    """
+    course = snapshot.current()
+    check_open(course, record, module)
+    if unit.id in record.read_unit_ids:
+        return False
+    at = utcnow()
+    inserted = db.session.execute(_insert(_READS).values(user_id=record.user_id, unit_id=unit.id, read_at=at)
+                                  .on_conflict_do_nothing(index_elements=["user_id", "unit_id"])
+                                  .returning(_READS.c.id)).first()
+    record.read_unit_ids.add(unit.id)
+    if inserted is None:
+        return False
+    _add_to_summary(record, module, at, units_read=1)
+    complete_if_done(user, course, record, module)
+    return True
 
 
 # Knowledge check
@@ -105,60 +147,64 @@ def score_question(question: QuizQuestion, chosen: list[int]) -> bool:
     return set(chosen) == correct
 
 
-def submit_quiz(user, quiz: Quiz, answers: dict[str, list[int]]) -> QuizAttempt:
+def submit_quiz(user, quiz: Quiz, answers: dict[str, list[int]], record: LearnerRecord | None = None
+                ) -> QuizAttempt:
     """Score and keep an attempt; answers map question slug -> chosen option positions (from 1)."""
+    retired = "This knowledge check is no longer part of the course. Go back to the module."
     if quiz.retired_at is not None:
-        raise ServiceError("This knowledge check is no longer part of the course. Go back to the module.")
-    _ensure_open(user, quiz.module)
+        raise ServiceError(retired)
+    course, record, module = _context(user, record, quiz.module_id, retired)
     questions = [q for q in quiz.questions if q.retired_at is None]
     clean: dict[str, list[int]] = {}
     right = 0
     for n, q in enumerate(questions, 1):
         chosen = sorted(set(answers.get(q.slug) or []))
         if not chosen:
-            raise ServiceError(f"Answer question {n}: choose {'all the options that apply' if q.multiple else 'one option'}.",
-                               field=q.slug)
+            what = "all the options that apply" if q.multiple else "one option"
+            raise ServiceError(f"Answer question {n}: choose {what}.", field=q.slug)
         if any(c < 1 or c > len(q.options) for c in chosen) or (not q.multiple and len(chosen) > 1):
-            raise ServiceError(f"Question {n}: choose {'from the options shown' if q.multiple else 'one option'}.",
-                               field=q.slug)
+            what = "from the options shown" if q.multiple else "one option"
+            raise ServiceError(f"Question {n}: choose {what}.", field=q.slug)
         clean[q.slug] = chosen
         right += score_question(q, chosen)
     total = len(questions)
     passed = total > 0 and right * 100 >= quiz.pass_mark * total
+    at = utcnow()
     attempt = QuizAttempt(user_id=user.id, quiz_id=quiz.id, answers=clean, correct=right, total=total,
-                          score=right * 100 // total if total else 0, passed=passed, submitted_at=utcnow())
+                          score=right * 100 // total if total else 0, passed=passed, submitted_at=at)
     db.session.add(attempt)
-    progress = progress_for(user, quiz.module)
-    if passed and progress.quiz_passed_at is None:
-        progress.quiz_passed_at = attempt.submitted_at
     db.session.flush()
-    check_completion(user, quiz.module)
+    _add_to_summary(record, module, at, steps=("quiz",) if passed else ())
+    complete_if_done(user, course, record, module)
     return attempt
 
 
 # Solo practice
 
-def start_practice(user, scenario: Scenario) -> PracticeAttempt:
+def start_practice(user, scenario: Scenario, record: LearnerRecord | None = None) -> PracticeAttempt:
     """Begin a new attempt at a solo scenario (earlier attempts stay as they were)."""
+    retired = "This scenario is not available for solo practice. Choose one from the module page."
     if scenario.kind != "solo" or scenario.retired_at is not None:
-        raise ServiceError("This scenario is not available for solo practice. Choose one from the module page.")
-    _ensure_open(user, scenario.module)
-    progress_for(user, scenario.module)
-    attempt = PracticeAttempt(user_id=user.id, scenario_id=scenario.id, path=[], current_node=scenario.data["start"],
-                              started_at=utcnow())
+        raise ServiceError(retired)
+    _, record, module = _context(user, record, scenario.module_id, retired)
+    at = utcnow()
+    _add_to_summary(record, module, at)
+    attempt = PracticeAttempt(user_id=user.id, scenario_id=scenario.id, path=[],
+                              current_node=scenario.data["start"], started_at=at)
     db.session.add(attempt)
     db.session.flush()
     return attempt
 
 
-def choose(user, attempt: PracticeAttempt, choice: int) -> PracticeAttempt:
+def choose(user, attempt: PracticeAttempt, choice: int, record: LearnerRecord | None = None) -> PracticeAttempt:
     """Take response number `choice` (from 1) at the attempt's current node; record the ending when reached."""
     if attempt.user_id != user.id:
         raise ServiceError("This is not your practice attempt. Start your own from the module page.")
     if attempt.finished:
         raise ServiceError("This attempt has reached its ending. Start again to try a different path.")
     scenario = attempt.scenario
-    _ensure_open(user, scenario.module)
+    course, record, module = _context(user, record, scenario.module_id,
+                                      "This scenario is no longer part of the course. Go back to the module.")
     nodes = scenario.data["nodes"]
     node = nodes.get(attempt.current_node or "")
     if node is None or not node["choices"]:
@@ -171,91 +217,55 @@ def choose(user, attempt: PracticeAttempt, choice: int) -> PracticeAttempt:
     if ending:
         now = utcnow()
         attempt.current_node, attempt.ending, attempt.outcome, attempt.finished_at = None, nxt, ending["outcome"], now
-        progress = progress_for(user, scenario.module)
-        if progress.practice_done_at is None:
-            progress.practice_done_at = now
         db.session.flush()
-        check_completion(user, scenario.module)
+        _add_to_summary(record, module, now, steps=("practice",))
+        complete_if_done(user, course, record, module)
     else:
         attempt.current_node = nxt
         db.session.flush()
     return attempt
 
 
-# Completion
+# Steps recorded by other features
 
-def unmet_requirements(user, module: Module, progress: ModuleProgress | None) -> list[str]:
-    """The module's completion rules the learner has not met yet (empty: all met)."""
-    unmet = []
-    if module.requires_units:
-        total, read = _units_status(user, module)
-        if read < total:
-            unmet.append("units")
-    for name, done in (("quiz", progress and progress.quiz_passed_at), ("practice", progress and progress.practice_done_at),
-                       ("reflection", progress and progress.reflection_done_at),
-                       ("workshop", progress and progress.workshop_done_at)):
-        if getattr(module, f"requires_{name}") and not done:
-            unmet.append(name)
-    return unmet
-
-
-def check_completion(user, module: Module) -> bool:
-    """Complete the module when its last requirement is met (announcing `module_completed`); True if complete.
-
-    A module whose prerequisites are not complete cannot complete; completing one re-checks the modules that
-    were waiting on it (their other requirements may already be met, e.g. by a workshop covering both).
-    """
-    progress = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == user.id,
-                                                              ModuleProgress.module_id == module.id))
-    if progress is not None and progress.completed_at is not None:
-        return True
-    if module.retired_at is not None or Standing(user).lock_reason(module):
-        return False
-    if unmet_requirements(user, module, progress):
-        return False
-    progress = progress or progress_for(user, module)
-    progress.completed_at = utcnow()
-    db.session.flush()
-    signals.module_completed.send(user, module=module, at=progress.completed_at)
-    for later in db.session.scalars(select(Module).where(Module.retired_at.is_(None),
-                                                         Module.position > module.position)):
-        if module.slug in later.prerequisites and db.session.scalar(
-                select(ModuleProgress.id).where(ModuleProgress.user_id == user.id,
-                                                ModuleProgress.module_id == later.id)):
-            check_completion(user, later)
-    return True
-
-
-def _active_module(slug: str | None) -> Module | None:
-    if not slug:
-        return None
-    return db.session.scalar(select(Module).where(Module.slug == slug, Module.retired_at.is_(None)))
+def _record_step(user, step: str, module_slugs, at) -> None:
+    course = snapshot.current()
+    modules = [course.by_slug[slug] for slug in module_slugs if slug in course.by_slug]
+    if not modules:
+        return
+    record = records.load(user.id)
+    for module in modules:
+        summary = record.summary(module.id)
+        if summary is None or not summary.done(step):
+            _add_to_summary(record, module, at or utcnow(), steps=(step,))
+        complete_if_done(user, course, record, module)
 
 
 def record_reflection(user, module_slug: str | None, at=None, **_ignored) -> None:
     """The "reflection written" rule: a reflective entry linked to a module counts for it."""
-    module = _active_module(module_slug)
-    if module is None:
-        return
-    progress = progress_for(user, module)
-    if progress.reflection_done_at is None:
-        progress.reflection_done_at = at or utcnow()
-        db.session.flush()
-    check_completion(user, module)
+    _record_step(user, "reflection", [module_slug] if module_slug else [], at)
 
 
 def record_workshop(user, module_slugs: list[str] | None = None, at=None, **_ignored) -> None:
     """The "workshop attended" rule: attending a workshop counts for each module it covers."""
-    for slug in module_slugs or []:
-        module = _active_module(slug)
-        if module is None:
-            continue
-        progress = progress_for(user, module)
-        if progress.workshop_done_at is None:
-            progress.workshop_done_at = at or utcnow()
-            db.session.flush()
-        check_completion(user, module)
+    _record_step(user, "workshop", module_slugs or [], at)
+
+
+def recount_summaries(*_args, **_ignored) -> None:
+    """After a sync, count again what each unfinished summary holds against the units now active (a unit may
+    have been retired or added), in one statement. Completed modules keep their summaries as they were."""
+    units, reads, modules = cast(Table, Unit.__table__), _READS, cast(Table, Module.__table__)
+    read = (select(func.count()).select_from(reads.join(units, units.c.id == reads.c.unit_id))
+            .where(reads.c.user_id == _PROGRESS.c.user_id, units.c.module_id == _PROGRESS.c.module_id,
+                   units.c.retired_at.is_(None)).scalar_subquery())
+    steps: ColumnElement[Any] = case((modules.c.requires_units, read), else_=0)
+    for step, column in STAMPS.items():
+        steps = steps + case((and_(modules.c[f"requires_{step}"], _PROGRESS.c[column].is_not(None)), 1), else_=0)
+    db.session.execute(update(_PROGRESS).where(_PROGRESS.c.module_id == modules.c.id,
+                                               _PROGRESS.c.completed_at.is_(None))
+                       .values(units_read=read, steps_done=steps))
 
 
 signals.reflection_written.connect(record_reflection)
 signals.workshop_attended.connect(record_workshop)
+signals.course_synced.connect(recount_summaries)

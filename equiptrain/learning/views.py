@@ -1,25 +1,30 @@
 """The learner's pages: my programme, module overview, units, the knowledge check and solo practice.
 
-Every module page checks graduated order on the server: a locked module answers 403 with the reason.
+Every module page checks graduated order on the server: a locked module answers 403 with the reason. Trainers
+who deliver a module and admins may open its overview and units even when it is locked for them, as a preview
+that records nothing. Every form post's CSRF token is checked before the view runs (CSRFProtect, for the
+whole app), so no view does work for a forged request.
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
-from equiptrain import cli, ui
-from equiptrain.accounts.models import TeamSetting
-from equiptrain.accounts.services import ServiceError
-from equiptrain.authz import roles_required
+from equiptrain import ui
+from equiptrain.accounts.models import TeamSetting, TrainerProfile
+from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.content import ordering, provenance, snapshot
-from equiptrain.content.models import Module, Scenario
-from equiptrain.content.sync import sync_on_serve
+from equiptrain.content.models import Quiz, Scenario
+from equiptrain.content.snapshot import ModuleView
 from equiptrain.db import db_id
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.reflection.models import ConfidenceResponse
+from equiptrain.reflection import confidence
+from equiptrain.workshops.models import Facilitator, TrainerModule, workshop_modules
 
 from . import queries, services
+from . import record as records
 from .forms import EmptyForm, field_name, quiz_form
 from .models import PracticeAttempt, QuizAttempt
 
@@ -27,86 +32,98 @@ bp = Blueprint("learning", __name__)
 SETTING_LABELS = {s.value: s.label for s in TeamSetting} | {"all": "All settings"}
 
 ui.add_nav("My programme", "learning.programme", ("learner",), order=10)
-if sync_on_serve not in cli.SERVE_PREPARATIONS:
-    cli.SERVE_PREPARATIONS.append(sync_on_serve)
 
 
 def _home_panel(user) -> str | None:
-    states = queries.module_states(user)
-    if not states:
+    course = snapshot.current()
+    if not course.modules:
         return None
+    states = queries.module_states(course, records.load(user.id))
     return render_template("learning/_home_panel.html", states=states,
                            complete=sum(s.status == queries.COMPLETE for s in states),
-                           step=queries.continue_step(user, states))
+                           step=queries.continue_step(states))
 
 
 ui.add_home_panel("learning", _home_panel, order=10)
 
 
-def _unlocked(slug: str, state: queries.LearnerState | None = None) -> snapshot.ModuleView:
-    """The active module as the worker's snapshot has it, or 404; 403 with the reason when its prerequisites
-    are not complete (one query for the learner's completed modules, unless `state` already holds them)."""
+def _may_preview(user, module: ModuleView) -> bool:
+    """Admins, and trainers who deliver the module (prepared to, or facilitating a workshop covering it)."""
+    if user.is_admin:
+        return True
+    if not user.is_trainer:
+        return False
+    return bool(db.session.scalar(select(or_(
+        exists().where(TrainerModule.module_id == module.id, TrainerModule.trainer_profile_id.in_(
+            select(TrainerProfile.id).where(TrainerProfile.user_id == user.id))),
+        exists().where(Facilitator.user_id == user.id, Facilitator.workshop_id == workshop_modules.c.workshop_id,
+                       workshop_modules.c.module_id == module.id)))))
+
+
+def _open(slug: str, record: records.LearnerRecord, preview: bool = False) -> tuple[ModuleView, bool]:
+    """The active module by slug from the course snapshot, or 404; when its prerequisites are not complete,
+    403 with the reason, unless `preview` is allowed and the person may preview it: then (module, True)."""
     course = snapshot.current()
-    view = course.by_slug.get(slug)
-    if view is None:
+    module = course.by_slug.get(slug)
+    if module is None:
         abort(404)
-    completed = (state or queries.learner_state(current_user)).completed_module_ids
-    reason = services.lock_reason(view, course.by_slug, lambda m: m.id in completed)
+    reason = records.lock_reason(course, record, module)
     if reason:
-        abort(403, description=f"{view.title} is locked. {reason}")
-    return view
+        if preview and _may_preview(current_user, module):
+            return module, True
+        abort(403, description=f"{module.title} is locked. {reason}")
+    return module, False
 
 
-def _open_module(slug: str) -> Module:
-    """The active, unlocked module's row (for the pages that need more than the snapshot holds)."""
-    return db.session.get(Module, _unlocked(slug).id)
+def _module(slug: str) -> ModuleView:
+    return _open(slug, records.load(current_user.id))[0]
 
 
 @bp.route("/programme")
 @roles_required("learner")
 def programme():
-    states = queries.module_states(current_user)
-    step = queries.continue_step(current_user, states)
-    return render_template("learning/programme.html", programme_title=snapshot.current().title, states=states,
-                           step=step,
+    course = snapshot.current()
+    states = queries.module_states(course, records.load(current_user.id))
+    return render_template("learning/programme.html", programme_title=course.title, states=states,
+                           step=queries.continue_step(states),
                            complete=sum(s.status == queries.COMPLETE for s in states))
 
 
 @bp.route("/modules/<slug>")
 @roles_required("learner")
 def module(slug: str):
-    module = _open_module(slug)
-    page = queries.module_page(current_user, module)
+    record = records.load(current_user.id)
+    module, preview = _open(slug, record, preview=True)
+    state = queries.module_state(snapshot.current(), record, module)
+    if not preview:
+        state.next_step = queries.next_step(state)
+    quiz = module.quiz
     # Scenarios that fit the learner's teams' settings come first (content.ordering).
     settings = ordering.team_settings(current_user)
-    page["solo"], page["roleplays"] = (ordering.by_setting(page["solo"], settings),
-                                       ordering.by_setting(page["roleplays"], settings))
-    state = next(s for s in queries.module_states(current_user) if s.module.id == module.id)
-    state.next_step = queries.next_step(current_user, state)
-    # The confidence scale is asked before a module and again after it (the reflection feature keeps it).
-    answered = set(db.session.scalars(select(ConfidenceResponse.phase).where(
-        ConfidenceResponse.user_id == current_user.id, ConfidenceResponse.module_id == module.id)))
-    ask = "after" if state.status == queries.COMPLETE else "before"
-    return render_template("learning/module.html", module=module, progress=state.progress, state=state,
-                           confidence_phase=None if ask in answered else ask, team_settings=settings,
-                           setting_labels=SETTING_LABELS, made_by=provenance.describe, **page)
+    return render_template("learning/module.html", module=module, state=state, progress=state.summary,
+                           preview=preview, units=module.units, read_ids=record.read_unit_ids,
+                           solo=ordering.by_setting(module.solo, settings),
+                           roleplays=ordering.by_setting(module.roleplays, settings),
+                           team_settings=settings, setting_labels=SETTING_LABELS, made_by=provenance.describe,
+                           best_score=queries.best_score(current_user, quiz.id) if quiz and not preview else None,
+                           confidence_phase=None if preview else confidence.phase_to_ask(
+                               current_user, module.id, state.status == queries.COMPLETE))
 
 
 @bp.route("/modules/<slug>/units/<unit_slug>")
 @roles_required("learner")
 def unit(slug: str, unit_slug: str):
-    # The page learners open most: the course comes from the worker's snapshot, the learner's state from one
-    # small query (completed modules for the lock, units read). The form needs only the CSRF token, which
-    # the template writes itself.
-    state = queries.learner_state(current_user)
-    module = _unlocked(slug, state)
+    # The page learners open most: the course comes from the worker's snapshot, the learner's record from one
+    # query. The form needs only the CSRF token, which the template writes itself.
+    record = records.load(current_user.id)
+    module, preview = _open(slug, record, preview=True)
     found = module.unit(unit_slug)
     if found is None:
         abort(404)
     index, page = found
     units = module.units
     return render_template("learning/unit.html", module=module, unit=page, units=units, index=index,
-                           read=page.id in state.read_unit_ids,
+                           read=page.id in record.read_unit_ids, preview=preview, made_by=provenance.describe,
                            previous=units[index - 1] if index else None,
                            next=units[index + 1] if index + 1 < len(units) else None)
 
@@ -114,26 +131,25 @@ def unit(slug: str, unit_slug: str):
 @bp.route("/modules/<slug>/units/<unit_slug>/read", methods=["POST"])
 @roles_required("learner")
 def mark_read(slug: str, unit_slug: str):
-    module = _open_module(slug)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    units = queries.active_units(module)
-    index = next((i for i, u in enumerate(units) if u.slug == unit_slug), None)
-    if index is None:
+    record = records.load(current_user.id)
+    module, _ = _open(slug, record)
+    found = module.unit(unit_slug)
+    if found is None:
         abort(404)
+    index, page = found
     try:
-        services.mark_unit_read(current_user, units[index])
+        services.mark_unit_read(current_user, record, module, page)
     except ServiceError as exc:
         abort(403, description=exc.message)
-    if index + 1 < len(units):
-        return redirect(url_for("learning.unit", slug=slug, unit_slug=units[index + 1].slug))
+    if index + 1 < len(module.units):
+        return redirect(url_for("learning.unit", slug=slug, unit_slug=module.units[index + 1].slug))
     flash(f"You have read every page of {module.title}.", "info")
     return redirect(url_for("learning.module", slug=slug))
 
 
-def _active_quiz(module: Module):
-    quiz = module.quiz
-    if quiz is None or quiz.retired_at is not None:
+def _active_quiz(module: ModuleView) -> Quiz:
+    quiz = db.session.get(Quiz, module.quiz.id) if module.quiz is not None else None
+    if quiz is None:
         abort(404)
     return quiz
 
@@ -141,7 +157,8 @@ def _active_quiz(module: Module):
 @bp.route("/modules/<slug>/quiz", methods=["GET", "POST"])
 @roles_required("learner")
 def quiz(slug: str):
-    module = _open_module(slug)
+    record = records.load(current_user.id)
+    module, _ = _open(slug, record)
     quiz = _active_quiz(module)
     questions = [q for q in quiz.questions if q.retired_at is None]
     form = quiz_form(questions)
@@ -151,7 +168,7 @@ def quiz(slug: str):
             data = form[field_name(q)].data
             answers[q.slug] = [int(v) for v in (data if isinstance(data, list) else [data])]
         try:
-            attempt = services.submit_quiz(current_user, quiz, answers)
+            attempt = services.submit_quiz(current_user, quiz, answers, record)
         except ServiceError as exc:
             form.form_errors.append(exc.message)
         else:
@@ -164,21 +181,24 @@ def quiz(slug: str):
 @bp.route("/modules/<slug>/quiz/attempts/<int:attempt_id>")
 @roles_required("learner")
 def quiz_attempt(slug: str, attempt_id: int):
-    module = _open_module(slug)
+    record = records.load(current_user.id)
+    module, _ = _open(slug, record)
     quiz = _active_quiz(module)
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id or attempt.quiz_id != quiz.id:
+    attempt = get_or_abort(QuizAttempt, attempt_id, hide=True)
+    if attempt.quiz_id != quiz.id:
         abort(404)
     results = []
     for q in quiz.questions:
         if q.slug in attempt.answers:
             chosen = attempt.answers[q.slug]
             results.append((q, chosen, services.score_question(q, chosen)))
+    state = queries.module_state(snapshot.current(), record, module)
+    state.next_step = queries.next_step(state)
     return render_template("learning/quiz_result.html", module=module, quiz=quiz, attempt=attempt,
-                           results=results, attempts=queries.quiz_attempts(current_user, quiz.id))
+                           results=results, attempts=queries.quiz_attempts(current_user, quiz.id), state=state)
 
 
-def _solo(module: Module, scenario_slug: str) -> Scenario:
+def _solo(module: ModuleView, scenario_slug: str) -> Scenario:
     scenario = db.session.scalar(select(Scenario).where(Scenario.module_id == module.id,
                                                         Scenario.slug == scenario_slug, Scenario.kind == "solo",
                                                         Scenario.retired_at.is_(None)))
@@ -201,7 +221,7 @@ def _last_feedback(scenario: Scenario, attempt: PracticeAttempt | None):
 @bp.route("/modules/<slug>/practice/<scenario_slug>")
 @roles_required("learner")
 def practice(slug: str, scenario_slug: str):
-    module = _open_module(slug)
+    module = _module(slug)
     scenario = _solo(module, scenario_slug)
     attempts = queries.practice_attempts(current_user, scenario.id)
     latest = attempts[0] if attempts else None
@@ -216,12 +236,11 @@ def practice(slug: str, scenario_slug: str):
 @bp.route("/modules/<slug>/practice/<scenario_slug>/start", methods=["POST"])
 @roles_required("learner")
 def practice_start(slug: str, scenario_slug: str):
-    module = _open_module(slug)
+    record = records.load(current_user.id)
+    module, _ = _open(slug, record)
     scenario = _solo(module, scenario_slug)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     try:
-        services.start_practice(current_user, scenario)
+        services.start_practice(current_user, scenario, record)
     except ServiceError as exc:
         abort(403, description=exc.message)
     return redirect(url_for("learning.practice", slug=slug, scenario_slug=scenario_slug))
@@ -230,15 +249,14 @@ def practice_start(slug: str, scenario_slug: str):
 @bp.route("/modules/<slug>/practice/<scenario_slug>/choose", methods=["POST"])
 @roles_required("learner")
 def practice_choose(slug: str, scenario_slug: str):
-    module = _open_module(slug)
+    record = records.load(current_user.id)
+    module, _ = _open(slug, record)
     scenario = _solo(module, scenario_slug)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    attempt = db.session.get(PracticeAttempt, request.form.get("attempt", type=db_id) or 0)
-    if attempt is None or attempt.user_id != current_user.id or attempt.scenario_id != scenario.id:
+    attempt = get_or_abort(PracticeAttempt, request.form.get("attempt", type=db_id) or 0, hide=True)
+    if attempt.scenario_id != scenario.id:
         abort(404)
     try:
-        services.choose(current_user, attempt, request.form.get("choice", type=db_id) or 0)
+        services.choose(current_user, attempt, request.form.get("choice", type=db_id) or 0, record)
     except ServiceError as exc:
         flash(exc.message, "error")
     return redirect(url_for("learning.practice", slug=slug, scenario_slug=scenario_slug))
@@ -247,10 +265,10 @@ def practice_choose(slug: str, scenario_slug: str):
 @bp.route("/modules/<slug>/practice/<scenario_slug>/attempts/<int:attempt_id>")
 @roles_required("learner")
 def practice_attempt(slug: str, scenario_slug: str, attempt_id: int):
-    module = _open_module(slug)
+    module = _module(slug)
     scenario = _solo(module, scenario_slug)
-    attempt = db.session.get(PracticeAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id or attempt.scenario_id != scenario.id:
+    attempt = get_or_abort(PracticeAttempt, attempt_id, hide=True)
+    if attempt.scenario_id != scenario.id:
         abort(404)
     nodes = scenario.data["nodes"]
     steps = []

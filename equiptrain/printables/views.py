@@ -12,8 +12,7 @@ from equiptrain.authz import roles_required
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.extensions import db
-from equiptrain.learning import queries as learning_queries
-from equiptrain.learning.services import lock_reason
+from equiptrain.learning import record as records
 
 from . import services
 
@@ -25,8 +24,7 @@ def _open_module(slug: str) -> Module:
     view = course.by_slug.get(slug)
     if view is None:
         abort(404)
-    completed = learning_queries.learner_state(current_user).completed_module_ids
-    reason = lock_reason(view, course.by_slug, lambda m: m.id in completed)
+    reason = records.lock_reason(course, records.load(current_user.id), view)
     if reason:
         abort(403, description=f"{view.title} is locked. {reason}")
     return db.session.get(Module, view.id)

@@ -60,7 +60,8 @@ def _svg(key: str, title: str, rows: list[Row], low: int, high: int, summary: st
             y = top + j * (BAR + 2)
             if value is not None:
                 parts.append(f'<rect x="{LEFT}" y="{y}" width="{x(value) - LEFT:.1f}" height="{BAR}" fill="{fill}"/>'
-                             f'<text x="{x(value) + 4:.1f}" y="{y + BAR - 3}" font-size="13" fill="{INK}">{value}</text>')
+                             f'<text x="{x(value) + 4:.1f}" y="{y + BAR - 3}" font-size="13" fill="{INK}">'
+                             f'{value}</text>')
     axis_y = 40 + ROW * len(rows)
     parts.append(f'<line x1="{LEFT}" y1="{axis_y}" x2="{x(high):.1f}" y2="{axis_y}" stroke="{INK}"/>')
     for tick in range(low, high + 1):

@@ -2,16 +2,16 @@
 `confidence_items` and `Programme.confidence_scale`); a learner answers before a module and after it."""
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError
 from equiptrain.content.models import ConfidenceItem, Module, Programme
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.learning.models import ModuleProgress
 from equiptrain.reflection.models import ConfidenceResponse
 
 PHASES = {"before": "before you start", "after": "now that you have completed it"}
@@ -48,9 +48,11 @@ def answer(user: User, module: Module, phase: str, answers: dict[str, int]) -> C
     wanted = {i.slug for i in items()}
     clean = {}
     for slug in wanted:
-        value = answers.get(slug)
+        given = answers.get(slug)
         try:
-            value = int(value)
+            if given is None:
+                raise ValueError(slug)
+            value = int(given)
         except (TypeError, ValueError):
             raise ServiceError(f"Answer every question: choose a number from {low} to {high}.", slug) from None
         if not low <= value <= high:
@@ -84,30 +86,24 @@ def my_changes(user: User) -> list[ModuleChange]:
     return [ModuleChange(**v) for v in by_module.values()]
 
 
-def _progress_model():
-    """learning.models.ModuleProgress (user_id, module_id, started_at, completed_at), once that feature exists."""
-    try:
-        models = importlib.import_module("equiptrain.learning.models")
-    except ImportError:
-        return None
-    model = getattr(models, "ModuleProgress", None)
-    needed = ("user_id", "module_id", "started_at", "completed_at")
-    return model if model is not None and all(hasattr(model, a) for a in needed) else None
-
-
 def _completed(user: User, module: Module) -> bool:
-    progress = _progress_model()
-    if progress is None:  # until the learning record exists, the learner's word is taken
-        return True
-    return db.session.scalar(select(progress.completed_at).where(
-        progress.user_id == user.id, progress.module_id == module.id)) is not None
+    return db.session.scalar(select(ModuleProgress.completed_at).where(
+        ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id)) is not None
+
+
+def phase_to_ask(user: User, module_id: int, module_complete: bool) -> str | None:
+    """The questionnaire a module page invites the learner to answer: "before" until they have, then "after"
+    once the module is complete and they have not (1 query)."""
+    phase = "after" if module_complete else "before"
+    answered = db.session.scalar(select(ConfidenceResponse.id).where(
+        ConfidenceResponse.user_id == user.id, ConfidenceResponse.module_id == module_id,
+        ConfidenceResponse.phase == phase).limit(1))
+    return None if answered else phase
 
 
 def pending(user: User) -> list[tuple[Module, str]]:
     """Questionnaires waiting: modules started without a 'before' answer, completed without an 'after' one."""
-    progress = _progress_model()
-    if progress is None:
-        return []
+    progress = ModuleProgress
     answered = {(r.module_id, r.phase) for r in db.session.execute(
         select(ConfidenceResponse.module_id, ConfidenceResponse.phase)
         .where(ConfidenceResponse.user_id == user.id))}

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError
+from equiptrain.authz import policy
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection.models import CPDEntry, ReflectiveEntry
 
@@ -46,6 +47,12 @@ def record_workshop_cpd(user: User, workshop, hours: float, at: dt.datetime, mod
     title = getattr(workshop, "title", None) or "EQUIP workshop"
     return _add_automatic(user, "workshop", f"workshop:{workshop.id}", title=title,
                           hours=hours, kind="participatory", at=at)
+
+
+@policy(CPDEntry)
+def _cpd_policy(user, action: str, entry: CPDEntry) -> bool:
+    """A CPD record is its owner's alone."""
+    return entry.user_id == user.id
 
 
 @signals.module_completed.connect
@@ -132,8 +139,8 @@ def totals(user: User, ends: dt.date) -> Totals:
         select(func.coalesce(func.sum(CPDEntry.hours), 0.0),
                func.coalesce(func.sum(CPDEntry.hours).filter(CPDEntry.kind == "participatory"), 0.0))
         .where(CPDEntry.user_id == user.id, CPDEntry.date >= starts, CPDEntry.date <= ends)).one()
-    start_at = dt.datetime.combine(starts, dt.time.min, tzinfo=dt.timezone.utc)
-    end_at = dt.datetime.combine(ends + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
+    start_at = dt.datetime.combine(starts, dt.time.min, tzinfo=dt.UTC)
+    end_at = dt.datetime.combine(ends + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     accounts = db.session.scalar(select(func.count(ReflectiveEntry.id)).where(
         ReflectiveEntry.author_id == user.id, ReflectiveEntry.template == "nmc",
         ReflectiveEntry.created_at >= start_at, ReflectiveEntry.created_at < end_at))

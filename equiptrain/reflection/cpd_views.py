@@ -1,4 +1,4 @@
-"""CPD record pages, the revalidation pack, the subject access download and the confidence self-assessment."""
+"""CPD record pages, the revalidation pack and the subject access download."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,13 +8,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
-from equiptrain.accounts.services import ServiceError
 from equiptrain.audit.services import record
-from equiptrain.authz import roles_required
+from equiptrain.authz import get_or_abort, roles_required
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import EmptyForm, choices
-from equiptrain.reflection import bp, chart, confidence, cpd, exports, pdf, queries
-from equiptrain.reflection.forms import CPDForm, PackForm, WindowForm, confidence_form_class
+from equiptrain.reflection import bp, cpd, exports, pdf
+from equiptrain.reflection.forms import CPDForm, PackForm, WindowForm
 from equiptrain.reflection.models import CPDEntry, ReflectiveEntry
 
 
@@ -58,11 +58,7 @@ def cpd_new():
 @bp.route("/cpd/<int:cpd_id>/delete", methods=["POST"])
 @roles_required("learner")
 def cpd_delete(cpd_id: int):
-    entry = db.session.get(CPDEntry, cpd_id)
-    if entry is None:
-        abort(404)
-    if entry.user_id != current_user.id:
-        abort(403)
+    entry = get_or_abort(CPDEntry, cpd_id, "delete")
     EmptyForm().validate_on_submit() or abort(400)
     try:
         cpd.delete_manual(current_user, entry)
@@ -110,42 +106,3 @@ def my_data():
     record("subject_access.downloaded", current_user, subject=current_user)
     return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="equiptrain-my-data-{dt.date.today().isoformat()}.json"'})
-
-
-@bp.route("/reflection/confidence")
-@roles_required("learner")
-def confidence_chart():
-    items = confidence.items()
-    changes = confidence.my_changes(current_user)
-    s = confidence.scale()
-    return render_template("reflection/confidence_chart.html", items=items, scale=s,
-                           charts=[chart.module_chart(c, items, s) for c in changes])
-
-
-def _local(target: str | None) -> str | None:
-    """Only a path on this site (the module page that asked) is followed after answering."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
-@bp.route("/modules/<slug>/confidence/<phase>", methods=["GET", "POST"])
-@roles_required("learner")
-def confidence_form(slug: str, phase: str):
-    if phase not in confidence.PHASES:
-        abort(404)
-    module = queries.module_by_slug(slug) or abort(404)
-    items, s = confidence.items(), confidence.scale()
-    done = confidence.response_for(current_user, module, phase)
-    form = confidence_form_class(items, s)()
-    if done is None and form.validate_on_submit():
-        answers = {i.slug: form[f"item_{i.slug}"].data for i in items}
-        try:
-            confidence.answer(current_user, module, phase, answers)
-        except ServiceError as exc:
-            form.form_errors.append(exc.message)
-        else:
-            flash("Thank you: your answers are saved. Only you see them; your team sees only group totals.", "info")
-            return redirect(_local(request.args.get("next")) or url_for("reflection.confidence_chart"))
-    return render_template("reflection/confidence_form.html", form=form, module=module, phase=phase,
-                           phase_text=confidence.PHASES[phase], done=done, items=items)

@@ -1,16 +1,14 @@
 """The learner's subject access download (UK GDPR): everything the platform holds about them, as JSON.
 
-Built from a registry so each feature adds its own section: `register_section(name, fn)` with
-`fn(user) -> jsonable`. Until the learning and workshops features register theirs, their tables are read
-generically here (every row of their models with a
-column pointing at the user).
+Each feature answers for its own tables: the sections below ask the learning and workshops features for
+theirs (`personal_data(user)` in their `queries.py`), and build this feature's and the account's here. A
+section is JSON-able data, where model rows stand for their columns (secrets left out).
 """
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 import enum
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -20,12 +18,12 @@ from equiptrain.accounts.models import Membership, User
 from equiptrain.audit.models import AuditEvent
 from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
+from equiptrain.learning import queries as learning_queries
 from equiptrain.reflection.kinds import TEMPLATES
 from equiptrain.reflection.models import ConfidenceResponse, CPDEntry, ReflectiveEntry
+from equiptrain.workshops import queries as workshops_queries
 
 SUBJECT_ACCESS_SECTIONS: dict[str, Callable[[User], Any]] = {}
-# Features whose tables are read generically if they have not registered a section of their own.
-FALLBACK_FEATURES = {"learning": "equiptrain.learning.models", "workshops": "equiptrain.workshops.models"}
 # Columns never exported, even about oneself.
 _SECRET_COLUMNS = {"password_hash", "session_nonce"}
 
@@ -36,6 +34,8 @@ def register_section(name: str, build: Callable[[User], Any]) -> None:
 
 
 def jsonable(value):
+    if isinstance(value, Base):
+        return row_dict(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, enum.Enum):
@@ -99,39 +99,14 @@ def _audit(user: User):
     return [row_dict(r) for r in rows]
 
 
-def _user_columns(cls) -> list:
-    """The columns of a model that point at a person (user_id, trainer_id, observer_id, ...)."""
-    return [c for c in cls.__table__.c if any(fk.column.table.name == "users" for fk in c.foreign_keys)]
-
-
-def _generic_section(module_name: str) -> Callable[[User], Any] | None:
-    try:
-        models = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    classes = [c for c in vars(models).values()
-               if isinstance(c, type) and issubclass(c, Base) and c.__module__ == module_name
-               and hasattr(c, "__table__") and _user_columns(c)]
-    if not classes:
-        return None
-
-    def build(user: User):
-        return {c.__tablename__: [row_dict(r) for r in db.session.scalars(
-            select(c).where(or_(*(col == user.id for col in _user_columns(c)))).order_by(*c.__table__.primary_key))]
-            for c in classes}
-    return build
-
-
 for _name, _build in (("account", _account), ("teams", _teams), ("reflections", _reflections), ("cpd", _cpd),
-                      ("confidence", _confidence), ("audit_events", _audit)):
+                      ("confidence", _confidence), ("audit_events", _audit),
+                      ("learning", learning_queries.personal_data), ("workshops", workshops_queries.personal_data)):
     register_section(_name, _build)
 
 
 def subject_access(user: User) -> dict:
     """Everything the platform holds about `user`, section by section."""
     sections = dict(SUBJECT_ACCESS_SECTIONS)
-    for name, module_name in FALLBACK_FEATURES.items():
-        if name not in sections and (build := _generic_section(module_name)) is not None:
-            sections[name] = build
     return {"generated_at": jsonable(utcnow()), "user_id": user.id,
             "sections": {name: jsonable(build(user)) for name, build in sections.items()}}

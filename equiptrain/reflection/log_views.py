@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from equiptrain.accounts.services import ServiceError
+from equiptrain.accounts.models import User
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.accounts.models import User
 from equiptrain.forms import EmptyForm, choices
 from equiptrain.reflection import bp, queries, services
 from equiptrain.reflection.forms import ShareForm, TemplateChoiceForm, entry_form_class
@@ -159,6 +159,10 @@ def delete(entry_id: int):
     return render_template("reflection/delete.html", entry=entry, form=form)
 
 
+def _supervisor_role(person) -> str:
+    return "trainer" if person.is_trainer and not (person.managed_team_ids & current_user.team_ids) else "manager"
+
+
 @bp.route("/reflection/<int:entry_id>/share", methods=["GET", "POST"])
 @roles_required("learner")
 def share(entry_id: int):
@@ -166,11 +170,12 @@ def share(entry_id: int):
     people = services.eligible_supervisors(current_user)
     form = ShareForm()
     form.supervisor.choices = choices([("", "Choose someone")] + [
-        (p.id, f"{p.name} ({'trainer' if p.is_trainer and not (p.managed_team_ids & current_user.team_ids) else 'manager'})")
-        for p in people])
+        (p.id, f"{p.name} ({_supervisor_role(p)})") for p in people])
     if entry.active_share is None and form.validate_on_submit():
         supervisor = db.session.get(User, int(form.supervisor.data)) if form.supervisor.data.isdigit() else None
         try:
+            if supervisor is None:
+                raise ServiceError("Choose someone to share this reflection with.", "supervisor")
             services.share_entry(current_user, entry, supervisor)
         except ServiceError as exc:
             form.supervisor.errors = [*form.supervisor.errors, exc.message]

@@ -1,8 +1,6 @@
 """Read-only queries for the reflection pages (a fixed number of queries each)."""
 from __future__ import annotations
 
-import importlib
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -10,6 +8,7 @@ from equiptrain.accounts.models import User
 from equiptrain.content.models import Module
 from equiptrain.extensions import db
 from equiptrain.reflection.models import ReflectiveEntry, Share
+from equiptrain.workshops.models import Workshop
 
 
 def my_entries(user: User) -> list[ReflectiveEntry]:
@@ -42,12 +41,8 @@ def module_by_slug(slug: str) -> Module | None:
 
 
 def workshop_title(workshop_id: int | None) -> str | None:
-    """The linked workshop's title, once the workshops feature exists (its tables are written concurrently)."""
+    """The linked workshop's title."""
     if workshop_id is None:
         return None
-    try:
-        workshop_model = importlib.import_module("equiptrain.workshops.models").Workshop
-    except (ImportError, AttributeError):
-        return "A workshop"
-    workshop = db.session.get(workshop_model, workshop_id)
-    return getattr(workshop, "title", None) or "A workshop"
+    workshop = db.session.get(Workshop, workshop_id)
+    return workshop.title if workshop is not None else "A workshop"

@@ -8,11 +8,11 @@ from sqlalchemy import exists, or_, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import Membership, MembershipRole, TrainerProfile, User
-from equiptrain.accounts.services import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection import guard
 from equiptrain.reflection.kinds import CODE_THEMES, TEMPLATES
@@ -96,10 +96,9 @@ def _clean(author: User, data: EntryInput, template_key: str) -> dict:
     module = db.session.get(Module, data.module_id) if data.module_id else None
     if data.module_id and (module is None or module.retired_at is not None):
         raise ServiceError("That module is not available: choose another or none.", "module_id")
-    for attr, model in (("unit_id", Unit), ("scenario_id", Scenario)):
-        ident = getattr(data, attr)
+    for ident, model in ((data.unit_id, Unit), (data.scenario_id, Scenario)):
         if ident:
-            obj = db.session.get(model, ident)
+            obj: Unit | Scenario | None = db.session.get(model, ident)  # type: ignore[assignment]
             if obj is None or module is None or obj.module_id != module.id:
                 raise ServiceError("The unit or scenario this entry was started from is not part of the chosen "
                                    "module: start again from the module page.", "module_id")
@@ -107,7 +106,8 @@ def _clean(author: User, data: EntryInput, template_key: str) -> dict:
     prompt = data.prompt_slug
     if prompt and (module is None or prompt not in {p.get("slug") for p in module.reflective_prompts or []}):
         prompt = None
-    return {"template": template.key, "title": title[:200], "fields": fields, "module_id": module.id if module else None,
+    return {"template": template.key, "title": title[:200], "fields": fields,
+            "module_id": module.id if module else None,
             "unit_id": data.unit_id or None, "scenario_id": data.scenario_id or None,
             "workshop_id": data.workshop_id or None, "observer_feedback_id": data.observer_feedback_id or None,
             "prompt_slug": prompt}
@@ -143,7 +143,7 @@ def _run_guard(author: User, values: dict, confirmed: bool) -> tuple[str, int]:
 
 
 def _announce(author: User, entry: ReflectiveEntry) -> None:
-    if entry.module_id is not None:
+    if entry.module is not None:
         # Receivers get the User itself, not the request's current_user proxy (blinker would not see through it).
         author = getattr(author, "_get_current_object", lambda: author)()
         signals.reflection_written.send(author, module_slug=entry.module.slug, entry_id=entry.id, at=utcnow())

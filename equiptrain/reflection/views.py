@@ -1,13 +1,21 @@
-"""The reflection blueprint: reflective log and sharing (log_views), CPD, exports and confidence (cpd_views);
-navigation and home page panels."""
+"""The reflection feature's routes, by job: the reflective log and sharing (`log_views`), the CPD record, the
+revalidation pack and the subject access download (`cpd_views`), the confidence self-assessment
+(`confidence_views`); here, the navigation and the home page panels."""
 from __future__ import annotations
 
 from flask import render_template
 
 from equiptrain import ui
 from equiptrain.markdown import render_user_text
-from equiptrain.reflection import guard
-from equiptrain.reflection import bp, confidence, cpd_views, log_views, queries  # noqa: F401  (routes)
+from equiptrain.reflection import (  # noqa: F401  (the *_views modules add their routes to bp)
+    bp,
+    confidence,
+    confidence_views,
+    cpd_views,
+    guard,
+    log_views,
+    queries,
+)
 
 __all__ = ["bp"]
 

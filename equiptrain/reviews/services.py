@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.content.models import Unit
 from equiptrain.extensions import db

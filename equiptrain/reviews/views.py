@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from equiptrain import ui
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.authz import get_or_abort, policy, roles_required
 from equiptrain.content import provenance
 from equiptrain.content.models import Unit

@@ -12,12 +12,22 @@ from sqlalchemy.orm import joinedload
 
 from equiptrain import mail, signals
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.workshops.models import (Attendance, AttendanceStatus, FeedbackInvitation, FeedbackResponse,
-                                         Invitation, PaymentStatus, TrainerSupport, UsedFeedbackToken, Workshop)
+from equiptrain.workshops.models import (
+    Attendance,
+    AttendanceStatus,
+    FeedbackInvitation,
+    FeedbackResponse,
+    Invitation,
+    PaymentStatus,
+    TrainerSupport,
+    UsedFeedbackToken,
+    Workshop,
+)
 from equiptrain.workshops.services import invited
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread across a room

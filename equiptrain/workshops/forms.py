@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from equiptrain.forms import EmptyForm, MultiCheckboxField, choices  # noqa: F401  (EmptyForm for the views)
 from equiptrain.workshops.models import WorkshopKind

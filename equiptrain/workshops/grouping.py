@@ -1,9 +1,9 @@
 """Forming role-play groups: a pure function, so its properties can be tested over many group sizes.
 
-Groups have 3 or 4 people (the one exception: 5 people present cannot be split into 3s and 4s, so they form
-one group of 5 with two observers). Every group has an observer. Each round the practitioners are those who have played the practitioner
-least so far, so over ceil(n / groups) rounds everyone is the practitioner once; professions are spread across
-groups; the other roles go to whoever has played them least.
+Groups have 3 or 4 people (the one exception: 5 people present cannot be split into 3s and 4s, so they form one
+group of 5 with two observers). Every group has an observer. Each round the practitioners are those who have played
+the practitioner least so far, so over ceil(n / groups) rounds everyone is the practitioner once; professions are
+spread across groups; the other roles go to whoever has played them least.
 """
 from __future__ import annotations
 

@@ -8,11 +8,22 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerKind, TrainerProfile, User
-from equiptrain.db import utcnow
+from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
-from equiptrain.workshops.models import (Attendance, AttendanceStatus, CoDeliveryOverride, Facilitator, Invitation,
-                                         TrainerModule, TrainerSupport, Workshop, WorkshopKind, WorkshopStatus,
-                                         workshop_teams)
+from equiptrain.workshops import models
+from equiptrain.workshops.models import (
+    Attendance,
+    AttendanceStatus,
+    CoDeliveryOverride,
+    Facilitator,
+    Invitation,
+    TrainerModule,
+    TrainerSupport,
+    Workshop,
+    WorkshopKind,
+    WorkshopStatus,
+    workshop_teams,
+)
 
 _LOAD = (selectinload(Workshop.modules), selectinload(Workshop.teams),
          selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile))
@@ -124,3 +135,17 @@ def trainers(organisation_id: int | None) -> list[User]:
 def prepared_module_ids(profile_id: int) -> set[int]:
     return set(db.session.scalars(select(TrainerModule.module_id).where(
         TrainerModule.trainer_profile_id == profile_id)))
+
+
+def personal_data(user) -> dict[str, list]:
+    """This feature's section of the person's subject access download: the rows of every workshop table with a
+    column pointing at them (invitations, attendance, facilitating, role-play roles, support records...)."""
+    section = {}
+    for model in vars(models).values():
+        if not (isinstance(model, type) and issubclass(model, Base) and model.__module__ == models.__name__):
+            continue
+        columns = [c for c in model.__table__.c if any(fk.column.table.name == "users" for fk in c.foreign_keys)]
+        if columns:
+            section[model.__tablename__] = list(db.session.scalars(
+                select(model).where(or_(*(c == user.id for c in columns))).order_by(*model.__table__.primary_key)))
+    return section

@@ -8,13 +8,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError
 from equiptrain.content.models import Scenario
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops import grouping
-from equiptrain.workshops.models import (Attendance, AttendanceStatus, ObserverFeedback, Role, RoleAssignment,
-                                         RolePlayGroup, RolePlayRound, Workshop)
+from equiptrain.workshops.models import (
+    Attendance,
+    AttendanceStatus,
+    ObserverFeedback,
+    Role,
+    RoleAssignment,
+    RolePlayGroup,
+    RolePlayRound,
+    Workshop,
+)
 
 
 def scenarios_for(workshop: Workshop) -> list[Scenario]:

@@ -13,14 +13,24 @@ from sqlalchemy import delete, func, select
 
 from equiptrain import mail
 from equiptrain.accounts.models import Membership, Organisation, Team, TrainerProfile, User
-from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
 from equiptrain.authz import guest_workshop_ids, policy
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.workshops.models import (CalendarFeed, CoDeliveryOverride, Facilitator, Invitation, Reply,
-                                         TrainerModule, Workshop, WorkshopKind, WorkshopStatus)
+from equiptrain.workshops.models import (
+    CalendarFeed,
+    CoDeliveryOverride,
+    Facilitator,
+    Invitation,
+    Reply,
+    TrainerModule,
+    Workshop,
+    WorkshopKind,
+    WorkshopStatus,
+)
 
 # -- access ------------------------------------------------------------------------------------------------------
 

@@ -1,26 +1,39 @@
-"""Workshop pages: the list, scheduling and publishing, replies, calendar files and feeds, anonymous feedback,
-lived-experience trainer support, reports, and trainers' prepared modules (under /admin/trainers)."""
+"""The workshops blueprint and its pages: the list, scheduling and publishing, replies, calendar files and feeds,
+anonymous feedback, lived-experience trainer support, reports, and trainers' prepared modules (under
+/admin/trainers). The day itself (register, check-in, console, role play) is in `console_views`."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from equiptrain import ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
-from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.accounts.services import administers
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Module
 from equiptrain.db import db_id
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.guests import queries as guest_queries
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, queries, roleplay, services
-from equiptrain.workshops.blueprint import bp, from_uk, to_uk
-from equiptrain.workshops.forms import (BriefingForm, DebriefForm, EmptyForm, FeedbackForm, PreparedModulesForm,
-                                        PublishForm, ReplyForm, WorkshopForm)
+from equiptrain.workshops.forms import (
+    BriefingForm,
+    DebriefForm,
+    EmptyForm,
+    FeedbackForm,
+    PreparedModulesForm,
+    PublishForm,
+    ReplyForm,
+    WorkshopForm,
+)
 from equiptrain.workshops.models import PaymentStatus, Reply, Workshop, WorkshopKind
+from equiptrain.workshops.uktime import from_uk, to_uk, uk_time
+
+bp = Blueprint("workshops", __name__)
+bp.add_app_template_filter(uk_time, "uk_time")
 
 ui.add_nav("Workshops", "workshops.index", ("learner",), order=30)
 ui.add_nav("Trainers", "workshops.trainers", ("admin",), order=82)
@@ -34,9 +47,6 @@ def _home_panel(user) -> str | None:
 
 
 ui.add_home_panel("workshops", _home_panel, order=20)
-
-__all__ = ["bp"]
-
 
 def _workshop(workshop_id: int, action: str = "view") -> Workshop:
     return get_or_abort(Workshop, workshop_id, action)

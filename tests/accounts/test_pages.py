@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from equiptrain.accounts.models import TrainerKind
+from equiptrain.extensions import db
 
 
 def _grow(build, team, n):
@@ -96,3 +97,16 @@ def test_absurd_ids_are_not_found_rather_than_errors(client, login, build):
     login(build.user("admin"))
     assert client.get("/admin/people/99999999999999999999").status_code == 404
     assert client.get("/admin/people?team=99999999999999999999&page=99999999999999").status_code == 200
+
+
+def test_the_audit_log_names_who_acted(client, build, login):
+    from equiptrain.audit.services import record
+
+    org = build.org()
+    admin = build.user("admin", org=org)
+    record("role.changed", actor=admin, organisation_id=org.id)
+    record("sign_in.failed", organisation_id=org.id)
+    db.session.commit()
+    login(admin)
+    page = client.get("/admin/audit").text
+    assert "role.changed" in page and admin.name in page and "Anonymous" in page

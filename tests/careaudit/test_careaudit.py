@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.careaudit import queries, services
 from equiptrain.careaudit.models import AuditedPlan, RoundKind
 from equiptrain.content.models import AuditCriterion

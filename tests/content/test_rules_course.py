@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from equiptrain.content.loader import validate_course
-from tests.content.cases import F, L, Case, both, check_case, ed, put, rm
+from tests.content.cases import Case, F, L, both, check_case, ed, put, rm
 from tests.content.trees import edit, write_valid_tree
 
 MOD = f"{F}/module.md"

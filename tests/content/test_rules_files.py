@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.content.cases import F, L, Case, check_case, cut, ed, put, rm
+from tests.content.cases import Case, F, L, check_case, cut, ed, put, rm
 
 U1 = f"{F}/units/01-what-involvement-means.md"
 QUIZ = f"{F}/quiz.yaml"

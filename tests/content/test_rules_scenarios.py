@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.content.cases import F, Case, both, check_case, ed
+from tests.content.cases import Case, F, both, check_case, ed
 
 RP = f"{F}/scenarios/first-meeting.yaml"
 SOLO = f"{F}/scenarios/review-conversation.yaml"

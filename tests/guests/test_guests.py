@@ -9,7 +9,7 @@ from flask import url_for
 
 from equiptrain import authz, signals
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.guests import queries, services
 from equiptrain.workshops import attendance, roleplay

@@ -2,25 +2,30 @@
 services to put a learner at any point of a module."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from sqlalchemy import select
 
+from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario, Unit
-from equiptrain.content.sync import sync_course
+from equiptrain.content.snapshot import ModuleView
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
+from equiptrain.learning import record as records
 from equiptrain.learning import services
 from equiptrain.learning.models import ModuleProgress
-from tests.content.trees import write_valid_tree
+
+# Where tests/conftest.py wrote the course it synced at the start of the run.
+COURSE: dict[str, Path] = {}
 
 
 def sync_small_course(root: Path) -> Path:
-    """Write the small valid course (foundations, listening) under `root`, sync it and commit."""
+    """The small valid course (foundations, listening) under `root`: a copy of the files the test run synced
+    once at its start (tests/conftest.py), so the database already holds it; a test that edits the copy syncs
+    it itself."""
     if not (root / "programme.yaml").exists():
-        write_valid_tree(root)
-    sync_course(root)
-    db.session.commit()
+        shutil.copytree(COURSE["root"], root, dirs_exist_ok=True)
     return root
 
 
@@ -32,10 +37,21 @@ def unit(module_slug: str, unit_slug: str) -> Unit:
     return db.session.scalar(select(Unit).join(Module).where(Module.slug == module_slug, Unit.slug == unit_slug))
 
 
+def view(slug: str) -> ModuleView:
+    """The module as the course snapshot has it."""
+    return snapshot.current().by_slug[slug]
+
+
+def read_unit(user, module_slug: str, unit_slug: str) -> bool:
+    module_view = view(module_slug)
+    return services.mark_unit_read(user, records.load(user.id), module_view, module_view.unit(unit_slug)[1])
+
+
 def read_all_units(user, slug: str) -> None:
-    for u in module(slug).units:
-        if u.retired_at is None:
-            services.mark_unit_read(user, u)
+    module_view = view(slug)
+    record = records.load(user.id)
+    for u in module_view.units:
+        services.mark_unit_read(user, record, module_view, u)
 
 
 def right_answers(quiz) -> dict[str, list[int]]:
@@ -77,5 +93,7 @@ def complete(user, slug: str) -> None:
 
 
 def progress(user, slug: str) -> ModuleProgress | None:
+    """The learner's summary row for the module, as the database holds it now."""
     return db.session.scalar(select(ModuleProgress).join(Module).where(ModuleProgress.user_id == user.id,
-                                                                       Module.slug == slug))
+                                                                       Module.slug == slug)
+                             .execution_options(populate_existing=True))

@@ -1,10 +1,11 @@
 """The demo step puts learners at every stage, through the services, after syncing the shipped course."""
-from equiptrain.demo import accounts as accounts_demo, learning as learning_demo
+from equiptrain.demo import accounts as accounts_demo
+from equiptrain.demo import learning as learning_demo
 from equiptrain.learning import services
 from tests.learning.helpers import progress
 
 
-def test_demo_learners_at_every_stage(app):
+def test_demo_learners_at_every_stage(app, no_course):
     world = {"password": "demo password for tests", "organisation_name": "Demo test trust"}
     accounts_demo.load(world)
     learning_demo.load(world)

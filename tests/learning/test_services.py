@@ -7,44 +7,79 @@ import pytest
 from sqlalchemy import select
 
 from equiptrain import signals
-from equiptrain.accounts.services import ServiceError
+from equiptrain.content import snapshot
 from equiptrain.content.sync import sync_course
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.learning import record as records
 from equiptrain.learning import services
 from equiptrain.learning.models import PracticeAttempt, QuizAttempt, UnitRead
 from tests.content.trees import edit, module_dir
 from tests.learning.helpers import (
-    attend_workshop, complete, finish_practice, module, pass_quiz, progress, read_all_units, right_answers, solo,
-    unit, write_reflection,
+    attend_workshop,
+    complete,
+    finish_practice,
+    module,
+    pass_quiz,
+    progress,
+    read_all_units,
+    read_unit,
+    right_answers,
+    solo,
+    view,
+    write_reflection,
 )
 
 
 def test_a_module_is_locked_until_its_prerequisites_are_complete(course, build):
     learner = build.user()
-    standing = services.Standing(learner)
-    assert standing.lock_reason(module("foundations")) is None
-    reason = standing.lock_reason(module("listening"))
+    course_now = snapshot.current()
+    assert records.lock_reason(course_now, records.load(learner.id), view("foundations")) is None
+    reason = records.lock_reason(course_now, records.load(learner.id), view("listening"))
     assert reason.startswith("Complete Foundations of involved care planning first")
     with pytest.raises(ServiceError, match="Complete Foundations"):
-        services.mark_unit_read(learner, unit("listening", "open-questions"))
+        read_unit(learner, "listening", "open-questions")
     with pytest.raises(ServiceError):
         services.start_practice(learner, solo("listening"))
     with pytest.raises(ServiceError):
         pass_quiz(learner, "listening")
     complete(learner, "foundations")
-    assert services.Standing(learner).lock_reason(module("listening")) is None
-    services.mark_unit_read(learner, unit("listening", "open-questions"))
+    assert records.lock_reason(snapshot.current(), records.load(learner.id), view("listening")) is None
+    assert read_unit(learner, "listening", "open-questions")
 
 
 def test_reading_a_unit_is_recorded_once_with_its_time(course, build):
     learner = build.user()
-    u = unit("foundations", "what-involvement-means")
-    first = services.mark_unit_read(learner, u)
-    again = services.mark_unit_read(learner, u)
-    assert first.id == again.id and first.read_at is not None
-    assert db.session.scalar(select(db.func.count(UnitRead.id))) == 1
+    assert read_unit(learner, "foundations", "what-involvement-means")
+    assert not read_unit(learner, "foundations", "what-involvement-means")
+    read = db.session.scalars(select(UnitRead)).one()
+    assert read.user_id == learner.id and read.read_at is not None
     p = progress(learner, "foundations")
-    assert p.units_read == 1 and p.started_at is not None and p.completed_at is None
+    assert p.units_read == 1 and p.steps_done == 1 and p.status == "in progress"
+    assert p.started_at is not None and p.completed_at is None
+
+
+def test_a_read_another_request_recorded_first_is_not_counted_twice(course, build):
+    # Two requests mark the same unit at once: both loaded the learner's record before either wrote. The unique
+    # constraint lets one row in; the other request's insert does nothing and leaves the summary alone.
+    learner = build.user()
+    stale = records.load(learner.id)
+    assert read_unit(learner, "foundations", "what-involvement-means")
+    module_view = view("foundations")
+    assert not services.mark_unit_read(learner, stale, module_view, module_view.unit("what-involvement-means")[1])
+    assert db.session.scalar(select(db.func.count(UnitRead.id))) == 1
+    assert progress(learner, "foundations").units_read == 1
+
+
+def test_the_summary_is_what_the_record_and_the_pages_read(course, build):
+    learner = build.user()
+    read_all_units(learner, "foundations")
+    pass_quiz(learner, "foundations")
+    record = records.load(learner.id)
+    summary = record.summary(view("foundations").id)
+    assert summary.units_read == 2 and summary.quiz_passed_at is not None and summary.steps_done == 3
+    assert record.read_unit_ids == {u.id for u in view("foundations").units}
+    assert records.unmet(view("foundations"), summary) == ["practice", "reflection"]
 
 
 def test_quiz_scoring_single_answer(course, build):

@@ -77,6 +77,68 @@ def test_unit_and_programme_pages_run_a_small_fixed_number_of_queries(app, cours
         assert not content, (path, content)
 
 
+def test_marking_a_unit_read_runs_at_most_five_statements(app, course, build, login, client, count_queries,
+                                                         monkeypatch, csrf_on):
+    monkeypatch.setitem(app.config, "CONTENT_CACHE_SECONDS", 300)
+    learner = build.user()
+    login(learner)
+    page = client.get("/modules/foundations/units/what-involvement-means").text  # builds the snapshot
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    with count_queries() as counted:
+        response = client.post("/modules/foundations/units/what-involvement-means/read", data={"csrf_token": token})
+    assert response.status_code == 302
+    # The signed-in user, the learner's record, the read inserted, the summary brought up to date.
+    assert counted.count <= 5, [s[:80] for s in counted.statements]
+    assert progress(learner, "foundations").units_read == 1
+    with count_queries() as counted:  # marking it again changes nothing
+        client.post("/modules/foundations/units/what-involvement-means/read", data={"csrf_token": token})
+    assert counted.count <= 2 and progress(learner, "foundations").units_read == 1
+
+
+def test_a_forged_mark_as_read_does_nothing(course, build, login, client, csrf_on):
+    learner = build.user()
+    login(learner)
+    assert client.post("/modules/foundations/units/what-involvement-means/read").status_code == 400
+    assert progress(learner, "foundations") is None
+
+
+def test_passing_the_knowledge_check_says_what_is_still_needed(course, build, login, client):
+    learner = build.user()
+    login(learner)
+    quiz = module("foundations").quiz
+    data = {f"q_{q.id}": str(right_answers(quiz)[q.slug][0]) for q in quiz.questions}
+    result = client.get(client.post("/modules/foundations/quiz", data=data).headers["Location"]).text
+    assert "Well done" in result
+    assert ("To complete Foundations of involved care planning you still need to read the 2 pages you have not "
+            "read yet, finish a solo practice scenario and write a reflective log entry linked to this module."
+            ) in result
+    assert 'href="/modules/foundations/units/what-involvement-means"' in result  # the next step
+
+
+@pytest.mark.parametrize("who", ["admin", "trainer"])
+def test_trainers_and_admins_preview_a_locked_module_without_recording_progress(course, build, login, client, who):
+    from equiptrain.workshops.models import TrainerModule
+
+    person = build.user(who, org=build.org())
+    if who == "trainer":
+        db.session.add(TrainerModule(trainer_profile_id=person.trainer_profile.id, module_id=module("listening").id))
+        db.session.commit()
+    login(person)
+    page = client.get("/modules/listening/units/open-questions")
+    assert page.status_code == 200
+    assert "Preview" in page.text and "Mark as read" not in page.text
+    overview = client.get("/modules/listening").text
+    assert "Preview" in overview and 'href="/modules/listening/units/open-questions"' in overview
+    assert client.post("/modules/listening/units/open-questions/read").status_code == 403
+    assert client.get("/modules/listening/quiz").status_code == 403
+    assert progress(person, "listening") is None
+
+
+def test_a_trainer_who_does_not_deliver_a_module_cannot_preview_it(course, build, login, client):
+    login(build.user("trainer", org=build.org()))
+    assert client.get("/modules/listening/units/open-questions").status_code == 403
+
+
 def test_quiz_form_shows_every_explanation_after_submitting(course, build, login, client):
     learner = build.user()
     login(learner)
@@ -137,10 +199,11 @@ def test_a_choice_without_a_response_says_what_to_do(course, build, login, clien
 
 
 def test_module_page_asks_for_confidence_before_and_links_prompts_to_the_log(course, build, login, client):
+    from sqlalchemy import select
+
     from equiptrain.content.models import Module
     from equiptrain.extensions import db
     from equiptrain.reflection.models import ConfidenceResponse
-    from sqlalchemy import select
 
     learner = build.user()
     login(learner)

@@ -16,7 +16,7 @@ def _answers(items, value):
     return {f"item_{i.slug}": str(value) for i in items}
 
 
-def test_answer_before_and_after_and_see_the_change(client, login, build):
+def test_answer_before_and_after_and_see_the_change(client, login, build, no_course):
     user, module, items = build.user(), make_module(), confidence_items()
     login(user)
     page = client.get(f"/modules/{module.slug}/confidence/before").get_data(as_text=True)

@@ -13,7 +13,7 @@ from equiptrain.reflection import cpd
 from equiptrain.reflection.models import CPDEntry
 from tests.reflection.helpers import make_entry, make_module
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _rows(user):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection import services
 from equiptrain.workshops.models import ObserverFeedback, Role

@@ -22,7 +22,7 @@ ENTRY_ROUTES = [("reflection.entry", "GET"), ("reflection.edit", "GET"), ("refle
 # Every other page and export of the feature: must never show someone else's entry.
 OTHER_PAGES = ["reflection.index", "reflection.shared_list", "reflection.new", "reflection.cpd_record",
                "reflection.pack", "reflection.confidence_chart", "reflection.my_data", "reflection.pack_pdf",
-               "accounts.home", "audit.log"]
+               "accounts.home", "accounts.audit_log"]
 
 
 def _expected(viewer: str, endpoint: str) -> bool:
@@ -63,7 +63,7 @@ def test_no_other_page_or_export_shows_someone_elses_entry(app, client, login, p
     with app.test_request_context():
         url = url_for(endpoint, entries=[shared_entry.id]) if endpoint == "reflection.pack_pdf" else url_for(endpoint)
     response = client.get(url)
-    if endpoint == "audit.log" and viewer not in ("admin", "platform_admin"):
+    if endpoint == "accounts.audit_log" and viewer not in ("admin", "platform_admin"):
         assert response.status_code == 403
         return
     assert response.status_code == 200

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import inspect
 
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance
 from equiptrain.workshops.models import AttendanceStatus, FeedbackInvitation, FeedbackResponse, UsedFeedbackToken

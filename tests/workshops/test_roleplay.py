@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from equiptrain.accounts.models import Profession
-from equiptrain.accounts.services import ServiceError
 from equiptrain.content.models import Scenario
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance, roleplay
 from equiptrain.workshops.models import AttendanceStatus, ObserverFeedback, Role

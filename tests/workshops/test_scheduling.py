@@ -9,8 +9,8 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.accounts.services import ServiceError
 from equiptrain.audit.models import AuditEvent
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops import services
 from equiptrain.workshops.models import CoDeliveryOverride, Reply, WorkshopStatus

@@ -7,17 +7,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Scenario, Unit
 from equiptrain.db import db_id
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, roleplay
-from equiptrain.workshops.blueprint import bp
 from equiptrain.workshops.forms import CheckInForm, EmptyForm, ObservationForm, RoundForm
 from equiptrain.workshops.models import AttendanceStatus, Role, RolePlayRound, Workshop
+from equiptrain.workshops.views import bp
 
 
 def _facilitated(workshop_id: int) -> Workshop:
