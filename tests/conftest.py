@@ -87,7 +87,7 @@ def dispose(app) -> None:
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Every test sees a clean database: its changes are rolled back afterwards."""
-    if "live_server" in request.fixturenames:
+    if "live_server" in request.fixturenames or request.node.get_closest_marker("own_database"):
         yield None
         return
     ctx = app.app_context()
