@@ -55,6 +55,8 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # tokens last for the session; sessions end on sign-out and password change
+    # How long a SQLite write waits for another request's write to finish before failing (milliseconds).
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
     # Engine options; a database reached over the network also gets pool_pre_ping (see finalise).
     "SQLALCHEMY_ENGINE_OPTIONS": {},
 }

@@ -6,7 +6,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import func, select
 
-from equiptrain import mail
+from equiptrain import database_events, mail
 from equiptrain.accounts import tokens
 from equiptrain.accounts.models import (Membership, MembershipRole, Organisation, Profession, Team, TeamSetting,
                                         TrainerKind, TrainerProfile, User)
@@ -193,9 +193,18 @@ def reactivate(actor: User, user: User) -> None:
 # -- signing in, invitations and passwords -------------------------------------------------------------------------
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user if the email and password match an active account; every failure looks the same."""
-    user = find_user_by_email(email)
-    ok = verify_password(user.password_hash if user else None, password)
+    """The user if the email and password match an active account; every failure looks the same.
+
+    The hash check is slow by design, so it runs holding neither a transaction nor a pooled connection: the
+    account is read in a short read transaction, that transaction ends, the hash is checked, and only then does
+    a short write transaction record the outcome (SQLite's write lock is never held while hashing)."""
+    database_events.reads_first()
+    row = db.session.execute(select(User.id, User.password_hash)
+                             .where(User.email == normalise_email(email))).first()
+    database_events.end_transaction()
+    ok = verify_password(row.password_hash if row else None, password)
+    database_events.writes_now()
+    user = db.session.get(User, row.id) if row else None
     if not ok or user is None or not user.is_active:
         record("sign_in.failed", None, user, email=normalise_email(email)[:254])
         return None

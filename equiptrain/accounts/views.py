@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 
-from equiptrain import ui
+from equiptrain import database_events, ui
 from equiptrain.accounts import importer, queries, services, tokens
 from equiptrain.accounts.forms import (ChangePasswordForm, EmptyForm, ImportForm, InviteToTeamForm, MembershipForm,
                                        NewPersonForm, OrganisationForm, PersonForm, RequestResetForm, RolesForm,
@@ -67,6 +67,9 @@ def _failed(response) -> bool:
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
                scope="signin-address")
 def sign_in():
+    # A POST here mostly hashes a password: its reads begin deferred; authenticate() takes the write lock
+    # only for its short write, after the hash (see equiptrain/database_events.py).
+    database_events.reads_first()
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = SignInForm()
