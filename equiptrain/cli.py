@@ -43,21 +43,39 @@ def database_is_empty() -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--demo", is_flag=True, help="Load the demo trust (also loaded on an empty database).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Requests served at once (threads of the worker).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Worker processes. More than one needs a shared rate-limit store (see the README).")
+@click.option("--debug", is_flag=True, help="Werkzeug's development server with the debugger (never in production).")
 @with_appcontext
-def serve(host: str, port: int, demo: bool):
-    """Prepare the instance folder and database, then serve the site (development server)."""
+def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: bool):
+    """Prepare the instance folder and database, then serve the site (gunicorn, threaded)."""
+    from equiptrain.server import EmbeddedServer, gunicorn_options, quiet
+
     app = current_app._get_current_object()
     click.echo(f"Instance folder: {app.instance_path}")
+    if workers > 1 and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        raise click.ClickException("--workers above 1 needs a rate-limit store the workers share: set "
+                                   "EQUIPTRAIN_RATELIMIT_STORAGE_URI (see 'Running it for a whole trust').")
     upgrade_database()
     for prepare in SERVE_PREPARATIONS:
         prepare(app)
     if demo or database_is_empty():
         from equiptrain.demo import load_demo
-        click.echo(load_demo())
+        with quiet("equiptrain.mail"):  # the demo's invitations are in the outbox; no log line for each
+            click.echo(load_demo())
     db.session.remove()
-    click.echo(f"EquipTrain is running on http://{host}:{port}/ (press Ctrl+C to stop)")
-    # The development server; production runs gunicorn (see the README).
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    db.engine.dispose()  # the server's threads (and any forked worker) open their own connections
+    url = f"http://{host}:{port}/"
+    if debug:
+        click.echo(f"EquipTrain is running on {url} with Werkzeug's development server and debugger "
+                   "(press Ctrl+C to stop)")
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=True)
+        return
+    click.echo(f"EquipTrain is serving on {url} with gunicorn ({workers} worker(s) x {threads} threads; "
+               "press Ctrl+C to stop)")
+    EmbeddedServer(app, gunicorn_options(host, port, workers, threads)).run()
 
 
 @click.command("demo")
@@ -65,8 +83,10 @@ def serve(host: str, port: int, demo: bool):
 def demo_command():
     """Load the demo trust: teams, managers, learners, trainers and their records."""
     from equiptrain.demo import load_demo
+    from equiptrain.server import quiet
     upgrade_database()
-    click.echo(load_demo())
+    with quiet("equiptrain.mail"):  # the demo's invitations are in the outbox; no log line for each
+        click.echo(load_demo())
 
 
 @click.group("users")
