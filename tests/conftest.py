@@ -123,9 +123,13 @@ def build(app) -> Builders:
 def login(client):
     """Sign `user` in on the test client without going through the form."""
     def do(user, c=None):
+        from equiptrain.accounts.services import start_session
+
         c = c or client
+        token = start_session(user)
+        db.session.commit()
         with c.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = token
             session["_fresh"] = True
         return c
     return do

@@ -1,15 +1,17 @@
 """The rules for people, teams and roles. Each function takes the acting user, changes state and flushes."""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from equiptrain import database_events, mail
 from equiptrain.accounts import tokens
 from equiptrain.accounts.models import (Membership, MembershipRole, Organisation, Profession, Team, TeamSetting,
-                                        TrainerKind, TrainerProfile, User)
+                                        TrainerKind, TrainerProfile, User, UserSession)
 from equiptrain.accounts.passwords import hash_password, password_problems, verify_password
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
@@ -179,7 +181,8 @@ def deactivate(actor: User, user: User) -> None:
     if not user.is_active:
         raise ServiceError(f"{user.name} is already deactivated.")
     user.deactivated_at = utcnow()
-    user.session_nonce = secrets.token_hex(16)  # signs them out everywhere
+    user.session_nonce = secrets.token_hex(16)  # spends their outstanding links
+    end_all_sessions(user)
     record("user.deactivated", actor, user)
 
 
@@ -211,6 +214,49 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_sign_in_at = utcnow()
     record("sign_in", user, user)
     return user
+
+
+# -- sessions: one row per signed-in browser ----------------------------------------------------------------------
+
+# A session's last-seen time is refreshed by a writing request at most this often (never by a page view).
+LAST_SEEN_RESOLUTION = dt.timedelta(minutes=15)
+
+
+def session_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Record a new signed-in browser for `user`; returns the token its cookie carries (also on user)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(id=session_digest(token), user_id=user.id))
+    user.session_token = token
+    return token
+
+
+def end_session(token: str) -> None:
+    """Sign one browser out, on every app server."""
+    db.session.execute(delete(UserSession).where(UserSession.id == session_digest(token)))
+
+
+def end_all_sessions(user: User) -> int:
+    """Sign `user` out everywhere; returns how many sessions ended."""
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return result.rowcount or 0
+
+
+def sign_out_everywhere(user: User) -> int:
+    ended = end_all_sessions(user)
+    record("sign_out.everywhere", user, user, sessions=ended)
+    return ended
+
+
+def touch_session(token: str, last_seen_at: dt.datetime) -> None:
+    """Note that a session is in use (called by writing requests; coarse, so it costs nearly nothing)."""
+    now = utcnow()
+    if now - last_seen_at >= LAST_SEEN_RESOLUTION:
+        db.session.execute(update(UserSession).where(UserSession.id == session_digest(token))
+                           .values(last_seen_at=now))
 
 
 def invite(actor: User | None, user: User) -> None:
@@ -248,7 +294,8 @@ def set_password(user: User, password: str, *, actor: User | None = None) -> Non
     if problems:
         raise ServiceError(problems[0], "password")
     user.password_hash = hash_password(password)
-    user.session_nonce = secrets.token_hex(16)
+    user.session_nonce = secrets.token_hex(16)  # spends outstanding links
+    end_all_sessions(user)  # the caller starts a new session for the browser that changed it
     record("password.changed", actor or user, user)
 
 

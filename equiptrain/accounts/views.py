@@ -12,7 +12,8 @@ from equiptrain.accounts import importer, queries, services, tokens
 from equiptrain.accounts.forms import (ChangePasswordForm, EmptyForm, ImportForm, InviteToTeamForm, MembershipForm,
                                        NewPersonForm, OrganisationForm, PersonForm, RequestResetForm, RolesForm,
                                        SetPasswordForm, SignInForm, TeamForm)
-from equiptrain.accounts.models import MembershipRole, Organisation, Profession, Team, TeamSetting, TrainerKind, User
+from equiptrain.accounts.models import (MembershipRole, Organisation, Profession, Team, TeamSetting, TrainerKind,
+                                       User, UserSession)
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
 from equiptrain.extensions import db, limiter, login_manager
@@ -25,19 +26,25 @@ ui.add_nav("People", "accounts.people", ("admin",), order=80)
 ui.add_nav("Teams", "accounts.teams", ("admin",), order=81)
 
 
-_USER_BY_ID = select(User).where(User.id == bindparam("id"))
+# One prepared statement (its cache key is worked out once, not per request, which matters with the role
+# subqueries on User): the user, the roles every page's navigation needs, and the session row, in one row.
+_USER_BY_SESSION = (select(User, UserSession.last_seen_at).join(UserSession, UserSession.user_id == User.id)
+                    .where(UserSession.id == bindparam("digest")))
 
 
 @login_manager.user_loader
-def load_user(ident: str) -> User | None:
-    user_id, _, nonce = ident.partition(":")
-    if not user_id.isdigit():
+def load_user(token: str) -> User | None:
+    """The signed-in user, only while their session row exists (signing out deletes it, on every server).
+    Flask-Login's remember-me cookie carries the same token, so it cannot outlive the session either."""
+    if not token or len(token) > 100:
         return None
-    # One prepared statement (its cache key is worked out once, not per request, which matters with the role
-    # subqueries on User); the roles every page's navigation needs come in the same row.
-    user = db.session.execute(_USER_BY_ID, {"id": int(user_id)}).scalar_one_or_none()
-    if user is None or user.session_nonce != nonce or not user.is_active:
+    row = db.session.execute(_USER_BY_SESSION, {"digest": services.session_digest(token)}).first()
+    if row is None or not row[0].is_active:
         return None
+    user, last_seen_at = row
+    user.session_token = token
+    if request.method not in database_events.READ_METHODS:
+        services.touch_session(token, last_seen_at)
     return user
 
 
@@ -76,6 +83,7 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            services.start_session(user)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
         form.form_errors.append("The email address or password is not right. Check them and try again, or "
@@ -86,8 +94,20 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
     EmptyForm().validate_on_submit() or abort(400)
+    if current_user.is_authenticated:
+        services.end_session(current_user.session_token)
     logout_user()
     flash("You have signed out.", "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    EmptyForm().validate_on_submit() or abort(400)
+    ended = services.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    flash(f"You have signed out of every device ({ended} session{'s' if ended != 1 else ''}).", "info")
     return redirect(url_for("accounts.sign_in"))
 
 
@@ -113,6 +133,7 @@ def set_password(token: str):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         logout_user()
+        services.start_session(user)
         login_user(user)
         flash("Your password is set. You are signed in.", "info")
         return redirect(url_for("accounts.home"))
@@ -137,10 +158,12 @@ def my_account():
         except services.ServiceError as exc:
             form.current_password.errors.append(exc.message)
         else:
-            login_user(current_user._get_current_object())  # this session continues with the new nonce; others end
+            user = current_user._get_current_object()
+            services.start_session(user)  # every session ended with the change; this browser gets a new one
+            login_user(user)
             flash("Your password has been changed. You have been signed out everywhere else.", "info")
             return redirect(url_for("accounts.my_account"))
-    return render_template("accounts/my_account.html", form=form)
+    return render_template("accounts/my_account.html", form=form, everywhere_form=EmptyForm())
 
 
 @bp.route("/about")
