@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, inspect, select
 from werkzeug.serving import run_simple
 
+from equiptrain import database_events
 from equiptrain.extensions import db
 
 # Steps other features add to run before `serve` starts (e.g. syncing course content).
@@ -29,6 +30,7 @@ def main():
 
 def upgrade_database() -> None:
     from flask_migrate import upgrade
+    database_events.reads_first()  # at head this only reads; a migration runs before the servers start
     upgrade(revision="heads")
 
 
@@ -85,6 +87,7 @@ def demo_command():
     from equiptrain.demo import load_demo
     from equiptrain.server import quiet
     upgrade_database()
+    database_events.writes_now()
     with quiet("equiptrain.mail"):  # the demo's invitations are in the outbox; no log line for each
         click.echo(load_demo())
 
@@ -112,6 +115,7 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
     from equiptrain.accounts.importer import _profession
     from equiptrain.accounts.models import MembershipRole, Organisation, Team, TrainerKind
 
+    database_events.writes_now()
     prof = _profession(profession)
     if prof is None:
         raise click.BadParameter(f"unknown profession {profession!r}", param_hint="--profession")
@@ -158,6 +162,7 @@ def users_import(csv_file: Path, org_name: str, no_invite: bool):
     from equiptrain.accounts.importer import ImportInvalid, import_users
     from equiptrain.accounts.models import Organisation
 
+    database_events.writes_now()
     org = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == org_name.lower()))
     if org is None:
         raise click.ClickException(f"There is no organisation called {org_name!r}.")
@@ -210,6 +215,7 @@ def content_sync(path: Path | None):
 
     root = path or Path(current_app.config["CONTENT_DIR"])
     upgrade_database()
+    database_events.writes_now()
     try:
         report = sync_course(root)
     except ContentInvalid as exc:

@@ -29,10 +29,15 @@ DEFAULTS: dict[str, object] = {
     "SMTP_USERNAME": None,
     "SMTP_PASSWORD": None,
     "SMTP_STARTTLS": True,
-    # Sign-in throttling; the store is shared by every app server in production (e.g. redis://host:6379).
+    # Sign-in throttling. memory:// serves one process (`equiptrain serve`); several workers or servers share
+    # Redis (redis://host:6379/0), so each limit holds across all of them.
     "RATELIMIT_STORAGE_URI": "memory://",
-    "SIGNIN_LIMIT_PER_ACCOUNT": "5 per minute",
+    # Failed sign-ins for one account from one address (low enough that no one address can fill the next one).
+    "SIGNIN_LIMIT_PER_ACCOUNT": "5 per minute; 10 per hour",
+    # Failed sign-ins from one address, whatever the account.
     "SIGNIN_LIMIT_PER_ADDRESS": "20 per minute",
+    # Failed sign-ins for one account from every address; browsers that signed in to it before are exempt.
+    "SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS": "30 per hour",
     "INVITE_EXPIRY_DAYS": 7,
     "RESET_EXPIRY_HOURS": 2,
     # argon2id cost; the defaults follow argon2-cffi's RFC 9106 low-memory profile.

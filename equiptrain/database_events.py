@@ -6,8 +6,9 @@ its lock, and if another connection committed in between, SQLite answers "databa
 timeout cannot help, because waiting would not make the reader's snapshot current. A transaction begun with
 `BEGIN IMMEDIATE` takes the write lock first, so concurrent writers queue on the busy timeout instead of
 failing. Which kind a transaction is follows the request: GET, HEAD and OPTIONS read (`BEGIN`, deferred, many
-at once); every other method may write (`BEGIN IMMEDIATE`). Outside a request (the CLI, background work)
-transactions are writers.
+at once); every other method may write (`BEGIN IMMEDIATE`). Outside a request (the CLI) transactions read
+unless the command calls `writes_now()` first, as every command that writes while the site may be serving does
+(after its migrations check, which only reads).
 
 A writing request that must do slow work before it writes (sign-in hashes a password) calls `reads_first()`,
 reads, calls `end_transaction()` to give the connection back, does the slow work holding nothing, then calls
@@ -15,7 +16,7 @@ reads, calls `end_transaction()` to give the connection back, does the slow work
 """
 from __future__ import annotations
 
-from flask import g, has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -48,12 +49,12 @@ def configure(engine: Engine, busy_timeout_ms: int = 15000) -> None:
 
 
 def _writes() -> bool:
-    if not has_request_context():
-        return True
+    if not has_app_context():
+        return False
     mode = g.get(_MODE)
     if mode is not None:
         return mode == "write"
-    return request.method not in READ_METHODS
+    return has_request_context() and request.method not in READ_METHODS
 
 
 def reads_first() -> None:
@@ -71,5 +72,5 @@ def end_transaction() -> None:
 
 
 def writes_now() -> None:
-    """From here on this request's transactions take the write lock when they begin."""
+    """From here on this request's (or command's) transactions take the write lock when they begin."""
     setattr(g, _MODE, "write")

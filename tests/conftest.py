@@ -65,6 +65,7 @@ def _fresh_g(sender, **extra):
     from flask import g
     g.pop("_login_user", None)
     g.pop("csrf_token", None)
+    g.pop("equiptrain_begin", None)
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,12 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 
 from equiptrain import database_events, ui
-from equiptrain.accounts import importer, queries, services, tokens
+from equiptrain.accounts import importer, limits, queries, services, tokens
 from equiptrain.accounts.forms import (ChangePasswordForm, EmptyForm, ImportForm, InviteToTeamForm, MembershipForm,
                                        NewPersonForm, OrganisationForm, PersonForm, RequestResetForm, RolesForm,
                                        SetPasswordForm, SignInForm, TeamForm)
@@ -60,19 +61,40 @@ def _safe_next(target: str | None) -> str | None:
     return joined.path + (f"?{joined.query}" if joined.query else "")
 
 
+def _account() -> str:
+    return services.normalise_email(request.form.get("email", ""))
+
+
+def _account_and_address_key() -> str:
+    return f"signin:{_account()}:{get_remote_address()}"
+
+
 def _account_key() -> str:
-    return "signin:" + services.normalise_email(request.form.get("email", ""))
+    return f"signin:{_account()}"
+
+
+def _known_browser() -> bool:
+    """This browser signed in to the account being tried before (a signed device cookie says so), so guessing
+    from elsewhere does not hold it back."""
+    return limits.known_browser(request.cookies.get(limits.DEVICE_COOKIE), _account())
 
 
 def _failed(response) -> bool:
     return response.status_code == 200  # a re-rendered form; success redirects
 
 
+# Three limits on failed sign-ins, in a store every worker and server shares (RATELIMIT_STORAGE_URI):
+# one account from one address (the guesser next to you), one address over every account (a spray), and one
+# account from every address over a longer window (a botnet). The last cannot lock the person out: the browsers
+# they have signed in with before are exempt, and no single address can fill it on its own (its own limit
+# is lower). Only failures count; the right password is answered as usual while under a limit it is exempt from.
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
-               deduct_when=_failed, scope="signin-account")
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], key_func=_account_and_address_key,
+               methods=["POST"], deduct_when=_failed, scope="signin-account-address")
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
                scope="signin-address")
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed, exempt_when=_known_browser, scope="signin-account")
 def sign_in():
     # A POST here mostly hashes a password: its reads begin deferred; authenticate() takes the write lock
     # only for its short write, after the hash (see equiptrain/database_events.py).
@@ -85,7 +107,9 @@ def sign_in():
         if user is not None:
             services.start_session(user)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
+            response = redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
+            limits.remember_browser(response, user.email)
+            return response
         form.form_errors.append("The email address or password is not right. Check them and try again, or "
                                 "reset your password.")
     return render_template("accounts/sign_in.html", form=form)
