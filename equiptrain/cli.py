@@ -1,4 +1,4 @@
-"""The `equiptrain` command: serve, db, users, demo, content."""
+"""The `equiptrain` command: serve, db, users, demo, content, backup, restore."""
 from __future__ import annotations
 
 import getpass
@@ -229,8 +229,49 @@ def content_sync(path: Path | None):
     click.echo(str(report))
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup_command(path: Path, yes: bool):
+    """Copy the database to PATH, consistently, while the site keeps serving (SQLite online backup; pg_dump)."""
+    from equiptrain.backup import BackupError, backup
+
+    if path.exists() and not yes:
+        raise click.ClickException(f"{path} already exists. Choose a new file name, or add --yes to replace it.")
+    if not path.parent.is_dir():
+        raise click.ClickException(f"The folder {path.parent} does not exist. Create it first.")
+    try:
+        click.echo(backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm that the database's current contents are to be replaced.")
+@with_appcontext
+def restore_command(path: Path, yes: bool):
+    """Replace the database's contents with a backup made by `equiptrain backup`."""
+    from equiptrain.backup import BackupError, restore
+
+    if not yes:
+        raise click.ClickException("Restoring replaces everything in the database with the backup. Stop the app "
+                                   "servers, then run the command again with --yes.")
+    db.session.remove()
+    db.engine.dispose()  # no connection of ours may sit on the old contents
+    try:
+        click.echo(restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("Start the app servers again; everyone will need to sign in again if their session was newer "
+               "than the backup.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(demo_command)
     app.cli.add_command(users)
     app.cli.add_command(content)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
