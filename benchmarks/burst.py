@@ -40,20 +40,30 @@ def prepare(database_url: str, n: int, folder: Path) -> dict:
     """Schema, the course, a team of n learners (one hash, shared: hashing 100 passwords is not the point) and a
     workshop for the team with check-in open. Returns the ids the checks need."""
     os.environ["EQUIPTRAIN_INSTANCE_PATH"] = str(folder / "prepare-instance")
+    import logging
+
     from sqlalchemy import text
 
     from equiptrain import create_app
-    from equiptrain.accounts.models import Membership, MembershipRole, Organisation, Team, TeamSetting, User
-    from equiptrain.accounts.models import Profession, TrainerKind, TrainerProfile
+    from equiptrain.accounts.models import (
+        Membership,
+        MembershipRole,
+        Organisation,
+        Profession,
+        Team,
+        TeamSetting,
+        TrainerKind,
+        TrainerProfile,
+        User,
+    )
     from equiptrain.accounts.passwords import hash_password
     from equiptrain.cli import upgrade_database
     from equiptrain.content.sync import sync_course
     from equiptrain.db import utcnow
     from equiptrain.extensions import db
-    from equiptrain.workshops import attendance, services as workshop_services
+    from equiptrain.workshops import attendance
+    from equiptrain.workshops import services as workshop_services
     from equiptrain.workshops.models import WorkshopKind
-
-    import logging
     logging.getLogger("equiptrain.mail").setLevel(logging.WARNING)  # the workshop invitations: no line each
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "burst-benchmark-secret"})
     with app.app_context():
@@ -77,8 +87,9 @@ def prepare(database_url: str, n: int, folder: Path) -> dict:
         db.session.add_all([org, team, admin, *learners, *trainers])
         db.session.add_all(Membership(user=u, team=team, role=MembershipRole.MEMBER) for u in learners)
         db.session.flush()
-        from equiptrain.content.models import Module
         from sqlalchemy import select
+
+        from equiptrain.content.models import Module
         module = db.session.scalar(select(Module).where(Module.slug == "foundations"))
         start = utcnow().replace(second=0, microsecond=0)
         import datetime as dt
