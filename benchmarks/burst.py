@@ -16,6 +16,7 @@ Loopback only; every server it starts (and the Redis it starts) is stopped at th
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import signal
 import statistics
@@ -191,7 +192,7 @@ def burst(jobs, spread: float = 0.0) -> list[tuple[int, float]]:
         started = time.perf_counter()
         try:
             status = job()
-        except OSError:
+        except (OSError, http.client.HTTPException):  # the connection dropped: no answer
             status = 0
         return status, time.perf_counter() - started
 

@@ -82,3 +82,28 @@ def test_a_room_writing_at_once_gets_no_errors_and_loses_nothing(room):
         db.session.remove()
     # Every one of them was accepted: a busy room queues, it does not fail.
     assert set(entries) == set(reads) == set(check_ins) == {302}
+
+
+def test_sign_in_checks_the_password_holding_no_transaction_or_connection(tmp_path, monkeypatch):
+    from equiptrain.accounts import services
+
+    app = own_app(tmp_path, "hash")
+    with app.app_context():
+        email = Builders().user().email
+        db.session.remove()
+    seen = []
+    real = services.verify_password
+
+    def watching(password_hash, password):
+        seen.append((db.session().in_transaction(), db.engine.pool.checkedout()))
+        return real(password_hash, password)
+
+    monkeypatch.setattr(services, "verify_password", watching)
+    client = app.test_client()
+    try:
+        assert client.post("/sign-in", data={"email": email, "password": PASSWORD}).status_code == 302
+        assert client.post("/sign-out").status_code == 302
+        assert client.post("/sign-in", data={"email": email, "password": "not the password"}).status_code == 200
+    finally:
+        dispose(app)
+    assert seen == [(False, 0), (False, 0)]
