@@ -45,10 +45,11 @@ def configure(engine: Engine, busy_timeout_ms: int = 15000) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         # Straight to the driver: this runs at the start of every request that reads the database.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if _writes() else "BEGIN")
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if writing() else "BEGIN")
 
 
-def _writes() -> bool:
+def writing() -> bool:
+    """Whether this request's (or command's) transactions begin as writers."""
     if not has_app_context():
         return False
     mode = g.get(_MODE)

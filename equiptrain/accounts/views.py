@@ -44,7 +44,7 @@ def load_user(token: str) -> User | None:
         return None
     user, last_seen_at = row
     user.session_token = token
-    if request.method not in database_events.READ_METHODS:
+    if database_events.writing():  # a page view never writes; a writing request notes the session in use
         services.touch_session(token, last_seen_at)
     return user
 
