@@ -58,8 +58,11 @@ def prepare(instance: Path) -> tuple[str, str, str]:
         unit = db.session.scalar(select(Unit).join(Module).where(Module.position == 2).order_by(Unit.position))
         path = f"/modules/{unit.module.slug}/units/{unit.slug}"
         client = app.test_client()
+        from equiptrain.accounts.services import start_session
+        token = start_session(user)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = token
             session["_fresh"] = True
         # One visit first, as a browser would: the session then holds its CSRF token and identifier, so the
         # measured requests send back the cookie the app itself issued (and it is not re-issued each time).

@@ -71,7 +71,7 @@ def _init_extensions(app: Flask) -> None:
 
     ext.db.init_app(app)
     with app.app_context():
-        database_events.configure(ext.db.engine)
+        database_events.configure(ext.db.engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
     ext.migrate.init_app(app, ext.db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     ext.csrf.init_app(app)
     ext.limiter.init_app(app)
@@ -143,6 +143,18 @@ def _note_flush(session, _context) -> None:
 def _note_statement(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info["equiptrain.wrote"] = True
+
+
+# Once committed or rolled back, there is nothing left to commit.
+@event.listens_for(Session, "after_commit")
+def _forget_flush(session) -> None:
+    session.info.pop("equiptrain.wrote", None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_flush_on_rollback(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop("equiptrain.wrote", None)
 
 
 def _register_request_hooks(app: Flask) -> None:

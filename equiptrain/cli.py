@@ -1,4 +1,4 @@
-"""The `equiptrain` command: serve, db, users, demo, content, certificates."""
+"""The `equiptrain` command: serve, db, users, demo, content, certificates, backup, restore."""
 from __future__ import annotations
 
 import getpass
@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, inspect, select
 from werkzeug.serving import run_simple
 
+from equiptrain import database_events
 from equiptrain.certificates.cli import certificates as certificates_command
 from equiptrain.content.sync import sync_on_serve
 from equiptrain.errors import ServiceError
@@ -32,6 +33,7 @@ def main():
 
 def upgrade_database() -> None:
     from flask_migrate import upgrade
+    database_events.reads_first()  # at head this only reads; a migration runs before the servers start
     upgrade(revision="heads")
 
 
@@ -46,21 +48,39 @@ def database_is_empty() -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--demo", is_flag=True, help="Load the demo trust (also loaded on an empty database).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Requests served at once (threads of the worker).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Worker processes. More than one needs a shared rate-limit store (see the README).")
+@click.option("--debug", is_flag=True, help="Werkzeug's development server with the debugger (never in production).")
 @with_appcontext
-def serve(host: str, port: int, demo: bool):
-    """Prepare the instance folder and database, then serve the site (development server)."""
+def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: bool):
+    """Prepare the instance folder and database, then serve the site (gunicorn, threaded)."""
+    from equiptrain.server import EmbeddedServer, gunicorn_options, quiet
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Instance folder: {app.instance_path}")
+    if workers > 1 and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        raise click.ClickException("--workers above 1 needs a rate-limit store the workers share: set "
+                                   "EQUIPTRAIN_RATELIMIT_STORAGE_URI (see 'Running it for a whole trust').")
     upgrade_database()
     for prepare in SERVE_PREPARATIONS:
         prepare(app)
     if demo or database_is_empty():
         from equiptrain.demo import load_demo
-        click.echo(load_demo())
+        with quiet("equiptrain.mail"):  # the demo's invitations are in the outbox; no log line for each
+            click.echo(load_demo())
     db.session.remove()
-    click.echo(f"EquipTrain is running on http://{host}:{port}/ (press Ctrl+C to stop)")
-    # The development server; production runs gunicorn (see the README).
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    db.engine.dispose()  # the server's threads (and any forked worker) open their own connections
+    url = f"http://{host}:{port}/"
+    if debug:
+        click.echo(f"EquipTrain is running on {url} with Werkzeug's development server and debugger "
+                   "(press Ctrl+C to stop)")
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=True)
+        return
+    click.echo(f"EquipTrain is serving on {url} with gunicorn ({workers} worker(s) x {threads} threads; "
+               "press Ctrl+C to stop)")
+    EmbeddedServer(app, gunicorn_options(host, port, workers, threads)).run()
 
 
 @click.command("demo")
@@ -68,8 +88,11 @@ def serve(host: str, port: int, demo: bool):
 def demo_command():
     """Load the demo trust: teams, managers, learners, trainers and their records."""
     from equiptrain.demo import load_demo
+    from equiptrain.server import quiet
     upgrade_database()
-    click.echo(load_demo())
+    database_events.writes_now()
+    with quiet("equiptrain.mail"):  # the demo's invitations are in the outbox; no log line for each
+        click.echo(load_demo())
 
 
 @click.group("users")
@@ -95,6 +118,7 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
     from equiptrain.accounts.importer import _profession
     from equiptrain.accounts.models import MembershipRole, Organisation, Team, TrainerKind
 
+    database_events.writes_now()
     prof = _profession(profession)
     if prof is None:
         raise click.BadParameter(f"unknown profession {profession!r}", param_hint="--profession")
@@ -142,6 +166,7 @@ def users_import(csv_file: Path, org_name: str, no_invite: bool):
     from equiptrain.accounts.importer import ImportInvalid, import_users
     from equiptrain.accounts.models import Organisation
 
+    database_events.writes_now()
     org = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == org_name.lower()))
     if org is None:
         raise click.ClickException(f"There is no organisation called {org_name!r}.")
@@ -213,6 +238,7 @@ def content_sync(path: Path | None):
 
     root = path or Path(current_app.config["CONTENT_DIR"])
     upgrade_database()
+    database_events.writes_now()
     try:
         report = sync_course(root)
     except ContentInvalid as exc:
@@ -226,9 +252,50 @@ def content_sync(path: Path | None):
     click.echo(str(report))
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup_command(path: Path, yes: bool):
+    """Copy the database to PATH, consistently, while the site keeps serving (SQLite online backup; pg_dump)."""
+    from equiptrain.backup import BackupError, backup
+
+    if path.exists() and not yes:
+        raise click.ClickException(f"{path} already exists. Choose a new file name, or add --yes to replace it.")
+    if not path.parent.is_dir():
+        raise click.ClickException(f"The folder {path.parent} does not exist. Create it first.")
+    try:
+        click.echo(backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm that the database's current contents are to be replaced.")
+@with_appcontext
+def restore_command(path: Path, yes: bool):
+    """Replace the database's contents with a backup made by `equiptrain backup`."""
+    from equiptrain.backup import BackupError, restore
+
+    if not yes:
+        raise click.ClickException("Restoring replaces everything in the database with the backup. Stop the app "
+                                   "servers, then run the command again with --yes.")
+    db.session.remove()
+    db.engine.dispose()  # no connection of ours may sit on the old contents
+    try:
+        click.echo(restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("Start the app servers again; everyone will need to sign in again if their session was newer "
+               "than the backup.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(demo_command)
     app.cli.add_command(users)
     app.cli.add_command(content)
     app.cli.add_command(certificates_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

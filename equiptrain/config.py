@@ -29,12 +29,17 @@ DEFAULTS: dict[str, object] = {
     "SMTP_USERNAME": None,
     "SMTP_PASSWORD": None,
     "SMTP_STARTTLS": True,
-    # Sign-in throttling; the store is shared by every app server in production (e.g. redis://host:6379).
+    # Sign-in throttling. memory:// serves one process (`equiptrain serve`); several workers or servers share
+    # Redis (redis://host:6379/0), so each limit holds across all of them.
     "RATELIMIT_STORAGE_URI": "memory://",
-    "SIGNIN_LIMIT_PER_ACCOUNT": "5 per minute",
+    # Failed sign-ins for one account from one address (low enough that no one address can fill the next one).
+    "SIGNIN_LIMIT_PER_ACCOUNT": "5 per minute; 10 per hour",
+    # Failed sign-ins from one address, whatever the account.
     "SIGNIN_LIMIT_PER_ADDRESS": "20 per minute",
     # Certificate verification lookups per client address (public pages: slows down guessing codes).
     "VERIFY_LIMIT_PER_ADDRESS": "30 per minute",
+    # Failed sign-ins for one account from every address; browsers that signed in to it before are exempt.
+    "SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS": "30 per hour",
     "INVITE_EXPIRY_DAYS": 7,
     "RESET_EXPIRY_HOURS": 2,
     # argon2id cost; the defaults follow argon2-cffi's RFC 9106 low-memory profile.
@@ -57,6 +62,8 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # tokens last for the session; sessions end on sign-out and password change
+    # How long a SQLite write waits for another request's write to finish before failing (milliseconds).
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
     # Engine options; a database reached over the network also gets pool_pre_ping (see finalise).
     "SQLALCHEMY_ENGINE_OPTIONS": {},
 }

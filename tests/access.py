@@ -157,6 +157,7 @@ NOT_WALKED = {
     "assets.nhsuk_asset": "files",
     "assets.nhsuk_vendor": "files",
     "accounts.sign_out": "POST only; covered in test_auth",
+    "accounts.sign_out_everywhere": "POST only, ends the walker's sessions; covered in tests/accounts/test_sessions",
     "accounts.set_password": "needs a signed token; covered in test_auth",
     "learning.quiz_attempt": "the attempt's owner only (others 404); covered in tests/learning/test_views",
     "learning.practice_choose": "POST on one's own attempt; covered in tests/learning/test_views",

@@ -98,7 +98,7 @@ class User(UserMixin, Base):
     employee_number: Mapped[str | None] = mapped_column(String(50))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # Changes whenever the password does: signs out every other session and spends outstanding links.
+    # Changes whenever the password does: spends outstanding invitation and reset links.
     session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     is_org_admin: Mapped[bool] = mapped_column(default=False)
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
@@ -111,9 +111,20 @@ class User(UserMixin, Base):
     trainer_profile: Mapped[TrainerProfile | None] = relationship(back_populates="user", uselist=False,
                                                                   cascade="all, delete-orphan")
 
-    # Flask-Login: the id carries the nonce, so a password change ends other sessions.
+    # Flask-Login: the id kept in the session cookie is the secret token of this sign-in's UserSession row
+    # (set by services.start_session or the user loader), so ending the row on the server ends the session.
+    session_token = None  # not a column: set per request
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+        if not self.session_token:
+            raise RuntimeError("get_id() before services.start_session(): a signed-in session needs a row")
+        return self.session_token
+
+    # UserMixin compares users by get_id(), which is now per session; the session's identity map already gives
+    # one object per row, so identity is the right equality.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
     @property
     def is_active(self) -> bool:
@@ -141,6 +152,18 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class UserSession(Base):
+    """One signed-in browser. The cookie holds a random token; the row holds only its SHA-256, so a copy of the
+    database signs nobody in. Deleting the row signs that browser out on every app server at its next request."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Membership(Base):

@@ -1,13 +1,15 @@
 """The rules for people, teams and roles. Each function takes the acting user, changes state and flushes."""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import secrets
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
-from equiptrain import mail, signals
+from equiptrain import database_events, mail, signals
 from equiptrain.accounts import tokens
 from equiptrain.accounts.models import (
     Membership,
@@ -19,6 +21,7 @@ from equiptrain.accounts.models import (
     TrainerKind,
     TrainerProfile,
     User,
+    UserSession,
 )
 from equiptrain.accounts.passwords import hash_password, password_problems, verify_password
 from equiptrain.audit.services import record
@@ -184,7 +187,8 @@ def deactivate(actor: User, user: User) -> None:
     if not user.is_active:
         raise ServiceError(f"{user.name} is already deactivated.")
     user.deactivated_at = utcnow()
-    user.session_nonce = secrets.token_hex(16)  # signs them out everywhere
+    user.session_nonce = secrets.token_hex(16)  # spends their outstanding links
+    end_all_sessions(user)
     record("user.deactivated", actor, user)
 
 
@@ -198,15 +202,67 @@ def reactivate(actor: User, user: User) -> None:
 # -- signing in, invitations and passwords -------------------------------------------------------------------------
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user if the email and password match an active account; every failure looks the same."""
-    user = find_user_by_email(email)
-    ok = verify_password(user.password_hash if user else None, password)
+    """The user if the email and password match an active account; every failure looks the same.
+
+    The hash check is slow by design, so it runs holding neither a transaction nor a pooled connection: the
+    account is read in a short read transaction, that transaction ends, the hash is checked, and only then does
+    a short write transaction record the outcome (SQLite's write lock is never held while hashing)."""
+    database_events.reads_first()
+    row = db.session.execute(select(User.id, User.password_hash)
+                             .where(User.email == normalise_email(email))).first()
+    database_events.end_transaction()
+    ok = verify_password(row.password_hash if row else None, password)
+    database_events.writes_now()
+    user = db.session.get(User, row.id) if row else None
     if not ok or user is None or not user.is_active:
         record("sign_in.failed", None, user, email=normalise_email(email)[:254])
         return None
     user.last_sign_in_at = utcnow()
     record("sign_in", user, user)
     return user
+
+
+# -- sessions: one row per signed-in browser ----------------------------------------------------------------------
+
+# A session's last-seen time is refreshed by a writing request at most this often (never by a page view).
+LAST_SEEN_RESOLUTION = dt.timedelta(minutes=15)
+
+
+def session_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Record a new signed-in browser for `user`; returns the token its cookie carries (also on user)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(id=session_digest(token), user_id=user.id))
+    user.session_token = token
+    return token
+
+
+def end_session(token: str) -> None:
+    """Sign one browser out, on every app server."""
+    db.session.execute(delete(UserSession).where(UserSession.id == session_digest(token)))
+
+
+def end_all_sessions(user: User) -> int:
+    """Sign `user` out everywhere; returns how many sessions ended."""
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return result.rowcount or 0
+
+
+def sign_out_everywhere(user: User) -> int:
+    ended = end_all_sessions(user)
+    record("sign_out.everywhere", user, user, sessions=ended)
+    return ended
+
+
+def touch_session(token: str, last_seen_at: dt.datetime) -> None:
+    """Note that a session is in use (called by writing requests; coarse, so it costs nearly nothing)."""
+    now = utcnow()
+    if now - last_seen_at >= LAST_SEEN_RESOLUTION:
+        db.session.execute(update(UserSession).where(UserSession.id == session_digest(token))
+                           .values(last_seen_at=now))
 
 
 def invite(actor: User | None, user: User) -> None:
@@ -244,7 +300,8 @@ def set_password(user: User, password: str, *, actor: User | None = None) -> Non
     if problems:
         raise ServiceError(problems[0], "password")
     user.password_hash = hash_password(password)
-    user.session_nonce = secrets.token_hex(16)
+    user.session_nonce = secrets.token_hex(16)  # spends outstanding links
+    end_all_sessions(user)  # the caller starts a new session for the browser that changed it
     record("password.changed", actor or user, user)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 
-from equiptrain import ui
-from equiptrain.accounts import importer, queries, services, tokens
+from equiptrain import database_events, ui
+from equiptrain.accounts import importer, limits, queries, services, tokens
 from equiptrain.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -24,7 +25,16 @@ from equiptrain.accounts.forms import (
     SignInForm,
     TeamForm,
 )
-from equiptrain.accounts.models import MembershipRole, Organisation, Profession, Team, TeamSetting, TrainerKind, User
+from equiptrain.accounts.models import (
+    MembershipRole,
+    Organisation,
+    Profession,
+    Team,
+    TeamSetting,
+    TrainerKind,
+    User,
+    UserSession,
+)
 from equiptrain.audit.models import AuditEvent
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
@@ -39,19 +49,25 @@ ui.add_nav("People", "accounts.people", ("admin",), order=80)
 ui.add_nav("Teams", "accounts.teams", ("admin",), order=81)
 
 
-_USER_BY_ID = select(User).where(User.id == bindparam("id"))
+# One prepared statement (its cache key is worked out once, not per request, which matters with the role
+# subqueries on User): the user, the roles every page's navigation needs, and the session row, in one row.
+_USER_BY_SESSION = (select(User, UserSession.last_seen_at).join(UserSession, UserSession.user_id == User.id)
+                    .where(UserSession.id == bindparam("digest")))
 
 
 @login_manager.user_loader
-def load_user(ident: str) -> User | None:
-    user_id, _, nonce = ident.partition(":")
-    if not user_id.isdigit():
+def load_user(token: str) -> User | None:
+    """The signed-in user, only while their session row exists (signing out deletes it, on every server).
+    Flask-Login's remember-me cookie carries the same token, so it cannot outlive the session either."""
+    if not token or len(token) > 100:
         return None
-    # One query: the roles every page's navigation needs are column properties of User, so they come in the
-    # same row.
-    user = db.session.execute(_USER_BY_ID, {"id": int(user_id)}).scalar_one_or_none()
-    if user is None or user.session_nonce != nonce or not user.is_active:
+    row = db.session.execute(_USER_BY_SESSION, {"digest": services.session_digest(token)}).first()
+    if row is None or not row[0].is_active:
         return None
+    user, last_seen_at = row
+    user.session_token = token
+    if database_events.writing():  # a page view never writes; a writing request notes the session in use
+        services.touch_session(token, last_seen_at)
     return user
 
 
@@ -67,28 +83,55 @@ def _safe_next(target: str | None) -> str | None:
     return joined.path + (f"?{joined.query}" if joined.query else "")
 
 
+def _account() -> str:
+    return services.normalise_email(request.form.get("email", ""))
+
+
+def _account_and_address_key() -> str:
+    return f"signin:{_account()}:{get_remote_address()}"
+
+
 def _account_key() -> str:
-    return "signin:" + services.normalise_email(request.form.get("email", ""))
+    return f"signin:{_account()}"
+
+
+def _known_browser() -> bool:
+    """This browser signed in to the account being tried before (a signed device cookie says so), so guessing
+    from elsewhere does not hold it back."""
+    return limits.known_browser(request.cookies.get(limits.DEVICE_COOKIE), _account())
 
 
 def _failed(response) -> bool:
     return response.status_code == 200  # a re-rendered form; success redirects
 
 
+# Three limits on failed sign-ins, in a store every worker and server shares (RATELIMIT_STORAGE_URI):
+# one account from one address (the guesser next to you), one address over every account (a spray), and one
+# account from every address over a longer window (a botnet). The last cannot lock the person out: the browsers
+# they have signed in with before are exempt, and no single address can fill it on its own (its own limit
+# is lower). Only failures count; the right password is answered as usual while under a limit it is exempt from.
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
-               deduct_when=_failed, scope="signin-account")
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], key_func=_account_and_address_key,
+               methods=["POST"], deduct_when=_failed, scope="signin-account-address")
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
                scope="signin-address")
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed, exempt_when=_known_browser, scope="signin-account")
 def sign_in():
+    # A POST here mostly hashes a password: its reads begin deferred; authenticate() takes the write lock
+    # only for its short write, after the hash (see equiptrain/database_events.py).
+    database_events.reads_first()
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = SignInForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            services.start_session(user)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
+            response = redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
+            limits.remember_browser(response, user.email)
+            return response
         form.form_errors.append("The email address or password is not right. Check them and try again, or "
                                 "reset your password.")
     return render_template("accounts/sign_in.html", form=form)
@@ -97,8 +140,20 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
     EmptyForm().validate_on_submit() or abort(400)
+    if current_user.is_authenticated:
+        services.end_session(current_user.session_token)
     logout_user()
     flash("You have signed out.", "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    EmptyForm().validate_on_submit() or abort(400)
+    ended = services.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    flash(f"You have signed out of every device ({ended} session{'s' if ended != 1 else ''}).", "info")
     return redirect(url_for("accounts.sign_in"))
 
 
@@ -124,6 +179,7 @@ def set_password(token: str):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         logout_user()
+        services.start_session(user)
         login_user(user)
         flash("Your password is set. You are signed in.", "info")
         return redirect(url_for("accounts.home"))
@@ -148,10 +204,12 @@ def my_account():
         except ServiceError as exc:
             form.current_password.errors.append(exc.message)
         else:
-            login_user(current_user._get_current_object())  # this session continues with the new nonce; others end
+            user = current_user._get_current_object()
+            services.start_session(user)  # every session ended with the change; this browser gets a new one
+            login_user(user)
             flash("Your password has been changed. You have been signed out everywhere else.", "info")
             return redirect(url_for("accounts.my_account"))
-    return render_template("accounts/my_account.html", form=form)
+    return render_template("accounts/my_account.html", form=form, everywhere_form=EmptyForm())
 
 
 @bp.route("/about")

@@ -41,6 +41,7 @@ def test_deactivated_person_cannot_sign_in(client, build):
     admin = build.user("admin", org=user.organisation)
     from equiptrain.accounts import services
     services.deactivate(admin, user)
+    db.session.commit()  # as the admin's request would
     response = _sign_in(client, user.email, PASSWORD)
     assert response.status_code == 200
     assert "The email address or password is not right" in response.get_data(as_text=True)

@@ -92,6 +92,19 @@ def test_manager_invites_to_their_team_and_signs_out(browse, people):
     assert "You have signed out" in page.locator("main").inner_text()
 
 
+def test_sign_out_of_every_device_from_my_account(browse, people):
+    laptop, phone = browse(), browse({"width": 320, "height": 640})
+    laptop.sign_in(people["learner"].email, PASSWORD)
+    phone.sign_in(people["learner"].email, PASSWORD)
+    laptop.goto("/account")
+    laptop.page.get_by_role("button", name="Sign out of every device").click()
+    laptop.page.wait_for_load_state()
+    laptop.scan()
+    assert "You have signed out of every device (2 sessions)" in laptop.page.locator("main").inner_text()
+    phone.goto("/account")
+    assert phone.page.url.startswith(phone.base_url + "/sign-in")
+
+
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/admin/people", "/admin/teams", "/account"])
 def test_pages_fit_a_320_pixel_screen(browse, people, path):
     tab = browse({"width": 320, "height": 640})
