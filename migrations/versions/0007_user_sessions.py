@@ -1,7 +1,7 @@
 """user sessions: one row per signed-in browser, so signing out ends the session on the server
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-29 23:20:00
 
 """
@@ -12,7 +12,7 @@ import equiptrain.db
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
