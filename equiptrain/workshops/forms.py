@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
 from equiptrain.forms import EmptyForm, MultiCheckboxField, choices  # noqa: F401  (EmptyForm for the views)
-from equiptrain.workshops.models import WorkshopKind
+from equiptrain.workshops.models import MAX_SESSIONS, WorkshopKind
 
 KIND_CHOICES = choices((k.value, k.label) for k in WorkshopKind)
 SCALE = choices([("5", "5 - very much"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1 - not at all")])
@@ -17,9 +17,9 @@ class WorkshopForm(FlaskForm):
     kind = SelectField("Kind of workshop", choices=KIND_CHOICES)
     follow_up_of = SelectField("Follows up (for supervision and booster sessions)", coerce=str,
                                validators=[Optional()])
-    starts_at = DateTimeLocalField("Starts (UK time)", format="%Y-%m-%dT%H:%M",
+    starts_at = DateTimeLocalField("Session 1 starts (UK time)", format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired("Enter when the workshop starts, like 2026-03-14 09:30")])
-    ends_at = DateTimeLocalField("Ends (UK time)", format="%Y-%m-%dT%H:%M",
+    ends_at = DateTimeLocalField("Session 1 ends (UK time)", format="%Y-%m-%dT%H:%M",
                                  validators=[InputRequired("Enter when the workshop ends, like 2026-03-14 16:30")])
     room = StringField("Room (optional if online)", validators=[Optional(), Length(max=300)])
     online_url = StringField("Online link (optional)", validators=[
@@ -30,6 +30,28 @@ class WorkshopForm(FlaskForm):
     teams = MultiCheckboxField("Teams invited", coerce=str)
     facilitators = MultiCheckboxField("Facilitators", coerce=str)
     confirm_unprepared = BooleanField("Save anyway: I have checked these trainers can deliver these modules")
+
+    def session_times(self) -> list[tuple]:
+        """(starts, ends) of each session given, in order, UK local times as entered; a later session with only
+        one of its times gets a field error and None is returned."""
+        times = [(self.starts_at.data, self.ends_at.data)]
+        for n in range(2, MAX_SESSIONS + 1):
+            start, end = self[f"session{n}_starts_at"], self[f"session{n}_ends_at"]
+            if start.data is None and end.data is None:
+                continue
+            if start.data is None or end.data is None:
+                (start if start.data is None else end).errors.append(
+                    f"Enter both the start and the end of session {n}, or leave both empty")
+                return []
+            times.append((start.data, end.data))
+        return times
+
+
+for _n in range(2, MAX_SESSIONS + 1):
+    setattr(WorkshopForm, f"session{_n}_starts_at", DateTimeLocalField(
+        f"Session {_n} starts (UK time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]))
+    setattr(WorkshopForm, f"session{_n}_ends_at", DateTimeLocalField(
+        f"Session {_n} ends (UK time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]))
 
 
 class PublishForm(FlaskForm):

@@ -19,8 +19,10 @@ from equiptrain.authz import policy
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
-from equiptrain.workshops.models import (CalendarFeed, CoDeliveryOverride, Facilitator, Invitation, Reply,
-                                         TrainerModule, Workshop, WorkshopKind, WorkshopStatus)
+from equiptrain.workshops.blueprint import to_uk
+from equiptrain.workshops.models import (MAX_SESSIONS, Attendance, CalendarFeed, CoDeliveryOverride, Facilitator,
+                                         Invitation, Reply, TrainerModule, Workshop, WorkshopKind, WorkshopSession,
+                                         WorkshopStatus)
 
 # -- access ------------------------------------------------------------------------------------------------------
 
@@ -52,11 +54,43 @@ def workshop_policy(user: User, action: str, workshop: Workshop) -> bool:
 
 # -- scheduling --------------------------------------------------------------------------------------------------
 
-def _check_times(starts_at: dt.datetime, ends_at: dt.datetime, capacity: int) -> None:
-    if ends_at <= starts_at:
-        raise ServiceError("The workshop must end after it starts. Check the end time.", "ends_at")
+def _check_times(sessions: list[tuple[dt.datetime, dt.datetime]], capacity: int) -> None:
+    if not sessions:
+        raise ServiceError("Give the first session's start and end times.", "starts_at")
+    if len(sessions) > MAX_SESSIONS:
+        raise ServiceError(f"A workshop has at most {MAX_SESSIONS} sessions. Split it into two workshops.",
+                           "starts_at")
+    for n, (starts_at, ends_at) in enumerate(sessions, 1):
+        if ends_at <= starts_at:
+            field = "ends_at" if n == 1 else f"session{n}_ends_at"
+            raise ServiceError(f"Session {n} must end after it starts. Check its end time.", field)
+        if n > 1 and starts_at < sessions[n - 2][1]:
+            raise ServiceError(f"Session {n} must start after session {n - 1} ends. Check its start time.",
+                               f"session{n}_starts_at")
     if capacity < 1:
         raise ServiceError("Capacity must be at least 1 place.", "capacity")
+
+
+def _set_sessions(workshop: Workshop, times: list[tuple[dt.datetime, dt.datetime]]) -> None:
+    """Give the workshop these session times, keeping sessions (and their registers) by number. A session that
+    has a register cannot be removed."""
+    by_number = {s.number: s for s in workshop.sessions}
+    for n, (starts_at, ends_at) in enumerate(times, 1):
+        session = by_number.get(n)
+        if session is None:
+            workshop.sessions.append(WorkshopSession(number=n, starts_at=starts_at, ends_at=ends_at))
+        elif (session.starts_at, session.ends_at) != (starts_at, ends_at):
+            if session.signed_off_at is not None:
+                raise ServiceError(f"Session {n}'s register is signed off, so its time cannot change.",
+                                   "starts_at" if n == 1 else f"session{n}_starts_at")
+            session.starts_at, session.ends_at = starts_at, ends_at
+    extra = [s for s in workshop.sessions if s.number > len(times)]
+    if extra and db.session.scalar(select(func.count(Attendance.id)).where(
+            Attendance.session_id.in_([s.id for s in extra if s.id]))):
+        raise ServiceError(f"Session {extra[0].number} has a register, so it cannot be removed.", "starts_at")
+    for s in extra:
+        workshop.sessions.remove(s)
+    workshop.starts_at, workshop.ends_at = times[0][0], times[-1][1]
 
 
 def unprepared(facilitators: list[User], modules: list[Module]) -> list[tuple[User, Module]]:
@@ -70,11 +104,16 @@ def unprepared(facilitators: list[User], modules: list[Module]) -> list[tuple[Us
 
 
 def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organisation, title: str,
-                  kind: WorkshopKind, starts_at: dt.datetime, ends_at: dt.datetime, room: str | None,
-                  online_url: str | None, capacity: int, modules: list[Module], teams: list[Team],
-                  facilitators: list[User], follow_up_of: Workshop | None = None) -> Workshop:
-    """Create or change a workshop. Changes to a published workshop are sent to everyone invited."""
-    _check_times(starts_at, ends_at, capacity)
+                  kind: WorkshopKind, starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None,
+                  room: str | None, online_url: str | None, capacity: int, modules: list[Module], teams: list[Team],
+                  facilitators: list[User], follow_up_of: Workshop | None = None,
+                  sessions: list[tuple[dt.datetime, dt.datetime]] | None = None) -> Workshop:
+    """Create or change a workshop: one session from `starts_at`/`ends_at`, or several from `sessions` (the core
+    is two days, possibly a week apart). Changes to a published workshop are sent to everyone invited."""
+    times = list(sessions) if sessions else ([(starts_at, ends_at)] if starts_at and ends_at else [])
+    _check_times(times, capacity)
+    if workshop is not None and workshop.is_cancelled:
+        raise ServiceError("This workshop is cancelled and can no longer change. Schedule a new one.")
     if not (room or online_url):
         raise ServiceError("Give a room or an online link, so people know where to go.", "room")
     if any(t.organisation_id != organisation.id for t in teams):
@@ -88,9 +127,9 @@ def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organ
     if creating:
         workshop = Workshop(organisation=organisation, created_by_id=actor.id)
         db.session.add(workshop)
-    was = (workshop.starts_at, workshop.ends_at, workshop.room, workshop.online_url) if not creating else None
-    workshop.title, workshop.kind = title.strip(), kind
-    workshop.starts_at, workshop.ends_at, workshop.capacity = starts_at, ends_at, capacity
+    was = (_times(workshop), workshop.room, workshop.online_url) if not creating else None
+    workshop.title, workshop.kind, workshop.capacity = title.strip(), kind, capacity
+    _set_sessions(workshop, times)
     workshop.room, workshop.online_url = (room or None), (online_url or None)
     workshop.follow_up_of = follow_up_of if kind is not WorkshopKind.CORE else None
     workshop.modules, workshop.teams = list(modules), list(teams)
@@ -102,11 +141,15 @@ def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organ
     if workshop.is_published:
         _invite_members(workshop)
         _promote_waiting(workshop)
-        if was != (starts_at, ends_at, workshop.room, workshop.online_url):
+        if was != (times, workshop.room, workshop.online_url):
             workshop.sequence += 1
             _mail_everyone(workshop, f"Changed: {workshop.title}",
                            "The time or place of this workshop has changed.")
     return workshop
+
+
+def _times(workshop: Workshop) -> list[tuple[dt.datetime, dt.datetime]]:
+    return [(s.starts_at, s.ends_at) for s in workshop.sessions]
 
 
 def co_delivery_missing(workshop: Workshop) -> list[str]:
@@ -215,13 +258,18 @@ def _promote_waiting(workshop: Workshop) -> None:
 
 # -- calendar ----------------------------------------------------------------------------------------------------
 
-def _event(workshop: Workshop) -> Event:
+def _event(workshop: Workshop, session: WorkshopSession) -> Event:
+    """One calendar event per session; a one-session workshop keeps the UID it had before sessions existed."""
     event = Event()
-    event.add("uid", f"workshop-{workshop.id}@equiptrain")
+    several = len(workshop.sessions) > 1
+    uid = f"workshop-{workshop.id}-session-{session.number}" if several and session.number > 1 else \
+        f"workshop-{workshop.id}"
+    event.add("uid", f"{uid}@equiptrain")
     event.add("dtstamp", utcnow())
-    event.add("dtstart", workshop.starts_at)
-    event.add("dtend", workshop.ends_at)
-    event.add("summary", workshop.title)
+    event.add("dtstart", session.starts_at)
+    event.add("dtend", session.ends_at)
+    event.add("summary", f"{workshop.title} (session {session.number} of {len(workshop.sessions)})" if several
+              else workshop.title)
     event.add("location", workshop.place)
     event.add("description", "EQUIP workshop: " + ", ".join(m.title for m in workshop.modules))
     event.add("sequence", workshop.sequence)
@@ -230,16 +278,18 @@ def _event(workshop: Workshop) -> Event:
     return event
 
 
-def calendar_bytes(workshops: list[Workshop], name: str = "EQUIP workshops") -> bytes:
-    """An RFC 5545 calendar holding the workshops."""
+def calendar_bytes(workshops: list[Workshop], name: str = "EQUIP workshops", method: str = "PUBLISH") -> bytes:
+    """An RFC 5545 calendar holding the workshops, one event per session (cancelled ones as STATUS:CANCELLED).
+    `method="CANCEL"` is the message sent to tell people a workshop is cancelled."""
     cal = Calendar()
     cal.add("prodid", "-//EquipTrain//Workshops//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     for w in workshops:
-        cal.add_component(_event(w))
+        for session in w.sessions:
+            cal.add_component(_event(w, session))
     return cal.to_ical()
 
 
@@ -268,13 +318,20 @@ def feed_user(token: str) -> User | None:
 
 # -- mail --------------------------------------------------------------------------------------------------------
 
-def _mail(workshop: Workshop, user: User, subject: str, lead: str) -> None:
+def when_lines(workshop: Workshop) -> str:
+    """The sessions' times in UK time, one a line, for emails."""
+    return "\n".join(f"{'Session ' + str(s.number) + ': ' if len(workshop.sessions) > 1 else ''}"
+                     f"{to_uk(s.starts_at):%A %d %B %Y, %H:%M} to {to_uk(s.ends_at):%H:%M} (UK time)"
+                     for s in workshop.sessions)
+
+
+def _mail(workshop: Workshop, user: User, subject: str, lead: str, method: str = "PUBLISH") -> None:
     text = (f"Hello {user.name},\n\n{lead}\n\n{workshop.title}\n"
-            f"When: {workshop.starts_at:%A %d %B %Y, %H:%M} to {workshop.ends_at:%H:%M} (UTC)\n"
+            f"When:\n{when_lines(workshop)}\n"
             f"Where: {workshop.place}\n\n"
             f"Reply and see the details: {mail.external_url('workshops.detail', workshop_id=workshop.id)}\n")
     mail.send(user.email, subject, text,
-              attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop]))])
+              attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop], method=method))])
 
 
 def _mail_everyone(workshop: Workshop, subject: str, lead: str) -> None:

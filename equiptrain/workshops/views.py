@@ -19,7 +19,7 @@ from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.blueprint import bp, from_uk, to_uk
 from equiptrain.workshops.forms import (BriefingForm, DebriefForm, EmptyForm, FeedbackForm, PreparedModulesForm,
                                         PublishForm, ReplyForm, WorkshopForm)
-from equiptrain.workshops.models import PaymentStatus, Reply, Workshop, WorkshopKind
+from equiptrain.workshops.models import MAX_SESSIONS, PaymentStatus, Reply, Workshop, WorkshopKind
 
 ui.add_nav("Workshops", "workshops.index", ("learner",), order=30)
 ui.add_nav("Trainers", "workshops.trainers", ("admin",), order=82)
@@ -68,8 +68,10 @@ def _fill_workshop_form(form: WorkshopForm, org: Organisation, workshop: Worksho
                                                                      for w in cores if w is not workshop])
     if request.method == "GET" and workshop is not None:
         form.title.data, form.kind.data, form.capacity.data = workshop.title, workshop.kind.value, workshop.capacity
-        form.starts_at.data = to_uk(workshop.starts_at).replace(tzinfo=None)
-        form.ends_at.data = to_uk(workshop.ends_at).replace(tzinfo=None)
+        for session in workshop.sessions:
+            prefix = "" if session.number == 1 else f"session{session.number}_"
+            form[prefix + "starts_at"].data = to_uk(session.starts_at).replace(tzinfo=None)
+            form[prefix + "ends_at"].data = to_uk(session.ends_at).replace(tzinfo=None)
         form.room.data, form.online_url.data = workshop.room, workshop.online_url
         form.follow_up_of.data = str(workshop.follow_up_of_id or "")
         form.modules.data = [str(m.id) for m in workshop.modules]
@@ -80,6 +82,9 @@ def _fill_workshop_form(form: WorkshopForm, org: Organisation, workshop: Worksho
 def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
     """Validate and save; returns the workshop, or None with the form showing what to fix."""
     if not form.validate_on_submit():
+        return None, []
+    times = form.session_times()
+    if not times:
         return None, []
     ids = lambda values: [int(v) for v in values or []]  # noqa: E731
     modules = db.session.scalars(select(Module).where(Module.id.in_(ids(form.modules.data)))).all()
@@ -94,7 +99,7 @@ def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
     try:
         saved = services.save_workshop(
             current_user, workshop, organisation=org, title=form.title.data, kind=WorkshopKind(form.kind.data),
-            starts_at=from_uk(form.starts_at.data), ends_at=from_uk(form.ends_at.data), room=form.room.data,
+            sessions=[(from_uk(a), from_uk(b)) for a, b in times], room=form.room.data,
             online_url=form.online_url.data, capacity=form.capacity.data, modules=list(modules), teams=list(teams),
             facilitators=list(facilitators), follow_up_of=follow)
     except ServiceError as exc:
@@ -114,7 +119,8 @@ def new():
     if workshop:
         flash("Workshop saved as a draft. Check the details, then publish it to send the invitations.", "info")
         return redirect(url_for("workshops.detail", workshop_id=workshop.id))
-    return render_template("workshops/edit.html", form=form, org=org, workshop=None, warnings=warnings)
+    return render_template("workshops/edit.html", form=form, org=org, workshop=None, warnings=warnings,
+                           max_sessions=MAX_SESSIONS)
 
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
@@ -129,7 +135,7 @@ def edit(workshop_id: int):
               "info")
         return redirect(url_for("workshops.detail", workshop_id=workshop.id))
     return render_template("workshops/edit.html", form=form, org=workshop.organisation, workshop=workshop,
-                           warnings=warnings)
+                           warnings=warnings, max_sessions=MAX_SESSIONS)
 
 
 @bp.route("/workshops/<int:workshop_id>")

@@ -50,8 +50,10 @@ def make_module(hours: float = 3.0, carer: bool = True) -> Module:
 
 
 def make_workshop(build, *, org=None, teams=(), facilitators=None, modules=None, capacity=20, publish=True,
-                  starts_in=dt.timedelta(days=7), admin=None, kind=WorkshopKind.CORE, follow_up_of=None):
-    """A workshop co-delivered by a professional and a service-user trainer unless told otherwise."""
+                  starts_in=dt.timedelta(days=7), admin=None, kind=WorkshopKind.CORE, follow_up_of=None,
+                  days: int = 1, days_apart: int = 7):
+    """A workshop co-delivered by a professional and a service-user trainer unless told otherwise; `days` sessions
+    of 6 hours, `days_apart` days apart (the core: two days, a week apart)."""
     org = org or (teams[0].organisation if teams else build.org())
     admin = admin or build.user("admin", org=org)
     if facilitators is None:
@@ -60,8 +62,9 @@ def make_workshop(build, *, org=None, teams=(), facilitators=None, modules=None,
     modules = [make_module()] if modules is None else modules
     start = (utcnow() + starts_in).replace(second=0, microsecond=0)
     workshop = services.save_workshop(
-        admin, None, organisation=org, title=f"EQUIP workshop {next(_seq)}", kind=kind, starts_at=start,
-        ends_at=start + dt.timedelta(hours=6), room="Room 1", online_url=None, capacity=capacity,
+        admin, None, organisation=org, title=f"EQUIP workshop {next(_seq)}", kind=kind,
+        sessions=[(start + dt.timedelta(days=n * days_apart), start + dt.timedelta(days=n * days_apart, hours=6))
+                  for n in range(days)], room="Room 1", online_url=None, capacity=capacity,
         modules=modules, teams=list(teams), facilitators=facilitators, follow_up_of=follow_up_of)
     if publish:
         services.publish(admin, workshop)
