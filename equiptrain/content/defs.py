@@ -66,6 +66,8 @@ class CompletionRules:
     reflection: bool
     practice: bool
     workshop: bool
+    core: bool = False
+    workshop_kind: str | None = None
 
 
 @dataclass(frozen=True)

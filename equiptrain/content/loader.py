@@ -185,7 +185,7 @@ def _build_module(files: ModuleFiles, position: int) -> ModuleDef:
         prerequisites=list(meta.prerequisites), outcomes=list(meta.outcomes),
         estimated_minutes=meta.estimated_minutes, cpd_individual_hours=float(meta.cpd_hours.individual),
         cpd_participatory_hours=float(meta.cpd_hours.participatory),
-        completion=CompletionRules(c.units, c.quiz, c.reflection, c.practice, c.workshop),
+        completion=CompletionRules(c.units, c.quiz, c.reflection, c.practice, c.workshop, c.core, c.workshop_kind),
         settings=list(meta.settings), authors=[AuthorDef(a.name, a.role) for a in meta.authors],
         reflective_prompts=[PromptDef(p.slug, p.prompt, n) for n, p in enumerate(meta.reflective_prompts, 1)],
         references=list(meta.references), intro_md=intro, intro_html=render_content(intro, render),

@@ -13,6 +13,7 @@ from equiptrain.accounts.services import ServiceError
 from equiptrain.content.models import Module, Quiz, QuizQuestion, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
+from equiptrain.workshops import services as workshop_services
 
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
 
@@ -196,6 +197,9 @@ def unmet_requirements(user, module: Module, progress: ModuleProgress | None) ->
                        ("workshop", progress and progress.workshop_done_at)):
         if getattr(module, f"requires_{name}") and not done:
             unmet.append(name)
+    # "Attended the core": the workshops feature's multi-session rule (every session of a core workshop).
+    if module.requires_core and not workshop_services.attended_core(user.id):
+        unmet.append("core")
     return unmet
 
 
@@ -244,17 +248,26 @@ def record_reflection(user, module_slug: str | None, at=None, **_ignored) -> Non
     check_completion(user, module)
 
 
-def record_workshop(user, module_slugs: list[str] | None = None, at=None, **_ignored) -> None:
-    """The "workshop attended" rule: attending a workshop counts for each module it covers."""
+def record_workshop(user, module_slugs: list[str] | None = None, at=None, workshop=None, **_ignored) -> None:
+    """The "workshop attended" rule: attending a workshop counts for each module it covers (only a workshop of
+    the module's `workshop_kind`, when it names one). Attending a core workshop re-checks the modules that require
+    the core, for learners who have started them."""
+    kind = getattr(getattr(workshop, "kind", None), "value", None)
     for slug in module_slugs or []:
         module = _active_module(slug)
-        if module is None:
+        if module is None or (module.workshop_kind and kind and module.workshop_kind != kind):
             continue
         progress = progress_for(user, module)
         if progress.workshop_done_at is None:
             progress.workshop_done_at = at or utcnow()
             db.session.flush()
         check_completion(user, module)
+    if kind == "core":
+        started = db.session.scalars(select(Module).join(ModuleProgress, ModuleProgress.module_id == Module.id).where(
+            ModuleProgress.user_id == user.id, ModuleProgress.completed_at.is_(None), Module.requires_core.is_(True),
+            Module.retired_at.is_(None)).order_by(Module.position)).all()
+        for module in started:
+            check_completion(user, module)
 
 
 signals.reflection_written.connect(record_reflection)

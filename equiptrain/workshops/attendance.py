@@ -168,15 +168,20 @@ def _establish(actor: User, workshop: Workshop) -> None:
         if a.status is not None and a.status.attended:
             came[a.user_id].append(a.session_id)
     total, slugs = len(workshop.sessions), [m.slug for m in workshop.modules]
+    results = []
     for user_id, sessions in sorted(came.items()):
-        user, earned = people[user_id], round(sum(hours[s] for s in sessions), 2)
-        ok = attended_enough(len(sessions), total)
-        db.session.add(WorkshopResult(workshop_id=workshop.id, user_id=user_id, sessions_attended=len(sessions),
-                                      sessions_total=total, attended=ok, hours=earned))
-        if not sessions:
+        result = WorkshopResult(workshop_id=workshop.id, user_id=user_id, sessions_attended=len(sessions),
+                                sessions_total=total, attended=attended_enough(len(sessions), total),
+                                hours=round(sum(hours[s] for s in sessions), 2))
+        db.session.add(result)
+        results.append(result)
+    db.session.flush()  # the receivers (completion rules that require the core) read the results
+    for result in results:
+        if not result.sessions_attended:
             continue
-        signal = signals.workshop_attended if ok else signals.workshop_partly_attended
-        signal.send(user, workshop=workshop, module_slugs=slugs, hours=earned, at=workshop.ends_at)
+        user = people[result.user_id]
+        signal = signals.workshop_attended if result.attended else signals.workshop_partly_attended
+        signal.send(user, workshop=workshop, module_slugs=slugs, hours=result.hours, at=workshop.ends_at)
         db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
         link = mail.external_url("workshops.feedback", workshop_id=workshop.id,
                                  token=feedback_token(workshop, user))

@@ -19,6 +19,7 @@ from equiptrain.authz import policy
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
+from equiptrain.workshops import queries
 from equiptrain.workshops.blueprint import to_uk
 from equiptrain.workshops.models import (MAX_SESSIONS, Attendance, CalendarFeed, CoDeliveryOverride, Facilitator,
                                          Invitation, Reply, TrainerModule, Workshop, WorkshopKind, WorkshopSession,
@@ -50,6 +51,12 @@ def workshop_policy(user: User, action: str, workshop: Workshop) -> bool:
     if action == "take_part":
         return workshop.is_published and invited(user, workshop)
     return False
+
+
+def attended_core(user_id: int) -> bool:
+    """Whether the person attended the core: every session of a core workshop, or WORKSHOP_ATTENDANCE_SHARE of
+    them, established when its last register was signed off (see `queries.core_attendance`)."""
+    return bool(queries.core_attendance([user_id]))
 
 
 # -- scheduling --------------------------------------------------------------------------------------------------

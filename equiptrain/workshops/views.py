@@ -34,6 +34,13 @@ def _home_panel(user) -> str | None:
 
 ui.add_home_panel("workshops", _home_panel, order=20)
 
+
+@bp.app_template_global("core_attended_on")
+def core_attended_on(user) -> object:
+    """When the person attended the core (the end of that workshop), or None: for the module page's "attend the
+    core" line (one query, only on modules that require the core)."""
+    return queries.core_attendance([user.id]).get(user.id)
+
 __all__ = ["bp"]
 
 
