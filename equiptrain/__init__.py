@@ -95,11 +95,11 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.learning.views import bp as learning
     from equiptrain.reflection.views import bp as reflection
     from equiptrain.static_assets import bp as assets
-    from equiptrain.supervision import models as _supervision_models  # noqa: F401
+    from equiptrain.supervision.views import bp as supervision
     from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection):
+    for bp in (assets, accounts, audit, learning, workshops, supervision, reflection):
         app.register_blueprint(bp)
 
 

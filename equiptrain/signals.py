@@ -23,3 +23,7 @@ workshop_attended = _signals.signal("workshop-attended")
 # workshops -> reflection (participatory CPD only): as workshop_attended, for someone who came to some sessions but
 # not enough to have attended the workshop; the modules' workshop rule is not met.
 workshop_partly_attended = _signals.signal("workshop-partly-attended")
+
+# workshops -> supervision: a workshop's last session register was signed off (everyone's attendance is settled).
+#   workshop_signed_off.send(workshop)
+workshop_signed_off = _signals.signal("workshop-signed-off")

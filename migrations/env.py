@@ -39,7 +39,9 @@ def run_migrations_online():
                         raise RuntimeError(f"the migration left rows pointing at missing rows: {broken[:5]}")
         finally:
             if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                # Never hand this connection (foreign keys off) back to the pool: the next one is opened afresh,
+                # with foreign keys on.
+                connection.invalidate()
 
 
 if context.is_offline_mode():

@@ -1,7 +1,7 @@
 """What the loader hands out: problems, and the course as frozen dataclasses (independent of the schema)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 
@@ -199,7 +199,21 @@ class ModuleDef:
 
 
 @dataclass(frozen=True)
+class SupervisionDef:
+    """One team supervision session's agenda (course_content/supervision/session-N.md)."""
+    slug: str
+    number: int
+    title: str
+    minutes: int
+    summary: str
+    references: list[str]
+    body_html: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class Course:
     programme: ProgrammeDef
     confidence: ConfidenceDef
     modules: list[ModuleDef]
+    supervision: list[SupervisionDef] = field(default_factory=list)

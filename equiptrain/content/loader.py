@@ -18,6 +18,7 @@ from .defs import (
     QuizDef, RoleDef, ScenarioDef, UnitDef,
 )
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
+from .supervision import build_supervision, read_supervision
 from .source import (
     ModuleFiles, Parsed, Tree, parse_markdown, parse_yaml, read_text, validate, validate_scenario,
 )
@@ -63,6 +64,7 @@ def _read(root: Path) -> tuple[Tree, list[Problem]]:
             else:
                 problems.append(_unexpected(root, entry, "the modules folder holds one folder per module, "
                                                          "e.g. modules/01-foundations/"))
+    tree.supervision = read_supervision(root, problems)
     problems += check_tree(tree)
     return tree, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
 
@@ -160,6 +162,7 @@ def _build(tree: Tree) -> Course:
             items=[ConfidenceItemDef(i.slug, i.text, n) for n, i in enumerate(confidence.items, 1)],
         ),
         modules=[_build_module(by_slug[slug], n) for n, slug in enumerate(programme.modules, 1)],
+        supervision=build_supervision(tree.supervision),
     )
 
 

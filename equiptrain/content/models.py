@@ -163,5 +163,6 @@ class SupervisionTemplate(Base):
     minutes: Mapped[int]
     summary: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    references: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     retired_at: Mapped[dt.datetime | None]

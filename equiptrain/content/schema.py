@@ -220,3 +220,14 @@ class Solo(ScenarioBase):
 
 
 SCENARIO_MODELS: dict[str, type[ScenarioBase]] = {"roleplay": RolePlay, "solo": Solo}
+
+
+# supervision/session-N.md front matter
+
+class SupervisionMeta(Strict):
+    slug: Slug
+    number: Annotated[int, Field(ge=1, le=12)]
+    title: Text
+    minutes: Minutes
+    summary: Text
+    references: list[Text] = []

@@ -126,6 +126,7 @@ class Tree:
     programme: Parsed | None
     confidence: Parsed | None
     modules: list[ModuleFiles]
+    supervision: list[Parsed] = field(default_factory=list)
 
 
 # Reading and parsing

@@ -19,9 +19,9 @@ from equiptrain.extensions import db
 
 from .defs import Course, ModuleDef, ScenarioDef
 from .loader import load_course
-from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, Unit
+from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, SupervisionTemplate, Unit
 
-KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item")
+KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item", "supervision template")
 
 
 @dataclass
@@ -122,7 +122,18 @@ class _Sync:
         for mdef in course.modules:
             self.module(mdef, modules.get(mdef.slug))
         self.retire("module", (m for slug, m in modules.items() if slug not in {d.slug for d in course.modules}))
+        self.supervision(course)
         db.session.flush()
+
+    def supervision(self, course: Course) -> None:
+        existing = {t.slug: t for t in db.session.scalars(select(SupervisionTemplate))}
+        for t in course.supervision:
+            self.upsert("supervision template", existing.get(t.slug), dict(
+                slug=t.slug, number=t.number, title=t.title, minutes=t.minutes, summary=t.summary,
+                body_html=t.body_html, references=list(t.references), content_hash=t.content_hash),
+                SupervisionTemplate)
+        slugs = {t.slug for t in course.supervision}
+        self.retire("supervision template", (t for s, t in existing.items() if s not in slugs))
 
     def programme(self, course: Course) -> None:
         p = course.programme

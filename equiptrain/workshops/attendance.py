@@ -189,6 +189,7 @@ def _establish(actor: User, workshop: Workshop) -> None:
                   f"Hello {user.name},\n\nThank you for coming. Three short questions; your answers are "
                   f"anonymous (they are stored with no link to you):\n{link}\n")
     db.session.flush()
+    signals.workshop_signed_off.send(workshop)
 
 
 # -- anonymous feedback ------------------------------------------------------------------------------------------

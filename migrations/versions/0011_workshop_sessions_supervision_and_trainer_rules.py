@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('references', sa.JSON(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('retired_at', equiptrain.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_templates')),

@@ -75,7 +75,15 @@ def make_workshop(build, *, org=None, teams=(), facilitators=None, modules=None,
 def access_world(build, world: dict) -> dict:
     """For tests/test_access.py: a published workshop for the world's team, facilitated by the world's trainer
     and a service-user trainer."""
+    from tests.supervision.helpers import make_template
+    from equiptrain.supervision import services as supervision
     le_trainer = build.user("trainer", org=world["org"], trainer_kind=TrainerKind.SERVICE_USER)
     workshop = make_workshop(build, org=world["org"], teams=[world["team"]],
                              facilitators=[world["trainer"], le_trainer])
-    return {"workshop": workshop, "le_trainer": le_trainer, "workshop_unit": workshop.modules[0].units[0]}
+    make_template(1)
+    plan = supervision.start_plan(world["admin"], world["team"], utcnow().date())
+    action = supervision.add_action(world["admin"], plan, session_number=1, action="Write goals with the person",
+                                    owner="Team manager", due_on=utcnow().date())
+    db.session.commit()
+    return {"workshop": workshop, "le_trainer": le_trainer, "workshop_unit": workshop.modules[0].units[0],
+            "team_action": action}
