@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
 from equiptrain.forms import EmptyForm, MultiCheckboxField, choices  # noqa: F401  (EmptyForm for the views)
@@ -55,8 +56,9 @@ for _n in range(2, MAX_SESSIONS + 1):
 
 
 class PublishForm(FlaskForm):
-    override_reason = TextAreaField("Reason for publishing without co-delivery (only if the facilitators lack a "
-                                    "lived-experience or a professional trainer)",
+    override_reason = TextAreaField("Reason for publishing without co-delivery by trained trainers (only if the "
+                                    "facilitators lack a lived-experience or a professional trainer, or a "
+                                    "lived-experience trainer has not completed train-the-trainers)",
                                     validators=[Optional(), Length(max=2000)])
 
 
@@ -104,3 +106,12 @@ class DebriefForm(FlaskForm):
 
 class PreparedModulesForm(FlaskForm):
     modules = MultiCheckboxField("Modules this trainer is prepared to deliver", coerce=str)
+
+
+class TrainingForm(FlaskForm):
+    completed_on = DateField("Train-the-trainers course completed on (leave empty if not yet)", validators=[Optional()])
+    sessions_shadowed = IntegerField("Workshops shadowed", validators=[
+        InputRequired("Enter how many workshops they have shadowed (0 if none)"),
+        NumberRange(0, 200, "Enter a number of workshops from 0 to 200")])
+    preparation = TextAreaField("Preparation done (what they have prepared, any support they asked for)",
+                                validators=[Optional(), Length(max=5000)])

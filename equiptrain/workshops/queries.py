@@ -12,7 +12,8 @@ from equiptrain.accounts.models import Membership, Team, TrainerKind, TrainerPro
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops.models import (CoDeliveryOverride, Facilitator, Invitation, TrainerModule, TrainerSupport,
-                                         Workshop, WorkshopKind, WorkshopResult, WorkshopStatus, workshop_teams)
+                                         TrainerTraining, Workshop, WorkshopKind, WorkshopResult, WorkshopStatus,
+                                         workshop_teams)
 
 _LOAD = (selectinload(Workshop.modules), selectinload(Workshop.teams), selectinload(Workshop.sessions),
          selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile))
@@ -148,6 +149,16 @@ def trainers(organisation_id: int | None) -> list[User]:
     if organisation_id is not None:
         q = q.where(or_(User.organisation_id == organisation_id))
     return list(db.session.scalars(q))
+
+
+def training(profile_id: int) -> TrainerTraining | None:
+    return db.session.scalar(select(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile_id))
+
+
+def trainings(profile_ids) -> dict[int, TrainerTraining]:
+    ids = list(profile_ids)
+    return {t.trainer_profile_id: t for t in db.session.scalars(select(TrainerTraining).where(
+        TrainerTraining.trainer_profile_id.in_(ids)))} if ids else {}
 
 
 def prepared_module_ids(profile_id: int) -> set[int]:

@@ -22,8 +22,8 @@ from equiptrain.extensions import db
 from equiptrain.workshops import queries
 from equiptrain.workshops.blueprint import to_uk
 from equiptrain.workshops.models import (MAX_SESSIONS, Attendance, CalendarFeed, CoDeliveryOverride, Facilitator,
-                                         Invitation, Reply, TrainerModule, Workshop, WorkshopKind, WorkshopSession,
-                                         WorkshopStatus)
+                                         Invitation, Reply, TrainerModule, TrainerTraining, Workshop, WorkshopKind,
+                                         WorkshopSession, WorkshopStatus)
 
 # -- access ------------------------------------------------------------------------------------------------------
 
@@ -170,17 +170,68 @@ def co_delivery_missing(workshop: Workshop) -> list[str]:
     return missing
 
 
+def lived_experience_facilitators(workshop: Workshop) -> list[User]:
+    return [f.user for f in workshop.facilitators
+            if f.user.trainer_profile and f.user.trainer_profile.kind.lived_experience]
+
+
+def untrained(workshop: Workshop) -> list[User]:
+    """Lived-experience facilitators with no completed train-the-trainers course on record."""
+    people = lived_experience_facilitators(workshop)
+    if not people:
+        return []
+    done = set(db.session.scalars(select(TrainerTraining.trainer_profile_id).where(
+        TrainerTraining.trainer_profile_id.in_([u.trainer_profile.id for u in people]),
+        TrainerTraining.completed_on.is_not(None))))
+    return [u for u in people if u.trainer_profile.id not in done]
+
+
+def publish_gaps(workshop: Workshop) -> list[str]:
+    """What publishing needs a written override for: a missing co-trainer, or a lived-experience trainer who has
+    not completed train-the-trainers."""
+    gaps = co_delivery_missing(workshop)
+    names = [u.name for u in untrained(workshop)]
+    if names:
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        gaps.append(f"completed train-the-trainers for {who}")
+    return gaps
+
+
+def save_training(actor: User, profile: TrainerProfile, *, completed_on: dt.date | None, sessions_shadowed: int,
+                  preparation: str) -> TrainerTraining:
+    """Record a lived-experience trainer's train-the-trainers course, sessions shadowed and preparation."""
+    if not profile.kind.lived_experience:
+        raise ServiceError("Train-the-trainers records are kept for lived-experience trainers.")
+    if completed_on is not None and completed_on > utcnow().date():
+        raise ServiceError("The training cannot be completed in the future. Enter the date it was completed, or "
+                           "leave it empty until then.", "completed_on")
+    if not 0 <= sessions_shadowed <= 200:
+        raise ServiceError("Enter the sessions shadowed as a number from 0 to 200.", "sessions_shadowed")
+    row = db.session.scalar(select(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile.id))
+    if row is None:
+        row = TrainerTraining(trainer_profile_id=profile.id)
+        db.session.add(row)
+    row.completed_on, row.sessions_shadowed = completed_on, sessions_shadowed
+    row.preparation, row.updated_by_id, row.updated_at = (preparation or "").strip(), actor.id, utcnow()
+    db.session.flush()
+    record("trainer.training", actor, profile.user, completed_on=completed_on.isoformat() if completed_on else None,
+           sessions_shadowed=sessions_shadowed)
+    return row
+
+
 def publish(actor: User, workshop: Workshop, override_reason: str | None = None) -> None:
-    """Publish and send the invitations. Without the co-delivery pair an admin must give a written reason."""
+    """Publish and send the invitations. Without the co-delivery pair, or with a lived-experience trainer who has
+    not completed train-the-trainers, an admin must give a written reason (recorded as an override)."""
     if workshop.status is not WorkshopStatus.DRAFT:
         raise ServiceError("This workshop is already published.")
-    missing = co_delivery_missing(workshop)
+    missing = publish_gaps(workshop)
     reason = (override_reason or "").strip()
     if missing and not reason:
-        raise ServiceError(f"A workshop is co-delivered: add {' and '.join(missing)} as a facilitator, or give "
-                           "a written reason to publish without.", "override_reason")
+        raise ServiceError(f"A workshop is co-delivered by trained trainers: it lacks {' and '.join(missing)}. "
+                           "Change the facilitators or record the training, or give a written reason to publish "
+                           "without.", "override_reason")
     if missing:
-        db.session.add(CoDeliveryOverride(workshop=workshop, reason=reason, missing="; ".join(missing),
+        db.session.add(CoDeliveryOverride(workshop=workshop, reason=reason, missing="; ".join(missing)[:200],
                                           by_id=actor.id))
         record("workshop.co_delivery_override", actor, workshop, reason=reason, missing=missing)
     workshop.status, workshop.published_at = WorkshopStatus.PUBLISHED, utcnow()

@@ -18,7 +18,7 @@ from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.blueprint import bp, from_uk, to_uk
 from equiptrain.workshops.forms import (BriefingForm, DebriefForm, EmptyForm, FeedbackForm, PreparedModulesForm,
-                                        PublishForm, ReplyForm, WorkshopForm)
+                                        PublishForm, ReplyForm, TrainingForm, WorkshopForm)
 from equiptrain.workshops.models import MAX_SESSIONS, PaymentStatus, Reply, Workshop, WorkshopKind
 
 ui.add_nav("Workshops", "workshops.index", ("learner",), order=30)
@@ -125,9 +125,9 @@ def new():
     workshop, warnings = _save(form, org, None)
     if workshop:
         flash("Workshop saved as a draft. Check the details, then publish it to send the invitations.", "info")
-        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+        return _after_save(workshop)
     return render_template("workshops/edit.html", form=form, org=org, workshop=None, warnings=warnings,
-                           max_sessions=MAX_SESSIONS)
+                           max_sessions=MAX_SESSIONS, no_lived_experience=_no_lived_experience(form))
 
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
@@ -140,9 +140,27 @@ def edit(workshop_id: int):
     if saved:
         flash("Workshop saved." + (" Everyone invited has been told of the change." if saved.is_published else ""),
               "info")
-        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+        return _after_save(saved)
     return render_template("workshops/edit.html", form=form, org=workshop.organisation, workshop=workshop,
-                           warnings=warnings, max_sessions=MAX_SESSIONS)
+                           warnings=warnings, max_sessions=MAX_SESSIONS, no_lived_experience=_no_lived_experience(form))
+
+
+def _no_lived_experience(form: WorkshopForm) -> bool:
+    """Whether the facilitators chosen on the form include no lived-experience trainer (for the warning shown
+    beside the field as soon as the workshop is saved, not only when publishing)."""
+    if request.method == "GET" and not form.facilitators.data:
+        return False  # a new, empty form
+    chosen = {int(v) for v in form.facilitators.data or [] if str(v).isdigit()}
+    people = db.session.scalars(select(User).where(User.id.in_(chosen))).all() if chosen else []
+    return not any(u.trainer_profile and u.trainer_profile.kind.lived_experience for u in people)
+
+
+def _after_save(workshop: Workshop):
+    """To the workshop's page; back to the form, with the warning beside the facilitators, when no lived-experience
+    trainer is among them."""
+    if services.lived_experience_facilitators(workshop):
+        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+    return redirect(url_for("workshops.edit", workshop_id=workshop.id, saved=1) + "#facilitators-warning")
 
 
 @bp.route("/workshops/<int:workshop_id>")
@@ -153,7 +171,7 @@ def detail(workshop_id: int):
     assignment = roleplay.latest_assignment(current_user, workshop) if invitation else None
     return render_template(
         "workshops/detail.html", workshop=workshop, invitation=invitation, reply_form=ReplyForm(),
-        publish_form=PublishForm(), missing=services.co_delivery_missing(workshop),
+        publish_form=PublishForm(), missing=services.publish_gaps(workshop) if workshop.status.value == "draft" else [],
         counts=queries.invitation_counts(workshop), manage=can(current_user, "manage", workshop),
         facilitate=can(current_user, "facilitate", workshop), assignment=assignment,
         feedback_state=attendance.feedback_state(current_user, workshop),
@@ -340,7 +358,26 @@ def trainer(user_id: int):
     form = PreparedModulesForm()
     modules = db.session.scalars(select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)).all()
     form.modules.choices = choices((m.id, f"{m.position}. {m.title}") for m in modules)
-    if form.validate_on_submit():
+    training = queries.training(profile.id) if profile.kind.lived_experience else None
+    training_form = TrainingForm(prefix="training")
+    if profile.kind.lived_experience and request.form.get("action") == "training":
+        if training_form.validate_on_submit():
+            try:
+                services.save_training(current_user, profile, completed_on=training_form.completed_on.data,
+                                       sessions_shadowed=training_form.sessions_shadowed.data,
+                                       preparation=training_form.preparation.data or "")
+            except ServiceError as exc:
+                getattr(training_form, exc.field or "completed_on").errors.append(exc.message)
+            else:
+                flash("Train-the-trainers record saved.", "info")
+                return redirect(url_for("workshops.trainer", user_id=user.id))
+    elif request.method == "GET" and training is not None:
+        training_form.completed_on.data, training_form.sessions_shadowed.data = (training.completed_on,
+                                                                                 training.sessions_shadowed)
+        training_form.preparation.data = training.preparation
+    elif request.method == "GET":
+        training_form.sessions_shadowed.data = 0
+    if request.form.get("action") != "training" and form.validate_on_submit():
         chosen = [m for m in modules if str(m.id) in (form.modules.data or [])]
         services.set_prepared_modules(current_user, profile, chosen)
         flash("Prepared modules saved.", "info")
@@ -348,5 +385,6 @@ def trainer(user_id: int):
     if request.method == "GET":
         form.modules.data = [str(i) for i in queries.prepared_module_ids(profile.id)]
     sessions = queries.lived_experience_sessions(None, trainer_id=user.id) if profile.kind.lived_experience else []
-    return render_template("workshops/trainer.html", trainer=user, profile=profile, form=form, sessions=sessions)
+    return render_template("workshops/trainer.html", trainer=user, profile=profile, form=form, sessions=sessions,
+                           training=training, training_form=training_form)
 

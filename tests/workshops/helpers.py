@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from sqlalchemy import select
+
 from equiptrain.accounts.models import TrainerKind
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops import services
-from equiptrain.workshops.models import WorkshopKind
+from equiptrain.workshops.models import TrainerTraining, WorkshopKind
 
 _seq = itertools.count(1)
 
@@ -49,16 +51,34 @@ def make_module(hours: float = 3.0, carer: bool = True) -> Module:
     return module
 
 
+def train(*trainers, on: dt.date | None = None) -> None:
+    """Record a completed train-the-trainers course for lived-experience trainers."""
+    for user in trainers:
+        if user.trainer_profile and user.trainer_profile.kind.lived_experience:
+            db.session.add(TrainerTraining(trainer_profile_id=user.trainer_profile.id,
+                                           completed_on=on or (utcnow().date() - dt.timedelta(days=30)),
+                                           sessions_shadowed=2))
+    db.session.flush()
+
+
+def _trained(user) -> bool:
+    return db.session.scalar(select(TrainerTraining.id).where(
+        TrainerTraining.trainer_profile_id == user.trainer_profile.id)) is not None
+
+
 def make_workshop(build, *, org=None, teams=(), facilitators=None, modules=None, capacity=20, publish=True,
                   starts_in=dt.timedelta(days=7), admin=None, kind=WorkshopKind.CORE, follow_up_of=None,
-                  days: int = 1, days_apart: int = 7):
+                  days: int = 1, days_apart: int = 7, trained: bool = True):
     """A workshop co-delivered by a professional and a service-user trainer unless told otherwise; `days` sessions
-    of 6 hours, `days_apart` days apart (the core: two days, a week apart)."""
+    of 6 hours, `days_apart` days apart (the core: two days, a week apart). Lived-experience facilitators have
+    completed train-the-trainers unless `trained` is False."""
     org = org or (teams[0].organisation if teams else build.org())
     admin = admin or build.user("admin", org=org)
     if facilitators is None:
         facilitators = [build.user("trainer", org=org),
                         build.user("trainer", org=org, trainer_kind=TrainerKind.SERVICE_USER)]
+    if trained:
+        train(*[u for u in facilitators if u.trainer_profile and not _trained(u)])
     modules = [make_module()] if modules is None else modules
     start = (utcnow() + starts_in).replace(second=0, microsecond=0)
     workshop = services.save_workshop(

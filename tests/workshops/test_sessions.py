@@ -3,6 +3,7 @@ calendar event per session, and the team-trained rule counting whole-core attend
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from icalendar import Calendar
@@ -168,7 +169,7 @@ def test_the_form_schedules_a_two_day_core(build, client, login):
             "capacity": "20", "teams": [str(team.id)], "org": str(team.organisation_id)}
     response = client.post("/workshops/new", data=data)
     assert response.status_code == 302
-    workshop_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    workshop_id = int(re.search(r"/workshops/(\d+)", response.headers["Location"]).group(1))
     page = client.get(f"/workshops/{workshop_id}").get_data(as_text=True)
     assert "Session 1: Thu 14 Mar 2030, 09:30 to 16:30" in page and "Session 2: Thu 21 Mar 2030, 09:30" in page
     half = client.post("/workshops/new", data={**data, "session2_ends_at": ""}).get_data(as_text=True)
