@@ -47,6 +47,7 @@ ROUTES: dict[str, tuple] = {
     "workshops.edit": (("admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.detail": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.publish": (("admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
+    "workshops.cancel": (("admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
     "workshops.reply": (("learner", "manager"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
     "workshops.ics": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.calendar_feed": (SIGNED_IN, None, "GET"),

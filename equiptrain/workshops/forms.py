@@ -62,6 +62,12 @@ class PublishForm(FlaskForm):
                                     validators=[Optional(), Length(max=2000)])
 
 
+class CancelForm(FlaskForm):
+    reason = TextAreaField("Reason for cancelling (sent to everyone invited)", validators=[
+        DataRequired("Give the reason for cancelling: it is sent to everyone invited"),
+        Length(max=2000, message="Keep the reason to 2000 characters or fewer")])
+
+
 class ReplyForm(FlaskForm):
     attending = RadioField("Will you attend?", choices=choices([("yes", "Yes, I will attend"),
                                                                ("no", "No, I cannot attend")]),

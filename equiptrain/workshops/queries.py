@@ -56,9 +56,16 @@ def load_workshop(workshop_id: int) -> Workshop | None:
 
 
 def invitation_counts(workshop: Workshop) -> dict[str, int]:
-    rows = db.session.execute(select(Invitation.reply, func.count()).where(Invitation.workshop_id == workshop.id)
-                              .group_by(Invitation.reply)).all()
-    return {reply.value: n for reply, n in rows}
+    """Replies counted by kind, plus "offered": waiting-list places offered and not yet confirmed (one query)."""
+    offered = Invitation.offer_expires_at.is_not(None)
+    rows = db.session.execute(select(Invitation.reply, offered, func.count())
+                              .where(Invitation.workshop_id == workshop.id).group_by(Invitation.reply, offered)).all()
+    counts: dict[str, int] = {}
+    for reply, is_offer, n in rows:
+        counts[reply.value] = counts.get(reply.value, 0) + n
+        if is_offer:
+            counts["offered"] = counts.get("offered", 0) + n
+    return counts
 
 
 def overrides(organisation_id: int | None) -> list[CoDeliveryOverride]:

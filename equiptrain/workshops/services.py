@@ -147,6 +147,7 @@ def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organ
     record("workshop.created" if creating else "workshop.changed", actor, workshop)
     if workshop.is_published:
         _invite_members(workshop)
+        expire_offers(workshop)
         _promote_waiting(workshop)
         if was != (times, workshop.room, workshop.online_url):
             workshop.sequence += 1
@@ -271,27 +272,47 @@ def attending_count(workshop: Workshop) -> int:
         Invitation.workshop_id == workshop.id, Invitation.reply == Reply.ATTENDING))
 
 
+def places_taken(workshop: Workshop) -> int:
+    """Places held: people attending, and places offered from the waiting list that are still open."""
+    return db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.workshop_id == workshop.id,
+        (Invitation.reply == Reply.ATTENDING)
+        | ((Invitation.reply == Reply.WAITING) & Invitation.offer_expires_at.is_not(None))))
+
+
+def _invitation(user: User, workshop: Workshop) -> Invitation | None:
+    return db.session.scalar(select(Invitation).where(Invitation.workshop_id == workshop.id,
+                                                      Invitation.user_id == user.id))
+
+
 def reply(user: User, workshop: Workshop, attending: bool) -> Invitation:
-    """Reply to an invitation; past capacity the person joins the waiting list."""
+    """Reply to an invitation; past capacity the person joins the waiting list. Someone offered a place from the
+    waiting list confirms it by replying that they will attend (or declines it, freeing it for the next)."""
+    if workshop.is_cancelled:
+        raise ServiceError("This workshop has been cancelled, so replies are closed.")
     if not workshop.is_published:
         raise ServiceError("This workshop is not open for replies.")
     if workshop.starts_at <= utcnow():
         raise ServiceError("This workshop has started, so replies are closed. Speak to a facilitator.")
-    invitation = db.session.scalar(select(Invitation).where(Invitation.workshop_id == workshop.id,
-                                                            Invitation.user_id == user.id))
+    expire_offers(workshop)
+    invitation = _invitation(user, workshop)
     if invitation is None:
         raise ServiceError("You are not invited to this workshop. Ask your team manager.")
-    before = invitation.reply
+    before, offered = invitation.reply, invitation.offer_expires_at is not None
     invitation.replied_at = utcnow()
     if not attending:
-        invitation.reply, invitation.waiting_since = Reply.NOT_ATTENDING, None
+        invitation.reply, invitation.waiting_since, invitation.offer_expires_at = Reply.NOT_ATTENDING, None, None
         db.session.flush()
-        if before is Reply.ATTENDING:
+        if before is Reply.ATTENDING or offered:
             _promote_waiting(workshop)
+        return invitation
+    if offered:
+        invitation.reply, invitation.waiting_since, invitation.offer_expires_at = Reply.ATTENDING, None, None
+        db.session.flush()
         return invitation
     if before in (Reply.ATTENDING, Reply.WAITING):
         return invitation
-    if attending_count(workshop) >= workshop.capacity:
+    if places_taken(workshop) >= workshop.capacity:
         invitation.reply, invitation.waiting_since = Reply.WAITING, utcnow()
     else:
         invitation.reply = Reply.ATTENDING
@@ -300,18 +321,80 @@ def reply(user: User, workshop: Workshop, attending: bool) -> Invitation:
 
 
 def _promote_waiting(workshop: Workshop) -> None:
-    """Move people up from the waiting list, first come first served, while places are free."""
-    free = workshop.capacity - attending_count(workshop)
+    """Offer free places to the waiting list, first come first served. Each person has WAITING_LIST_OFFER_HOURS to
+    confirm before the place goes to the next person (`expire_offers`)."""
+    if not workshop.is_published or workshop.starts_at <= utcnow():
+        return
+    free = workshop.capacity - places_taken(workshop)
     if free <= 0:
         return
     waiting = db.session.scalars(select(Invitation).where(
-        Invitation.workshop_id == workshop.id, Invitation.reply == Reply.WAITING)
+        Invitation.workshop_id == workshop.id, Invitation.reply == Reply.WAITING,
+        Invitation.offer_expires_at.is_(None))
         .order_by(Invitation.waiting_since, Invitation.id).limit(free)).all()
+    hours = float(current_app.config["WAITING_LIST_OFFER_HOURS"])
+    # An offer never outlives the start of the workshop.
+    expires = min(utcnow() + dt.timedelta(hours=hours), workshop.starts_at)
     for invitation in waiting:
-        invitation.reply, invitation.waiting_since = Reply.ATTENDING, None
-        _mail(workshop, invitation.user, f"A place is yours: {workshop.title}",
-              "A place has come free and you have moved up from the waiting list: you are now attending.")
+        invitation.offer_expires_at = expires
+        _mail(workshop, invitation.user, f"A place is free: please confirm by {to_uk(expires):%a %d %b, %H:%M}",
+              f"A place has come free and you are next on the waiting list. Confirm it on the workshop page by "
+              f"{to_uk(expires):%A %d %B, %H:%M} (UK time), by replying that you will attend; after that it is "
+              "offered to the next person.")
     db.session.flush()
+
+
+def expire_offers(workshop: Workshop | None = None) -> int:
+    """Lapse the waiting-list offers whose time has passed (for one workshop, or all): the person is told and
+    leaves the waiting list, and the place is offered to the next. Runs when the workshop is next read or
+    written, and from `equiptrain workshops expire-offers`; returns how many lapsed."""
+    q = select(Invitation).where(Invitation.reply == Reply.WAITING, Invitation.offer_expires_at.is_not(None),
+                                 Invitation.offer_expires_at <= utcnow())
+    if workshop is not None:
+        q = q.where(Invitation.workshop_id == workshop.id)
+    lapsed = db.session.scalars(q.order_by(Invitation.workshop_id, Invitation.id)).all()
+    touched: dict[int, Workshop] = {}
+    for invitation in lapsed:
+        invitation.reply, invitation.waiting_since, invitation.offer_expires_at = Reply.NOT_ATTENDING, None, None
+        touched[invitation.workshop_id] = invitation.workshop
+        _mail(invitation.workshop, invitation.user, f"Place not confirmed: {invitation.workshop.title}",
+              "The place offered to you from the waiting list was not confirmed in time, so it has gone to the "
+              "next person. If you can still come, reply on the workshop page to join the waiting list again.")
+    db.session.flush()
+    for w in touched.values():
+        record("workshop.waiting_list_offers_lapsed", None, w,
+               count=sum(1 for i in lapsed if i.workshop_id == w.id))
+        _promote_waiting(w)
+    return len(lapsed)
+
+
+def cancel(actor: User, workshop: Workshop, reason: str) -> None:
+    """Cancel the workshop: everyone invited and every facilitator is told by email with a calendar cancellation
+    (METHOD:CANCEL), calendar feeds show it as cancelled, and an audit entry is written."""
+    if workshop.is_cancelled:
+        raise ServiceError("This workshop is already cancelled.")
+    if workshop.signed_off_at is not None:
+        raise ServiceError("This workshop has taken place (its register is signed off), so it cannot be cancelled.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Give the reason for cancelling: it is sent to everyone invited.", "reason")
+    if len(reason) > 2000:
+        raise ServiceError("Keep the reason to 2000 characters or fewer.", "reason")
+    was_published = workshop.is_published
+    workshop.status, workshop.cancelled_at, workshop.cancel_reason = WorkshopStatus.CANCELLED, utcnow(), reason
+    workshop.sequence += 1
+    for session in workshop.sessions:
+        session.checkin_open = False
+    for invitation in workshop.invitations:
+        invitation.offer_expires_at = None
+    db.session.flush()
+    record("workshop.cancelled", actor, workshop, reason=reason, invited=len(workshop.invitations))
+    if was_published:
+        lead = f"This workshop has been cancelled. Reason: {reason}"
+        for invitation in workshop.invitations:
+            _mail(workshop, invitation.user, f"Cancelled: {workshop.title}", lead, method="CANCEL")
+        for f in workshop.facilitators:
+            _mail(workshop, f.user, f"Cancelled: {workshop.title}", lead, method="CANCEL")
 
 
 # -- calendar ----------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 lived-experience trainer support, reports, and trainers' prepared modules (under /admin/trainers)."""
 from __future__ import annotations
 
+import click
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,8 +18,8 @@ from equiptrain.forms import choices
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.blueprint import bp, from_uk, to_uk
-from equiptrain.workshops.forms import (BriefingForm, DebriefForm, EmptyForm, FeedbackForm, PreparedModulesForm,
-                                        PublishForm, ReplyForm, TrainingForm, WorkshopForm)
+from equiptrain.workshops.forms import (BriefingForm, CancelForm, DebriefForm, EmptyForm, FeedbackForm,
+                                        PreparedModulesForm, PublishForm, ReplyForm, TrainingForm, WorkshopForm)
 from equiptrain.workshops.models import MAX_SESSIONS, PaymentStatus, Reply, Workshop, WorkshopKind
 
 ui.add_nav("Workshops", "workshops.index", ("learner",), order=30)
@@ -167,11 +168,12 @@ def _after_save(workshop: Workshop):
 @roles_required("learner")
 def detail(workshop_id: int):
     workshop = _workshop(workshop_id)
+    services.expire_offers(workshop)  # no cron: lapsed waiting-list offers move on when the workshop is read
     invitation = next((i for i in workshop.invitations if i.user_id == current_user.id), None)
     assignment = roleplay.latest_assignment(current_user, workshop) if invitation else None
     return render_template(
         "workshops/detail.html", workshop=workshop, invitation=invitation, reply_form=ReplyForm(),
-        publish_form=PublishForm(), missing=services.publish_gaps(workshop) if workshop.status.value == "draft" else [],
+        publish_form=PublishForm(), cancel_form=CancelForm(), missing=services.publish_gaps(workshop) if workshop.status.value == "draft" else [],
         counts=queries.invitation_counts(workshop), manage=can(current_user, "manage", workshop),
         facilitate=can(current_user, "facilitate", workshop), assignment=assignment,
         feedback_state=attendance.feedback_state(current_user, workshop),
@@ -196,6 +198,32 @@ def publish(workshop_id: int):
     return redirect(url_for("workshops.detail", workshop_id=workshop.id))
 
 
+@bp.route("/workshops/<int:workshop_id>/cancel", methods=["POST"])
+@roles_required("admin")
+def cancel(workshop_id: int):
+    workshop = _workshop(workshop_id, "manage")
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(form.reason.errors[0] if form.reason.errors else "Give the reason for cancelling.", "error")
+        return redirect(url_for("workshops.detail", workshop_id=workshop.id) + "#cancel")
+    try:
+        services.cancel(current_user, workshop, form.reason.data)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Workshop cancelled. Everyone invited and the facilitators have been told, with a calendar "
+              "cancellation.", "info")
+    return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+
+
+@bp.cli.command("expire-offers")
+def expire_offers_command():
+    """Lapse waiting-list offers not confirmed in time and offer the places to the next people."""
+    n = services.expire_offers()
+    db.session.commit()
+    click.echo(f"{n} waiting-list offer{'s' if n != 1 else ''} lapsed; the places were offered to the next people.")
+
+
 @bp.route("/workshops/<int:workshop_id>/reply", methods=["POST"])
 @roles_required("learner")
 def reply(workshop_id: int):
@@ -210,8 +238,8 @@ def reply(workshop_id: int):
         flash(exc.message, "error")
     else:
         flash({Reply.ATTENDING: "Thank you: you are attending.",
-               Reply.WAITING: "The workshop is full: you are on the waiting list and will move up automatically "
-                              "if a place comes free.",
+               Reply.WAITING: "The workshop is full: you are on the waiting list. If a place comes free it is "
+                              "offered to you by email, and you confirm it here.",
                Reply.NOT_ATTENDING: "Thank you: you are not attending."}[invitation.reply], "info")
     return redirect(url_for("workshops.detail", workshop_id=workshop.id))
 
