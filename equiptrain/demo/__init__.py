@@ -9,6 +9,7 @@ from sqlalchemy import select
 from equiptrain.demo import accounts as accounts_demo
 from equiptrain.demo import learning as learning_demo
 from equiptrain.demo import reflection as reflection_demo
+from equiptrain.demo import supervision as supervision_demo
 from equiptrain.demo import workshops as workshops_demo
 from equiptrain.extensions import db
 
@@ -20,6 +21,7 @@ STEPS = [
     ("people and teams", accounts_demo.load),
     ("learners' progress", learning_demo.load),
     ("workshops", workshops_demo.load),
+    ("team supervision", supervision_demo.load),
     ("reflection, CPD and confidence", reflection_demo.load),
 ]
 

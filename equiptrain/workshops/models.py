@@ -159,8 +159,9 @@ class Workshop(Base):
 
     @property
     def cpd_hours(self) -> float:
-        """The modules' participatory CPD hours, or the workshop's own length when they give none."""
-        total = sum(m.cpd_participatory_hours or 0 for m in self.modules)
+        """A core workshop: its modules' participatory CPD hours, or its own length when they give none. A follow-up
+        (team supervision, booster): the time in session, like any supervision."""
+        total = sum(m.cpd_participatory_hours or 0 for m in self.modules) if self.kind is WorkshopKind.CORE else 0
         return round(total, 2) if total > 0 else self.duration_hours
 
     def session_cpd_hours(self, session: WorkshopSession) -> float:
