@@ -52,9 +52,13 @@ def register(workshop_id: int):
             attendance.mark(current_user, workshop, statuses, session)
             if request.form.get("action") == "sign_off":
                 n = attendance.sign_off(current_user, workshop, session)
-                flash(f"{session.label} signed off: {n} attended." + (
-                    " Every session is now signed off: attendance of the workshop is credited and people have "
-                    "been asked for anonymous feedback." if workshop.signed_off_at else ""), "info")
+                if len(workshop.sessions) == 1:
+                    flash(f"Register signed off: {n} attended. They have been credited and asked for feedback.",
+                          "info")
+                else:
+                    flash(f"{session.label} signed off: {n} attended." + (
+                        " Every session is now signed off: attendance of the workshop is credited and people "
+                        "have been asked for anonymous feedback." if workshop.signed_off_at else ""), "info")
             else:
                 flash("Register saved.", "info")
             return redirect(url_for("workshops.register", workshop_id=workshop.id, session=session.number))
