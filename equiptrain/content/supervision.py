@@ -29,8 +29,9 @@ def read_supervision(root: Path, problems: list[Problem]) -> list[Parsed]:
         rel = path.relative_to(root).as_posix()
         match = FILE_RE.match(path.name) if path.is_file() else None
         if match is None:
-            problems.append(Problem(rel, 1, "-", f"unexpected {'folder' if path.is_dir() else 'file'} '{path.name}': "
-                                                 "supervision templates are files named session-1.md, session-2.md, ..."))
+            kind = "folder" if path.is_dir() else "file"
+            problems.append(Problem(rel, 1, "-", f"unexpected {kind} '{path.name}': supervision templates are files "
+                                                 "named session-1.md, session-2.md, ..."))
             continue
         parsed = Parsed(rel)
         text = read_text(root, path, problems)

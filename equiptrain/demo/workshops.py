@@ -36,7 +36,8 @@ def load(world: dict) -> None:
         services.set_prepared_modules(admin, trainer.trainer_profile, all_modules[:3])
     # Train-the-trainers: two lived-experience trainers have completed it; the newest is shadowing first.
     for trainer, days_ago, shadowed in ((su, 200, 3), (carer, 120, 2)):
-        services.save_training(admin, trainer.trainer_profile, completed_on=utcnow().date() - dt.timedelta(days=days_ago),
+        completed_on = utcnow().date() - dt.timedelta(days=days_ago)
+        services.save_training(admin, trainer.trainer_profile, completed_on=completed_on,
                                sessions_shadowed=shadowed, preparation="Completed the two-day train-the-trainers "
                                "course; briefing calls before each workshop.")
     services.save_training(admin, people["su-trainer-2"].trainer_profile, completed_on=None, sessions_shadowed=1,

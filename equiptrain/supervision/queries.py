@@ -69,7 +69,8 @@ def template(number: int) -> SupervisionTemplate | None:
 def linkable_workshops(team: Team) -> list[Workshop]:
     """The team's supervision workshops that are not cancelled and deliver no planned session yet."""
     return list(db.session.scalars(select(Workshop).join(workshop_teams, workshop_teams.c.workshop_id == Workshop.id)
-                                   .where(workshop_teams.c.team_id == team.id, Workshop.kind == WorkshopKind.SUPERVISION,
+                                   .where(workshop_teams.c.team_id == team.id,
+                                          Workshop.kind == WorkshopKind.SUPERVISION,
                                           Workshop.status != WorkshopStatus.CANCELLED,
                                           ~Workshop.id.in_(select(SupervisionSession.workshop_id).where(
                                               SupervisionSession.workshop_id.is_not(None))))

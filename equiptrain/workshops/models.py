@@ -17,7 +17,6 @@ from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
 from equiptrain.content.models import Module, Scenario
 from equiptrain.db import Base, str_enum, utcnow
 
-
 MAX_SESSIONS = 4  # sessions a workshop can run over (the core is two)
 
 

@@ -85,7 +85,8 @@ def core_attendance(user_ids) -> dict[int, dt.datetime]:
     if not ids:
         return {}
     return dict(db.session.execute(
-        select(WorkshopResult.user_id, func.min(Workshop.ends_at)).join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+        select(WorkshopResult.user_id, func.min(Workshop.ends_at))
+        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
         .where(WorkshopResult.user_id.in_(ids), WorkshopResult.attended.is_(True), Workshop.kind == WorkshopKind.CORE)
         .group_by(WorkshopResult.user_id)).all())
 
@@ -97,7 +98,8 @@ def follow_ups_attended(user_ids) -> dict[int, int]:
     if not ids:
         return {}
     return dict(db.session.execute(
-        select(WorkshopResult.user_id, func.count(WorkshopResult.id)).join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+        select(WorkshopResult.user_id, func.count(WorkshopResult.id))
+        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
         .where(WorkshopResult.user_id.in_(ids), WorkshopResult.attended.is_(True), Workshop.kind != WorkshopKind.CORE)
         .group_by(WorkshopResult.user_id)).all())
 

@@ -20,7 +20,7 @@ from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.blueprint import bp, from_uk, to_uk
 from equiptrain.workshops.forms import (BriefingForm, CancelForm, DebriefForm, EmptyForm, FeedbackForm,
                                         PreparedModulesForm, PublishForm, ReplyForm, TrainingForm, WorkshopForm)
-from equiptrain.workshops.models import MAX_SESSIONS, PaymentStatus, Reply, Workshop, WorkshopKind
+from equiptrain.workshops.models import MAX_SESSIONS, PaymentStatus, Reply, Workshop, WorkshopKind, WorkshopStatus
 
 ui.add_nav("Workshops", "workshops.index", ("learner",), order=30)
 ui.add_nav("Trainers", "workshops.trainers", ("admin",), order=82)
@@ -173,7 +173,8 @@ def detail(workshop_id: int):
     assignment = roleplay.latest_assignment(current_user, workshop) if invitation else None
     return render_template(
         "workshops/detail.html", workshop=workshop, invitation=invitation, reply_form=ReplyForm(),
-        publish_form=PublishForm(), cancel_form=CancelForm(), missing=services.publish_gaps(workshop) if workshop.status.value == "draft" else [],
+        publish_form=PublishForm(), cancel_form=CancelForm(),
+        missing=services.publish_gaps(workshop) if workshop.status is WorkshopStatus.DRAFT else [],
         counts=queries.invitation_counts(workshop), manage=can(current_user, "manage", workshop),
         facilitate=can(current_user, "facilitate", workshop), assignment=assignment,
         feedback_state=attendance.feedback_state(current_user, workshop),

@@ -10,8 +10,10 @@ from equiptrain.accounts.models import TrainerKind
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
+from equiptrain.supervision import services as supervision
 from equiptrain.workshops import services
 from equiptrain.workshops.models import TrainerTraining, WorkshopKind
+from tests.supervision.helpers import make_template
 
 _seq = itertools.count(1)
 
@@ -95,8 +97,6 @@ def make_workshop(build, *, org=None, teams=(), facilitators=None, modules=None,
 def access_world(build, world: dict) -> dict:
     """For tests/test_access.py: a published workshop for the world's team, facilitated by the world's trainer
     and a service-user trainer."""
-    from tests.supervision.helpers import make_template
-    from equiptrain.supervision import services as supervision
     le_trainer = build.user("trainer", org=world["org"], trainer_kind=TrainerKind.SERVICE_USER)
     workshop = make_workshop(build, org=world["org"], teams=[world["team"]],
                              facilitators=[world["trainer"], le_trainer])
