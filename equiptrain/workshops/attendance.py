@@ -26,6 +26,8 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread a
 
 
 def _not_signed_off(session: WorkshopSession) -> None:
+    if session.workshop.is_cancelled:
+        raise ServiceError("This workshop was cancelled, so it has no register.")
     if session.signed_off_at is not None:
         raise ServiceError(f"{session.label}'s register has been signed off and can no longer change.")
 

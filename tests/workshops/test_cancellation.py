@@ -12,8 +12,8 @@ from equiptrain.accounts.services import ServiceError
 from equiptrain.audit.models import AuditEvent
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
-from equiptrain.workshops import services
-from equiptrain.workshops.models import Invitation, Reply, WorkshopStatus
+from equiptrain.workshops import attendance, services
+from equiptrain.workshops.models import AttendanceStatus, Invitation, Reply, WorkshopStatus
 from tests.workshops.helpers import make_workshop
 
 
@@ -54,6 +54,8 @@ def test_cancelling_tells_everyone_and_cancels_the_calendar_entry(build, client,
         services.reply(people[1], w, True)
     with pytest.raises(ServiceError, match="already cancelled"):
         services.cancel(admin, w, "again")
+    with pytest.raises(ServiceError, match="cancelled"):
+        attendance.mark(w.facilitators[0].user, w, {people[0].id: AttendanceStatus.PRESENT})
     page = client.get(f"/workshops/{w.id}").get_data(as_text=True)
     assert "This workshop was cancelled" in page and "Both trainers are unwell." in page
 
