@@ -121,8 +121,9 @@ def link_workshop(actor: User, session: SupervisionSession, workshop: Workshop) 
 
 @signals.workshop_signed_off.connect
 def _on_signed_off(workshop: Workshop, **_) -> None:
-    """A core ends: start a plan for each invited team without one. A supervision workshop ends: it delivers the
-    earliest planned session of each invited team that no workshop delivers yet."""
+    """A core ends: start a plan for each invited team without one. A supervision workshop ends, not yet linked to a
+    planned session: it delivers the earliest undelivered session of the first invited team with a plan (one
+    workshop delivers one planned session; supervision is held team by team)."""
     teams = list(workshop.teams)
     plans = {p.team_id: p for p in db.session.scalars(select(SupervisionPlan).where(
         SupervisionPlan.team_id.in_([t.id for t in teams])))}
