@@ -99,11 +99,12 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.reflection.views import bp as reflection
     from equiptrain.reviews.views import bp as reviews
     from equiptrain.static_assets import bp as assets
+    from equiptrain.supervision.views import bp as supervision
     from equiptrain.workshops import console_views as _workshop_console  # noqa: F401  (the day's routes)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, learning, workshops, reflection, guests, careaudit, reviews, printables,
-               certificates):
+    for bp in (assets, accounts, learning, workshops, supervision, reflection, guests, careaudit, reviews,
+               printables, certificates):
         app.register_blueprint(bp)
 
 

@@ -50,6 +50,14 @@ DEFAULTS: dict[str, object] = {
     "PROXY_COUNT": 0,
     # Share of a team's members who must attend a core workshop for the team to count as trained.
     "TEAM_TRAINED_SHARE": 0.8,
+    # Share of a workshop's sessions a person must attend to have attended it (1.0: every session of the core).
+    "WORKSHOP_ATTENDANCE_SHARE": 1.0,
+    # Hours someone moved up from a waiting list has to confirm the offered place before it goes to the next person.
+    "WAITING_LIST_OFFER_HOURS": 48,
+    # Team supervision after the core: how many sessions, how long each, and over how many months.
+    "SUPERVISION_SESSIONS": 3,
+    "SUPERVISION_SESSION_MINUTES": 120,
+    "SUPERVISION_MONTHS": 6,
     # Smallest group for which aggregates about people (confidence, feedback) are shown.
     "MIN_GROUP_SIZE": 5,
     # Sync course_content/ into the database when `serve` starts and the files changed.

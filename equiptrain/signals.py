@@ -14,7 +14,9 @@ module_completed = _signals.signal("module-completed")
 #   reflection_written.send(user, module_slug=str | None, entry_id=int, at=datetime)
 reflection_written = _signals.signal("reflection-written")
 
-# workshops -> learning (the "workshop attended" rule), reflection (participatory CPD):
+# workshops -> learning (the "workshop attended" rule), reflection (participatory CPD). Sent once per person when a
+# workshop's last session register is signed off and they came to every session (or WORKSHOP_ATTENDANCE_SHARE of
+# them); `hours` are the CPD hours of the sessions they came to:
 #   workshop_attended.send(user, workshop=Workshop, module_slugs=list[str], hours=float, at=datetime)
 workshop_attended = _signals.signal("workshop-attended")
 
@@ -24,3 +26,11 @@ name_changed = _signals.signal("name-changed")
 
 # content -> learning (summaries recounted against the active units): course_synced.send(None)
 course_synced = _signals.signal("course-synced")
+
+# workshops -> reflection (participatory CPD only): as workshop_attended, for someone who came to some sessions but
+# not enough to have attended the workshop; the modules' workshop rule is not met.
+workshop_partly_attended = _signals.signal("workshop-partly-attended")
+
+# workshops -> supervision: a workshop's last session register was signed off (everyone's attendance is settled).
+#   workshop_signed_off.send(workshop)
+workshop_signed_off = _signals.signal("workshop-signed-off")

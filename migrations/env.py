@@ -23,9 +23,25 @@ def run_migrations_offline():
 def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's recipe for schema changes: batch mode rebuilds (drops and renames) tables that other rows
+            # point at, so foreign keys go off around the migrations (outside the transaction, where the pragma
+            # takes effect) and every link is checked before they come back on.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows pointing at missing rows: {broken[:5]}")
+        finally:
+            if sqlite:
+                # Never hand this connection (foreign keys off) back to the pool: the next one is opened afresh,
+                # with foreign keys on.
+                connection.invalidate()
 
 
 if context.is_offline_mode():

@@ -177,6 +177,15 @@ def _check_prerequisites(src: Source, meta, order: dict[str, int], out: list[Pro
 
 
 def _check_completion(files: ModuleFiles, src: Source, meta, out: list[Problem]) -> None:
+    if meta.completion.workshop_kind and not meta.completion.workshop:
+        out.append(src.problem(("completion", "workshop_kind"),
+                               f"workshop_kind names the workshop that completes the module, but workshop is false: "
+                               f"set 'workshop: true', or remove 'workshop_kind: {meta.completion.workshop_kind}'"))
+    if meta.completion.core and meta.completion.workshop_kind == "core":
+        out.append(src.problem(("completion", "core"),
+                               "core: true and workshop_kind: core ask for the same thing twice: keep 'core: true' "
+                               "(attend the core) or 'workshop_kind: core' (attend a core workshop covering this "
+                               "module), not both"))
     if meta.completion.quiz and files.quiz is None:
         out.append(src.problem(("completion", "quiz"), "quiz is true but the module has no quiz.yaml: add "
                                                        f"{files.rel}/quiz.yaml or set 'quiz: false'"))

@@ -1,7 +1,7 @@
 """What the loader hands out: problems, and the course as frozen dataclasses (independent of the schema)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 
@@ -73,6 +73,8 @@ class CompletionRules:
     reflection: bool
     practice: bool
     workshop: bool
+    core: bool = False
+    workshop_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,8 +208,22 @@ class ModuleDef:
 
 
 @dataclass(frozen=True)
+class SupervisionDef:
+    """One team supervision session's agenda (course_content/supervision/session-N.md)."""
+    slug: str
+    number: int
+    title: str
+    minutes: int
+    summary: str
+    references: list[str]
+    body_html: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class Course:
     programme: ProgrammeDef
     confidence: ConfidenceDef
     modules: list[ModuleDef]
     audit: Any = None  # content.audit.AuditDef, or None without audit.yaml
+    supervision: list[SupervisionDef] = field(default_factory=list)

@@ -39,6 +39,7 @@ from .defs import (
 )
 from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
+from .supervision import build_supervision, read_supervision
 from .source import (
     ModuleFiles,
     Parsed,
@@ -97,6 +98,7 @@ def _read(root: Path) -> tuple[Tree, list[Problem]]:
                 problems.append(_unexpected(root, entry, "the modules folder holds one folder per module, "
                                                          "e.g. modules/01-foundations/"))
     tree.audit = _yaml_file(root, root / "audit.yaml", Audit, problems)
+    tree.supervision = read_supervision(root, problems)
     problems += check_tree(tree)
     check_audit(tree.audit, problems)
     return tree, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
@@ -198,6 +200,7 @@ def _build(tree: Tree) -> Course:
         ),
         modules=[_build_module(by_slug[slug], n) for n, slug in enumerate(programme.modules, 1)],
         audit=build_audit(tree.audit),
+        supervision=build_supervision(tree.supervision),
     )
 
 
@@ -223,7 +226,7 @@ def _build_module(files: ModuleFiles, position: int) -> ModuleDef:
         prerequisites=list(meta.prerequisites), outcomes=list(meta.outcomes),
         estimated_minutes=meta.estimated_minutes, cpd_individual_hours=float(meta.cpd_hours.individual),
         cpd_participatory_hours=float(meta.cpd_hours.participatory),
-        completion=CompletionRules(c.units, c.quiz, c.reflection, c.practice, c.workshop),
+        completion=CompletionRules(c.units, c.quiz, c.reflection, c.practice, c.workshop, c.core, c.workshop_kind),
         settings=list(meta.settings), authors=[AuthorDef(a.name, a.role) for a in meta.authors],
         reflective_prompts=[PromptDef(p.slug, p.prompt, n) for n, p in enumerate(meta.reflective_prompts, 1)],
         references=list(meta.references), intro_md=intro, intro_html=render_content(intro, render),

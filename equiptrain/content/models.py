@@ -48,6 +48,10 @@ class Module(Base):
     requires_reflection: Mapped[bool]
     requires_practice: Mapped[bool]
     requires_workshop: Mapped[bool]
+    # The core (every session of a core workshop, or WORKSHOP_ATTENDANCE_SHARE of them) must have been attended.
+    requires_core: Mapped[bool] = mapped_column(default=False)
+    # Only a workshop of this kind ("core", "supervision", "booster") meets the workshop rule; None: any kind.
+    workshop_kind: Mapped[str | None] = mapped_column(String(32))
     settings: Mapped[list] = mapped_column(JSON, default=list)  # team settings, or ["all"]
     authors: Mapped[list] = mapped_column(JSON, default=list)  # [{name, role}]
     reflective_prompts: Mapped[list] = mapped_column(JSON, default=list)  # [{slug, prompt}]
@@ -64,7 +68,7 @@ class Module(Base):
         """The completion rules that are on, in the order a learner meets them."""
         flags = [("units", self.requires_units), ("quiz", self.requires_quiz),
                  ("practice", self.requires_practice), ("reflection", self.requires_reflection),
-                 ("workshop", self.requires_workshop)]
+                 ("workshop", self.requires_workshop), ("core", self.requires_core)]
         return [name for name, on in flags if on]
 
 
@@ -161,4 +165,20 @@ class AuditCriterion(Base):
     title: Mapped[str] = mapped_column(String(200))
     guidance_html: Mapped[str] = mapped_column(Text)
     scores: Mapped[dict] = mapped_column(JSON, default=dict)  # {"0": "...", "1": "...", "2": "..."}
+    retired_at: Mapped[dt.datetime | None]
+
+
+class SupervisionTemplate(Base):
+    """The agenda a trainer runs at one team supervision session after the core (course_content/supervision/)."""
+    __tablename__ = "supervision_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int]
+    summary: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    references: Mapped[list] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
     retired_at: Mapped[dt.datetime | None]

@@ -21,6 +21,7 @@ OUTCOMES = ("good", "mixed", "poor")
 SCENARIO_KINDS = ("roleplay", "solo")
 ROLE_KEYS = ("practitioner", "service_user", "carer", "observer")
 BOX_KINDS = ("lived-experience", "example", "note", "warning")
+WORKSHOP_KINDS = ("core", "supervision", "booster")
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 # Text and Markdown are kept exactly as written (no stripping) so line numbers inside Markdown stay right.
@@ -103,6 +104,10 @@ class Completion(Strict):
     reflection: bool
     practice: bool
     workshop: bool
+    # Attended the core: every session of a core workshop (or the share the organisation sets), any core workshop.
+    core: bool = False
+    # The kind of workshop whose attendance meets `workshop: true` (any kind when left out).
+    workshop_kind: Literal[WORKSHOP_KINDS] | None = None
 
 
 class Author(Strict):
@@ -246,3 +251,14 @@ class Solo(ScenarioBase):
 
 
 SCENARIO_MODELS: dict[str, type[ScenarioBase]] = {"roleplay": RolePlay, "solo": Solo}
+
+
+# supervision/session-N.md front matter
+
+class SupervisionMeta(Strict):
+    slug: Slug
+    number: Annotated[int, Field(ge=1, le=12)]
+    title: Text
+    minutes: Minutes
+    summary: Text
+    references: list[Text] = []

@@ -127,6 +127,7 @@ class Tree:
     confidence: Parsed | None
     modules: list[ModuleFiles]
     audit: Parsed | None = None  # audit.yaml, optional
+    supervision: list[Parsed] = field(default_factory=list)
 
 
 # Reading and parsing

@@ -21,9 +21,10 @@ from equiptrain.extensions import db
 from .audit import sync_audit
 from .defs import Course, ModuleDef, ScenarioDef
 from .loader import load_course
-from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, Unit
+from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, SupervisionTemplate, Unit
 
-KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item", "audit criterion")
+KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item", "audit criterion",
+         "supervision template")
 PLURALS = {"quiz": "quizzes", "audit criterion": "audit criteria"}
 
 
@@ -127,7 +128,18 @@ class _Sync:
         for mdef in course.modules:
             self.module(mdef, modules.get(mdef.slug))
         self.retire("module", (m for slug, m in modules.items() if slug not in {d.slug for d in course.modules}))
+        self.supervision(course)
         db.session.flush()
+
+    def supervision(self, course: Course) -> None:
+        existing = {t.slug: t for t in db.session.scalars(select(SupervisionTemplate))}
+        for t in course.supervision:
+            self.upsert("supervision template", existing.get(t.slug), dict(
+                slug=t.slug, number=t.number, title=t.title, minutes=t.minutes, summary=t.summary,
+                body_html=t.body_html, references=list(t.references), content_hash=t.content_hash),
+                SupervisionTemplate)
+        slugs = {t.slug for t in course.supervision}
+        self.retire("supervision template", (t for s, t in existing.items() if s not in slugs))
 
     def programme(self, course: Course) -> None:
         p = course.programme
@@ -165,7 +177,8 @@ class _Sync:
             prerequisites=list(m.prerequisites), outcomes=list(m.outcomes), estimated_minutes=m.estimated_minutes,
             cpd_individual_hours=m.cpd_individual_hours, cpd_participatory_hours=m.cpd_participatory_hours,
             requires_units=c.units, requires_quiz=c.quiz, requires_reflection=c.reflection,
-            requires_practice=c.practice, requires_workshop=c.workshop, settings=list(m.settings),
+            requires_practice=c.practice, requires_workshop=c.workshop, requires_core=c.core,
+            workshop_kind=c.workshop_kind, settings=list(m.settings),
             authors=[{"name": a.name, "role": a.role} for a in m.authors],
             reflective_prompts=[{"slug": p.slug, "prompt": p.prompt} for p in m.reflective_prompts],
             references=list(m.references), content_hash=m.content_hash,

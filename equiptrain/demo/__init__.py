@@ -13,6 +13,7 @@ from equiptrain.demo import guests as guests_demo
 from equiptrain.demo import learning as learning_demo
 from equiptrain.demo import reflection as reflection_demo
 from equiptrain.demo import reviews as reviews_demo
+from equiptrain.demo import supervision as supervision_demo
 from equiptrain.demo import workshops as workshops_demo
 from equiptrain.extensions import db
 
@@ -24,6 +25,7 @@ STEPS = [
     ("people and teams", accounts_demo.load),
     ("learners' progress", learning_demo.load),
     ("workshops", workshops_demo.load),
+    ("team supervision", supervision_demo.load),
     ("reflection, CPD and confidence", reflection_demo.load),
     ("workshop guests", guests_demo.load),
     ("care-plan audit", careaudit_demo.load),

@@ -1,5 +1,6 @@
-"""Demo step: a past core workshop (register signed off, two role-play rounds, observer feedback, anonymous
-feedback, trainer support) and upcoming ones (a follow-up supervision and a core workshop for other teams)."""
+"""Demo step: the North CMHT's two-day core three months ago (both registers signed off, two role-play rounds,
+observer feedback, anonymous feedback, trainer support, train-the-trainers records) and upcoming workshops (the
+team's next supervision session and a core workshop for other teams). Team supervision is `demo/supervision.py`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -33,24 +34,35 @@ def load(world: dict) -> None:
                                           .order_by(Module.position)))
     for trainer in (pro, su, carer, people["su-trainer-2"]):
         services.set_prepared_modules(admin, trainer.trainer_profile, all_modules[:3])
+    # Train-the-trainers: two lived-experience trainers have completed it; the newest is shadowing first.
+    for trainer, days_ago, shadowed in ((su, 200, 3), (carer, 120, 2)):
+        completed_on = utcnow().date() - dt.timedelta(days=days_ago)
+        services.save_training(admin, trainer.trainer_profile, completed_on=completed_on,
+                               sessions_shadowed=shadowed, preparation="Completed the two-day train-the-trainers "
+                               "course; briefing calls before each workshop.")
+    services.save_training(admin, people["su-trainer-2"].trainer_profile, completed_on=None, sessions_shadowed=1,
+                           preparation="Booked on the next train-the-trainers course; shadowing a core first.")
     first_two = _modules(*[m.slug for m in all_modules[:2]])
 
-    # A past core workshop for the North CMHT, taken end to end.
-    start = _day(-21)
+    # The North CMHT's two-day core, a week apart, three months ago, taken end to end.
+    day_one, day_two = _day(-97), _day(-90)
     past = services.save_workshop(
-        admin, None, organisation=org, title="EQUIP day 1: involving people in care planning", kind=WorkshopKind.CORE,
-        starts_at=start, ends_at=start + dt.timedelta(hours=7), room="Seminar room 2, Northbridge House",
-        online_url=None, capacity=16, modules=first_two, teams=[teams["north-cmht"]], facilitators=[pro, su])
+        admin, None, organisation=org, title="EQUIP core: involving people in care planning (two days)",
+        kind=WorkshopKind.CORE, sessions=[(day_one, day_one + dt.timedelta(hours=7)),
+                                          (day_two, day_two + dt.timedelta(hours=7))],
+        room="Seminar room 2, Northbridge House", online_url=None, capacity=16, modules=first_two,
+        teams=[teams["north-cmht"]], facilitators=[pro, su])
     services.publish(admin, past)
     team_people = [i.user for i in past.invitations]
-    past.starts_at = _day(30)  # replies happen before the day; then the day is moved back to the past
+    past.starts_at = _day(30)  # replies happen before the day; then the days are moved back to the past
     for person in team_people:
         services.reply(person, past, person is not people["psychologist"])
-    past.starts_at = start
+    past.starts_at = day_one
+    # Day one: everyone but the psychologist (who could only come on day two); the psychiatrist arrives late.
     came = [p for p in team_people if p is not people["psychologist"]]
     statuses = {p.id: AttendanceStatus.PRESENT for p in came}
     statuses[people["psychiatrist"].id] = AttendanceStatus.LATE
-    attendance.mark(pro, past, statuses)
+    attendance.mark(pro, past, statuses, past.sessions[0])
     for scenario in roleplay.scenarios_for(past)[:2]:
         round_ = roleplay.start_round(pro, past, scenario)
         for group in round_.groups:
@@ -61,7 +73,10 @@ def load(world: dict) -> None:
                                             "You asked before sharing anything, which made it feel safe. "
                                             "Try summarising what you agreed at the end.")
         roleplay.end_round(pro, past)
-    attendance.sign_off(pro, past)
+    attendance.sign_off(pro, past, past.sessions[0])
+    # Day two: everyone, the psychologist included (one day of two: CPD for that day, not the core).
+    attendance.mark(pro, past, {p.id: AttendanceStatus.PRESENT for p in team_people}, past.sessions[1])
+    attendance.sign_off(pro, past, past.sessions[1])  # settles the core; the team's supervision plan starts
     answers = [(5, 5, "Ask the person what they want shared before talking to family."),
                (4, 5, "Write the care plan with the person, in their words."),
                (4, 4, "Offer carers' assessments every time."),
@@ -78,12 +93,12 @@ def load(world: dict) -> None:
     attendance.set_payment(su, support, PaymentStatus.CLAIMED)
     attendance.set_payment(admin, support, PaymentStatus.PAID)
 
-    # Upcoming: the follow-up supervision for the trained team, and a core workshop for two more teams.
+    # Upcoming: the team's second supervision session, and a core workshop for two more teams.
     follow = services.save_workshop(
-        admin, None, organisation=org, title="EQUIP team supervision (follow-up)", kind=WorkshopKind.SUPERVISION,
-        starts_at=_day(14, 13), ends_at=_day(14, 13) + dt.timedelta(hours=2), room="Team base, North CMHT",
-        online_url=None, capacity=12, modules=[], teams=[teams["north-cmht"]], facilitators=[pro, carer],
-        follow_up_of=past)
+        admin, None, organisation=org, title="EQUIP team supervision 2: reviewing actions and risk",
+        kind=WorkshopKind.SUPERVISION, starts_at=_day(14, 13), ends_at=_day(14, 15), room="Team base, North CMHT",
+        online_url=None, capacity=12, modules=_modules("writing-together"), teams=[teams["north-cmht"]],
+        facilitators=[pro, carer], follow_up_of=past)
     services.publish(admin, follow)
     upcoming = services.save_workshop(
         admin, None, organisation=org, title="EQUIP day 1: Willow Ward and Crisis team", kind=WorkshopKind.CORE,

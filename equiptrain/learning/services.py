@@ -21,6 +21,7 @@ from equiptrain.content.snapshot import CourseSnapshot, ModuleView, UnitView
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.workshops import services as workshop_services
 
 from . import record as records
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
@@ -81,6 +82,9 @@ def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module
     if summary.complete:
         return True
     if records.unmet(module, summary) or lock_reason(course, record, module):
+        return False
+    # "Attended the core" is the workshops feature's multi-session rule (every session of a core workshop).
+    if module.requires_core and not workshop_services.attended_core(user.id):
         return False
     now = utcnow()
     done = db.session.execute(
@@ -246,9 +250,21 @@ def record_reflection(user, module_slug: str | None, at=None, **_ignored) -> Non
     _record_step(user, "reflection", [module_slug] if module_slug else [], at)
 
 
-def record_workshop(user, module_slugs: list[str] | None = None, at=None, **_ignored) -> None:
-    """The "workshop attended" rule: attending a workshop counts for each module it covers."""
-    _record_step(user, "workshop", module_slugs or [], at)
+def record_workshop(user, module_slugs: list[str] | None = None, at=None, workshop=None, **_ignored) -> None:
+    """The "workshop attended" rule: attending a workshop counts for each module it covers (only a workshop of
+    the module's `workshop_kind`, when it names one). Attending a core workshop re-checks the started modules
+    that require the core."""
+    kind = getattr(getattr(workshop, "kind", None), "value", None)
+    course = snapshot.current()
+    slugs = [slug for slug in module_slugs or [] if slug in course.by_slug
+             and not (course.by_slug[slug].workshop_kind and kind and course.by_slug[slug].workshop_kind != kind)]
+    _record_step(user, "workshop", slugs, at)
+    if kind == "core":
+        record = records.load(user.id)
+        for module in course.modules:
+            summary = record.summary(module.id)
+            if module.requires_core and summary is not None and not summary.complete:
+                complete_if_done(user, course, record, module)
 
 
 def recount_summaries(*_args, **_ignored) -> None:

@@ -61,6 +61,7 @@ def _on_module_completed(user, module, at, **_):
 
 
 @signals.workshop_attended.connect
+@signals.workshop_partly_attended.connect
 def _on_workshop_attended(user, workshop, hours, at, module_slugs=(), **_):
     record_workshop_cpd(user, workshop, hours, at, module_slugs)
 

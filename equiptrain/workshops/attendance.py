@@ -1,5 +1,6 @@
-"""On the day and after: self check-in, the register and its sign-off (which credits CPD through
-`signals.workshop_attended`), anonymous feedback, and lived-experience trainers' support records."""
+"""On the day and after: self check-in and the register of each session, their sign-off (the last one
+establishes who attended the whole workshop and credits CPD through `signals.workshop_attended`), anonymous
+feedback, and lived-experience trainers' support records."""
 from __future__ import annotations
 
 import hashlib
@@ -27,53 +28,74 @@ from equiptrain.workshops.models import (
     TrainerSupport,
     UsedFeedbackToken,
     Workshop,
+    WorkshopResult,
+    WorkshopSession,
 )
 from equiptrain.workshops.services import invited
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread across a room
 
 
-def _not_signed_off(workshop: Workshop) -> None:
-    if workshop.signed_off_at is not None:
-        raise ServiceError("The register has been signed off and can no longer change.")
+def _not_signed_off(session: WorkshopSession) -> None:
+    if session.workshop.is_cancelled:
+        raise ServiceError("This workshop was cancelled, so it has no register.")
+    if session.signed_off_at is not None:
+        raise ServiceError(f"{session.label}'s register has been signed off and can no longer change.")
 
 
-def open_check_in(actor: User, workshop: Workshop) -> str:
-    """Open self check-in; returns the short code shown on the room's screen."""
-    _not_signed_off(workshop)
+def current_session(workshop: Workshop) -> WorkshopSession:
+    """The session whose register is open: the first not yet signed off (the last one when all are)."""
+    return next((s for s in workshop.sessions if s.signed_off_at is None), workshop.sessions[-1])
+
+
+def session_number(workshop: Workshop, number: int | None) -> WorkshopSession:
+    """The workshop's session with this number, or the current one when None."""
+    if number is None:
+        return current_session(workshop)
+    found = next((s for s in workshop.sessions if s.number == number), None)
+    if found is None:
+        raise ServiceError(f"This workshop has no session {number}. Choose one of its sessions.")
+    return found
+
+
+def open_check_in(actor: User, workshop: Workshop, session: WorkshopSession | None = None) -> str:
+    """Open self check-in for a session; returns the short code shown on the room's screen."""
+    session = session or current_session(workshop)
+    _not_signed_off(session)
     if not workshop.is_published:
         raise ServiceError("Publish the workshop before opening check-in.")
-    if not workshop.checkin_code:
-        workshop.checkin_code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-    workshop.checkin_open = True
+    if not session.checkin_code:
+        session.checkin_code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    session.checkin_open = True
     db.session.flush()
-    return workshop.checkin_code
+    return session.checkin_code
 
 
-def close_check_in(actor: User, workshop: Workshop) -> None:
-    workshop.checkin_open = False
+def close_check_in(actor: User, workshop: Workshop, session: WorkshopSession | None = None) -> None:
+    (session or current_session(workshop)).checkin_open = False
     db.session.flush()
 
 
-def _attendance(workshop: Workshop, user: User) -> Attendance:
-    row = db.session.scalar(select(Attendance).where(Attendance.workshop_id == workshop.id,
+def _attendance(session: WorkshopSession, user: User) -> Attendance:
+    row = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
                                                      Attendance.user_id == user.id))
     if row is None:
-        row = Attendance(workshop_id=workshop.id, user_id=user.id)
+        row = Attendance(workshop_id=session.workshop_id, session_id=session.id, user_id=user.id)
         db.session.add(row)
     return row
 
 
 def check_in(user: User, code: str) -> Workshop:
-    """An attendee checks themselves in with the room's code while check-in is open."""
+    """An attendee checks themselves in to a session with the room's code while check-in is open."""
     code = (code or "").strip().upper().replace(" ", "")
-    workshop = db.session.scalar(select(Workshop).where(Workshop.checkin_code == code)) if code else None
-    if workshop is None or not workshop.checkin_open:
+    session = db.session.scalar(select(WorkshopSession).where(WorkshopSession.checkin_code == code)) if code else None
+    if session is None or not session.checkin_open or not session.workshop.is_published:
         raise ServiceError("That code is not open for check-in. Check the code on the room's screen.", "code")
+    workshop = session.workshop
     if not invited(user, workshop):
         raise ServiceError("You are not invited to this workshop. Speak to a facilitator.", "code")
-    _not_signed_off(workshop)
-    row = _attendance(workshop, user)
+    _not_signed_off(session)
+    row = _attendance(session, user)
     row.checked_in_at = row.checked_in_at or utcnow()
     if row.status is None:
         row.status = AttendanceStatus.PRESENT
@@ -81,11 +103,13 @@ def check_in(user: User, code: str) -> Workshop:
     return workshop
 
 
-def register_rows(workshop: Workshop) -> list[tuple[User, Invitation | None, Attendance | None]]:
-    """Everyone invited, and anyone who checked in, with their reply and attendance (two queries)."""
+def register_rows(workshop: Workshop, session: WorkshopSession | None = None
+                  ) -> list[tuple[User, Invitation | None, Attendance | None]]:
+    """Everyone invited, and anyone who checked in to the session, with their reply and attendance (two queries)."""
+    session = session or current_session(workshop)
     invitations = db.session.scalars(select(Invitation).where(Invitation.workshop_id == workshop.id)
                                      .options(joinedload(Invitation.user))).all()
-    attendances = db.session.scalars(select(Attendance).where(Attendance.workshop_id == workshop.id)
+    attendances = db.session.scalars(select(Attendance).where(Attendance.session_id == session.id)
                                      .options(joinedload(Attendance.user))).all()
     by_user = {a.user_id: a for a in attendances}
     rows = {i.user_id: (i.user, i, by_user.get(i.user_id)) for i in invitations}
@@ -94,40 +118,84 @@ def register_rows(workshop: Workshop) -> list[tuple[User, Invitation | None, Att
     return sorted(rows.values(), key=lambda r: r[0].name.lower())
 
 
-def mark(actor: User, workshop: Workshop, statuses: dict[int, AttendanceStatus]) -> None:
-    """Record the register (person id -> status). Only people invited can be on it."""
-    _not_signed_off(workshop)
-    allowed = {u.id: u for u, _, _ in register_rows(workshop)}
+def mark(actor: User, workshop: Workshop, statuses: dict[int, AttendanceStatus],
+         session: WorkshopSession | None = None) -> None:
+    """Record a session's register (person id -> status). Only people invited can be on it."""
+    session = session or current_session(workshop)
+    _not_signed_off(session)
+    allowed = {u.id: u for u, _, _ in register_rows(workshop, session)}
     for user_id, status in statuses.items():
         if user_id not in allowed:
             raise ServiceError("Someone on the form is not invited to this workshop. Reload the register.")
-        row = _attendance(workshop, allowed[user_id])
+        row = _attendance(session, allowed[user_id])
         row.status, row.marked_by_id, row.marked_at = status, actor.id, utcnow()
     db.session.flush()
 
 
-def sign_off(actor: User, workshop: Workshop) -> int:
-    """Sign the register off: credits everyone who attended (present, late or left early), asks them for
-    anonymous feedback, and locks the register. Returns how many attended."""
-    _not_signed_off(workshop)
-    if workshop.starts_at > utcnow():
-        raise ServiceError("The register can be signed off once the workshop has started.")
-    rows = register_rows(workshop)
+def sign_off(actor: User, workshop: Workshop, session: WorkshopSession | None = None) -> int:
+    """Sign a session's register off (the unmarked are absent) and lock it; returns how many attended it.
+    Signing off the last open session establishes everyone's attendance of the whole workshop (`_establish`)."""
+    session = session or current_session(workshop)
+    _not_signed_off(session)
+    if session.starts_at > utcnow():
+        raise ServiceError(f"{session.label}'s register can be signed off once the session has started.")
+    rows = register_rows(workshop, session)
     if not any(a and a.status for _, _, a in rows):
         raise ServiceError("Mark who came before signing off the register.")
-    workshop.signed_off_at, workshop.signed_off_by_id, workshop.checkin_open = utcnow(), actor.id, False
-    slugs, hours = [m.slug for m in workshop.modules], workshop.cpd_hours
+    session.signed_off_at, session.signed_off_by_id, session.checkin_open = utcnow(), actor.id, False
     attended = 0
     for user, _, a in rows:
         if a is None or a.status is None:
-            a = _attendance(workshop, user)
+            a = _attendance(session, user)
             a.status = AttendanceStatus.ABSENT
-        if not a.status.attended:
+        attended += a.status.attended
+    db.session.flush()
+    record("workshop.register_signed_off", actor, workshop, session=session.number, attended=attended)
+    if all(s.signed_off_at is not None for s in workshop.sessions):
+        _establish(actor, workshop)
+    return attended
+
+
+def attended_enough(sessions_attended: int, sessions_total: int) -> bool:
+    """The multi-session rule: a person attended the workshop when they came to every session, or to at least
+    WORKSHOP_ATTENDANCE_SHARE of them (a share of 1.0, the default, means every session)."""
+    if sessions_total <= 0 or sessions_attended <= 0:
+        return False
+    share = float(current_app.config["WORKSHOP_ATTENDANCE_SHARE"])
+    return sessions_attended / sessions_total >= share - 1e-9
+
+
+def _establish(actor: User, workshop: Workshop) -> None:
+    """Everyone's attendance of the whole workshop, once its last register is signed off: a `WorkshopResult`
+    each; `workshop_attended` for those who met the rule (credits the modules' workshop rule and CPD for the
+    sessions they came to), `workshop_partly_attended` for those who came to some sessions (CPD only); and a
+    request for anonymous feedback to anyone who came at all."""
+    workshop.signed_off_at, workshop.signed_off_by_id = utcnow(), actor.id
+    hours = {s.id: workshop.session_cpd_hours(s) for s in workshop.sessions}
+    came: dict[int, list[int]] = {}
+    people: dict[int, User] = {}
+    for a in db.session.scalars(select(Attendance).where(Attendance.workshop_id == workshop.id)
+                                .options(joinedload(Attendance.user))):
+        people[a.user_id] = a.user
+        came.setdefault(a.user_id, [])
+        if a.status is not None and a.status.attended:
+            came[a.user_id].append(a.session_id)
+    total, slugs = len(workshop.sessions), [m.slug for m in workshop.modules]
+    results = []
+    for user_id, sessions in sorted(came.items()):
+        result = WorkshopResult(workshop_id=workshop.id, user_id=user_id, sessions_attended=len(sessions),
+                                sessions_total=total, attended=attended_enough(len(sessions), total),
+                                hours=round(sum(hours[s] for s in sessions), 2))
+        db.session.add(result)
+        results.append(result)
+    db.session.flush()  # the receivers (completion rules that require the core) read the results
+    for result in results:
+        if not result.sessions_attended:
             continue
-        attended += 1
+        user = people[result.user_id]
         if not user.is_guest:  # guests have no course, CPD record or completions: they are only asked for feedback
-            signals.workshop_attended.send(user, workshop=workshop, module_slugs=slugs, hours=hours,
-                                           at=workshop.ends_at)
+            signal = signals.workshop_attended if result.attended else signals.workshop_partly_attended
+            signal.send(user, workshop=workshop, module_slugs=slugs, hours=result.hours, at=workshop.ends_at)
         db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
         link = mail.external_url("workshops.feedback", workshop_id=workshop.id,
                                  token=feedback_token(workshop, user))
@@ -135,8 +203,7 @@ def sign_off(actor: User, workshop: Workshop) -> int:
                   f"Hello {user.name},\n\nThank you for coming. Three short questions; your answers are "
                   f"anonymous (they are stored with no link to you):\n{link}\n")
     db.session.flush()
-    record("workshop.register_signed_off", actor, workshop, attended=attended)
-    return attended
+    signals.workshop_signed_off.send(workshop)
 
 
 # -- anonymous feedback ------------------------------------------------------------------------------------------

@@ -16,12 +16,20 @@ from equiptrain.forms import choices
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, roleplay
 from equiptrain.workshops.forms import CheckInForm, EmptyForm, ObservationForm, RoundForm
-from equiptrain.workshops.models import AttendanceStatus, Role, RolePlayRound, Workshop
+from equiptrain.workshops.models import AttendanceStatus, Role, RolePlayRound, Workshop, WorkshopSession
 from equiptrain.workshops.views import bp
 
 
 def _facilitated(workshop_id: int) -> Workshop:
     return get_or_abort(Workshop, workshop_id, "facilitate")
+
+
+def _session(workshop: Workshop) -> WorkshopSession:
+    """The session named by ?session=N (or the form), else the one whose register is open."""
+    try:
+        return attendance.session_number(workshop, request.values.get("session", type=db_id))
+    except ServiceError as exc:
+        abort(404, exc.message)
 
 
 # -- the register and check-in -----------------------------------------------------------------------------------
@@ -30,6 +38,7 @@ def _facilitated(workshop_id: int) -> Workshop:
 @roles_required("trainer", "admin")
 def register(workshop_id: int):
     workshop = _facilitated(workshop_id)
+    session = _session(workshop)
     form = EmptyForm()
     if form.validate_on_submit():
         statuses = {}
@@ -40,39 +49,47 @@ def register(workshop_id: int):
                 except ValueError:
                     abort(400)
         try:
-            attendance.mark(current_user, workshop, statuses)
+            attendance.mark(current_user, workshop, statuses, session)
             if request.form.get("action") == "sign_off":
-                n = attendance.sign_off(current_user, workshop)
-                flash(f"Register signed off: {n} attended. They have been credited and asked for feedback.", "info")
+                n = attendance.sign_off(current_user, workshop, session)
+                if len(workshop.sessions) == 1:
+                    flash(f"Register signed off: {n} attended. They have been credited and asked for feedback.",
+                          "info")
+                else:
+                    flash(f"{session.label} signed off: {n} attended." + (
+                        " Every session is now signed off: attendance of the workshop is credited and people "
+                        "have been asked for anonymous feedback." if workshop.signed_off_at else ""), "info")
             else:
                 flash("Register saved.", "info")
-            return redirect(url_for("workshops.register", workshop_id=workshop.id))
+            return redirect(url_for("workshops.register", workshop_id=workshop.id, session=session.number))
         except ServiceError as exc:
             flash(exc.message, "error")
-    return render_template("workshops/register.html", workshop=workshop, rows=attendance.register_rows(workshop),
-                           form=form, statuses=list(AttendanceStatus))
+    return render_template("workshops/register.html", workshop=workshop, session=session,
+                           rows=attendance.register_rows(workshop, session), form=form,
+                           statuses=list(AttendanceStatus))
 
 
 @bp.route("/workshops/<int:workshop_id>/check-in", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def check_in_screen(workshop_id: int):
     workshop = _facilitated(workshop_id)
+    session = _session(workshop)
     form = EmptyForm()
     if form.validate_on_submit():
         try:
             if request.form.get("action") == "close":
-                attendance.close_check_in(current_user, workshop)
+                attendance.close_check_in(current_user, workshop, session)
             else:
-                attendance.open_check_in(current_user, workshop)
+                attendance.open_check_in(current_user, workshop, session)
         except ServiceError as exc:
             flash(exc.message, "error")
-        return redirect(url_for("workshops.check_in_screen", workshop_id=workshop.id))
+        return redirect(url_for("workshops.check_in_screen", workshop_id=workshop.id, session=session.number))
     qr = None
-    if workshop.checkin_open:
-        url = external_url("workshops.check_in", code=workshop.checkin_code)
+    if session.checkin_open:
+        url = external_url("workshops.check_in", code=session.checkin_code)
         qr = Markup(segno.make(url, error="m").svg_inline(scale=6, omitsize=True,
                                                           title=f"QR code for checking in: {url}"))
-    return render_template("workshops/check_in_screen.html", workshop=workshop, form=form, qr=qr)
+    return render_template("workshops/check_in_screen.html", workshop=workshop, session=session, form=form, qr=qr)
 
 
 @bp.route("/workshops/check-in", methods=["GET", "POST"])

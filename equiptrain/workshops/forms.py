@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
 from equiptrain.forms import EmptyForm, MultiCheckboxField, choices  # noqa: F401  (EmptyForm for the views)
-from equiptrain.workshops.models import WorkshopKind
+from equiptrain.workshops.models import MAX_SESSIONS, WorkshopKind
 
 KIND_CHOICES = choices((k.value, k.label) for k in WorkshopKind)
 SCALE = choices([("5", "5 - very much"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1 - not at all")])
@@ -17,9 +26,9 @@ class WorkshopForm(FlaskForm):
     kind = SelectField("Kind of workshop", choices=KIND_CHOICES)
     follow_up_of = SelectField("Follows up (for supervision and booster sessions)", coerce=str,
                                validators=[Optional()])
-    starts_at = DateTimeLocalField("Starts (UK time)", format="%Y-%m-%dT%H:%M",
+    starts_at = DateTimeLocalField("Session 1 starts (UK time)", format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired("Enter when the workshop starts, like 2026-03-14 09:30")])
-    ends_at = DateTimeLocalField("Ends (UK time)", format="%Y-%m-%dT%H:%M",
+    ends_at = DateTimeLocalField("Session 1 ends (UK time)", format="%Y-%m-%dT%H:%M",
                                  validators=[InputRequired("Enter when the workshop ends, like 2026-03-14 16:30")])
     room = StringField("Room (optional if online)", validators=[Optional(), Length(max=300)])
     online_url = StringField("Online link (optional)", validators=[
@@ -31,11 +40,40 @@ class WorkshopForm(FlaskForm):
     facilitators = MultiCheckboxField("Facilitators", coerce=str)
     confirm_unprepared = BooleanField("Save anyway: I have checked these trainers can deliver these modules")
 
+    def session_times(self) -> list[tuple]:
+        """(starts, ends) of each session given, in order, UK local times as entered; a later session with only
+        one of its times gets a field error and None is returned."""
+        times = [(self.starts_at.data, self.ends_at.data)]
+        for n in range(2, MAX_SESSIONS + 1):
+            start, end = self[f"session{n}_starts_at"], self[f"session{n}_ends_at"]
+            if start.data is None and end.data is None:
+                continue
+            if start.data is None or end.data is None:
+                (start if start.data is None else end).errors.append(
+                    f"Enter both the start and the end of session {n}, or leave both empty")
+                return []
+            times.append((start.data, end.data))
+        return times
+
+
+for _n in range(2, MAX_SESSIONS + 1):
+    setattr(WorkshopForm, f"session{_n}_starts_at", DateTimeLocalField(
+        f"Session {_n} starts (UK time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]))
+    setattr(WorkshopForm, f"session{_n}_ends_at", DateTimeLocalField(
+        f"Session {_n} ends (UK time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]))
+
 
 class PublishForm(FlaskForm):
-    override_reason = TextAreaField("Reason for publishing without co-delivery (only if the facilitators lack a "
-                                    "lived-experience or a professional trainer)",
+    override_reason = TextAreaField("Reason for publishing without co-delivery by trained trainers (only if the "
+                                    "facilitators lack a lived-experience or a professional trainer, or a "
+                                    "lived-experience trainer has not completed train-the-trainers)",
                                     validators=[Optional(), Length(max=2000)])
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField("Reason for cancelling (sent to everyone invited)", validators=[
+        DataRequired("Give the reason for cancelling: it is sent to everyone invited"),
+        Length(max=2000, message="Keep the reason to 2000 characters or fewer")])
 
 
 class ReplyForm(FlaskForm):
@@ -82,3 +120,12 @@ class DebriefForm(FlaskForm):
 
 class PreparedModulesForm(FlaskForm):
     modules = MultiCheckboxField("Modules this trainer is prepared to deliver", coerce=str)
+
+
+class TrainingForm(FlaskForm):
+    completed_on = DateField("Train-the-trainers course completed on (leave empty if not yet)", validators=[Optional()])
+    sessions_shadowed = IntegerField("Workshops shadowed", validators=[
+        InputRequired("Enter how many workshops they have shadowed (0 if none)"),
+        NumberRange(0, 200, "Enter a number of workshops from 0 to 200")])
+    preparation = TextAreaField("Preparation done (what they have prepared, any support they asked for)",
+                                validators=[Optional(), Length(max=5000)])

@@ -17,6 +17,8 @@ from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
 from equiptrain.content.models import Module, Scenario
 from equiptrain.db import Base, str_enum, utcnow
 
+MAX_SESSIONS = 4  # sessions a workshop can run over (the core is two)
+
 
 class WorkshopKind(str, enum.Enum):
     CORE = "core"
@@ -125,15 +127,18 @@ class Workshop(Base):
                                                    default=WorkshopStatus.DRAFT)
     published_at: Mapped[dt.datetime | None]
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: bumped on each change sent
-    checkin_code: Mapped[str | None] = mapped_column(String(12), unique=True)
-    checkin_open: Mapped[bool] = mapped_column(default=False)
+    # Set when the last session's register is signed off: everyone's attendance of the whole workshop is known.
     signed_off_at: Mapped[dt.datetime | None]
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[dt.datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship()
-    follow_up_of: Mapped[Workshop | None] = relationship(remote_side=[id])
+    sessions: Mapped[list[WorkshopSession]] = relationship(back_populates="workshop", order_by="WorkshopSession.number",
+                                                           cascade="all, delete-orphan")
+    follow_up: Mapped[Workshop | None] = relationship(remote_side=[id])
     modules: Mapped[list[Module]] = relationship(secondary=workshop_modules, order_by=Module.position)
     teams: Mapped[list[Team]] = relationship(secondary=workshop_teams, order_by=Team.name)
     facilitators: Mapped[list[Facilitator]] = relationship(back_populates="workshop", cascade="all, delete-orphan")
@@ -146,13 +151,26 @@ class Workshop(Base):
 
     @property
     def duration_hours(self) -> float:
-        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+        """Hours in session (the sum of the sessions' lengths, not first start to last end)."""
+        if not self.sessions:
+            return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+        return round(sum(s.duration_hours for s in self.sessions), 2)
 
     @property
     def cpd_hours(self) -> float:
-        """The modules' participatory CPD hours, or the workshop's own length when they give none."""
-        total = sum(m.cpd_participatory_hours or 0 for m in self.modules)
+        """A core workshop: its modules' participatory CPD hours, or its own length when they give none. A follow-up
+        (team supervision, booster): the time in session, like any supervision."""
+        total = sum(m.cpd_participatory_hours or 0 for m in self.modules) if self.kind is WorkshopKind.CORE else 0
         return round(total, 2) if total > 0 else self.duration_hours
+
+    def session_cpd_hours(self, session: WorkshopSession) -> float:
+        """The CPD hours one session earns: the workshop's hours shared by the sessions' lengths."""
+        whole = sum(s.duration_hours for s in self.sessions) or 1
+        return round(self.cpd_hours * session.duration_hours / whole, 2)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is WorkshopStatus.CANCELLED
 
     @property
     def place(self) -> str:
@@ -161,6 +179,33 @@ class Workshop(Base):
     @property
     def facilitator_ids(self) -> set[int]:
         return {f.user_id for f in self.facilitators}
+
+
+class WorkshopSession(Base):
+    """One sitting of a workshop (the core is two days, possibly a week apart), with its own time, check-in
+    and register. A one-day workshop has one session."""
+    __tablename__ = "workshop_sessions"
+    __table_args__ = (UniqueConstraint("workshop_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    number: Mapped[int]
+    starts_at: Mapped[dt.datetime]
+    ends_at: Mapped[dt.datetime]
+    checkin_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    checkin_open: Mapped[bool] = mapped_column(default=False)
+    signed_off_at: Mapped[dt.datetime | None]
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    workshop: Mapped[Workshop] = relationship(back_populates="sessions")
+
+    @property
+    def duration_hours(self) -> float:
+        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+
+    @property
+    def label(self) -> str:
+        return f"Session {self.number}"
 
 
 class Facilitator(Base):
@@ -199,6 +244,8 @@ class Invitation(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     reply: Mapped[Reply] = mapped_column(str_enum(Reply, "invitation_reply"), default=Reply.NONE)
     waiting_since: Mapped[dt.datetime | None]
+    # A place offered to someone from the waiting list, held for them until they confirm or this passes.
+    offer_expires_at: Mapped[dt.datetime | None]
     replied_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -207,11 +254,13 @@ class Invitation(Base):
 
 
 class Attendance(Base):
+    """A person's attendance of one session."""
     __tablename__ = "attendances"
-    __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_sessions.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[AttendanceStatus | None] = mapped_column(str_enum(AttendanceStatus, "attendance_status"))
     checked_in_at: Mapped[dt.datetime | None]
@@ -219,6 +268,26 @@ class Attendance(Base):
     marked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    session: Mapped[WorkshopSession] = relationship()
+
+
+class WorkshopResult(Base):
+    """A person's attendance of a whole workshop, written when its last register is signed off: how many sessions
+    they came to, whether that meets WORKSHOP_ATTENDANCE_SHARE (`attended`), and the CPD hours of those sessions.
+    What the team-trained rule, completion rules and dashboards read."""
+    __tablename__ = "workshop_results"
+    __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    sessions_attended: Mapped[int]
+    sessions_total: Mapped[int]
+    attended: Mapped[bool]
+    hours: Mapped[float]
+    established_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship()
 
 
 class CalendarFeed(Base):
@@ -350,3 +419,20 @@ class TrainerSupport(Base):
     workshop: Mapped[Workshop] = relationship()
     trainer: Mapped[User] = relationship()
 
+
+
+class TrainerTraining(Base):
+    """A lived-experience trainer's train-the-trainers record: when they completed the training, how many sessions
+    they have shadowed, and the preparation they have done. Publishing a workshop led by a lived-experience
+    trainer without a completed training asks for a written override."""
+    __tablename__ = "trainer_trainings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_profile_id: Mapped[int] = mapped_column(ForeignKey("trainer_profiles.id"), unique=True)
+    completed_on: Mapped[dt.date | None]
+    sessions_shadowed: Mapped[int] = mapped_column(default=0)
+    preparation: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    trainer_profile: Mapped[TrainerProfile] = relationship()

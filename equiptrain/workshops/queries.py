@@ -1,6 +1,7 @@
 """Read-only queries for the workshop pages and reports (a fixed number of queries each)."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from flask import current_app
@@ -19,13 +20,15 @@ from equiptrain.workshops.models import (
     Invitation,
     TrainerModule,
     TrainerSupport,
+    TrainerTraining,
     Workshop,
     WorkshopKind,
+    WorkshopResult,
     WorkshopStatus,
     workshop_teams,
 )
 
-_LOAD = (selectinload(Workshop.modules), selectinload(Workshop.teams),
+_LOAD = (selectinload(Workshop.modules), selectinload(Workshop.teams), selectinload(Workshop.sessions),
          selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile))
 
 
@@ -53,9 +56,11 @@ def upcoming(user, limit: int = 3) -> dict:
     now = utcnow()
     invitations = db.session.scalars(select(Invitation).join(Workshop).where(
         Invitation.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT, Workshop.ends_at >= now)
-        .options(selectinload(Invitation.workshop)).order_by(Workshop.starts_at).limit(limit)).all()
+        .options(selectinload(Invitation.workshop).selectinload(Workshop.sessions))
+        .order_by(Workshop.starts_at).limit(limit)).all()
     facilitating = db.session.scalars(select(Workshop).join(Facilitator).where(
-        Facilitator.user_id == user.id, Workshop.ends_at >= now).order_by(Workshop.starts_at).limit(limit)).all()
+        Facilitator.user_id == user.id, Workshop.ends_at >= now).options(selectinload(Workshop.sessions))
+        .order_by(Workshop.starts_at).limit(limit)).all()
     return {"invitations": invitations, "facilitating": facilitating}
 
 
@@ -64,9 +69,16 @@ def load_workshop(workshop_id: int) -> Workshop | None:
 
 
 def invitation_counts(workshop: Workshop) -> dict[str, int]:
-    rows = db.session.execute(select(Invitation.reply, func.count()).where(Invitation.workshop_id == workshop.id)
-                              .group_by(Invitation.reply)).all()
-    return {reply.value: n for reply, n in rows}
+    """Replies counted by kind, plus "offered": waiting-list places offered and not yet confirmed (one query)."""
+    offered = Invitation.offer_expires_at.is_not(None)
+    rows = db.session.execute(select(Invitation.reply, offered, func.count())
+                              .where(Invitation.workshop_id == workshop.id).group_by(Invitation.reply, offered)).all()
+    counts: dict[str, int] = {}
+    for reply, is_offer, n in rows:
+        counts[reply.value] = counts.get(reply.value, 0) + n
+        if is_offer:
+            counts["offered"] = counts.get("offered", 0) + n
+    return counts
 
 
 def overrides(organisation_id: int | None) -> list[CoDeliveryOverride]:
@@ -77,22 +89,51 @@ def overrides(organisation_id: int | None) -> list[CoDeliveryOverride]:
     return list(db.session.scalars(q.order_by(CoDeliveryOverride.created_at.desc())))
 
 
+def core_attendance(user_ids) -> dict[int, dt.datetime]:
+    """Who among `user_ids` attended the core, and when (the end of the first core workshop they attended), in one
+    query. "Attended the core" is the multi-session rule: every session of a core workshop, or at least
+    WORKSHOP_ATTENDANCE_SHARE of them, established when the workshop's last session register was signed off
+    (`WorkshopResult.attended`). People who did not attend are absent from the result."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(WorkshopResult.user_id, func.min(Workshop.ends_at))
+        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+        .where(WorkshopResult.user_id.in_(ids), WorkshopResult.attended.is_(True), Workshop.kind == WorkshopKind.CORE)
+        .group_by(WorkshopResult.user_id)).all())
+
+
+def follow_ups_attended(user_ids) -> dict[int, int]:
+    """How many follow-up workshops (team supervision and boosters) each of `user_ids` attended, under the same
+    multi-session rule as the core; people with none are absent from the result (one query)."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(WorkshopResult.user_id, func.count(WorkshopResult.id))
+        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+        .where(WorkshopResult.user_id.in_(ids), WorkshopResult.attended.is_(True), Workshop.kind != WorkshopKind.CORE)
+        .group_by(WorkshopResult.user_id)).all())
+
+
 def team_training(organisation_id: int) -> list[dict]:
-    """Per team: members, how many attended a signed-off core workshop the team was invited to, whether the
-    team counts as trained (TEAM_TRAINED_SHARE), and whether a follow-up is due (trained, none scheduled)."""
+    """Per team: active members, how many of them attended the core (every session, or WORKSHOP_ATTENDANCE_SHARE of
+    them, of a core workshop the team was invited to), whether the team counts as trained (TEAM_TRAINED_SHARE),
+    and whether a follow-up is due (trained, none scheduled)."""
     share = float(current_app.config["TEAM_TRAINED_SHARE"])
     teams = db.session.scalars(select(Team).where(Team.organisation_id == organisation_id).order_by(Team.name)).all()
     members = dict(db.session.execute(select(Membership.team_id, func.count(Membership.id)).join(User).where(
         User.deactivated_at.is_(None)).group_by(Membership.team_id)).all())
     attended = dict(db.session.execute(
-        select(Membership.team_id, func.count(func.distinct(Attendance.user_id)))
-        .join(Attendance, Attendance.user_id == Membership.user_id)
-        .join(Workshop, Workshop.id == Attendance.workshop_id)
+        select(Membership.team_id, func.count(func.distinct(WorkshopResult.user_id)))
+        .join(User, User.id == Membership.user_id)
+        .join(WorkshopResult, WorkshopResult.user_id == Membership.user_id)
+        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
         .join(workshop_teams, (workshop_teams.c.workshop_id == Workshop.id)
               & (workshop_teams.c.team_id == Membership.team_id))
-        .where(Workshop.kind == WorkshopKind.CORE, Workshop.signed_off_at.is_not(None),
-               Attendance.status.in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE,
-                                      AttendanceStatus.LEFT_EARLY]))
+        .where(Workshop.kind == WorkshopKind.CORE, WorkshopResult.attended.is_(True),
+               User.deactivated_at.is_(None))
         .group_by(Membership.team_id)).all())
     follow_ups = defaultdict(list)
     for team_id, w in db.session.execute(select(workshop_teams.c.team_id, Workshop).join(
@@ -130,6 +171,16 @@ def trainers(organisation_id: int | None) -> list[User]:
     if organisation_id is not None:
         q = q.where(or_(User.organisation_id == organisation_id))
     return list(db.session.scalars(q))
+
+
+def training(profile_id: int) -> TrainerTraining | None:
+    return db.session.scalar(select(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile_id))
+
+
+def trainings(profile_ids) -> dict[int, TrainerTraining]:
+    ids = list(profile_ids)
+    return {t.trainer_profile_id: t for t in db.session.scalars(select(TrainerTraining).where(
+        TrainerTraining.trainer_profile_id.in_(ids)))} if ids else {}
 
 
 def prepared_module_ids(profile_id: int) -> set[int]:

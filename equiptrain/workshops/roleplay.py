@@ -22,6 +22,7 @@ from equiptrain.workshops.models import (
     RolePlayGroup,
     RolePlayRound,
     Workshop,
+    WorkshopSession,
 )
 
 
@@ -35,14 +36,24 @@ def scenarios_for(workshop: Workshop) -> list[Scenario]:
         .order_by(Scenario.module_id, Scenario.position)))
 
 
+def open_session(workshop: Workshop) -> WorkshopSession | None:
+    """The session role play happens in: the first whose register is not signed off (None once all are)."""
+    return next((s for s in workshop.sessions if s.signed_off_at is None), None)
+
+
 def present_people(workshop: Workshop) -> list[User]:
-    """Those in the room: marked present or late, or checked in and not yet marked otherwise."""
+    """Those in the room for the open session: marked present or late, or checked in and not marked otherwise.
+    Never someone marked absent, someone who has not activated their account (they cannot sign in to read a
+    brief), someone deactivated, or a facilitator."""
+    session = open_session(workshop)
+    if session is None:
+        return []
     rows = db.session.scalars(select(Attendance).where(
-        Attendance.workshop_id == workshop.id,
+        Attendance.session_id == session.id,
         Attendance.status.in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE]))
         .options(selectinload(Attendance.user))).all()
     facilitators = workshop.facilitator_ids
-    return [a.user for a in rows if a.user_id not in facilitators]
+    return [a.user for a in rows if a.user_id not in facilitators and a.user.has_password and a.user.is_active]
 
 
 def current_round(workshop: Workshop) -> RolePlayRound | None:
@@ -67,7 +78,12 @@ def role_history(workshop: Workshop) -> dict[int, Counter]:
 
 
 def start_round(actor: User, workshop: Workshop, scenario: Scenario) -> RolePlayRound:
-    """Start a round on `scenario`: form groups of 3-4 from those present, rotating the roles."""
+    """Start a round on `scenario`: form groups of 3-4 from those present, rotating the roles. Refused once the
+    register is signed off (the session is over) or the workshop is cancelled."""
+    if workshop.is_cancelled:
+        raise ServiceError("This workshop is cancelled, so no role play can start.")
+    if open_session(workshop) is None:
+        raise ServiceError("The register has been signed off, so the workshop is over: no new rounds can start.")
     if scenario not in scenarios_for(workshop):
         raise ServiceError("Choose a role-play scenario from this workshop's modules.", "scenario")
     if current_round(workshop) is not None:

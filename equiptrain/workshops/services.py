@@ -21,16 +21,22 @@ from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops.models import (
+    Attendance,
     CalendarFeed,
     CoDeliveryOverride,
     Facilitator,
     Invitation,
+    MAX_SESSIONS,
     Reply,
     TrainerModule,
+    TrainerTraining,
     Workshop,
     WorkshopKind,
+    WorkshopSession,
     WorkshopStatus,
 )
+from equiptrain.workshops import queries
+from equiptrain.workshops.uktime import to_uk
 
 # -- access ------------------------------------------------------------------------------------------------------
 
@@ -63,13 +69,51 @@ def workshop_policy(user: User, action: str, workshop: Workshop) -> bool:
     return False
 
 
+def attended_core(user_id: int) -> bool:
+    """Whether the person attended the core: every session of a core workshop, or WORKSHOP_ATTENDANCE_SHARE of
+    them, established when its last register was signed off (see `queries.core_attendance`)."""
+    return bool(queries.core_attendance([user_id]))
+
+
 # -- scheduling --------------------------------------------------------------------------------------------------
 
-def _check_times(starts_at: dt.datetime, ends_at: dt.datetime, capacity: int) -> None:
-    if ends_at <= starts_at:
-        raise ServiceError("The workshop must end after it starts. Check the end time.", "ends_at")
+def _check_times(sessions: list[tuple[dt.datetime, dt.datetime]], capacity: int) -> None:
+    if not sessions:
+        raise ServiceError("Give the first session's start and end times.", "starts_at")
+    if len(sessions) > MAX_SESSIONS:
+        raise ServiceError(f"A workshop has at most {MAX_SESSIONS} sessions. Split it into two workshops.",
+                           "starts_at")
+    for n, (starts_at, ends_at) in enumerate(sessions, 1):
+        if ends_at <= starts_at:
+            field = "ends_at" if n == 1 else f"session{n}_ends_at"
+            raise ServiceError(f"Session {n} must end after it starts. Check its end time.", field)
+        if n > 1 and starts_at < sessions[n - 2][1]:
+            raise ServiceError(f"Session {n} must start after session {n - 1} ends. Check its start time.",
+                               f"session{n}_starts_at")
     if capacity < 1:
         raise ServiceError("Capacity must be at least 1 place.", "capacity")
+
+
+def _set_sessions(workshop: Workshop, times: list[tuple[dt.datetime, dt.datetime]]) -> None:
+    """Give the workshop these session times, keeping sessions (and their registers) by number. A session that
+    has a register cannot be removed."""
+    by_number = {s.number: s for s in workshop.sessions}
+    for n, (starts_at, ends_at) in enumerate(times, 1):
+        session = by_number.get(n)
+        if session is None:
+            workshop.sessions.append(WorkshopSession(number=n, starts_at=starts_at, ends_at=ends_at))
+        elif (session.starts_at, session.ends_at) != (starts_at, ends_at):
+            if session.signed_off_at is not None:
+                raise ServiceError(f"Session {n}'s register is signed off, so its time cannot change.",
+                                   "starts_at" if n == 1 else f"session{n}_starts_at")
+            session.starts_at, session.ends_at = starts_at, ends_at
+    extra = [s for s in workshop.sessions if s.number > len(times)]
+    if extra and db.session.scalar(select(func.count(Attendance.id)).where(
+            Attendance.session_id.in_([s.id for s in extra if s.id]))):
+        raise ServiceError(f"Session {extra[0].number} has a register, so it cannot be removed.", "starts_at")
+    for s in extra:
+        workshop.sessions.remove(s)
+    workshop.starts_at, workshop.ends_at = times[0][0], times[-1][1]
 
 
 def unprepared(facilitators: list[User], modules: list[Module]) -> list[tuple[User, Module]]:
@@ -83,11 +127,16 @@ def unprepared(facilitators: list[User], modules: list[Module]) -> list[tuple[Us
 
 
 def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organisation, title: str,
-                  kind: WorkshopKind, starts_at: dt.datetime, ends_at: dt.datetime, room: str | None,
-                  online_url: str | None, capacity: int, modules: list[Module], teams: list[Team],
-                  facilitators: list[User], follow_up_of: Workshop | None = None) -> Workshop:
-    """Create or change a workshop. Changes to a published workshop are sent to everyone invited."""
-    _check_times(starts_at, ends_at, capacity)
+                  kind: WorkshopKind, starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None,
+                  room: str | None, online_url: str | None, capacity: int, modules: list[Module], teams: list[Team],
+                  facilitators: list[User], follow_up_of: Workshop | None = None,
+                  sessions: list[tuple[dt.datetime, dt.datetime]] | None = None) -> Workshop:
+    """Create or change a workshop: one session from `starts_at`/`ends_at`, or several from `sessions` (the core
+    is two days, possibly a week apart). Changes to a published workshop are sent to everyone invited."""
+    times = list(sessions) if sessions else ([(starts_at, ends_at)] if starts_at and ends_at else [])
+    _check_times(times, capacity)
+    if workshop is not None and workshop.is_cancelled:
+        raise ServiceError("This workshop is cancelled and can no longer change. Schedule a new one.")
     if not (room or online_url):
         raise ServiceError("Give a room or an online link, so people know where to go.", "room")
     if any(t.organisation_id != organisation.id for t in teams):
@@ -101,9 +150,9 @@ def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organ
     if creating:
         workshop = Workshop(organisation=organisation, created_by_id=actor.id)
         db.session.add(workshop)
-    was = (workshop.starts_at, workshop.ends_at, workshop.room, workshop.online_url) if not creating else None
-    workshop.title, workshop.kind = title.strip(), kind
-    workshop.starts_at, workshop.ends_at, workshop.capacity = starts_at, ends_at, capacity
+    was = (_times(workshop), workshop.room, workshop.online_url) if not creating else None
+    workshop.title, workshop.kind, workshop.capacity = title.strip(), kind, capacity
+    _set_sessions(workshop, times)
     workshop.room, workshop.online_url = (room or None), (online_url or None)
     workshop.follow_up_of = follow_up_of if kind is not WorkshopKind.CORE else None
     workshop.modules, workshop.teams = list(modules), list(teams)
@@ -114,12 +163,17 @@ def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organ
     record("workshop.created" if creating else "workshop.changed", actor, workshop)
     if workshop.is_published:
         _invite_members(workshop)
+        expire_offers(workshop)
         _promote_waiting(workshop)
-        if was != (starts_at, ends_at, workshop.room, workshop.online_url):
+        if was != (times, workshop.room, workshop.online_url):
             workshop.sequence += 1
             _mail_everyone(workshop, f"Changed: {workshop.title}",
                            "The time or place of this workshop has changed.")
     return workshop
+
+
+def _times(workshop: Workshop) -> list[tuple[dt.datetime, dt.datetime]]:
+    return [(s.starts_at, s.ends_at) for s in workshop.sessions]
 
 
 def co_delivery_missing(workshop: Workshop) -> list[str]:
@@ -133,17 +187,68 @@ def co_delivery_missing(workshop: Workshop) -> list[str]:
     return missing
 
 
+def lived_experience_facilitators(workshop: Workshop) -> list[User]:
+    return [f.user for f in workshop.facilitators
+            if f.user.trainer_profile and f.user.trainer_profile.kind.lived_experience]
+
+
+def untrained(workshop: Workshop) -> list[User]:
+    """Lived-experience facilitators with no completed train-the-trainers course on record."""
+    people = lived_experience_facilitators(workshop)
+    if not people:
+        return []
+    done = set(db.session.scalars(select(TrainerTraining.trainer_profile_id).where(
+        TrainerTraining.trainer_profile_id.in_([u.trainer_profile.id for u in people]),
+        TrainerTraining.completed_on.is_not(None))))
+    return [u for u in people if u.trainer_profile.id not in done]
+
+
+def publish_gaps(workshop: Workshop) -> list[str]:
+    """What publishing needs a written override for: a missing co-trainer, or a lived-experience trainer who has
+    not completed train-the-trainers."""
+    gaps = co_delivery_missing(workshop)
+    names = [u.name for u in untrained(workshop)]
+    if names:
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        gaps.append(f"completed train-the-trainers for {who}")
+    return gaps
+
+
+def save_training(actor: User, profile: TrainerProfile, *, completed_on: dt.date | None, sessions_shadowed: int,
+                  preparation: str) -> TrainerTraining:
+    """Record a lived-experience trainer's train-the-trainers course, sessions shadowed and preparation."""
+    if not profile.kind.lived_experience:
+        raise ServiceError("Train-the-trainers records are kept for lived-experience trainers.")
+    if completed_on is not None and completed_on > utcnow().date():
+        raise ServiceError("The training cannot be completed in the future. Enter the date it was completed, or "
+                           "leave it empty until then.", "completed_on")
+    if not 0 <= sessions_shadowed <= 200:
+        raise ServiceError("Enter the sessions shadowed as a number from 0 to 200.", "sessions_shadowed")
+    row = db.session.scalar(select(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile.id))
+    if row is None:
+        row = TrainerTraining(trainer_profile_id=profile.id)
+        db.session.add(row)
+    row.completed_on, row.sessions_shadowed = completed_on, sessions_shadowed
+    row.preparation, row.updated_by_id, row.updated_at = (preparation or "").strip(), actor.id, utcnow()
+    db.session.flush()
+    record("trainer.training", actor, profile.user, completed_on=completed_on.isoformat() if completed_on else None,
+           sessions_shadowed=sessions_shadowed)
+    return row
+
+
 def publish(actor: User, workshop: Workshop, override_reason: str | None = None) -> None:
-    """Publish and send the invitations. Without the co-delivery pair an admin must give a written reason."""
+    """Publish and send the invitations. Without the co-delivery pair, or with a lived-experience trainer who has
+    not completed train-the-trainers, an admin must give a written reason (recorded as an override)."""
     if workshop.status is not WorkshopStatus.DRAFT:
         raise ServiceError("This workshop is already published.")
-    missing = co_delivery_missing(workshop)
+    missing = publish_gaps(workshop)
     reason = (override_reason or "").strip()
     if missing and not reason:
-        raise ServiceError(f"A workshop is co-delivered: add {' and '.join(missing)} as a facilitator, or give "
-                           "a written reason to publish without.", "override_reason")
+        raise ServiceError(f"A workshop is co-delivered by trained trainers: it lacks {' and '.join(missing)}. "
+                           "Change the facilitators or record the training, or give a written reason to publish "
+                           "without.", "override_reason")
     if missing:
-        db.session.add(CoDeliveryOverride(workshop=workshop, reason=reason, missing="; ".join(missing),
+        db.session.add(CoDeliveryOverride(workshop=workshop, reason=reason, missing="; ".join(missing)[:200],
                                           by_id=actor.id))
         record("workshop.co_delivery_override", actor, workshop, reason=reason, missing=missing)
     workshop.status, workshop.published_at = WorkshopStatus.PUBLISHED, utcnow()
@@ -183,27 +288,47 @@ def attending_count(workshop: Workshop) -> int:
         Invitation.workshop_id == workshop.id, Invitation.reply == Reply.ATTENDING))
 
 
+def places_taken(workshop: Workshop) -> int:
+    """Places held: people attending, and places offered from the waiting list that are still open."""
+    return db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.workshop_id == workshop.id,
+        (Invitation.reply == Reply.ATTENDING)
+        | ((Invitation.reply == Reply.WAITING) & Invitation.offer_expires_at.is_not(None))))
+
+
+def _invitation(user: User, workshop: Workshop) -> Invitation | None:
+    return db.session.scalar(select(Invitation).where(Invitation.workshop_id == workshop.id,
+                                                      Invitation.user_id == user.id))
+
+
 def reply(user: User, workshop: Workshop, attending: bool) -> Invitation:
-    """Reply to an invitation; past capacity the person joins the waiting list."""
+    """Reply to an invitation; past capacity the person joins the waiting list. Someone offered a place from the
+    waiting list confirms it by replying that they will attend (or declines it, freeing it for the next)."""
+    if workshop.is_cancelled:
+        raise ServiceError("This workshop has been cancelled, so replies are closed.")
     if not workshop.is_published:
         raise ServiceError("This workshop is not open for replies.")
     if workshop.starts_at <= utcnow():
         raise ServiceError("This workshop has started, so replies are closed. Speak to a facilitator.")
-    invitation = db.session.scalar(select(Invitation).where(Invitation.workshop_id == workshop.id,
-                                                            Invitation.user_id == user.id))
+    expire_offers(workshop)
+    invitation = _invitation(user, workshop)
     if invitation is None:
         raise ServiceError("You are not invited to this workshop. Ask your team manager.")
-    before = invitation.reply
+    before, offered = invitation.reply, invitation.offer_expires_at is not None
     invitation.replied_at = utcnow()
     if not attending:
-        invitation.reply, invitation.waiting_since = Reply.NOT_ATTENDING, None
+        invitation.reply, invitation.waiting_since, invitation.offer_expires_at = Reply.NOT_ATTENDING, None, None
         db.session.flush()
-        if before is Reply.ATTENDING:
+        if before is Reply.ATTENDING or offered:
             _promote_waiting(workshop)
+        return invitation
+    if offered:
+        invitation.reply, invitation.waiting_since, invitation.offer_expires_at = Reply.ATTENDING, None, None
+        db.session.flush()
         return invitation
     if before in (Reply.ATTENDING, Reply.WAITING):
         return invitation
-    if attending_count(workshop) >= workshop.capacity:
+    if places_taken(workshop) >= workshop.capacity:
         invitation.reply, invitation.waiting_since = Reply.WAITING, utcnow()
     else:
         invitation.reply = Reply.ATTENDING
@@ -212,29 +337,96 @@ def reply(user: User, workshop: Workshop, attending: bool) -> Invitation:
 
 
 def _promote_waiting(workshop: Workshop) -> None:
-    """Move people up from the waiting list, first come first served, while places are free."""
-    free = workshop.capacity - attending_count(workshop)
+    """Offer free places to the waiting list, first come first served. Each person has WAITING_LIST_OFFER_HOURS to
+    confirm before the place goes to the next person (`expire_offers`)."""
+    if not workshop.is_published or workshop.starts_at <= utcnow():
+        return
+    free = workshop.capacity - places_taken(workshop)
     if free <= 0:
         return
     waiting = db.session.scalars(select(Invitation).where(
-        Invitation.workshop_id == workshop.id, Invitation.reply == Reply.WAITING)
+        Invitation.workshop_id == workshop.id, Invitation.reply == Reply.WAITING,
+        Invitation.offer_expires_at.is_(None))
         .order_by(Invitation.waiting_since, Invitation.id).limit(free)).all()
+    hours = float(current_app.config["WAITING_LIST_OFFER_HOURS"])
+    # An offer never outlives the start of the workshop.
+    expires = min(utcnow() + dt.timedelta(hours=hours), workshop.starts_at)
     for invitation in waiting:
-        invitation.reply, invitation.waiting_since = Reply.ATTENDING, None
-        _mail(workshop, invitation.user, f"A place is yours: {workshop.title}",
-              "A place has come free and you have moved up from the waiting list: you are now attending.")
+        invitation.offer_expires_at = expires
+        _mail(workshop, invitation.user, f"A place is free: please confirm by {to_uk(expires):%a %d %b, %H:%M}",
+              f"A place has come free and you are next on the waiting list. Confirm it on the workshop page by "
+              f"{to_uk(expires):%A %d %B, %H:%M} (UK time), by replying that you will attend; after that it is "
+              "offered to the next person.")
     db.session.flush()
+
+
+def expire_offers(workshop: Workshop | None = None) -> int:
+    """Lapse the waiting-list offers whose time has passed (for one workshop, or all): the person is told and
+    leaves the waiting list, and the place is offered to the next. Runs when the workshop is next read or
+    written, and from `equiptrain workshops expire-offers`; returns how many lapsed."""
+    q = select(Invitation).where(Invitation.reply == Reply.WAITING, Invitation.offer_expires_at.is_not(None),
+                                 Invitation.offer_expires_at <= utcnow())
+    if workshop is not None:
+        q = q.where(Invitation.workshop_id == workshop.id)
+    lapsed = db.session.scalars(q.order_by(Invitation.workshop_id, Invitation.id)).all()
+    touched: dict[int, Workshop] = {}
+    for invitation in lapsed:
+        invitation.reply, invitation.waiting_since, invitation.offer_expires_at = Reply.NOT_ATTENDING, None, None
+        touched[invitation.workshop_id] = invitation.workshop
+        _mail(invitation.workshop, invitation.user, f"Place not confirmed: {invitation.workshop.title}",
+              "The place offered to you from the waiting list was not confirmed in time, so it has gone to the "
+              "next person. If you can still come, reply on the workshop page to join the waiting list again.")
+    db.session.flush()
+    for w in touched.values():
+        record("workshop.waiting_list_offers_lapsed", None, w,
+               count=sum(1 for i in lapsed if i.workshop_id == w.id))
+        _promote_waiting(w)
+    return len(lapsed)
+
+
+def cancel(actor: User, workshop: Workshop, reason: str) -> None:
+    """Cancel the workshop: everyone invited and every facilitator is told by email with a calendar cancellation
+    (METHOD:CANCEL), calendar feeds show it as cancelled, and an audit entry is written."""
+    if workshop.is_cancelled:
+        raise ServiceError("This workshop is already cancelled.")
+    if workshop.signed_off_at is not None:
+        raise ServiceError("This workshop has taken place (its register is signed off), so it cannot be cancelled.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Give the reason for cancelling: it is sent to everyone invited.", "reason")
+    if len(reason) > 2000:
+        raise ServiceError("Keep the reason to 2000 characters or fewer.", "reason")
+    was_published = workshop.is_published
+    workshop.status, workshop.cancelled_at, workshop.cancel_reason = WorkshopStatus.CANCELLED, utcnow(), reason
+    workshop.sequence += 1
+    for session in workshop.sessions:
+        session.checkin_open = False
+    for invitation in workshop.invitations:
+        invitation.offer_expires_at = None
+    db.session.flush()
+    record("workshop.cancelled", actor, workshop, reason=reason, invited=len(workshop.invitations))
+    if was_published:
+        lead = f"This workshop has been cancelled. Reason: {reason}"
+        for invitation in workshop.invitations:
+            _mail(workshop, invitation.user, f"Cancelled: {workshop.title}", lead, method="CANCEL")
+        for f in workshop.facilitators:
+            _mail(workshop, f.user, f"Cancelled: {workshop.title}", lead, method="CANCEL")
 
 
 # -- calendar ----------------------------------------------------------------------------------------------------
 
-def _event(workshop: Workshop) -> Event:
+def _event(workshop: Workshop, session: WorkshopSession) -> Event:
+    """One calendar event per session; a one-session workshop keeps the UID it had before sessions existed."""
     event = Event()
-    event.add("uid", f"workshop-{workshop.id}@equiptrain")
+    several = len(workshop.sessions) > 1
+    uid = f"workshop-{workshop.id}-session-{session.number}" if several and session.number > 1 else \
+        f"workshop-{workshop.id}"
+    event.add("uid", f"{uid}@equiptrain")
     event.add("dtstamp", utcnow())
-    event.add("dtstart", workshop.starts_at)
-    event.add("dtend", workshop.ends_at)
-    event.add("summary", workshop.title)
+    event.add("dtstart", session.starts_at)
+    event.add("dtend", session.ends_at)
+    event.add("summary", f"{workshop.title} (session {session.number} of {len(workshop.sessions)})" if several
+              else workshop.title)
     event.add("location", workshop.place)
     event.add("description", "EQUIP workshop: " + ", ".join(m.title for m in workshop.modules))
     event.add("sequence", workshop.sequence)
@@ -243,16 +435,18 @@ def _event(workshop: Workshop) -> Event:
     return event
 
 
-def calendar_bytes(workshops: list[Workshop], name: str = "EQUIP workshops") -> bytes:
-    """An RFC 5545 calendar holding the workshops."""
+def calendar_bytes(workshops: list[Workshop], name: str = "EQUIP workshops", method: str = "PUBLISH") -> bytes:
+    """An RFC 5545 calendar holding the workshops, one event per session (cancelled ones as STATUS:CANCELLED).
+    `method="CANCEL"` is the message sent to tell people a workshop is cancelled."""
     cal = Calendar()
     cal.add("prodid", "-//EquipTrain//Workshops//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     for w in workshops:
-        cal.add_component(_event(w))
+        for session in w.sessions:
+            cal.add_component(_event(w, session))
     return cal.to_ical()
 
 
@@ -281,13 +475,20 @@ def feed_user(token: str) -> User | None:
 
 # -- mail --------------------------------------------------------------------------------------------------------
 
-def _mail(workshop: Workshop, user: User, subject: str, lead: str) -> None:
+def when_lines(workshop: Workshop) -> str:
+    """The sessions' times in UK time, one a line, for emails."""
+    return "\n".join(f"{'Session ' + str(s.number) + ': ' if len(workshop.sessions) > 1 else ''}"
+                     f"{to_uk(s.starts_at):%A %d %B %Y, %H:%M} to {to_uk(s.ends_at):%H:%M} (UK time)"
+                     for s in workshop.sessions)
+
+
+def _mail(workshop: Workshop, user: User, subject: str, lead: str, method: str = "PUBLISH") -> None:
     text = (f"Hello {user.name},\n\n{lead}\n\n{workshop.title}\n"
-            f"When: {workshop.starts_at:%A %d %B %Y, %H:%M} to {workshop.ends_at:%H:%M} (UTC)\n"
+            f"When:\n{when_lines(workshop)}\n"
             f"Where: {workshop.place}\n\n"
             f"Reply and see the details: {mail.external_url('workshops.detail', workshop_id=workshop.id)}\n")
     mail.send(user.email, subject, text,
-              attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop]))])
+              attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop], method=method))])
 
 
 def _mail_everyone(workshop: Workshop, subject: str, lead: str) -> None:

@@ -3,6 +3,7 @@ anonymous feedback, lived-experience trainer support, reports, and trainers' pre
 /admin/trainers). The day itself (register, check-in, console, role play) is in `console_views`."""
 from __future__ import annotations
 
+import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,15 +22,17 @@ from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.forms import (
     BriefingForm,
+    CancelForm,
     DebriefForm,
     EmptyForm,
     FeedbackForm,
     PreparedModulesForm,
     PublishForm,
     ReplyForm,
+    TrainingForm,
     WorkshopForm,
 )
-from equiptrain.workshops.models import PaymentStatus, Reply, Workshop, WorkshopKind
+from equiptrain.workshops.models import MAX_SESSIONS, PaymentStatus, Reply, Workshop, WorkshopKind, WorkshopStatus
 from equiptrain.workshops.uktime import from_uk, to_uk, uk_time
 
 bp = Blueprint("workshops", __name__)
@@ -47,6 +50,15 @@ def _home_panel(user) -> str | None:
 
 
 ui.add_home_panel("workshops", _home_panel, order=20)
+
+
+@bp.app_template_global("core_attended_on")
+def core_attended_on(user) -> object:
+    """When the person attended the core (the end of that workshop), or None: for the module page's "attend the
+    core" line (one query, only on modules that require the core)."""
+    return queries.core_attendance([user.id]).get(user.id)
+
+
 
 def _workshop(workshop_id: int, action: str = "view") -> Workshop:
     return get_or_abort(Workshop, workshop_id, action)
@@ -79,8 +91,10 @@ def _fill_workshop_form(form: WorkshopForm, org: Organisation, workshop: Worksho
                                                                      for w in cores if w is not workshop])
     if request.method == "GET" and workshop is not None:
         form.title.data, form.kind.data, form.capacity.data = workshop.title, workshop.kind.value, workshop.capacity
-        form.starts_at.data = to_uk(workshop.starts_at).replace(tzinfo=None)
-        form.ends_at.data = to_uk(workshop.ends_at).replace(tzinfo=None)
+        for session in workshop.sessions:
+            prefix = "" if session.number == 1 else f"session{session.number}_"
+            form[prefix + "starts_at"].data = to_uk(session.starts_at).replace(tzinfo=None)
+            form[prefix + "ends_at"].data = to_uk(session.ends_at).replace(tzinfo=None)
         form.room.data, form.online_url.data = workshop.room, workshop.online_url
         form.follow_up_of.data = str(workshop.follow_up_of_id or "")
         form.modules.data = [str(m.id) for m in workshop.modules]
@@ -91,6 +105,9 @@ def _fill_workshop_form(form: WorkshopForm, org: Organisation, workshop: Worksho
 def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
     """Validate and save; returns the workshop, or None with the form showing what to fix."""
     if not form.validate_on_submit():
+        return None, []
+    times = form.session_times()
+    if not times:
         return None, []
     ids = lambda values: [int(v) for v in values or []]  # noqa: E731
     modules = db.session.scalars(select(Module).where(Module.id.in_(ids(form.modules.data)))).all()
@@ -105,7 +122,7 @@ def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
     try:
         saved = services.save_workshop(
             current_user, workshop, organisation=org, title=form.title.data, kind=WorkshopKind(form.kind.data),
-            starts_at=from_uk(form.starts_at.data), ends_at=from_uk(form.ends_at.data), room=form.room.data,
+            sessions=[(from_uk(a), from_uk(b)) for a, b in times], room=form.room.data,
             online_url=form.online_url.data, capacity=form.capacity.data, modules=list(modules), teams=list(teams),
             facilitators=list(facilitators), follow_up_of=follow)
     except ServiceError as exc:
@@ -124,8 +141,9 @@ def new():
     workshop, warnings = _save(form, org, None)
     if workshop:
         flash("Workshop saved as a draft. Check the details, then publish it to send the invitations.", "info")
-        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
-    return render_template("workshops/edit.html", form=form, org=org, workshop=None, warnings=warnings)
+        return _after_save(workshop)
+    return render_template("workshops/edit.html", form=form, org=org, workshop=None, warnings=warnings,
+                           max_sessions=MAX_SESSIONS, no_lived_experience=_no_lived_experience(form))
 
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
@@ -138,20 +156,40 @@ def edit(workshop_id: int):
     if saved:
         flash("Workshop saved." + (" Everyone invited has been told of the change." if saved.is_published else ""),
               "info")
-        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+        return _after_save(saved)
     return render_template("workshops/edit.html", form=form, org=workshop.organisation, workshop=workshop,
-                           warnings=warnings)
+                           warnings=warnings, max_sessions=MAX_SESSIONS, no_lived_experience=_no_lived_experience(form))
+
+
+def _no_lived_experience(form: WorkshopForm) -> bool:
+    """Whether the facilitators chosen on the form include no lived-experience trainer (for the warning shown
+    beside the field as soon as the workshop is saved, not only when publishing)."""
+    if request.method == "GET" and not form.facilitators.data:
+        return False  # a new, empty form
+    chosen = {int(v) for v in form.facilitators.data or [] if str(v).isdigit()}
+    people = db.session.scalars(select(User).where(User.id.in_(chosen))).all() if chosen else []
+    return not any(u.trainer_profile and u.trainer_profile.kind.lived_experience for u in people)
+
+
+def _after_save(workshop: Workshop):
+    """To the workshop's page; back to the form, with the warning beside the facilitators, when no lived-experience
+    trainer is among them."""
+    if services.lived_experience_facilitators(workshop):
+        return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+    return redirect(url_for("workshops.edit", workshop_id=workshop.id, saved=1) + "#facilitators-warning")
 
 
 @bp.route("/workshops/<int:workshop_id>")
 @roles_required("learner")
 def detail(workshop_id: int):
     workshop = _workshop(workshop_id)
+    services.expire_offers(workshop)  # no cron: lapsed waiting-list offers move on when the workshop is read
     invitation = next((i for i in workshop.invitations if i.user_id == current_user.id), None)
     assignment = roleplay.latest_assignment(current_user, workshop) if invitation else None
     return render_template(
         "workshops/detail.html", workshop=workshop, invitation=invitation, reply_form=ReplyForm(),
-        publish_form=PublishForm(), missing=services.co_delivery_missing(workshop),
+        publish_form=PublishForm(), cancel_form=CancelForm(),
+        missing=services.publish_gaps(workshop) if workshop.status is WorkshopStatus.DRAFT else [],
         counts=queries.invitation_counts(workshop), manage=can(current_user, "manage", workshop),
         facilitate=can(current_user, "facilitate", workshop), assignment=assignment,
         feedback_state=attendance.feedback_state(current_user, workshop),
@@ -176,6 +214,32 @@ def publish(workshop_id: int):
     return redirect(url_for("workshops.detail", workshop_id=workshop.id))
 
 
+@bp.route("/workshops/<int:workshop_id>/cancel", methods=["POST"])
+@roles_required("admin")
+def cancel(workshop_id: int):
+    workshop = _workshop(workshop_id, "manage")
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(form.reason.errors[0] if form.reason.errors else "Give the reason for cancelling.", "error")
+        return redirect(url_for("workshops.detail", workshop_id=workshop.id) + "#cancel")
+    try:
+        services.cancel(current_user, workshop, form.reason.data)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Workshop cancelled. Everyone invited and the facilitators have been told, with a calendar "
+              "cancellation.", "info")
+    return redirect(url_for("workshops.detail", workshop_id=workshop.id))
+
+
+@bp.cli.command("expire-offers")
+def expire_offers_command():
+    """Lapse waiting-list offers not confirmed in time and offer the places to the next people."""
+    n = services.expire_offers()
+    db.session.commit()
+    click.echo(f"{n} waiting-list offer{'s' if n != 1 else ''} lapsed; the places were offered to the next people.")
+
+
 @bp.route("/workshops/<int:workshop_id>/reply", methods=["POST"])
 @roles_required("learner")
 def reply(workshop_id: int):
@@ -190,8 +254,8 @@ def reply(workshop_id: int):
         flash(exc.message, "error")
     else:
         flash({Reply.ATTENDING: "Thank you: you are attending.",
-               Reply.WAITING: "The workshop is full: you are on the waiting list and will move up automatically "
-                              "if a place comes free.",
+               Reply.WAITING: "The workshop is full: you are on the waiting list. If a place comes free it is "
+                              "offered to you by email, and you confirm it here.",
                Reply.NOT_ATTENDING: "Thank you: you are not attending."}[invitation.reply], "info")
     return redirect(url_for("workshops.detail", workshop_id=workshop.id))
 
@@ -339,7 +403,26 @@ def trainer(user_id: int):
     form = PreparedModulesForm()
     modules = db.session.scalars(select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)).all()
     form.modules.choices = choices((m.id, f"{m.position}. {m.title}") for m in modules)
-    if form.validate_on_submit():
+    training = queries.training(profile.id) if profile.kind.lived_experience else None
+    training_form = TrainingForm(prefix="training")
+    if profile.kind.lived_experience and request.form.get("action") == "training":
+        if training_form.validate_on_submit():
+            try:
+                services.save_training(current_user, profile, completed_on=training_form.completed_on.data,
+                                       sessions_shadowed=training_form.sessions_shadowed.data,
+                                       preparation=training_form.preparation.data or "")
+            except ServiceError as exc:
+                getattr(training_form, exc.field or "completed_on").errors.append(exc.message)
+            else:
+                flash("Train-the-trainers record saved.", "info")
+                return redirect(url_for("workshops.trainer", user_id=user.id))
+    elif request.method == "GET" and training is not None:
+        training_form.completed_on.data, training_form.sessions_shadowed.data = (training.completed_on,
+                                                                                 training.sessions_shadowed)
+        training_form.preparation.data = training.preparation
+    elif request.method == "GET":
+        training_form.sessions_shadowed.data = 0
+    if request.form.get("action") != "training" and form.validate_on_submit():
         chosen = [m for m in modules if str(m.id) in (form.modules.data or [])]
         services.set_prepared_modules(current_user, profile, chosen)
         flash("Prepared modules saved.", "info")
@@ -347,5 +430,6 @@ def trainer(user_id: int):
     if request.method == "GET":
         form.modules.data = [str(i) for i in queries.prepared_module_ids(profile.id)]
     sessions = queries.lived_experience_sessions(None, trainer_id=user.id) if profile.kind.lived_experience else []
-    return render_template("workshops/trainer.html", trainer=user, profile=profile, form=form, sessions=sessions)
+    return render_template("workshops/trainer.html", trainer=user, profile=profile, form=form, sessions=sessions,
+                           training=training, training_form=training_form)
 

@@ -54,6 +54,7 @@ def test_workshop_end_to_end(browse, live_db):
     workshop = live_db.session.get(Workshop, wid)
     workshop.starts_at = workshop.starts_at - dt.timedelta(days=8)
     workshop.ends_at = workshop.starts_at + dt.timedelta(hours=6)
+    workshop.sessions[0].starts_at, workshop.sessions[0].ends_at = workshop.starts_at, workshop.ends_at
     live_db.session.commit()
 
     # A facilitator takes the register on a phone and starts a role-play round from the console.

@@ -64,6 +64,16 @@ FIELDS = [
     Case("prompts-fewer-than-2", ed(MOD, "  - slug: a-time-you-listened\n    prompt: Think of a time you listened "
                                          "before you assessed.\n", ""),
          MOD, "reflective_prompts:", "reflective_prompts", "needs at least 2 reflective prompts, found 1"),
+    Case("workshop-kind-without-workshop", ed(MOD, "  workshop: false\n", "  workshop: false\n  workshop_kind: core\n"),
+         MOD, "workshop_kind: core", "completion.workshop_kind",
+         "workshop_kind names the workshop that completes the module, but workshop is false: set 'workshop: true'"),
+    Case("workshop-kind-unknown", ed(MOD, "  workshop: false\n", "  workshop: true\n  workshop_kind: training\n"),
+         MOD, "workshop_kind: training", "completion.workshop_kind",
+         "'training' is not allowed here: use one of: core, supervision, booster"),
+    Case("core-twice", ed(MOD, "  workshop: false\n", "  workshop: true\n  workshop_kind: core\n  core: true\n"),
+         MOD, "core: true", "completion.core", "ask for the same thing twice"),
+    Case("core-not-bool", ed(MOD, "  workshop: false\n", "  workshop: false\n  core: both days\n"),
+         MOD, "core: both days", "completion.core", "should be true or false"),
     Case("duplicate-prompt", ed(MOD, "slug: a-time-you-listened", "slug: a-plan-you-wrote"), MOD,
          "slug: a-plan-you-wrote", "reflective_prompts.2.slug", "duplicate slug 'a-plan-you-wrote'", nth=2),
 ]

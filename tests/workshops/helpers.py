@@ -4,12 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from sqlalchemy import select
+
 from equiptrain.accounts.models import TrainerKind
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
+from equiptrain.supervision import services as supervision
 from equiptrain.workshops import services
-from equiptrain.workshops.models import WorkshopKind
+from equiptrain.workshops.models import TrainerTraining, WorkshopKind
+from tests.supervision.helpers import make_template
 
 _seq = itertools.count(1)
 
@@ -49,19 +53,40 @@ def make_module(hours: float = 3.0, carer: bool = True) -> Module:
     return module
 
 
+def train(*trainers, on: dt.date | None = None) -> None:
+    """Record a completed train-the-trainers course for lived-experience trainers."""
+    for user in trainers:
+        if user.trainer_profile and user.trainer_profile.kind.lived_experience:
+            db.session.add(TrainerTraining(trainer_profile_id=user.trainer_profile.id,
+                                           completed_on=on or (utcnow().date() - dt.timedelta(days=30)),
+                                           sessions_shadowed=2))
+    db.session.flush()
+
+
+def _trained(user) -> bool:
+    return db.session.scalar(select(TrainerTraining.id).where(
+        TrainerTraining.trainer_profile_id == user.trainer_profile.id)) is not None
+
+
 def make_workshop(build, *, org=None, teams=(), facilitators=None, modules=None, capacity=20, publish=True,
-                  starts_in=dt.timedelta(days=7), admin=None, kind=WorkshopKind.CORE, follow_up_of=None):
-    """A workshop co-delivered by a professional and a service-user trainer unless told otherwise."""
+                  starts_in=dt.timedelta(days=7), admin=None, kind=WorkshopKind.CORE, follow_up_of=None,
+                  days: int = 1, days_apart: int = 7, trained: bool = True):
+    """A workshop co-delivered by a professional and a service-user trainer unless told otherwise; `days` sessions
+    of 6 hours, `days_apart` days apart (the core: two days, a week apart). Lived-experience facilitators have
+    completed train-the-trainers unless `trained` is False."""
     org = org or (teams[0].organisation if teams else build.org())
     admin = admin or build.user("admin", org=org)
     if facilitators is None:
         facilitators = [build.user("trainer", org=org),
                         build.user("trainer", org=org, trainer_kind=TrainerKind.SERVICE_USER)]
+    if trained:
+        train(*[u for u in facilitators if u.trainer_profile and not _trained(u)])
     modules = [make_module()] if modules is None else modules
     start = (utcnow() + starts_in).replace(second=0, microsecond=0)
     workshop = services.save_workshop(
-        admin, None, organisation=org, title=f"EQUIP workshop {next(_seq)}", kind=kind, starts_at=start,
-        ends_at=start + dt.timedelta(hours=6), room="Room 1", online_url=None, capacity=capacity,
+        admin, None, organisation=org, title=f"EQUIP workshop {next(_seq)}", kind=kind,
+        sessions=[(start + dt.timedelta(days=n * days_apart), start + dt.timedelta(days=n * days_apart, hours=6))
+                  for n in range(days)], room="Room 1", online_url=None, capacity=capacity,
         modules=modules, teams=list(teams), facilitators=facilitators, follow_up_of=follow_up_of)
     if publish:
         services.publish(admin, workshop)
@@ -75,4 +100,10 @@ def access_world(build, world: dict) -> dict:
     le_trainer = build.user("trainer", org=world["org"], trainer_kind=TrainerKind.SERVICE_USER)
     workshop = make_workshop(build, org=world["org"], teams=[world["team"]],
                              facilitators=[world["trainer"], le_trainer])
-    return {"workshop": workshop, "le_trainer": le_trainer, "workshop_unit": workshop.modules[0].units[0]}
+    make_template(1)
+    plan = supervision.start_plan(world["admin"], world["team"], utcnow().date())
+    action = supervision.add_action(world["admin"], plan, session_number=1, action="Write goals with the person",
+                                    owner="Team manager", due_on=utcnow().date())
+    db.session.commit()
+    return {"workshop": workshop, "le_trainer": le_trainer, "workshop_unit": workshop.modules[0].units[0],
+            "team_action": action}

@@ -87,19 +87,20 @@ def test_self_check_in_only_while_open(build, client, login):
     assert "Check-in is closed" in page.get_data(as_text=True)
     client.post(f"/workshops/{w.id}/check-in", data={"action": "open"})
     page = client.get(f"/workshops/{w.id}/check-in").get_data(as_text=True)
-    assert "<svg" in page and w.checkin_code in page and "style=" not in page.split("<svg", 1)[1].split("</svg>")[0]
+    code = w.sessions[0].checkin_code
+    assert "<svg" in page and code in page and "style=" not in page.split("<svg", 1)[1].split("</svg>")[0]
     login(a)
-    client.post("/workshops/check-in", data={"code": w.checkin_code.lower()})
+    client.post("/workshops/check-in", data={"code": w.sessions[0].checkin_code.lower()})
     row = db.session.query(Attendance).filter_by(workshop_id=w.id, user_id=a.id).one()
     assert row.status is AttendanceStatus.PRESENT and row.checked_in_at
     outsider = build.user("learner")
     login(outsider)
-    response = client.post("/workshops/check-in", data={"code": w.checkin_code})
+    response = client.post("/workshops/check-in", data={"code": w.sessions[0].checkin_code})
     assert "not invited" in response.get_data(as_text=True)
     attendance.close_check_in(facilitator, w)
     db.session.commit()
     with pytest.raises(ServiceError, match="not open"):
-        attendance.check_in(a, w.checkin_code)
+        attendance.check_in(a, w.sessions[0].checkin_code)
 
 
 def test_only_facilitators_and_admins_take_the_register(build, client, login):

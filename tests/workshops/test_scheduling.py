@@ -87,11 +87,12 @@ def test_invitations_capacity_and_waiting_list(build, outbox):
     assert services.reply(b, w, True).reply is Reply.ATTENDING
     assert services.reply(c, w, True).reply is Reply.WAITING
     assert services.reply(manager, w, True).reply is Reply.WAITING
-    services.reply(a, w, False)  # a place frees: the first on the waiting list moves up
+    services.reply(a, w, False)  # a place frees: it is offered to the first on the waiting list
     db.session.commit()
-    replies = {i.user_id: i.reply for i in w.invitations}
-    assert replies[c.id] is Reply.ATTENDING and replies[manager.id] is Reply.WAITING
-    assert any("place is yours" in m["Subject"] for m in outbox.to(c.email))
+    offers = {i.user_id: i.offer_expires_at for i in w.invitations}
+    assert offers[c.id] is not None and offers[manager.id] is None
+    assert any("A place is free: please confirm" in m["Subject"] for m in outbox.to(c.email))
+    assert services.reply(c, w, True).reply is Reply.ATTENDING  # confirming takes the place
     assert services.attending_count(w) == 2
 
 
@@ -105,6 +106,8 @@ def test_raising_capacity_moves_people_up(build):
                            title=w.title, kind=w.kind, starts_at=w.starts_at, ends_at=w.ends_at, room=w.room,
                            online_url=None, capacity=2, modules=w.modules, teams=w.teams,
                            facilitators=[f.user for f in w.facilitators])
+    assert services.places_taken(w) == 2  # the second person is offered the new place
+    services.reply(people[1], w, True)
     assert services.attending_count(w) == 2
 
 

@@ -1,0 +1,77 @@
+"""Team supervision session templates: course_content/supervision/session-N.md, one agenda a session.
+
+Read and checked with the rest of the course (`loader`), rendered and stored at sync (`SupervisionTemplate`).
+The folder is optional; when present its files are `session-1.md`, `session-2.md`, ... numbered from 1 without
+gaps, each with `number` matching its file name.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from equiptrain.markdown import render_content
+
+from .defs import Problem, SupervisionDef
+from .schema import SupervisionMeta
+from .source import Parsed, parse_markdown, read_text, validate
+
+FILE_RE = re.compile(r"^session-(\d+)\.md$")
+
+
+def read_supervision(root: Path, problems: list[Problem]) -> list[Parsed]:
+    """The parsed session templates, in number order; problems with the folder or a file are added."""
+    folder = root / "supervision"
+    if not folder.is_dir():
+        return []
+    found: list[tuple[int, Parsed]] = []
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        rel = path.relative_to(root).as_posix()
+        match = FILE_RE.match(path.name) if path.is_file() else None
+        if match is None:
+            kind = "folder" if path.is_dir() else "file"
+            problems.append(Problem(rel, 1, "-", f"unexpected {kind} '{path.name}': supervision templates are files "
+                                                 "named session-1.md, session-2.md, ..."))
+            continue
+        parsed = Parsed(rel)
+        text = read_text(root, path, problems)
+        parsed.src = parse_markdown(rel, text, problems) if text is not None else None
+        if parsed.src is not None:
+            parsed.model = validate(parsed.src, SupervisionMeta, problems)
+            if not parsed.src.body.strip():
+                problems.append(Problem(rel, parsed.src.body_line, "body", "the page has no text: write the session's "
+                                                                           "agenda below the second ---"))
+        found.append((int(match.group(1)), parsed))
+    found.sort(key=lambda item: item[0])
+    _check(found, problems)
+    return [parsed for _, parsed in found]
+
+
+def _check(found: list[tuple[int, Parsed]], problems: list[Problem]) -> None:
+    slugs: dict[str, str] = {}
+    for position, (n, parsed) in enumerate(found, 1):
+        if n != position:
+            problems.append(Problem(parsed.rel, 1, "-", f"the sessions are numbered from 1 without gaps: rename this "
+                                                        f"file session-{position}.md"))
+        meta = parsed.model
+        if meta is None:
+            continue
+        if meta.number != n:
+            problems.append(parsed.src.problem(("number",), f"number {meta.number} does not match the file name "
+                                                            f"session-{n}.md: make them agree"))
+        if meta.slug in slugs:
+            problems.append(parsed.src.problem(("slug",), f"duplicate slug '{meta.slug}': {slugs[meta.slug]} already "
+                                                          "uses it; give each session its own slug"))
+        slugs.setdefault(meta.slug, parsed.rel)
+
+
+def build_supervision(parsed: list[Parsed]) -> list[SupervisionDef]:
+    """The templates with their Markdown rendered (only called on a course without problems)."""
+    out = []
+    for p in parsed:
+        meta: SupervisionMeta = p.model
+        body = p.src.body.strip("\n")
+        out.append(SupervisionDef(meta.slug, meta.number, meta.title, meta.minutes, meta.summary,
+                                  list(meta.references), render_content(body),
+                                  hashlib.sha256(p.src.text.encode("utf-8")).hexdigest()))
+    return out

@@ -1,0 +1,89 @@
+"""Completion rules that need workshops: `core: true` (attended the whole core) and `workshop_kind` (only that
+kind of workshop covering the module completes it), through the real register and its signals."""
+from __future__ import annotations
+
+import datetime as dt
+
+from equiptrain.extensions import db
+from equiptrain.learning import services
+from equiptrain.workshops import attendance
+from equiptrain.workshops.models import AttendanceStatus, WorkshopKind
+from tests.workshops.helpers import make_module, make_workshop
+
+P, A = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
+
+
+def _module(**rules):
+    module = make_module()
+    module.requires_units = False
+    for name, value in rules.items():
+        setattr(module, name, value)
+    db.session.commit()
+    return module
+
+
+def _run(workshop, statuses_by_session):
+    actor = workshop.facilitators[0].user
+    for session, statuses in zip(workshop.sessions, statuses_by_session):
+        attendance.mark(actor, workshop, statuses, session)
+        attendance.sign_off(actor, workshop, session)
+
+
+def _progress(user, module):
+    return services.progress_for(user, module)
+
+
+def test_a_module_that_requires_the_core_waits_for_every_session(build):
+    module = _module(requires_workshop=False, requires_core=True)
+    team = build.team()
+    a, b = build.user("learner", team=team), build.user("learner", team=team)
+    for person in (a, b):
+        services.progress_for(person, module)  # started the module
+    assert services.unmet_requirements(a, module, _progress(a, module)) == ["core"]
+    core = make_workshop(build, teams=[team], days=2, starts_in=dt.timedelta(days=-9), modules=[make_module()])
+    _run(core, [{a.id: P, b.id: P}])
+    assert _progress(a, module).completed_at is None  # day one is not the core
+    actor = core.facilitators[0].user
+    attendance.mark(actor, core, {a.id: P, b.id: A}, core.sessions[1])
+    attendance.sign_off(actor, core, core.sessions[1])
+    assert _progress(a, module).completed_at is not None
+    assert _progress(b, module).completed_at is None
+    assert services.unmet_requirements(b, module, _progress(b, module)) == ["core"]
+
+
+def test_only_the_named_workshop_kind_completes_the_module(build):
+    module = _module(requires_workshop=True, workshop_kind="supervision")
+    team = build.team()
+    a = build.user("learner", team=team)
+    core = make_workshop(build, teams=[team], starts_in=dt.timedelta(days=-30), modules=[module])
+    _run(core, [{a.id: P}])
+    assert _progress(a, module).workshop_done_at is None
+    assert services.unmet_requirements(a, module, _progress(a, module)) == ["workshop"]
+    supervision = make_workshop(build, org=team.organisation, teams=[team], kind=WorkshopKind.SUPERVISION,
+                                follow_up_of=core, starts_in=dt.timedelta(days=-1), modules=[module])
+    _run(supervision, [{a.id: P}])
+    assert _progress(a, module).completed_at is not None
+
+
+def test_the_module_page_says_what_is_needed(build, client, login):
+    module = _module(requires_workshop=True, workshop_kind="supervision", requires_core=True)
+    team = build.team()
+    learner = build.user("learner", team=team)
+    login(learner)
+    page = client.get(f"/modules/{module.slug}").get_data(as_text=True)
+    assert "To do: attend the EQUIP core with your team" in page
+    assert "To do: attend a team supervision session covering this module" in page
+    core = make_workshop(build, teams=[team], starts_in=dt.timedelta(days=-3), modules=[make_module()])
+    _run(core, [{learner.id: P}])
+    page = client.get(f"/modules/{module.slug}").get_data(as_text=True)
+    assert "Done: attend the EQUIP core with your team" in page
+
+
+def test_the_course_requires_the_core_and_supervision_for_writing_together(app):
+    from pathlib import Path
+
+    from equiptrain.content.loader import load_course
+    course = load_course(Path(app.config["CONTENT_DIR"]))
+    rules = {m.slug: m.completion for m in course.modules}
+    assert rules["writing-together"].core and rules["writing-together"].workshop
+    assert rules["writing-together"].workshop_kind == "supervision"
