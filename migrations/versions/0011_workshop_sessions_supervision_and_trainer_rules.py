@@ -2,7 +2,7 @@
 training records, cancellation and waiting-list offers, completion rules requiring the core
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0010
 Create Date: 2026-11-29 23:14:49.176574
 
 """
@@ -13,7 +13,7 @@ import equiptrain.db
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0005'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """guests and care-plan audit
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-29 23:22:55.595084
 
 """
@@ -12,7 +12,7 @@ import equiptrain.db
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
