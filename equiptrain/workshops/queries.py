@@ -13,8 +13,6 @@ from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops import models
 from equiptrain.workshops.models import (
-    Attendance,
-    AttendanceStatus,
     CoDeliveryOverride,
     Facilitator,
     Invitation,
