@@ -78,9 +78,20 @@ def _sync_course_once(app, root: Path) -> None:
 def no_course(_transaction):
     """An empty course: the synced content rows are deleted inside this test's transaction."""
     from equiptrain.content import snapshot
-    from equiptrain.content.models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, Unit
+    from equiptrain.content.models import (
+        AuditCriterion,
+        ConfidenceItem,
+        Module,
+        Programme,
+        Quiz,
+        QuizQuestion,
+        Scenario,
+        SupervisionTemplate,
+        Unit,
+    )
 
-    for model in (QuizQuestion, Quiz, Unit, Scenario, Module, ConfidenceItem, Programme):
+    for model in (QuizQuestion, Quiz, Unit, Scenario, Module, ConfidenceItem, AuditCriterion, SupervisionTemplate,
+                  Programme):
         db.session.execute(db.delete(model))
     db.session.flush()
     snapshot.invalidate()

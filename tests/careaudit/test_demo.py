@@ -8,7 +8,7 @@ from equiptrain.extensions import db
 from equiptrain.guests import queries as guest_queries
 
 
-def test_demo_has_guests_and_an_audit_that_shows_change(app):
+def test_demo_has_guests_and_an_audit_that_shows_change(app, no_course):
     load_demo()
     team = db.session.scalar(select(Team).where(Team.name == "North Community Mental Health Team"))
     report = queries.report(team)

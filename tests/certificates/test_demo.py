@@ -7,7 +7,7 @@ from equiptrain.demo import load_demo
 from equiptrain.extensions import db
 
 
-def test_demo_certificates(app, client):
+def test_demo_certificates(app, client, no_course):
     load_demo()
     rows = db.session.execute(select(User.email, Certificate.achievement, Certificate.status,
                                      Certificate.recipient_name).join(User, User.id == Certificate.user_id)).all()

@@ -14,6 +14,7 @@ from equiptrain.extensions import db
 from tests.builders import PASSWORD, Builders
 from tests.conftest import database_url_for
 from tests.content.trees import edit, module_dir
+from equiptrain.content.sync import sync_course
 from tests.learning.helpers import sync_small_course
 from tests.live import Client, dispose, own_app
 from tests.servers import AppServer, server_settings
@@ -30,6 +31,7 @@ def servers(tmp_path, redis_url):
     app = own_app(tmp_path, "servers", database_url=database_url)
     with app.app_context():
         course = sync_small_course(tmp_path / "course")
+        sync_course(course)  # a database of its own: the run-wide sync did not reach it
         email = Builders().user().email
         db.session.remove()
     settings = server_settings(database_url, redis_url, CONTENT_CACHE_SECONDS=CACHE_SECONDS)
@@ -82,7 +84,7 @@ def test_two_servers_share_sessions_limits_and_the_course(servers):
         browsers.append(client)
     edit(course, f"{module_dir('foundations')}/module.md", f"title: {OLD_TITLE}", f"title: {NEW_TITLE}")
     with app.app_context():
-        sync_small_course(course)
+        sync_course(course)
         db.session.remove()
     synced = time.monotonic()
     seen = [False, False]

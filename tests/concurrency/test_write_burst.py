@@ -14,6 +14,7 @@ from equiptrain.reflection.models import ReflectiveEntry
 from equiptrain.workshops import attendance
 from equiptrain.workshops.models import Attendance
 from tests.builders import PASSWORD, Builders
+from equiptrain.content.sync import sync_course
 from tests.learning.helpers import sync_small_course
 from tests.live import Client, Server, dispose, own_app, together
 from tests.workshops.helpers import make_workshop
@@ -29,7 +30,7 @@ def room(tmp_path):
     app = own_app(tmp_path, "burst", database_url=f"sqlite:///{tmp_path / 'burst.db'}", WTF_CSRF_ENABLED=True)
     with app.app_context():
         build = Builders()
-        sync_small_course(tmp_path / "course")
+        sync_course(sync_small_course(tmp_path / "course"))  # a database of its own
         team = build.team()
         learners = [build.user("learner", team=team) for _ in range(ROOM)]
         workshop = make_workshop(build, org=team.organisation, teams=[team], starts_in=dt.timedelta(0))

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from equiptrain.accounts.models import TeamSetting
 from equiptrain.content.ordering import by_setting, rank, team_settings
 from tests.content.trees import ROLEPLAY, write, write_valid_tree
-from tests.learning.helpers import sync_small_course
+from equiptrain.content.sync import sync_course
 
 
 def test_by_setting_puts_fitting_then_all_then_others_and_keeps_course_order():
@@ -33,7 +33,7 @@ def test_the_module_page_lists_the_teams_setting_first(tmp_path, build, login, c
         "title: A first care-planning meeting", "title: A meeting on the ward").replace(
         "setting: community", "setting: inpatient")
     write(root, "modules/01-foundations/scenarios/ward-meeting.yaml", ward_play)
-    sync_small_course(root)
+    sync_course(root)
 
     login(build.user(team=build.team(setting=TeamSetting.INPATIENT)))
     page = client.get("/modules/foundations").text

@@ -63,7 +63,7 @@ def test_locked_and_missing_downloads(course, build, login, client):
 def test_each_worker_makes_a_pdf_once_until_the_content_changes(app, course, build, login, client, monkeypatch):
     from equiptrain.printables import services
     from tests.content.trees import edit
-    from tests.learning.helpers import sync_small_course
+    from equiptrain.content.sync import sync_course
 
     app.extensions.pop(services.CACHE_KEY, None)
     made = []
@@ -75,6 +75,6 @@ def test_each_worker_makes_a_pdf_once_until_the_content_changes(app, course, bui
     assert client.get(path).data == first and len(made) == 1
     edit(course, "modules/01-foundations/units/01-what-involvement-means.md", "Teaching text about",
          "Reworded teaching about")
-    sync_small_course(course)
+    sync_course(course)
     _, text = _read(client.get(path))
     assert len(made) == 2 and "Reworded teaching about" in text
