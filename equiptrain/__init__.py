@@ -119,8 +119,17 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(429, page(429, "Too many attempts",
                                          "Wait a minute before trying again. If you have forgotten your "
                                          "password, reset it from the sign-in page."))
-    app.register_error_handler(500, page(500, "Sorry, there is a problem with the service",
-                                         "Try again later. Nothing you entered has been saved twice."))
+    server_error = page(500, "Sorry, there is a problem with the service",
+                        "Try again later. Nothing you entered has been saved twice.")
+
+    def internal_error(error):
+        # A database error leaves the session needing a rollback; until then, loading anything (the signed-in
+        # person the header shows) fails too, and the error page itself would crash.
+        if ext.db.session.registry.has():
+            ext.db.session.rollback()
+        return server_error(error)
+
+    app.register_error_handler(500, internal_error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

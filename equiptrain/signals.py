@@ -17,3 +17,7 @@ reflection_written = _signals.signal("reflection-written")
 # workshops -> learning (the "workshop attended" rule), reflection (participatory CPD):
 #   workshop_attended.send(user, workshop=Workshop, module_slugs=list[str], hours=float, at=datetime)
 workshop_attended = _signals.signal("workshop-attended")
+
+# accounts -> workshops (a trainer's prepared modules go with the trainer role), before the profile is deleted:
+#   trainer_role_removed.send(user, profile_id=int); each receiver returns how many records it removed
+trainer_role_removed = _signals.signal("trainer-role-removed")

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting, TrainerKind
 from equiptrain.accounts.passwords import MIN_LENGTH, password_problems
-from equiptrain.forms import EmptyForm, choices  # noqa: F401  (EmptyForm re-exported for the views)
+from equiptrain.forms import EmptyForm, OptionalSelectField, choices  # noqa: F401  (EmptyForm re-exported for the views)
 
 PROFESSION_CHOICES = choices([("", "Choose a profession")] + [(p.value, p.label) for p in Profession])
 SETTING_CHOICES = choices([("", "Choose a setting")] + [(s.value, s.label) for s in TeamSetting])
@@ -58,14 +58,14 @@ class PersonForm(FlaskForm):
 
 
 class NewPersonForm(PersonForm):
-    team = SelectField("Team", coerce=str, validators=[Optional()])
+    team = OptionalSelectField("Team", coerce=str)
     team_role = SelectField("Role in the team", choices=ROLE_CHOICES)
-    trainer_kind = SelectField("Trainer", choices=TRAINER_CHOICES, validators=[Optional()])
+    trainer_kind = OptionalSelectField("Trainer", choices=TRAINER_CHOICES)
     is_org_admin = BooleanField("Administrator for the organisation")
 
 
 class RolesForm(FlaskForm):
-    trainer_kind = SelectField("Trainer", choices=TRAINER_CHOICES, validators=[Optional()])
+    trainer_kind = OptionalSelectField("Trainer", choices=TRAINER_CHOICES)
     is_org_admin = BooleanField("Administrator for the organisation")
 
 

@@ -6,7 +6,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import func, select
 
-from equiptrain import mail
+from equiptrain import mail, signals
 from equiptrain.accounts import tokens
 from equiptrain.accounts.models import (Membership, MembershipRole, Organisation, Profession, Team, TeamSetting,
                                         TrainerKind, TrainerProfile, User)
@@ -151,6 +151,10 @@ def set_admin_roles(actor: User, user: User, *, is_org_admin: bool, trainer_kind
     if current_kind != trainer_kind:
         changes["trainer"] = trainer_kind.value if trainer_kind else None
         if trainer_kind is None:
+            # What hangs off the profile (the modules the trainer was prepared to deliver) goes with it, in this
+            # transaction: all of it or, if anything fails, none of it and the role stays.
+            results = signals.trainer_role_removed.send(user, profile_id=user.trainer_profile.id)
+            changes["prepared_modules_removed"] = sum(n or 0 for _receiver, n in results)
             user.trainer_profile = None
         elif user.trainer_profile is None:
             user.trainer_profile = TrainerProfile(kind=trainer_kind)

@@ -237,6 +237,9 @@ def person_roles(user_id: int):
             flash("Roles saved.", "info")
         except services.ServiceError as exc:
             flash(exc.message, "error")
+    else:
+        for errors in form.errors.values():
+            flash(errors[0], "error")
     return redirect(url_for("accounts.person", user_id=user.id))
 
 
