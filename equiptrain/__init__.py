@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from equiptrain import background
 from equiptrain import config as config_module
 
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
@@ -86,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
     ext.login_manager.login_message = "Sign in to see this page."
     ext.login_manager.login_message_category = "info"
     ext.login_manager.session_protection = "basic"
+    background.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -116,6 +118,13 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(404, page(404, "Page not found",
                                          "Check the address, or go back to your home page."))
     app.register_error_handler(405, page(405, "That action is not allowed here", "Go back and try again."))
+    @app.errorhandler(413)
+    def too_large(error):
+        megabytes = app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024
+        return render_template("errors/error.html", code=413, title="That file is too large",
+                               message=f"The site accepts files up to {megabytes:.0f} MB. Split the file into "
+                                       "smaller ones and send each in turn."), 413
+
     app.register_error_handler(429, page(429, "Too many attempts",
                                          "Wait a minute before trying again. If you have forgotten your "
                                          "password, reset it from the sign-in page."))
@@ -166,7 +175,8 @@ def _register_request_hooks(app: Flask) -> None:
         # that never used the database has no session to look at.
         if ext.db.session.registry.has():
             session = ext.db.session
-            wrote = session.info.pop("equiptrain.wrote", False) or session.info.get("equiptrain.mail")
+            wrote = (session.info.pop("equiptrain.wrote", False) or session.info.get("equiptrain.mail")
+                     or session.info.get("equiptrain.after_commit"))
             if response.status_code >= 400:
                 session.rollback()
             elif wrote or session.new or session.dirty or session.deleted:

@@ -23,6 +23,7 @@ ROUTES: dict[str, tuple] = {
     "accounts.new_person": (("admin", "platform_admin"), None, "GET"),
     "accounts.teams": (("admin", "platform_admin"), None, "GET"),
     "accounts.import_people": (("admin", "platform_admin"), None, "GET"),
+    "accounts.import_progress": (("admin", "platform_admin"), lambda w: {"run_id": w["invitations"].id}, "GET"),
     "accounts.organisations": (("platform_admin",), None, "GET"),
     "accounts.person": (("admin", "platform_admin"), lambda w: {"user_id": w["learner"].id}, "GET"),
     "accounts.person_roles": (("admin", "platform_admin"), lambda w: {"user_id": w["learner"].id}, "POST"),

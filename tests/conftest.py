@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 
 import pytest
-from flask import request_started
+from flask import request_finished, request_started
 from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from equiptrain import create_app
+from equiptrain import background, create_app
 from equiptrain.extensions import db, limiter
 from tests.builders import Builders
 
@@ -37,6 +37,9 @@ def _test_config(tmp: Path, database_url: str) -> dict:
         # switch the cache on).
         "CONTENT_CACHE_SECONDS": None,
         "PUBLIC_URL": "http://equiptrain.test",
+        # Background tasks wait in a queue; `_run_background` runs them after each request, and tests that look
+        # at what a request does before them pause it (the `background` fixture).
+        "BACKGROUND_TASKS": "queue",
     }
 
 
@@ -59,6 +62,12 @@ def build_database(app) -> None:
         db.session.remove()
 
 
+def _run_background(sender, **extra):
+    runner = background.runner(sender)
+    if not runner.paused:
+        runner.run_pending()
+
+
 def _fresh_g(sender, **extra):
     # Tests keep one app context pushed across requests, so `g` would outlive a request; production never
     # shares it. Forget the per-request state Flask-Login and Flask-WTF cache there.
@@ -74,6 +83,7 @@ def app(tmp_path_factory):
     app = create_app(_test_config(tmp, database_url_for(tmp, "main")))
     build_database(app)
     request_started.connect(_fresh_g, app)
+    request_finished.connect(_run_background, app)
     yield app
     dispose(app)
 
@@ -99,6 +109,9 @@ def _transaction(request, app):
     # A plain Session: Flask-SQLAlchemy's would pick the engine over the connection and escape the transaction.
     db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
     limiter.reset()
+    queue = background.runner(app)
+    queue.pending.clear()
+    queue.paused = False
     try:
         yield connection
     finally:
@@ -107,6 +120,14 @@ def _transaction(request, app):
         outer.rollback()
         connection.close()
         ctx.pop()
+
+
+@pytest.fixture
+def background_queue(app):
+    """The background tasks, held until the test runs them with `.run_pending()` (and listed in `.pending`)."""
+    queue = background.runner(app)
+    queue.paused = True
+    return queue
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
+from equiptrain.accounts.invitations import queue_invitations
 from tests.access import NOT_WALKED, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from tests.builders import ROLES
 from tests.workshops.helpers import access_world as workshops_access_world
@@ -35,6 +36,7 @@ def world(build, tmp_path):
         "platform_admin": build.user("platform_admin"),
     }
     world = {"org": org, "team": team, **people}
+    world["invitations"] = queue_invitations(people["admin"], org, [people["learner"]])
     world.update(workshops_access_world(build, world))
     world.update(reflection_access_world(world))
     return world
