@@ -92,6 +92,11 @@ ROUTES: dict[str, tuple] = {
     "reflection.pack_pdf": (SIGNED_IN, None, "GET"),
 }
 
+# Routes for one person's private rows (authz `policy(..., private=True)`): anyone else gets 404, as for a row
+# that does not exist, instead of 403.
+PRIVATE = {"reflection.entry", "reflection.edit", "reflection.delete", "reflection.share", "reflection.revoke",
+           "reflection.shared", "reflection.cpd_delete"}
+
 # Routes the walk does not visit, with the reason (each is covered by its own tests).
 NOT_WALKED = {
     "workshops.feed": "public, needs a private token; covered in tests/workshops/test_scheduling",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from equiptrain.accounts.services import ServiceError
 from equiptrain.audit.services import record
-from equiptrain.authz import roles_required
+from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.extensions import db
 from equiptrain.forms import EmptyForm, choices
 from equiptrain.reflection import bp, chart, confidence, cpd, exports, pdf, queries
@@ -58,11 +58,7 @@ def cpd_new():
 @bp.route("/cpd/<int:cpd_id>/delete", methods=["POST"])
 @roles_required("learner")
 def cpd_delete(cpd_id: int):
-    entry = db.session.get(CPDEntry, cpd_id)
-    if entry is None:
-        abort(404)
-    if entry.user_id != current_user.id:
-        abort(403)
+    entry = get_or_abort(CPDEntry, cpd_id, "delete")
     EmptyForm().validate_on_submit() or abort(400)
     try:
         cpd.delete_manual(current_user, entry)
