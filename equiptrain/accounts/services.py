@@ -222,11 +222,13 @@ def invite(actor: User | None, user: User) -> None:
     record("user.invited", actor, user, email=user.email)
 
 
-def request_password_reset(email: str) -> None:
-    """Send a reset link if an active account exists; say nothing either way."""
+def request_password_reset(email: str, *, ip_address: str | None = None) -> None:
+    """Send a reset link if an active account exists; say nothing either way. Run in the background (the page
+    answers first), so `ip_address` is the requester's, passed on for the audit log."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
-        record("password.reset_requested_unknown", None, None, email=normalise_email(email)[:254])
+        record("password.reset_requested_unknown", None, None, email=normalise_email(email)[:254],
+               ip_address=ip_address)
         return
     link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.RESET), reset=1)
     hours = current_app.config["RESET_EXPIRY_HOURS"]
@@ -234,7 +236,7 @@ def request_password_reset(email: str) -> None:
               f"Hello {user.name},\n\nSomeone asked to reset the password for this account. To choose a new "
               f"password, open this link (it works once and expires in {hours} hours):\n{link}\n\nIf it was "
               "not you, ignore this email: your password has not changed.\n")
-    record("password.reset_requested", None, user)
+    record("password.reset_requested", None, user, ip_address=ip_address)
 
 
 def set_password(user: User, password: str, *, actor: User | None = None) -> None:

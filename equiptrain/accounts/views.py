@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 
-from equiptrain import ui
+from equiptrain import background, ui
 from equiptrain.accounts import importer, invitations, queries, services, tokens
 from equiptrain.accounts.forms import (ChangePasswordForm, EmptyForm, ImportForm, InviteToTeamForm, MembershipForm,
                                        NewPersonForm, OrganisationForm, PersonForm, RequestResetForm, RolesForm,
@@ -94,7 +94,9 @@ def sign_out():
 def request_reset():
     form = RequestResetForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        # The answer must not reveal whether the account exists, in its words or in its timing: the request does
+        # the same nothing either way, and the look-up, the token and the mail happen after it, off this thread.
+        background.submit(services.request_password_reset, form.email.data, ip_address=request.remote_addr)
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/request_reset.html", form=form)
 
