@@ -56,9 +56,11 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_error_pages(app)
     _register_request_hooks(app)
 
-    from equiptrain import cli, ui
+    from equiptrain import authz, cli, ui
     ui.init_app(app)
     cli.init_app(app)
+    # Templates ask the same policies as the views before showing a link (no link to a page that answers 403).
+    app.jinja_env.globals["can"] = authz.can
     return app
 
 
