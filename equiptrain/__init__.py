@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from sqlalchemy import event
@@ -169,6 +169,15 @@ def _register_request_hooks(app: Flask) -> None:
                ("Permissions-Policy", "camera=(), microphone=(), geolocation=()")]
     if app.config["PRODUCTION"]:
         headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No text column can hold a NUL character (PostgreSQL refuses it outright), and no person types one:
+        # a request carrying one in a field or in the address is answered plainly before any view sees it.
+        sent = (value for values in (request.args, request.form) for _key, value in values.items(multi=True))
+        if any("\x00" in value for value in sent):
+            abort(400, "Something you sent contains a character that cannot be stored (a NUL). Remove it and "
+                       "try again.")
 
     @app.after_request
     def commit_and_secure(response):

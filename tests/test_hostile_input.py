@@ -94,3 +94,23 @@ def test_the_error_page_renders_after_a_database_error(app, build, client, login
     page = response.get_data(as_text=True)
     assert "Sorry, there is a problem with the service" in page
     assert admin.name in page or "Sign out" in page  # the header, with the person signed in, rendered too
+
+
+@pytest.mark.parametrize("where", ["form", "args"])
+def test_a_nul_character_is_refused_before_any_view(build, client, login, where):
+    admin = build.user("admin")
+    login(admin)
+    if where == "form":
+        response = client.post("/admin/teams", data={"name": "Team\x00", "setting": "community"})
+    else:
+        response = client.get("/admin/people?q=a%00b")
+    assert response.status_code == 400 and "cannot be stored" in response.get_data(as_text=True)
+
+
+def test_an_import_file_with_nul_characters_is_not_csv_text(app):
+    from equiptrain.accounts.importer import ImportInvalid, read_limited
+    import io
+
+    with pytest.raises(ImportInvalid) as caught:
+        read_limited(io.BytesIO(b"name,email\nAnn\x00,a@nhs.net\n"))
+    assert "not UTF-8 text" in caught.value.problems[0].message

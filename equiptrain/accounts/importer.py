@@ -83,10 +83,13 @@ def read_limited(stream: BinaryIO, size: int | None = None) -> str:
     if len(raw) > limit:
         raise too_big
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
         raise ImportInvalid([ImportProblem(0, "file", "is not UTF-8 text; save it from your spreadsheet as "
-                                                      "'CSV UTF-8'")]) from None
+                                                      "'CSV UTF-8'")])
+    return text
 
 
 def _describe_bytes(n: int) -> str:
