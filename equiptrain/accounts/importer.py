@@ -14,11 +14,13 @@ from typing import BinaryIO
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from equiptrain import csvsafe
 from equiptrain.accounts.invitations import queue_invitations
-from equiptrain.accounts.models import BulkInvitation, MembershipRole, Organisation, Profession, Team, User
-from equiptrain.accounts.services import create_user, normalise_email, set_membership
+from equiptrain.accounts.models import (BulkInvitation, Membership, MembershipRole, Organisation, Profession,
+                                        Team, User)
+from equiptrain.accounts.services import normalise_email, set_membership
 from equiptrain.audit.services import record
 from equiptrain.extensions import db
 
@@ -239,7 +241,8 @@ def _existing_users(candidates: list[tuple[int, dict]]) -> dict[str, User]:
     emails = sorted({normalise_email(values.get("email", "")) for _line, values in candidates} - {""})
     found: dict[str, User] = {}
     for start in range(0, len(emails), 500):
-        for user in db.session.scalars(select(User).where(User.email.in_(emails[start:start + 500]))):
+        for user in db.session.scalars(select(User).options(selectinload(User.memberships))
+                                       .where(User.email.in_(emails[start:start + 500]))):
             found[user.email] = user
     return found
 
@@ -250,19 +253,35 @@ def import_users(actor: User | None, organisation: Organisation, text: str, *, s
     rows = parse(text, organisation)
     result = ImportResult()
     existing = _existing_users([(row.line, {"email": row.email}) for row in rows])
-    counted: set[int] = set()
+    counted: set[str] = set()
+    created: set[str] = set()
+    joined: list[tuple[User, Team, MembershipRole]] = []
     with db.session.begin_nested():
         for row in rows:
             user = existing.get(row.email)
             if user is None:
-                user = create_user(actor, name=row.name, email=row.email, profession=row.profession,
-                                   organisation=organisation, employee_number=row.employee_number)
+                # The rows were checked above (the addresses are new, in one query for the whole file), so the
+                # people are added as one batch, not through create_user's one-at-a-time look-up and flush.
+                user = User(name=row.name, email=row.email, profession=row.profession,
+                            employee_number=row.employee_number, organisation=organisation)
+                db.session.add(user)
                 existing[row.email] = user
+                created.add(row.email)
                 result.created.append(user)
-            elif user.id not in counted:
+            elif row.email not in counted:
                 result.updated.append(user)
-            counted.add(user.id)
-            set_membership(actor, user, row.team, row.role)
+            counted.add(row.email)
+            if row.email in created:
+                user.memberships.append(Membership(team=row.team, role=row.role))
+                joined.append((user, row.team, row.role))
+            else:
+                set_membership(actor, user, row.team, row.role)
+        db.session.flush()
+        for user in result.created:
+            record("user.created", actor, user, email=user.email, imported=True)
+        for user, team, role in joined:
+            record("role.changed", actor, user, organisation_id=team.organisation_id, team=team.name, before=None,
+                   after=role.value)
         if send_invites and result.created:
             result.invitations = queue_invitations(actor, organisation, result.created)
     record("users.imported", actor, organisation, organisation_id=organisation.id, created=len(result.created),
