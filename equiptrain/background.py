@@ -15,6 +15,7 @@ state in the database and can be started again (see `accounts.invitations`).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,6 +28,17 @@ from equiptrain.extensions import db
 log = logging.getLogger(__name__)
 _KEY = "equiptrain.background"
 _AFTER_COMMIT = "equiptrain.after_commit"
+
+# Set when the process begins to exit. A long task checks it between steps and stops, so a server that is told
+# to stop (Ctrl-C, gunicorn's graceful restart) is not held up; such a task keeps its progress in the database.
+# The hook is the one concurrent.futures itself uses: it runs before the interpreter waits for its threads.
+_stopping = threading.Event()
+threading._register_atexit(_stopping.set)
+
+
+def stopping() -> bool:
+    """Whether the process is exiting: a long task should stop at its next step."""
+    return _stopping.is_set()
 
 
 def _run(app: Flask, fn: Callable, args: tuple, kwargs: dict) -> None:

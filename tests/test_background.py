@@ -40,3 +40,19 @@ def test_after_commit_tasks_wait_for_the_commit_and_vanish_on_rollback(app, back
     assert background_queue.pending == []
     db.session.commit()
     assert background_queue.pending == [(print, ("kept",), {})]
+
+
+def test_a_run_of_invitations_stops_between_batches_when_the_process_exits(app, build, outbox, monkeypatch):
+    from equiptrain.accounts.invitations import queue_invitations, send_batches
+
+    org = build.org()
+    people = [build.user(org=org, password=None) for _ in range(5)]
+    run = queue_invitations(None, org, people)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "INVITATION_BATCH_SIZE", 2)
+    monkeypatch.setattr(background, "_stopping", threading.Event())
+    background._stopping.set()
+    stopped = send_batches(run.id)
+    assert (stopped.done, stopped.finished_at, len(outbox.messages)) == (2, None, 2)
+    background._stopping.clear()
+    assert send_batches(run.id).finished_at is not None and len(outbox.messages) == 5

@@ -82,6 +82,9 @@ def send_batches(run_id: int, *, progress=None) -> BulkInvitation | None:
         db.session.commit()
         if progress is not None:
             progress(run)
+        if background.stopping():
+            log.info("bulk invitations %s stopped at %s of %s as the process exits", run.id, run.done, run.total)
+            return run
 
 
 def claim_stalled(run: BulkInvitation) -> bool:
