@@ -1,6 +1,8 @@
 """The hostile inputs the fuzzing found: each once gave a 500; each now gets a clear answer."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -109,7 +111,6 @@ def test_a_nul_character_is_refused_before_any_view(build, client, login, where)
 
 def test_an_import_file_with_nul_characters_is_not_csv_text(app):
     from equiptrain.accounts.importer import ImportInvalid, read_limited
-    import io
 
     with pytest.raises(ImportInvalid) as caught:
         read_limited(io.BytesIO(b"name,email\nAnn\x00,a@nhs.net\n"))
