@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from sqlalchemy import event
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from equiptrain import background
 from equiptrain import config as config_module
 
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
@@ -57,6 +58,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     authz.init_app(app)
     ui.init_app(app)
     cli.init_app(app)
+    # Templates ask the same policies as the views before showing a link (no link to a page that answers 403).
+    app.jinja_env.globals["can"] = authz.can
     return app
 
 
@@ -85,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
     ext.login_manager.login_message = "Sign in to see this page."
     ext.login_manager.login_message_category = "info"
     ext.login_manager.session_protection = "basic"
+    background.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -122,11 +126,27 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(404, page(404, "Page not found",
                                          "Check the address, or go back to your home page."))
     app.register_error_handler(405, page(405, "That action is not allowed here", "Go back and try again."))
+    @app.errorhandler(413)
+    def too_large(error):
+        megabytes = app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024
+        return render_template("errors/error.html", code=413, title="That file is too large",
+                               message=f"The site accepts files up to {megabytes:.0f} MB. Split the file into "
+                                       "smaller ones and send each in turn."), 413
+
     app.register_error_handler(429, page(429, "Too many attempts",
                                          "Wait a minute before trying again. If you have forgotten your "
                                          "password, reset it from the sign-in page."))
-    app.register_error_handler(500, page(500, "Sorry, there is a problem with the service",
-                                         "Try again later. Nothing you entered has been saved twice."))
+    server_error = page(500, "Sorry, there is a problem with the service",
+                        "Try again later. Nothing you entered has been saved twice.")
+
+    def internal_error(error):
+        # A database error leaves the session needing a rollback; until then, loading anything (the signed-in
+        # person the header shows) fails too, and the error page itself would crash.
+        if ext.db.session.registry.has():
+            ext.db.session.rollback()
+        return server_error(error)
+
+    app.register_error_handler(500, internal_error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -168,6 +188,15 @@ def _register_request_hooks(app: Flask) -> None:
     if app.config["PRODUCTION"]:
         headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
 
+    @app.before_request
+    def refuse_nul_characters():
+        # No text column can hold a NUL character (PostgreSQL refuses it outright), and no person types one:
+        # a request carrying one in a field or in the address is answered plainly before any view sees it.
+        sent = (value for values in (request.args, request.form) for _key, value in values.items(multi=True))
+        if any("\x00" in value for value in sent):
+            abort(400, "Something you sent contains a character that cannot be stored (a NUL). Remove it and "
+                       "try again.")
+
     @app.after_request
     def commit_and_secure(response):
         # The request commits once, at its end; a failed request changes nothing. A request that wrote
@@ -175,7 +204,8 @@ def _register_request_hooks(app: Flask) -> None:
         # that never used the database has no session to look at.
         if ext.db.session.registry.has():
             session = ext.db.session
-            wrote = session.info.pop("equiptrain.wrote", False) or session.info.get("equiptrain.mail")
+            wrote = (session.info.pop("equiptrain.wrote", False) or session.info.get("equiptrain.mail")
+                     or session.info.get("equiptrain.after_commit"))
             if response.status_code >= 400:
                 session.rollback()
             elif wrote or session.new or session.dirty or session.deleted:

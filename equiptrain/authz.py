@@ -125,12 +125,18 @@ def roles_required(*roles: str):
 
 # Object policies: one function per model class, answering whether `user` may do `action` to `obj`.
 _POLICIES: dict[type, Callable[[Any, str, Any], bool]] = {}
+# Models whose rows belong to one person (a reflective entry, a CPD record): to anyone else such a row answers
+# exactly as a missing one does (404), so its id does not reveal that it exists.
+_PRIVATE: set[type] = set()
 
 
-def policy(model: type):
-    """Register the access policy for a model class (used by `get_or_abort` and `can`)."""
+def policy(model: type, *, private: bool = False):
+    """Register the access policy for a model class (used by `get_or_abort` and `can`). With `private=True`,
+    `get_or_abort` answers 404, not 403, to anyone the policy refuses."""
     def register(fn):
         _POLICIES[model] = fn
+        if private:
+            _PRIVATE.add(model)
         return fn
     return register
 
@@ -144,12 +150,17 @@ def can(user, action: str, obj) -> bool:
     raise LookupError(f"no access policy for {type(obj).__name__}")
 
 
+def is_private(model: type) -> bool:
+    return any(cls in _PRIVATE for cls in model.__mro__)
+
+
 def get_or_abort(model: type[T], ident, action: str = "view", user=None, hide: bool = False) -> T:
-    """Load `model` by id: 404 if there is none, 403 if the user may not do `action` to it (404 with `hide`,
-    for things whose existence is itself private, such as someone else's attempt)."""
+    """Load `model` by id: 404 if there is none, 403 if the user may not do `action` to it; 404 for a private
+    model or with `hide` (things whose existence is itself private, such as someone else's attempt), so that
+    someone else's row and a missing one look the same."""
     obj = db.session.get(model, ident)
     if obj is None:
         abort(404)
     if not can(user or current_user, action, obj):
-        abort(404 if hide else 403)
+        abort(404 if hide or is_private(model) else 403)
     return obj

@@ -161,9 +161,11 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
 def users_import(csv_file: Path, org_name: str, no_invite: bool):
     """Import people from a CSV file: name,email,profession,employee_number,team,manager.
 
-    Every row is checked first; if any is wrong, nothing is imported.
+    Every row is checked first; if any is wrong, nothing is imported. The people are saved first, then their
+    invitations are sent in batches, with progress shown.
     """
-    from equiptrain.accounts.importer import ImportInvalid, import_users
+    from equiptrain.accounts import invitations
+    from equiptrain.accounts.importer import ImportInvalid, import_users, read_limited
     from equiptrain.accounts.models import Organisation
 
     database_events.writes_now()
@@ -171,20 +173,46 @@ def users_import(csv_file: Path, org_name: str, no_invite: bool):
     if org is None:
         raise click.ClickException(f"There is no organisation called {org_name!r}.")
     try:
-        text = csv_file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException(
-            f"{csv_file}: not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'.") from None
-    try:
+        with csv_file.open("rb") as stream:
+            text = read_limited(stream, csv_file.stat().st_size)
         result = import_users(None, org, text, send_invites=not no_invite)
     except ImportInvalid as exc:
         db.session.rollback()
         for problem in exc.problems:
             click.echo(f"{csv_file}:{problem.line}: {problem.column}: {problem.message}", err=True)
-        click.echo(f"Nothing was imported: {len(exc.problems)} problem(s). Correct the file and run again.", err=True)
+        if exc.total > len(exc.problems):
+            click.echo(f"... and {exc.total - len(exc.problems)} more.", err=True)
+        click.echo(f"Nothing was imported: {exc.total} problem(s). Correct the file and run again.", err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"Imported {len(result.created)} new and updated {len(result.updated)} people into {org.name}.")
+    if result.invitations is not None:
+        _send_invitations(invitations, result.invitations.id)
+
+
+def _send_invitations(invitations, run_id: int) -> None:
+    run = invitations.send_batches(run_id, progress=lambda r: click.echo(f"Invitations: {r.done} of {r.total}"))
+    click.echo(f"Sent {run.sent} invitation(s)" + (f"; {run.skipped} not needed" if run.skipped else "") + ".")
+
+
+@users.command("send-invitations")
+@with_appcontext
+def users_send_invitations():
+    """Finish sending any import's invitations that a restart interrupted."""
+    from equiptrain.accounts import invitations
+
+    runs = invitations.unfinished()
+    if not runs:
+        click.echo("No invitations are waiting to be sent.")
+    for run in runs:
+        waiting = f"{run.organisation.name}: {run.total - run.done} of {run.total} invitations still to send"
+        if not invitations.claim_stalled(run):
+            click.echo(f"{waiting}; a server is sending them now (it reported within the last "
+                       f"{invitations.STALLED_AFTER.seconds // 60} minutes).")
+            continue
+        db.session.commit()
+        click.echo(waiting + ".")
+        _send_invitations(invitations, run.id)
 
 
 @click.group("content")

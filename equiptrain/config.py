@@ -41,6 +41,17 @@ DEFAULTS: dict[str, object] = {
     # Failed sign-ins for one account from every address; browsers that signed in to it before are exempt.
     "SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS": "30 per hour",
     "INVITE_EXPIRY_DAYS": 7,
+    # Staff import (CSV): the largest file, checked before it is read; the most people in one file; how many
+    # problems the page and the command list (all are counted).
+    "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 10000,
+    "IMPORT_PROBLEMS_SHOWN": 50,
+    # Invitations after an import are sent in the background, this many to a transaction.
+    "INVITATION_BATCH_SIZE": 50,
+    # Work done after the response (password-reset mail, an import's invitations): "threads" runs it in a pool
+    # of BACKGROUND_WORKERS threads in each app process; "queue" holds it until run_pending() (the tests).
+    "BACKGROUND_TASKS": "threads",
+    "BACKGROUND_WORKERS": 2,
     "RESET_EXPIRY_HOURS": 2,
     # argon2id cost; the defaults follow argon2-cffi's RFC 9106 low-memory profile.
     "ARGON2_TIME_COST": 3,
@@ -98,6 +109,10 @@ def finalise(config: dict, instance_path: Path) -> None:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if config["PRODUCTION"]:  # production is served over HTTPS only
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+    if not config.get("MAX_CONTENT_LENGTH"):
+        # The largest request is a staff import: its file and a little form around it. Werkzeug answers a bigger
+        # one with 413 from its Content-Length (or once a chunked upload passes it), before reading it.
+        config["MAX_CONTENT_LENGTH"] = int(config["IMPORT_MAX_BYTES"]) + 256 * 1024
     if not config.get("MAIL_OUTBOX_DIR"):
         config["MAIL_OUTBOX_DIR"] = str(instance_path / "outbox")
     if not config.get("SECRET_KEY"):

@@ -4,9 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import IntegerField, SelectField, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from equiptrain.db import MAX_ID
 
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
@@ -19,6 +21,54 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class OptionalSelectField(SelectField):
+    """A select whose blank first choice means "none": blank or white space gives `data` None, and anything else
+    must be one of the choices (a plain SelectField with `Optional()` lets " " through, which the view then fails
+    to turn into an enum or an id)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            value = valuelist[0].strip() if isinstance(valuelist[0], str) else valuelist[0]
+            if value == "":
+                self.data = None
+                return
+            try:
+                self.data = self.coerce(value)
+            except (ValueError, TypeError):
+                self.data = value
+                raise ValueError(self._invalid_message()) from None
+
+    def pre_validate(self, form):
+        if self.data is None or self.process_errors:
+            return
+        if not any(choice.selected for choice in self.iter_choices()):
+            raise ValidationError(self._invalid_message())
+
+    def _invalid_message(self) -> str:
+        return f"Choose an option from the list for '{self.label.text}'."
+
+
+class HiddenIdField(IntegerField):
+    """A hidden field carrying a row id: blank is None; anything but a whole number from 1 to MAX_ID is an error
+    (so a forged id never reaches the database as an integer it cannot hold)."""
+
+    widget = HiddenInput()
+
+    def __init__(self, label=None, validators=None, message: str | None = None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message or ("This page's link is not a valid link (it was changed or is out of date). "
+                                   "Go back and start again from the page it links to.")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        value = valuelist[0].strip() if valuelist and isinstance(valuelist[0], str) else ""
+        if not value:
+            return
+        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+            raise ValueError(self.message)
+        self.data = int(value)
 
 
 class EmptyForm(FlaskForm):

@@ -34,3 +34,7 @@ workshop_partly_attended = _signals.signal("workshop-partly-attended")
 # workshops -> supervision: a workshop's last session register was signed off (everyone's attendance is settled).
 #   workshop_signed_off.send(workshop)
 workshop_signed_off = _signals.signal("workshop-signed-off")
+
+# accounts -> workshops (a trainer's prepared modules go with the trainer role), before the profile is deleted:
+#   trainer_role_removed.send(user, profile_id=int); each receiver returns how many records it removed
+trainer_role_removed = _signals.signal("trainer-role-removed")

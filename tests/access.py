@@ -27,6 +27,7 @@ ROUTES: dict[str, tuple] = {
     "accounts.new_person": (("admin", "platform_admin"), None, "GET"),
     "accounts.teams": (("admin", "platform_admin"), None, "GET"),
     "accounts.import_people": (("admin", "platform_admin"), None, "GET"),
+    "accounts.import_progress": (("admin", "platform_admin"), lambda w: {"run_id": w["invitations"].id}, "GET"),
     "accounts.organisations": (("platform_admin",), None, "GET"),
     "accounts.person": (("admin", "platform_admin"), lambda w: {"user_id": w["learner"].id}, "GET"),
     "accounts.person_roles": (("admin", "platform_admin"), lambda w: {"user_id": w["learner"].id}, "POST"),
@@ -158,6 +159,11 @@ GUEST_OPENS: dict[str, int] = {
     "workshops.my_role": 200,
     "workshops.check_in": 200,
 }
+
+# Routes for one person's private rows (authz `policy(..., private=True)`): anyone else gets 404, as for a row
+# that does not exist, instead of 403.
+PRIVATE = {"reflection.entry", "reflection.edit", "reflection.delete", "reflection.share", "reflection.revoke",
+           "reflection.shared", "reflection.cpd_delete"}
 
 # Routes the walk does not visit, with the reason (each is covered by its own tests).
 NOT_WALKED = {

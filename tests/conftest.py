@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 
 import pytest
-from flask import request_started
+from flask import request_finished, request_started
 from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from equiptrain import create_app
+from equiptrain import background, create_app
 from equiptrain.extensions import db, limiter
 from tests.builders import Builders
 from tests.learning.helpers import COURSE
@@ -38,6 +38,9 @@ def _test_config(tmp: Path, database_url: str) -> dict:
         # switch the cache on).
         "CONTENT_CACHE_SECONDS": None,
         "PUBLIC_URL": "http://equiptrain.test",
+        # Background tasks wait in a queue; `_run_background` runs them after each request, and tests that look
+        # at what a request does before them pause it (the `background` fixture).
+        "BACKGROUND_TASKS": "queue",
     }
 
 
@@ -97,6 +100,12 @@ def no_course(_transaction):
     snapshot.invalidate()
 
 
+def _run_background(sender, **extra):
+    runner = background.runner(sender)
+    if not runner.paused:
+        runner.run_pending()
+
+
 def _fresh_g(sender, **extra):
     # Tests keep one app context pushed across requests, so `g` would outlive a request; production never
     # shares it. Forget the per-request state Flask-Login and Flask-WTF cache there.
@@ -114,6 +123,7 @@ def app(tmp_path_factory):
     build_database(app)
     _sync_course_once(app, tmp / "course")
     request_started.connect(_fresh_g, app)
+    request_finished.connect(_run_background, app)
     yield app
     dispose(app)
 
@@ -139,6 +149,9 @@ def _transaction(request, app):
     # A plain Session: Flask-SQLAlchemy's would pick the engine over the connection and escape the transaction.
     db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
     limiter.reset()
+    queue = background.runner(app)
+    queue.pending.clear()
+    queue.paused = False
     try:
         yield connection
     finally:
@@ -147,6 +160,14 @@ def _transaction(request, app):
         outer.rollback()
         connection.close()
         ctx.pop()
+
+
+@pytest.fixture
+def background_queue(app):
+    """The background tasks, held until the test runs them with `.run_pending()` (and listed in `.pending`)."""
+    queue = background.runner(app)
+    queue.paused = True
+    return queue
 
 
 @pytest.fixture

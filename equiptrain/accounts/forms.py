@@ -7,8 +7,9 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting, TrainerKind
-from equiptrain.accounts.passwords import MIN_LENGTH, password_problems
-from equiptrain.forms import EmptyForm, choices  # noqa: F401  (EmptyForm re-exported for the views)
+from equiptrain.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
+from equiptrain.forms import EmptyForm  # noqa: F401  (re-exported for the views)
+from equiptrain.forms import OptionalSelectField, choices
 
 PROFESSION_CHOICES = choices([("", "Choose a profession")] + [(p.value, p.label) for p in Profession])
 SETTING_CHOICES = choices([("", "Choose a setting")] + [(s.value, s.label) for s in TeamSetting])
@@ -16,13 +17,19 @@ TRAINER_CHOICES = choices([("", "Not a trainer")] + [(k.value, k.label) for k in
 ROLE_CHOICES = choices((r.value, r.value.capitalize()) for r in MembershipRole)
 
 
+# Bounds on what a text box accepts: the email column's length, and the longest password we keep (hashing a
+# megabyte "password" on every attempt would be an easy way to load the server).
+_EMAIL_LENGTH = Length(max=254, message="Enter an email address of 254 characters or fewer")
+_PASSWORD_LENGTH = Length(max=MAX_LENGTH, message=f"Enter a password of {MAX_LENGTH} characters or fewer")
+
+
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address"), _EMAIL_LENGTH])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password"), _PASSWORD_LENGTH])
 
 
 class RequestResetForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address"),
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address"), _EMAIL_LENGTH,
                                                    Email("Enter an email address like name@nhs.net")])
 
 
@@ -35,8 +42,9 @@ def _check_new_password(form, field):
 class SetPasswordForm(FlaskForm):
     password = PasswordField("New password", description=f"At least {MIN_LENGTH} characters. Three random words "
                              "make a strong password that is easy to remember.",
-                             validators=[DataRequired("Enter a new password"), _check_new_password])
-    confirm = PasswordField("Confirm new password", validators=[DataRequired("Enter the new password again")])
+                             validators=[DataRequired("Enter a new password"), _PASSWORD_LENGTH, _check_new_password])
+    confirm = PasswordField("Confirm new password", validators=[DataRequired("Enter the new password again"),
+                                                                _PASSWORD_LENGTH])
 
     def validate_confirm(self, field):
         if field.data != self.password.data:
@@ -44,7 +52,8 @@ class SetPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(SetPasswordForm):
-    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password")])
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password"),
+                                                                     _PASSWORD_LENGTH])
 
 
 class PersonForm(FlaskForm):
@@ -58,14 +67,14 @@ class PersonForm(FlaskForm):
 
 
 class NewPersonForm(PersonForm):
-    team = SelectField("Team", coerce=str, validators=[Optional()])
+    team = OptionalSelectField("Team", coerce=str)
     team_role = SelectField("Role in the team", choices=ROLE_CHOICES)
-    trainer_kind = SelectField("Trainer", choices=TRAINER_CHOICES, validators=[Optional()])
+    trainer_kind = OptionalSelectField("Trainer", choices=TRAINER_CHOICES)
     is_org_admin = BooleanField("Administrator for the organisation")
 
 
 class RolesForm(FlaskForm):
-    trainer_kind = SelectField("Trainer", choices=TRAINER_CHOICES, validators=[Optional()])
+    trainer_kind = OptionalSelectField("Trainer", choices=TRAINER_CHOICES)
     is_org_admin = BooleanField("Administrator for the organisation")
 
 

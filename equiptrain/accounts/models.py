@@ -6,7 +6,7 @@ import enum
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from equiptrain.db import Base, str_enum, utcnow
@@ -221,3 +221,27 @@ User.is_manager = column_property(
     .correlate_except(Membership).exists())
 User.is_guest = column_property(
     select(GuestAccess.id).where(GuestAccess.user_id == User.id).correlate_except(GuestAccess).exists())
+
+
+class BulkInvitation(Base):
+    """Invitations to the people an import added, sent in the background in batches. The state lives here, not
+    in a worker's memory, so a restart loses nothing: an unfinished run carries on from `done`."""
+    __tablename__ = "bulk_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    user_ids: Mapped[list] = mapped_column(JSON)  # who to invite, in order
+    done: Mapped[int] = mapped_column(default=0)  # how many of user_ids have been dealt with
+    sent: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)  # had set a password or left before their turn came
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def total(self) -> int:
+        return len(self.user_ids)

@@ -156,6 +156,10 @@ def set_admin_roles(actor: User, user: User, *, is_org_admin: bool, trainer_kind
     if current_kind != trainer_kind:
         changes["trainer"] = trainer_kind.value if trainer_kind else None
         if trainer_kind is None:
+            # What hangs off the profile (the modules the trainer was prepared to deliver) goes with it, in this
+            # transaction: all of it or, if anything fails, none of it and the role stays.
+            results = signals.trainer_role_removed.send(user, profile_id=user.trainer_profile.id)
+            changes["prepared_modules_removed"] = sum(n or 0 for _receiver, n in results)
             user.trainer_profile = None
         elif user.trainer_profile is None:
             user.trainer_profile = TrainerProfile(kind=trainer_kind)
@@ -279,11 +283,13 @@ def invite(actor: User | None, user: User) -> None:
     record("user.invited", actor, user, email=user.email)
 
 
-def request_password_reset(email: str) -> None:
-    """Send a reset link if an active account exists; say nothing either way."""
+def request_password_reset(email: str, *, ip_address: str | None = None) -> None:
+    """Send a reset link if an active account exists; say nothing either way. Run in the background (the page
+    answers first), so `ip_address` is the requester's, passed on for the audit log."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
-        record("password.reset_requested_unknown", None, None, email=normalise_email(email)[:254])
+        record("password.reset_requested_unknown", None, None, email=normalise_email(email)[:254],
+               ip_address=ip_address)
         return
     link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.RESET), reset=1)
     hours = current_app.config["RESET_EXPIRY_HOURS"]
@@ -291,7 +297,7 @@ def request_password_reset(email: str) -> None:
               f"Hello {user.name},\n\nSomeone asked to reset the password for this account. To choose a new "
               f"password, open this link (it works once and expires in {hours} hours):\n{link}\n\nIf it was "
               "not you, ignore this email: your password has not changed.\n")
-    record("password.reset_requested", None, user)
+    record("password.reset_requested", None, user, ip_address=ip_address)
 
 
 def set_password(user: User, password: str, *, actor: User | None = None) -> None:

@@ -8,8 +8,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 
-from equiptrain import database_events, ui
-from equiptrain.accounts import importer, limits, queries, services, tokens
+from equiptrain import background, database_events, ui
+from equiptrain.accounts import importer, invitations, limits, queries, services, tokens
 from equiptrain.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -26,6 +26,7 @@ from equiptrain.accounts.forms import (
     TeamForm,
 )
 from equiptrain.accounts.models import (
+    BulkInvitation,
     MembershipRole,
     Organisation,
     Profession,
@@ -162,7 +163,9 @@ def sign_out_everywhere():
 def request_reset():
     form = RequestResetForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        # The answer must not reveal whether the account exists, in its words or in its timing: the request does
+        # the same nothing either way, and the look-up, the token and the mail happen after it, off this thread.
+        background.submit(services.request_password_reset, form.email.data, ip_address=request.remote_addr)
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/request_reset.html", form=form)
 
@@ -309,6 +312,9 @@ def person_roles(user_id: int):
             flash("Roles saved.", "info")
         except ServiceError as exc:
             flash(exc.message, "error")
+    else:
+        for errors in form.errors.values():
+            flash(errors[0], "error")
     return redirect(url_for("accounts.person", user_id=user.id))
 
 
@@ -367,26 +373,35 @@ def teams():
 def import_people():
     org = queries.admin_organisation(current_user)
     form = ImportForm()
-    problems = []
+    problems, total = [], 0
     if form.validate_on_submit():
-        raw = form.file.data.read()
+        upload = form.file.data
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.file.errors.append("The file is not UTF-8 text. Save it from your spreadsheet as 'CSV UTF-8'.")
+            text = importer.read_limited(upload.stream, request.content_length)
+            result = importer.import_users(current_user, org, text)
+        except importer.ImportInvalid as exc:
+            problems, total = exc.problems, exc.total
+            form.file.errors.append(f"Nobody was imported: the file has {total} problem(s)"
+                                    + (f"; the first {len(problems)} are listed below" if total > len(problems)
+                                       else ", listed below") + ". Correct them and upload the file again.")
         else:
-            try:
-                result = importer.import_users(current_user, org, text)
-            except importer.ImportInvalid as exc:
-                problems = exc.problems
-                form.file.errors.append(f"Nobody was imported: the file has {len(problems)} problem(s), listed "
-                                        "below. Correct them and upload the file again.")
-            else:
-                flash(f"Imported {len(result.created)} new people (invited by email) and updated "
-                      f"{len(result.updated)}.", "info")
-                return redirect(url_for("accounts.people", org=org.id))
-    return render_template("accounts/import.html", form=form, org=org, problems=problems,
-                           columns=importer.COLUMNS)
+            flash(f"Imported {len(result.created)} new people and updated {len(result.updated)}."
+                  + (" Their invitations are being sent." if result.invitations else ""), "info")
+            if result.invitations is not None:
+                invitations.start(result.invitations.id)
+                return redirect(url_for("accounts.import_progress", run_id=result.invitations.id))
+            return redirect(url_for("accounts.people", org=org.id))
+    return render_template("accounts/import.html", form=form, org=org, problems=problems, total=total,
+                           columns=importer.COLUMNS, max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                           max_megabytes=current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024)
+
+
+@bp.route("/admin/import/invitations/<int:run_id>")
+@roles_required("admin")
+def import_progress(run_id: int):
+    run = get_or_abort(BulkInvitation, run_id, "view")
+    restarted = invitations.resume_stalled(run)
+    return render_template("accounts/import_progress.html", run=run, restarted=restarted)
 
 
 @bp.route("/admin/organisations", methods=["GET", "POST"])

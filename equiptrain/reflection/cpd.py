@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import User
+from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import policy
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
@@ -82,6 +83,12 @@ def add_manual(user: User, *, date: dt.date, hours: float, kind: str, title: str
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+@policy(CPDEntry, private=True)
+def _cpd_policy(user, action: str, entry: CPDEntry) -> bool:
+    """A CPD record is its owner's alone."""
+    return entry.user_id == user.id
 
 
 def delete_manual(user: User, entry: CPDEntry) -> None:

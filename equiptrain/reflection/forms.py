@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from equiptrain.forms import MultiCheckboxField, choices
+from equiptrain.forms import HiddenIdField, MultiCheckboxField, choices
 from equiptrain.reflection.kinds import CODE_THEMES, TEMPLATES, Template
 
 
@@ -33,10 +33,10 @@ class EntryFormBase(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title for your reflection."), Length(max=200)],
                         description="A few words to find it again, for example 'First care plan written together'.")
     module_id = SelectField("Which module is this about? (optional)", coerce=str, validate_choice=True)
-    unit_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    scenario_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    workshop_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    observer_feedback_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    unit_id = HiddenIdField()
+    scenario_id = HiddenIdField()
+    workshop_id = HiddenIdField()
+    observer_feedback_id = HiddenIdField()
     prompt_slug = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=80)])
     confirm_no_identifiers = BooleanField("I have checked the marked details: they do not identify a patient, "
                                           "carer or colleague")

@@ -44,7 +44,7 @@ class EntryInput:
     prompt_slug: str | None = None
 
 
-@policy(ReflectiveEntry)
+@policy(ReflectiveEntry, private=True)
 def _entry_policy(user, action: str, entry: ReflectiveEntry) -> bool:
     # Private by default: only the author, whatever other roles they or anyone else hold.
     if entry.author_id == user.id:

@@ -2,10 +2,13 @@
 role-play rounds on participants' phones. Everything works by ordinary page loads and refreshes."""
 from __future__ import annotations
 
+import re
+from html import unescape as html_unescape
+
 import segno
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Scenario, Unit
@@ -151,7 +154,25 @@ def present(workshop_id: int, unit_id: int):
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.module not in workshop.modules:
         abort(404, "That unit is not part of this workshop's modules.")
-    return render_template("workshops/present.html", workshop=workshop, unit=unit)
+    return render_template("workshops/present.html", workshop=workshop, unit=unit,
+                           body=_presenter_links(workshop, unit.body_html or ""))
+
+
+_UNIT_LINK = re.compile(r'<a href="(/modules/[^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def _presenter_links(workshop: Workshop, html: str) -> Markup:
+    """A unit's links to other units, for the presenter: to the same unit's presenter page when the workshop
+    covers it, otherwise plain text (the learner page of a module the trainer has not unlocked would be a 403)."""
+    targets = {url_for("learning.unit", slug=m.slug, unit_slug=u.slug):
+               url_for("workshops.present", workshop_id=workshop.id, unit_id=u.id)
+               for m in workshop.modules for u in m.units}
+
+    def relink(match: re.Match) -> str:
+        target = targets.get(html_unescape(match.group(1)))
+        return f'<a href="{escape(target)}">{match.group(2)}</a>' if target else match.group(2)
+
+    return Markup(_UNIT_LINK.sub(relink, html))  # the body was sanitised at sync; only hrefs change here
 
 
 @bp.route("/workshops/<int:workshop_id>/rounds", methods=["POST"])

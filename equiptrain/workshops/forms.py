@@ -14,7 +14,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
-from equiptrain.forms import EmptyForm, MultiCheckboxField, choices  # noqa: F401  (EmptyForm for the views)
+from equiptrain.forms import (
+    EmptyForm,
+    EmptyForm  # noqa: F401  (for the views,
+    MultiCheckboxField,
+    OptionalSelectField,
+    choices,
+    choices  # noqa: F401  (EmptyForm for the views,
+)
 from equiptrain.workshops.models import MAX_SESSIONS, WorkshopKind
 
 KIND_CHOICES = choices((k.value, k.label) for k in WorkshopKind)
@@ -24,8 +31,7 @@ SCALE = choices([("5", "5 - very much"), ("4", "4"), ("3", "3"), ("2", "2"), ("1
 class WorkshopForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title for the workshop"), Length(max=200)])
     kind = SelectField("Kind of workshop", choices=KIND_CHOICES)
-    follow_up_of = SelectField("Follows up (for supervision and booster sessions)", coerce=str,
-                               validators=[Optional()])
+    follow_up_of = OptionalSelectField("Follows up (for supervision and booster sessions)", coerce=str)
     starts_at = DateTimeLocalField("Session 1 starts (UK time)", format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired("Enter when the workshop starts, like 2026-03-14 09:30")])
     ends_at = DateTimeLocalField("Session 1 ends (UK time)", format="%Y-%m-%dT%H:%M",

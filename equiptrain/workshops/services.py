@@ -11,7 +11,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import delete, func, select
 
-from equiptrain import mail
+from equiptrain import mail, signals
 from equiptrain.accounts.models import Membership, Organisation, Team, TrainerProfile, User
 from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
@@ -255,6 +255,12 @@ def publish(actor: User, workshop: Workshop, override_reason: str | None = None)
     db.session.flush()
     record("workshop.published", actor, workshop)
     _invite_members(workshop)
+
+
+@signals.trainer_role_removed.connect
+def forget_prepared_modules(user: User, *, profile_id: int) -> int:
+    """The trainer role was removed: the modules that trainer was prepared to deliver go with it."""
+    return db.session.execute(delete(TrainerModule).where(TrainerModule.trainer_profile_id == profile_id)).rowcount
 
 
 def set_prepared_modules(actor: User, profile: TrainerProfile, modules: list[Module]) -> None:

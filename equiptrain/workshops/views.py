@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from equiptrain import ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
-from equiptrain.accounts.services import administers
+from equiptrain.accounts.services import ServiceError, administers
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Module
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
+from equiptrain.accounts.queries import admin_organisation
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.guests import queries as guest_queries
@@ -65,11 +66,9 @@ def _workshop(workshop_id: int, action: str = "view") -> Workshop:
 
 
 def _org_for_new() -> Organisation:
-    org_id = request.values.get("org", type=db_id) or current_user.organisation_id
-    org = db.session.get(Organisation, org_id) if org_id else None
-    if org is None or not administers(current_user, org.id):
-        abort(404 if org is None else 403, "Choose an organisation you administer.")
-    return org
+    """The organisation the page is about: the admin's own; for a platform admin, the one chosen with ?org= (or
+    the first), as on every admin page."""
+    return admin_organisation(current_user)
 
 
 @bp.route("/workshops/")
@@ -378,9 +377,7 @@ def my_sessions():
 @bp.route("/workshops/reports")
 @roles_required("admin")
 def reports():
-    org_id = request.args.get("org", type=db_id) or current_user.organisation_id
-    if org_id is None or not administers(current_user, org_id):
-        abort(403, "Choose an organisation you administer: add ?org=<id> to the address.")
+    org_id = admin_organisation(current_user).id
     return render_template("workshops/reports.html", overrides=queries.overrides(org_id),
                            teams=queries.team_training(org_id), sessions=queries.lived_experience_sessions(org_id),
                            guests=guest_queries.guest_counts(org_id))

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from equiptrain.accounts.importer import ImportInvalid, import_users
+from equiptrain.accounts.invitations import send_batches
 from equiptrain.accounts.models import MembershipRole, User
 from equiptrain.cli import main
 from equiptrain.extensions import db
@@ -35,6 +36,9 @@ def test_good_file_adds_everyone_and_invites_them(org_team, outbox):
     assert {(m.team.name, m.role) for m in bo.memberships} == {("North CMHT", MembershipRole.MANAGER),
                                                               ("Crisis Team", MembershipRole.MEMBER)}
     assert result.created[0].employee_number == "E1001"
+    assert outbox.messages == []  # invitations are queued, and sent in batches once the import commits
+    run = send_batches(result.invitations.id)
+    assert (run.total, run.sent, run.done) == (2, 2, 2) and run.finished_at is not None
     assert len(outbox.messages) == 2
 
 

@@ -39,6 +39,7 @@ def live_app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     config = _test_config(tmp, database_url_for(tmp, "equiptrain_browser"))
     config["WTF_CSRF_ENABLED"] = True
+    config["BACKGROUND_TASKS"] = "threads"  # a real server: work after the response runs as in production
     app = create_app(config)
     build_database(app)
     yield app

@@ -128,5 +128,5 @@ def test_automatic_entries_cannot_be_removed_and_others_entries_are_forbidden(cl
     login(user)
     client.post(f"/cpd/{auto.id}/delete")
     assert _rows(user) == [auto]
-    assert client.post(f"/cpd/{mine.id}/delete").status_code == 403
+    assert client.post(f"/cpd/{mine.id}/delete").status_code == 404
     assert db.session.get(CPDEntry, mine.id) is not None

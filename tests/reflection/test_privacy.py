@@ -2,6 +2,7 @@
 or export. Parametrised over the people who must not read and over every reflection route and export."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -51,7 +52,7 @@ def test_entry_routes_answer_only_the_author_and_the_supervisor(app, client, log
         if method == "GET" and endpoint in ("reflection.entry", "reflection.shared"):
             assert SECRET in response.get_data(as_text=True)
     else:
-        assert response.status_code == 403
+        assert response.status_code == 404
         assert SECRET not in response.get_data(as_text=True)
         assert db.session.get(type(shared_entry), shared_entry.id).title == shared_entry.title
 
@@ -81,7 +82,7 @@ def test_no_other_page_or_export_shows_someone_elses_entry(app, client, login, p
 def test_a_private_entry_is_not_readable_by_the_manager_through_the_shared_route(client, login, people):
     entry = make_entry(people["author"])
     login(people["supervisor"])
-    assert client.get(f"/reflection/shared/{entry.id}").status_code == 403
+    assert client.get(f"/reflection/shared/{entry.id}").status_code == 404
 
 
 def test_revoking_ends_the_supervisors_access(client, login, people, shared_entry):
@@ -91,7 +92,7 @@ def test_revoking_ends_the_supervisors_access(client, login, people, shared_entr
     assert client.post(f"/reflection/{shared_entry.id}/revoke").status_code == 302
     login(people["supervisor"])
     response = client.get(f"/reflection/shared/{shared_entry.id}")
-    assert response.status_code == 403 and SECRET not in response.get_data(as_text=True)
+    assert response.status_code == 404 and SECRET not in response.get_data(as_text=True)
     assert shared_entry.title not in client.get("/reflection/shared/").get_data(as_text=True)
 
 
@@ -101,7 +102,7 @@ def test_a_supervisor_who_stops_managing_the_team_loses_access(client, login, pe
     accounts.set_membership(None, people["supervisor"], people["team"], MembershipRole.MEMBER)
     db.session.commit()
     login(people["supervisor"])
-    assert client.get(f"/reflection/shared/{shared_entry.id}").status_code == 403
+    assert client.get(f"/reflection/shared/{shared_entry.id}").status_code == 404
 
 
 def test_share_revoke_and_supervisor_reads_are_audited_but_the_authors_reads_are_not(client, login, people,
@@ -156,3 +157,25 @@ def test_share_through_the_page(client, login, people):
     assert response.status_code == 302
     db.session.refresh(entry)
     assert entry.active_share.supervisor_id == people["trainer"].id
+
+
+@pytest.mark.parametrize("path", ["/reflection/{id}", "/reflection/{id}/edit", "/reflection/{id}/delete",
+                                  "/reflection/{id}/share", "/reflection/shared/{id}"])
+def test_someone_elses_entry_answers_exactly_as_a_missing_one(client, login, people, path):
+    entry = make_entry(people["author"])
+    missing = entry.id + 1000
+    login(people["supervisor"])
+    theirs = client.get(path.format(id=entry.id))
+    nothing = client.get(path.format(id=missing))
+    assert theirs.status_code == nothing.status_code == 404
+    assert theirs.get_data() == nothing.get_data()
+
+
+def test_someone_elses_cpd_record_answers_exactly_as_a_missing_one(client, login, people):
+    from equiptrain.reflection import cpd
+
+    theirs = cpd.add_manual(people["author"], date=dt.date(2025, 1, 1), hours=1, kind="individual", title="x")
+    db.session.commit()
+    login(people["supervisor"])
+    a, b = client.post(f"/cpd/{theirs.id}/delete"), client.post(f"/cpd/{theirs.id + 1000}/delete")
+    assert a.status_code == b.status_code == 404 and a.get_data() == b.get_data()
