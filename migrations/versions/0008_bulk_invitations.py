@@ -1,7 +1,7 @@
 """bulk invitations: an import's invitations, sent in the background in batches
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-29 23:20:00
 
 """
@@ -12,7 +12,7 @@ import equiptrain.db
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
