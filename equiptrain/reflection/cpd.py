@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import User
-from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import policy
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError

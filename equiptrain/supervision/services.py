@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from equiptrain import signals
 from equiptrain.accounts.models import Team, User
-from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.accounts.services import administers
+from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.db import utcnow

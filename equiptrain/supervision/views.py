@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from equiptrain import ui
 from equiptrain.accounts.models import Team
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.authz import roles_required
 from equiptrain.extensions import db
 from equiptrain.forms import choices

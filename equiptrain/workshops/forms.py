@@ -14,13 +14,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
-from equiptrain.forms import (
+from equiptrain.forms import (  # noqa: F401  (EmptyForm for the views)
     EmptyForm,
-    EmptyForm  # noqa: F401  (for the views,
     MultiCheckboxField,
     OptionalSelectField,
     choices,
-    choices  # noqa: F401  (EmptyForm for the views,
 )
 from equiptrain.workshops.models import MAX_SESSIONS, WorkshopKind
 

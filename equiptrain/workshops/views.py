@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from equiptrain import ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
-from equiptrain.accounts.services import ServiceError, administers
+from equiptrain.accounts.services import administers
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Module
-from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.accounts.queries import admin_organisation
 from equiptrain.extensions import db

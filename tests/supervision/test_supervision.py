@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection.models import CPDEntry
 from equiptrain.supervision import queries, services
 from equiptrain.supervision.models import ActionStatus, SupervisionPlan
 from equiptrain.workshops import attendance
-from equiptrain.workshops.blueprint import to_uk
+from equiptrain.workshops.uktime import to_uk
 from equiptrain.workshops.models import AttendanceStatus, WorkshopKind
 from tests.supervision.helpers import make_template
 from tests.workshops.helpers import make_workshop

@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from equiptrain import signals
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection.models import CPDEntry
 from equiptrain.workshops import attendance, queries, services

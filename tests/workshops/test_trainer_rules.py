@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.accounts.services import ServiceError
+from equiptrain.errors import ServiceError
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance, roleplay, services
