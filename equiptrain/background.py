@@ -23,6 +23,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from equiptrain import database_events
 from equiptrain.extensions import db
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ def stopping() -> bool:
 
 def _run(app: Flask, fn: Callable, args: tuple, kwargs: dict) -> None:
     with app.app_context():
+        # A task writes while requests write too: on SQLite its transactions take the write lock when they begin.
+        database_events.writes_now()
         try:
             fn(*args, **kwargs)
             db.session.commit()

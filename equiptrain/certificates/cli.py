@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from equiptrain import database_events
 from equiptrain.accounts.models import Organisation, User
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
@@ -28,6 +29,7 @@ def issue(org_name: str | None, batch_size: int):
     """Issue every certificate that people already qualify for and do not hold yet."""
     from equiptrain.certificates import services
 
+    database_events.writes_now()  # it writes while the site may be serving: SQLite's write lock when each batch begins
     query = (select(User.id).where(User.deactivated_at.is_(None),
                                    select(ModuleProgress.id).where(ModuleProgress.user_id == User.id,
                                                                    ModuleProgress.completed_at.is_not(None))
