@@ -21,7 +21,7 @@ from equiptrain.reflection.kinds import TEMPLATES
 from equiptrain.reflection.models import CPDEntry, ReflectiveEntry
 from equiptrain.workshops import forms as workshops_forms
 from equiptrain.workshops.models import (CoDeliveryOverride, FeedbackResponse, ObserverFeedback, TrainerSupport,
-                                         Workshop)
+                                         Workshop, WorkshopSession)
 
 # form class -> (the model it writes, {form field: column} where the names differ)
 WRITES = {
@@ -32,7 +32,7 @@ WRITES = {
     reflection_forms.CPDForm: (CPDEntry, {}),
     workshops_forms.WorkshopForm: (Workshop, {}),
     workshops_forms.PublishForm: (CoDeliveryOverride, {"override_reason": "reason"}),
-    workshops_forms.CheckInForm: (Workshop, {"code": "checkin_code"}),
+    workshops_forms.CheckInForm: (WorkshopSession, {"code": "checkin_code"}),
     workshops_forms.ObservationForm: (ObserverFeedback, {}),
     workshops_forms.FeedbackForm: (FeedbackResponse, {}),
     workshops_forms.BriefingForm: (TrainerSupport, {}),

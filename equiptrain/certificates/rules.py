@@ -17,7 +17,7 @@ from equiptrain.certificates.models import Certificate
 from equiptrain.content.models import Module, Programme
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
-from equiptrain.workshops.models import Attendance, AttendanceStatus, Facilitator, Workshop, WorkshopKind
+from equiptrain.workshops.models import Facilitator, Workshop, WorkshopKind, WorkshopResult
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,11 @@ def load_records(user_ids: list[int]) -> dict[int, Record]:
             .join(Module, Module.id == ModuleProgress.module_id)
             .where(ModuleProgress.user_id.in_(user_ids), ModuleProgress.completed_at.is_not(None))):
         records[user_id].completed[slug] = at
-    attended = [s for s in AttendanceStatus if s.attended]
+    # A workshop counts once its last register is signed off and the person attended it as the workshops
+    # feature rules (every session, or the configured share): its WorkshopResult says so.
     rows = db.session.execute(
-        select(Attendance.user_id, Workshop).join(Workshop, Workshop.id == Attendance.workshop_id)
-        .where(Attendance.user_id.in_(user_ids), Attendance.status.in_(attended),
-               Workshop.signed_off_at.is_not(None))
+        select(WorkshopResult.user_id, Workshop).join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+        .where(WorkshopResult.user_id.in_(user_ids), WorkshopResult.attended.is_(True))
         .options(selectinload(Workshop.modules),
                  selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile))
         .order_by(Workshop.starts_at))

@@ -138,7 +138,7 @@ class Workshop(Base):
     organisation: Mapped[Organisation] = relationship()
     sessions: Mapped[list[WorkshopSession]] = relationship(back_populates="workshop", order_by="WorkshopSession.number",
                                                            cascade="all, delete-orphan")
-    follow_up: Mapped[Workshop | None] = relationship(remote_side=[id])
+    follow_up_of: Mapped[Workshop | None] = relationship(remote_side=[id])
     modules: Mapped[list[Module]] = relationship(secondary=workshop_modules, order_by=Module.position)
     teams: Mapped[list[Team]] = relationship(secondary=workshop_teams, order_by=Team.name)
     facilitators: Mapped[list[Facilitator]] = relationship(back_populates="workshop", cascade="all, delete-orphan")

@@ -164,7 +164,8 @@ def _no_lived_experience(form: WorkshopForm) -> bool:
     beside the field as soon as the workshop is saved, not only when publishing)."""
     if request.method == "GET" and not form.facilitators.data:
         return False  # a new, empty form
-    chosen = {int(v) for v in form.facilitators.data or [] if str(v).isdigit()}
+    offered = {str(choice.value) for choice in form.facilitators.choices or []}
+    chosen = {int(v) for v in form.facilitators.data or [] if str(v) in offered}  # never a forged id
     people = db.session.scalars(select(User).where(User.id.in_(chosen))).all() if chosen else []
     return not any(u.trainer_profile and u.trainer_profile.kind.lived_experience for u in people)
 

@@ -32,6 +32,7 @@ def servers(tmp_path, redis_url):
     with app.app_context():
         course = sync_small_course(tmp_path / "course")
         sync_course(course)  # a database of its own: the run-wide sync did not reach it
+        db.session.commit()
         email = Builders().user().email
         db.session.remove()
     settings = server_settings(database_url, redis_url, CONTENT_CACHE_SECONDS=CACHE_SECONDS)
@@ -85,6 +86,7 @@ def test_two_servers_share_sessions_limits_and_the_course(servers):
     edit(course, f"{module_dir('foundations')}/module.md", f"title: {OLD_TITLE}", f"title: {NEW_TITLE}")
     with app.app_context():
         sync_course(course)
+        db.session.commit()
         db.session.remove()
     synced = time.monotonic()
     seen = [False, False]

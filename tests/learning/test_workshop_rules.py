@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from equiptrain.content import snapshot
 from equiptrain.extensions import db
+from equiptrain.learning import record as records
 from equiptrain.learning import services
 from equiptrain.workshops import attendance
+from equiptrain.workshops import services as workshop_services
 from equiptrain.workshops.models import AttendanceStatus, WorkshopKind
+from tests.learning.helpers import progress
 from tests.workshops.helpers import make_module, make_workshop
 
 P, A = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
@@ -30,7 +34,22 @@ def _run(workshop, statuses_by_session):
 
 
 def _progress(user, module):
-    return services.progress_for(user, module)
+    return progress(user, module.slug)
+
+
+def _start(user, module) -> None:
+    """The learner starts the module by reading its page."""
+    view = snapshot.current().by_slug[module.slug]
+    services.mark_unit_read(user, records.load(user.id), view, view.units[0])
+
+
+def _unmet(user, module) -> list[str]:
+    """What the module page lists as still to do: the summary's steps, and the core where required."""
+    view = snapshot.current().by_slug[module.slug]
+    missing = records.unmet(view, records.load(user.id).summary(module.id))
+    if module.requires_core and not workshop_services.attended_core(user.id):
+        missing.append("core")
+    return missing
 
 
 def test_a_module_that_requires_the_core_waits_for_every_session(build):
@@ -38,8 +57,8 @@ def test_a_module_that_requires_the_core_waits_for_every_session(build):
     team = build.team()
     a, b = build.user("learner", team=team), build.user("learner", team=team)
     for person in (a, b):
-        services.progress_for(person, module)  # started the module
-    assert services.unmet_requirements(a, module, _progress(a, module)) == ["core"]
+        _start(person, module)
+    assert _unmet(a, module) == ["core"]
     core = make_workshop(build, teams=[team], days=2, starts_in=dt.timedelta(days=-9), modules=[make_module()])
     _run(core, [{a.id: P, b.id: P}])
     assert _progress(a, module).completed_at is None  # day one is not the core
@@ -48,7 +67,7 @@ def test_a_module_that_requires_the_core_waits_for_every_session(build):
     attendance.sign_off(actor, core, core.sessions[1])
     assert _progress(a, module).completed_at is not None
     assert _progress(b, module).completed_at is None
-    assert services.unmet_requirements(b, module, _progress(b, module)) == ["core"]
+    assert _unmet(b, module) == ["core"]
 
 
 def test_only_the_named_workshop_kind_completes_the_module(build):
@@ -56,9 +75,10 @@ def test_only_the_named_workshop_kind_completes_the_module(build):
     team = build.team()
     a = build.user("learner", team=team)
     core = make_workshop(build, teams=[team], starts_in=dt.timedelta(days=-30), modules=[module])
+    _start(a, module)
     _run(core, [{a.id: P}])
     assert _progress(a, module).workshop_done_at is None
-    assert services.unmet_requirements(a, module, _progress(a, module)) == ["workshop"]
+    assert _unmet(a, module) == ["workshop"]
     supervision = make_workshop(build, org=team.organisation, teams=[team], kind=WorkshopKind.SUPERVISION,
                                 follow_up_of=core, starts_in=dt.timedelta(days=-1), modules=[module])
     _run(supervision, [{a.id: P}])

@@ -12,7 +12,7 @@ from equiptrain.workshops import queries
 from equiptrain.workshops.models import WorkshopKind
 
 
-def test_the_demo_team_is_mid_programme(app):
+def test_the_demo_team_is_mid_programme(app, no_course):
     load_demo()
     team = db.session.scalar(select(Team).where(Team.name == "North Community Mental Health Team"))
     row = next(r for r in queries.team_training(team.organisation_id) if r["team"].id == team.id)
