@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, select, update
+from sqlalchemy import ColumnElement, Table, and_, case, exists, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from equiptrain import signals
@@ -22,6 +22,7 @@ from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops import services as workshop_services
+from equiptrain.workshops.models import Facilitator, TrainerModule, workshop_modules
 
 from . import record as records
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
@@ -36,6 +37,24 @@ def check_open(course: CourseSnapshot, record: LearnerRecord, module: ModuleView
     reason = lock_reason(course, record, module)
     if reason:
         raise ServiceError(reason)
+
+
+def may_preview(user, module: ModuleView) -> bool:
+    """Whether `user` may open a module's pages without the learner's locks, as a preview that records nothing:
+    admins; service-user and carer trainers, who review the whole course; and trainers who deliver the module
+    (prepared to, or facilitating a workshop covering it)."""
+    if user.is_admin:
+        return True
+    if not user.is_trainer:
+        return False
+    profile = user.trainer_profile
+    if profile is not None and profile.kind.lived_experience:
+        return True
+    return bool(db.session.scalar(select(or_(
+        exists().where(TrainerModule.module_id == module.id, TrainerModule.trainer_profile_id == profile.id)
+        if profile is not None else false(),
+        exists().where(Facilitator.user_id == user.id, Facilitator.workshop_id == workshop_modules.c.workshop_id,
+                       workshop_modules.c.module_id == module.id)))))
 
 
 def _insert(table):

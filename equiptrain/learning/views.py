@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 
 from equiptrain import ui
-from equiptrain.accounts.models import TeamSetting, TrainerProfile
+from equiptrain.accounts.models import TeamSetting
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.content import ordering, provenance, snapshot
 from equiptrain.content.models import Quiz, Scenario
@@ -21,7 +21,6 @@ from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection import confidence
-from equiptrain.workshops.models import Facilitator, TrainerModule, workshop_modules
 
 from . import queries, services
 from . import record as records
@@ -47,19 +46,6 @@ def _home_panel(user) -> str | None:
 ui.add_home_panel("learning", _home_panel, order=10)
 
 
-def _may_preview(user, module: ModuleView) -> bool:
-    """Admins, and trainers who deliver the module (prepared to, or facilitating a workshop covering it)."""
-    if user.is_admin:
-        return True
-    if not user.is_trainer:
-        return False
-    return bool(db.session.scalar(select(or_(
-        exists().where(TrainerModule.module_id == module.id, TrainerModule.trainer_profile_id.in_(
-            select(TrainerProfile.id).where(TrainerProfile.user_id == user.id))),
-        exists().where(Facilitator.user_id == user.id, Facilitator.workshop_id == workshop_modules.c.workshop_id,
-                       workshop_modules.c.module_id == module.id)))))
-
-
 def _open(slug: str, record: records.LearnerRecord, preview: bool = False) -> tuple[ModuleView, bool]:
     """The active module by slug from the course snapshot, or 404; when its prerequisites are not complete,
     403 with the reason, unless `preview` is allowed and the person may preview it: then (module, True)."""
@@ -69,7 +55,7 @@ def _open(slug: str, record: records.LearnerRecord, preview: bool = False) -> tu
         abort(404)
     reason = records.lock_reason(course, record, module)
     if reason:
-        if preview and _may_preview(current_user, module):
+        if preview and services.may_preview(current_user, module):
             return module, True
         abort(403, description=f"{module.title} is locked. {reason}")
     return module, False
