@@ -92,13 +92,14 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.views import bp as accounts
     from equiptrain.audit.views import bp as audit
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
+    from equiptrain.dashboards.views import bp as dashboards
     from equiptrain.learning.views import bp as learning
     from equiptrain.reflection.views import bp as reflection
     from equiptrain.static_assets import bp as assets
     from equiptrain.workshops import console as _workshop_console  # noqa: F401  (its routes join the blueprint)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, audit, learning, workshops, reflection):
+    for bp in (assets, accounts, audit, learning, workshops, reflection, dashboards):
         app.register_blueprint(bp)
 
 

@@ -47,7 +47,8 @@ ROUTES: dict[str, tuple] = {
     "workshops.edit": (("admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.detail": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.publish": (("admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
-    "workshops.reply": (("learner", "manager"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
+    "workshops.reply": (("learner", "manager", "programme_lead"), lambda w: {"workshop_id": w["workshop"].id},
+                        "POST"),  # the people invited (the team's members)
     "workshops.ics": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.calendar_feed": (SIGNED_IN, None, "GET"),
     "workshops.feedback_results": (("trainer", "admin", "platform_admin"),
@@ -89,6 +90,21 @@ ROUTES: dict[str, tuple] = {
     "reflection.cpd_delete": (("learner",), lambda w: {"cpd_id": w["reflection_cpd"].id}, "POST"),
     "reflection.pack": (SIGNED_IN, None, "GET"),
     "reflection.pack_pdf": (SIGNED_IN, None, "GET"),
+    # dashboards: a team's managers, the organisation's programme leads and administrators
+    "dashboards.index": (("manager", "programme_lead", "admin", "platform_admin"), None, "GET"),
+    "dashboards.team": (("manager", "programme_lead", "admin", "platform_admin"),
+                        lambda w: {"team_id": w["team"].id}, "GET"),
+    "dashboards.person": (("manager", "programme_lead", "admin", "platform_admin"),
+                          lambda w: {"team_id": w["team"].id, "user_id": w["learner"].id}, "GET"),
+    "dashboards.team_export": (("manager", "programme_lead", "admin", "platform_admin"),
+                               lambda w: {"team_id": w["team"].id, "fmt": "csv"}, "GET"),
+    "dashboards.remind": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "POST"),
+    "dashboards.organisation": (("programme_lead", "admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
+    "dashboards.organisation_export": (("programme_lead", "admin", "platform_admin"),
+                                       lambda w: {"fmt": "xlsx", "org": w["org"].id}, "GET"),
+    "dashboards.compliance": (("programme_lead", "admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
+    "dashboards.settings": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
+    "dashboards.team_deadline": (("admin", "platform_admin"), None, "POST"),
 }
 
 # Routes the walk does not visit, with the reason (each is covered by its own tests).

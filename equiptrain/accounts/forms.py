@@ -67,6 +67,7 @@ class NewPersonForm(PersonForm):
 class RolesForm(FlaskForm):
     trainer_kind = SelectField("Trainer", choices=TRAINER_CHOICES, validators=[Optional()])
     is_org_admin = BooleanField("Administrator for the organisation")
+    is_programme_lead = BooleanField("Programme lead: sees every team's training, without administering people")
 
 
 class MembershipForm(FlaskForm):

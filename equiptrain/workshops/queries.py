@@ -1,6 +1,7 @@
 """Read-only queries for the workshop pages and reports (a fixed number of queries each)."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from flask import current_app
@@ -124,3 +125,60 @@ def trainers(organisation_id: int | None) -> list[User]:
 def prepared_module_ids(profile_id: int) -> set[int]:
     return set(db.session.scalars(select(TrainerModule.module_id).where(
         TrainerModule.trainer_profile_id == profile_id)))
+
+
+# -- what the dashboards read about workshops ---------------------------------------------------------------------
+# The dashboards read workshop attendance only through these functions, so that the rule for what counts as
+# attending can change here (e.g. multi-session workshops with a register per session) without touching them.
+# `user_ids` / `team_ids` may be a list of ids or a SELECT of one id column (the dashboards pass a subquery, so
+# the organisation view does not send 10,000 ids to the database). Each function runs one query.
+
+_ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
+
+
+def core_attendance(user_ids) -> dict[int, dt.date]:
+    """{user_id: the day they first attended a core workshop whose register was signed off}; absent: never."""
+    rows = db.session.execute(
+        select(Attendance.user_id, func.min(Workshop.starts_at))
+        .join(Workshop, Workshop.id == Attendance.workshop_id)
+        .where(Attendance.user_id.in_(user_ids), Workshop.kind == WorkshopKind.CORE,
+               Workshop.signed_off_at.is_not(None), Attendance.status.in_(_ATTENDED))
+        .group_by(Attendance.user_id)).all()
+    return {user_id: (first.date() if isinstance(first, dt.datetime) else first) for user_id, first in rows}
+
+
+def follow_ups_attended(user_ids) -> dict[int, int]:
+    """{user_id: how many follow-ups (supervision, booster) with a signed-off register they attended}."""
+    return dict(db.session.execute(
+        select(Attendance.user_id, func.count(Attendance.id))
+        .join(Workshop, Workshop.id == Attendance.workshop_id)
+        .where(Attendance.user_id.in_(user_ids), Workshop.kind != WorkshopKind.CORE,
+               Workshop.signed_off_at.is_not(None), Attendance.status.in_(_ATTENDED))
+        .group_by(Attendance.user_id)).all())
+
+
+def team_workshops(team_ids) -> dict[int, dict[str, int]]:
+    """{team_id: {"held": workshops the team was invited to whose register was signed off,
+    "follow_ups": follow-ups scheduled or held for the team (not cancelled)}}."""
+    rows = db.session.execute(
+        select(workshop_teams.c.team_id,
+               func.count(Workshop.id).filter(Workshop.signed_off_at.is_not(None)),
+               func.count(Workshop.id).filter(Workshop.kind != WorkshopKind.CORE))
+        .join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
+        .where(workshop_teams.c.team_id.in_(team_ids), Workshop.status != WorkshopStatus.CANCELLED)
+        .group_by(workshop_teams.c.team_id)).all()
+    return {team_id: {"held": held, "follow_ups": follow_ups} for team_id, held, follow_ups in rows}
+
+
+def delivery_summary(organisation_id: int) -> dict[str, int]:
+    """Workshops delivered (register signed off) by the organisation; how many had a lived-experience trainer
+    among their facilitators, and how many were published with a co-delivery override."""
+    lived = (select(Facilitator.id).join(TrainerProfile, TrainerProfile.user_id == Facilitator.user_id)
+             .where(Facilitator.workshop_id == Workshop.id, TrainerProfile.kind != TrainerKind.PROFESSIONAL)
+             .exists())
+    overridden = select(CoDeliveryOverride.id).where(CoDeliveryOverride.workshop_id == Workshop.id).exists()
+    delivered, co_delivered, with_override = db.session.execute(
+        select(func.count(Workshop.id), func.count(Workshop.id).filter(lived),
+               func.count(Workshop.id).filter(overridden))
+        .where(Workshop.organisation_id == organisation_id, Workshop.signed_off_at.is_not(None))).one()
+    return {"delivered": delivered, "co_delivered": co_delivered, "overridden": with_override}
