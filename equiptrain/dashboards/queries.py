@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, false, func, not_, or_, select
+from sqlalchemy.orm import load_only
 
 from equiptrain.accounts.models import Membership, MembershipRole, Profession, Team, User
 from equiptrain.content.models import ConfidenceItem, Module
@@ -32,7 +33,10 @@ def _date(value) -> dt.date | None:
 
 
 def current_modules() -> list[Module]:
-    return list(db.session.scalars(select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)))
+    """The course's modules in order, with only the columns the dashboards show."""
+    return list(db.session.scalars(select(Module).options(load_only(Module.id, Module.slug, Module.title,
+                                                                    Module.position))
+                                   .where(Module.retired_at.is_(None)).order_by(Module.position)))
 
 
 def _team_member_ids(team_id: int):
@@ -251,41 +255,62 @@ class TeamLine:
         return round(100 * self.complete / self.staff) if self.staff else 0
 
 
+def _overdue_condition(policy: rules.Policy, team_deadline, joined_at, on: dt.date):
+    """SQL for 'their deadline has passed' (the same rule as Policy.deadline_for): the later of the organisation's
+    (or the team's later) date and `joiner_days` after joining is before `on`."""
+    if not policy.has_requirements:
+        return false()
+    base = func.coalesce(team_deadline, policy.deadline) if policy.deadline else team_deadline
+    if policy.joiner_days is None:
+        return and_(base.is_not(None), base < on)
+    joined_before = dt.datetime.combine(on - dt.timedelta(days=policy.joiner_days), dt.time(),
+                                        tzinfo=dt.timezone.utc)
+    return and_(or_(base.is_(None), base < on), joined_at < joined_before)
+
+
 def organisation_table(organisation_id: int, policy: rules.Policy, modules: list[Module],
                        on: dt.date | None = None) -> list[TeamLine]:
-    """One line per team of the organisation (a fixed number of queries, however many teams and staff)."""
+    """One line per team of the organisation, counted inside the database (a fixed number of queries, and a
+    result of one row per team however many staff)."""
     on = on or today()
     share = float(current_app.config["TEAM_TRAINED_SHARE"])
     k = int(current_app.config["MIN_GROUP_SIZE"])
     module_ids = {m.id for m in modules}
     required = policy.required_module_ids(module_ids) & module_ids
-    teams = db.session.execute(select(Team.id, Team.name, TeamDeadline.deadline)
-                               .outerjoin(TeamDeadline, TeamDeadline.team_id == Team.id)
-                               .where(Team.organisation_id == organisation_id).order_by(Team.name)).all()
     team_ids = select(Team.id).where(Team.organisation_id == organisation_id)
     people = (select(Membership.user_id).join(User, User.id == Membership.user_id)
               .where(Membership.team_id.in_(team_ids), User.deactivated_at.is_(None)))
-    memberships = db.session.execute(select(Membership.team_id, Membership.user_id, Membership.joined_at)
-                                     .join(User, User.id == Membership.user_id)
-                                     .where(Membership.team_id.in_(team_ids), User.deactivated_at.is_(None))).all()
-    progress = {uid: (started, done) for uid, started, done in db.session.execute(
-        select(ModuleProgress.user_id, func.count(ModuleProgress.id),
-               func.count(ModuleProgress.completed_at).filter(ModuleProgress.module_id.in_(required or [-1])))
-        .where(ModuleProgress.user_id.in_(people)).group_by(ModuleProgress.user_id))}
-    core = workshop_queries.core_attendance(people)
-    follow = workshop_queries.follow_ups_attended(people)
+    progress = (select(ModuleProgress.user_id, func.count(ModuleProgress.id).label("started"),
+                       func.count(ModuleProgress.completed_at).filter(
+                           ModuleProgress.module_id.in_(required or [-1])).label("done"))
+                .where(ModuleProgress.user_id.in_(people)).group_by(ModuleProgress.user_id).subquery())
+    core = workshop_queries.core_attendance_query(people).subquery()
+    follow = workshop_queries.follow_ups_attended_query(people).subquery()
+    complete = func.coalesce(progress.c.done, 0) >= len(required)
+    if policy.core_mandatory:
+        complete = and_(complete, core.c.user_id.is_not(None))
+    overdue = and_(not_(complete), _overdue_condition(policy, TeamDeadline.deadline, Membership.joined_at, on))
+    counts = (select(Membership.team_id, func.count(Membership.id).label("staff"),
+                     func.count(case((complete, 1))).label("complete"),
+                     func.count(case((overdue, 1))).label("overdue"),
+                     func.count(core.c.user_id).label("core"),
+                     func.count(case((or_(core.c.user_id.is_not(None), follow.c.user_id.is_not(None)), 1)))
+                     .label("attended"))
+              .join(User, User.id == Membership.user_id)
+              .outerjoin(TeamDeadline, TeamDeadline.team_id == Membership.team_id)
+              .outerjoin(progress, progress.c.user_id == Membership.user_id)
+              .outerjoin(core, core.c.user_id == Membership.user_id)
+              .outerjoin(follow, follow.c.user_id == Membership.user_id)
+              .where(Membership.team_id.in_(team_ids), User.deactivated_at.is_(None))
+              .group_by(Membership.team_id).subquery())
+    rows = db.session.execute(
+        select(Team.id, Team.name, counts.c.staff, counts.c.complete, counts.c.overdue, counts.c.core,
+               counts.c.attended)
+        .outerjoin(counts, counts.c.team_id == Team.id)
+        .where(Team.organisation_id == organisation_id).order_by(Team.name)).all()
+    lines = {tid: TeamLine(tid, name, staff or 0, n_complete or 0, n_overdue or 0, n_core or 0, n_attended or 0)
+             for tid, name, staff, n_complete, n_overdue, n_core, n_attended in rows}
     workshops = workshop_queries.team_workshops(team_ids)
-    lines = {tid: TeamLine(tid, name) for tid, name, _ in teams}
-    later = {tid: deadline for tid, _, deadline in teams}
-    for team_id, uid, joined in memberships:
-        line = lines[team_id]
-        started, done = progress.get(uid, (0, 0))
-        status = rules.person_status(done, started, len(required), uid in core, policy.core_mandatory)
-        line.staff += 1
-        line.complete += status == rules.COMPLETE
-        line.overdue += rules.is_overdue(policy.deadline_for(_date(joined), later[team_id]), status, on)
-        line.core_attended += uid in core
-        line.attended_any += uid in core or uid in follow
     confidence_rows = defaultdict(list)
     for team_id, *response in db.session.execute(
             select(Membership.team_id, ConfidenceResponse.user_id, ConfidenceResponse.module_id,
@@ -294,8 +319,8 @@ def organisation_table(organisation_id: int, policy: rules.Policy, modules: list
             .where(Membership.team_id.in_(team_ids), ConfidenceResponse.user_id.in_(people))):
         confidence_rows[team_id].append(response)
     for line in lines.values():
-        counts = workshops.get(line.team_id, {})
-        line.held, line.follow_ups = counts.get("held", 0), counts.get("follow_ups", 0)
+        counts_for = workshops.get(line.team_id, {})
+        line.held, line.follow_ups = counts_for.get("held", 0), counts_for.get("follow_ups", 0)
         line.trained = line.staff > 0 and line.core_attended / line.staff >= share
         line.follow_up_due = line.trained and not line.follow_ups
         line.confidence = _group_confidence(confidence_rows.get(line.team_id, []), [], k)

@@ -10,7 +10,7 @@ from equiptrain.accounts import queries as accounts_queries
 from equiptrain.accounts.models import Organisation, Team, User
 from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import get_or_abort, roles_required
-from equiptrain.dashboards import charts, exports, listing, queries, services
+from equiptrain.dashboards import cells, charts, exports, listing, queries, services
 from equiptrain.dashboards import policy as rules
 from equiptrain.dashboards.forms import TeamDeadlineForm, TrainingSettingsForm
 from equiptrain.db import db_id
@@ -21,6 +21,11 @@ bp = Blueprint("dashboards", __name__)
 
 VIEWERS = ("manager", "programme_lead", "admin")
 ui.add_nav("Team training", "dashboards.index", VIEWERS, order=40)
+
+
+@bp.context_processor
+def _cell_helpers() -> dict:
+    return cells.HELPERS
 
 
 def organisation_for(user: User) -> Organisation:

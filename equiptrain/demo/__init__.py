@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from equiptrain.demo import accounts as accounts_demo
+from equiptrain.demo import dashboards as dashboards_demo
 from equiptrain.demo import learning as learning_demo
 from equiptrain.demo import reflection as reflection_demo
 from equiptrain.demo import workshops as workshops_demo
@@ -21,6 +22,7 @@ STEPS = [
     ("learners' progress", learning_demo.load),
     ("workshops", workshops_demo.load),
     ("reflection, CPD and confidence", reflection_demo.load),
+    ("mandatory training and deadlines", dashboards_demo.load),
 ]
 
 

@@ -146,3 +146,35 @@ def test_home_pages_lead_with_the_role(build, client, login, team_world):
     login(w["admin"])
     page = client.get("/").get_data(as_text=True)
     assert page.index("training across the organisation") < page.index("Administration")
+
+
+def test_organisation_counts_agree_with_the_team_matrix(app, build, team_world):
+    """The organisation view counts inside the database; the team view person by person: same rules."""
+    from equiptrain.dashboards import policy as rules
+    from equiptrain.dashboards import queries
+    from equiptrain.dashboards.models import TeamDeadline
+
+    w = team_world
+    newcomer = build.user("learner", team=w["team"], name="Nia Newcomer")
+    newcomer.memberships[0].joined_at = utcnow() - dt.timedelta(days=10)
+    db.session.commit()
+    modules = queries.current_modules()
+    ids = frozenset(m.id for m in w["modules"])
+    today = dt.date.today()
+    policies = [rules.Policy(w["org"].id, today - dt.timedelta(days=1), None, False, None, ids),
+                rules.Policy(w["org"].id, today - dt.timedelta(days=1), 30, False, None, ids),
+                rules.Policy(w["org"].id, None, 5, True, None, frozenset()),
+                rules.Policy(w["org"].id, today + dt.timedelta(days=3), None, True, None, ids),
+                rules.Policy(w["org"].id, None, None, False, None, frozenset())]
+    for later in (None, today + dt.timedelta(days=1)):
+        if later:
+            db.session.add(TeamDeadline(team_id=w["team"].id, deadline=later))
+            db.session.commit()
+        for policy in policies:
+            rows = queries.team_matrix(w["team"], policy, modules)
+            line = next(t for t in queries.organisation_table(w["org"].id, policy, modules)
+                        if t.team_id == w["team"].id)
+            assert line.staff == len(rows)
+            assert line.complete == sum(r.status == rules.COMPLETE for r in rows), policy
+            assert line.overdue == sum(r.overdue for r in rows), (policy, later)
+            assert line.core_attended == sum(1 for r in rows if r.core_on)
