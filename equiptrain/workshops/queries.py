@@ -131,40 +131,47 @@ def prepared_module_ids(profile_id: int) -> set[int]:
 # The dashboards read workshop attendance only through these functions, so that the rule for what counts as
 # attending can change here (e.g. multi-session workshops with a register per session) without touching them.
 # `user_ids` / `team_ids` may be a list of ids or a SELECT of one id column (the dashboards pass a subquery, so
-# the organisation view does not send 10,000 ids to the database). Each function runs one query; the `*_query`
-# functions return the SELECT itself, which the organisation view aggregates per team inside the database.
+# the organisation view does not send 10,000 ids to the database). Each function runs one query; `attended_*`
+# give the same rules as SQL expressions, which the organisation view counts per team inside the database.
 
 _ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
 
 
-def core_attendance_query(user_ids):
-    """The SELECT behind `core_attendance`: rows (user_id, first), first = when they first attended a core
-    workshop whose register was signed off. The organisation view joins it as a subquery."""
-    return (select(Attendance.user_id.label("user_id"), func.min(Workshop.starts_at).label("first"))
-            .join(Workshop, Workshop.id == Attendance.workshop_id)
-            .where(Attendance.user_id.in_(user_ids), Workshop.kind == WorkshopKind.CORE,
-                   Workshop.signed_off_at.is_not(None), Attendance.status.in_(_ATTENDED))
-            .group_by(Attendance.user_id))
+def _attended(kind_is_core: bool):
+    """The attendances that count: present (or late, or left early) at a workshop whose register was signed off,
+    a core workshop or a follow-up (supervision, booster)."""
+    return (Workshop.kind == WorkshopKind.CORE if kind_is_core else Workshop.kind != WorkshopKind.CORE,
+            Workshop.signed_off_at.is_not(None), Attendance.status.in_(_ATTENDED))
 
 
 def core_attendance(user_ids) -> dict[int, dt.date]:
     """{user_id: the day they first attended a core workshop whose register was signed off}; absent: never."""
-    rows = db.session.execute(core_attendance_query(user_ids)).all()
+    rows = db.session.execute(select(Attendance.user_id, func.min(Workshop.starts_at))
+                              .join(Workshop, Workshop.id == Attendance.workshop_id)
+                              .where(Attendance.user_id.in_(user_ids), *_attended(True))
+                              .group_by(Attendance.user_id)).all()
     return {user_id: (first.date() if isinstance(first, dt.datetime) else first) for user_id, first in rows}
-
-
-def follow_ups_attended_query(user_ids):
-    """The SELECT behind `follow_ups_attended`: rows (user_id, attended)."""
-    return (select(Attendance.user_id.label("user_id"), func.count(Attendance.id).label("attended"))
-            .join(Workshop, Workshop.id == Attendance.workshop_id)
-            .where(Attendance.user_id.in_(user_ids), Workshop.kind != WorkshopKind.CORE,
-                   Workshop.signed_off_at.is_not(None), Attendance.status.in_(_ATTENDED))
-            .group_by(Attendance.user_id))
 
 
 def follow_ups_attended(user_ids) -> dict[int, int]:
     """{user_id: how many follow-ups (supervision, booster) with a signed-off register they attended}."""
-    return dict(db.session.execute(follow_ups_attended_query(user_ids)).all())
+    return dict(db.session.execute(select(Attendance.user_id, func.count(Attendance.id))
+                                   .join(Workshop, Workshop.id == Attendance.workshop_id)
+                                   .where(Attendance.user_id.in_(user_ids), *_attended(False))
+                                   .group_by(Attendance.user_id)).all())
+
+
+def attended_core(user_id_column):
+    """The same rule as `core_attendance`, as SQL for one person per row (`user_id_column`, e.g.
+    Membership.user_id): true when they attended a core workshop. The organisation view counts with it."""
+    return (select(Attendance.id).join(Workshop, Workshop.id == Attendance.workshop_id)
+            .where(Attendance.user_id == user_id_column, *_attended(True)).exists())
+
+
+def attended_follow_up(user_id_column):
+    """The same rule as `follow_ups_attended`, as SQL: true when the person attended at least one follow-up."""
+    return (select(Attendance.id).join(Workshop, Workshop.id == Attendance.workshop_id)
+            .where(Attendance.user_id == user_id_column, *_attended(False)).exists())
 
 
 def team_workshops(team_ids) -> dict[int, dict[str, int]]:
