@@ -23,7 +23,8 @@ class Listing:
     org: str = ""  # the organisation a platform administrator chose
 
     def params(self, **changes) -> dict:
-        values = {"org": self.org, "sort": self.sort, "dir": "desc" if self.descending else "asc", "profession": self.profession,
+        values = {"org": self.org, "sort": self.sort, "dir": "desc" if self.descending else "asc",
+                  "profession": self.profession,
                   "status": self.status, "overdue": self.overdue, **changes}
         return {k: v for k, v in values.items() if v}
 
