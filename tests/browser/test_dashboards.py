@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from sqlalchemy import select
 
 from equiptrain.accounts import services
 from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting
@@ -33,7 +34,7 @@ def trust(live_db):
                         requires_reflection=False, requires_practice=False, requires_workshop=False, content_hash="x")
         session.add(module)
         modules.append(module)
-    if not session.query(ConfidenceItem).count():
+    if session.scalar(select(ConfidenceItem.id).limit(1)) is None:
         session.add(ConfidenceItem(slug="explain", position=1, text="I can explain why involvement matters"))
     session.flush()
     admin = services.create_user(None, name=f"Admin {n}", email=f"dash-admin{n}@browser.example",
@@ -42,7 +43,7 @@ def trust(live_db):
     manager = services.create_user(None, name=f"Manager {n}", email=f"dash-manager{n}@browser.example",
                                    profession=Profession.NURSE, organisation=org, password=PASSWORD)
     services.set_membership(None, manager, team, MembershipRole.MANAGER)
-    items = session.query(ConfidenceItem).all()
+    items = session.scalars(select(ConfidenceItem)).all()
     for i in range(6):
         person = services.create_user(None, name=f"Learner {n}.{i}", email=f"dash-learner{n}-{i}@browser.example",
                                       profession=list(Profession)[i % 4], organisation=org,
