@@ -179,3 +179,14 @@ def test_organisation_counts_agree_with_the_team_matrix(app, build, team_world):
             assert line.complete == sum(r.status == rules.COMPLETE for r in rows), policy
             assert line.overdue == sum(r.overdue for r in rows), (policy, later)
             assert line.core_attended == sum(1 for r in rows if r.core_on)
+
+
+def test_home_panels_lead_for_their_roles(app, build, monkeypatch):
+    from equiptrain import ui
+
+    monkeypatch.setattr(ui, "_HOME_PANELS", {})
+    ui.add_home_panel("mine", lambda u: "<p>learner panel</p>", order=10)
+    ui.add_home_panel("sessions", lambda u: "<p>sessions panel</p>", order=20, leads_for=("trainer",))
+    trainer, learner = build.user("trainer"), build.user("learner")
+    assert [str(p) for p in ui.home_panels(trainer)] == ["<p>sessions panel</p>", "<p>learner panel</p>"]
+    assert [str(p) for p in ui.home_panels(learner)] == ["<p>learner panel</p>", "<p>sessions panel</p>"]
