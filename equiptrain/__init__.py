@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.certificates import public as _certificate_public  # noqa: F401  (its routes join the blueprint)
     from equiptrain.certificates.views import bp as certificates
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
+    from equiptrain.dashboards.views import bp as dashboards
     from equiptrain.guests.views import bp as guests
     from equiptrain.learning.views import bp as learning
     from equiptrain.printables.views import bp as printables
@@ -108,7 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.workshops.views import bp as workshops
 
     for bp in (assets, accounts, learning, workshops, supervision, reflection, guests, careaudit, reviews,
-               printables, certificates):
+               printables, certificates, dashboards):
         app.register_blueprint(bp)
 
 

@@ -20,6 +20,7 @@ ROLE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "trainer": lambda u: u.is_trainer,
     "manager": lambda u: u.is_manager,
     "admin": lambda u: u.is_admin,
+    "programme_lead": lambda u: u.is_programme_lead,
     "platform_admin": lambda u: u.is_platform_admin,
     "guest": lambda u: u.is_guest,
 }

@@ -84,13 +84,24 @@ def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: b
 
 
 @click.command("demo")
+@click.option("--large", is_flag=True, help="Instead, load a trust of 10,000 staff in 500 teams (for measuring).")
 @with_appcontext
-def demo_command():
+def demo_command(large: bool):
     """Load the demo trust: teams, managers, learners, trainers and their records."""
-    from equiptrain.demo import load_demo
+    from equiptrain.demo import DEMO_PASSWORD, load_demo
     from equiptrain.server import quiet
     upgrade_database()
     database_events.writes_now()
+    if large:
+        import time
+
+        from equiptrain.accounts.passwords import hash_password
+        from equiptrain.demo.large import load_large
+
+        started = time.perf_counter()
+        message = load_large(hash_password(DEMO_PASSWORD))
+        click.echo(f"{message} ({time.perf_counter() - started:.1f} s)")
+        return
     with quiet("equiptrain.mail"):  # the demo's invitations are in the outbox; no log line for each
         click.echo(load_demo())
 

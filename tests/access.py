@@ -53,7 +53,8 @@ ROUTES: dict[str, tuple] = {
     "workshops.detail": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.publish": (("admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
     "workshops.cancel": (("admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
-    "workshops.reply": (("learner", "manager"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
+    "workshops.reply": (("learner", "manager", "programme_lead"), lambda w: {"workshop_id": w["workshop"].id},
+                        "POST"),  # the people invited (the team's members)
     "workshops.ics": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.calendar_feed": (SIGNED_IN, None, "GET"),
     "workshops.feedback_results": (("trainer", "admin", "platform_admin"),
@@ -147,6 +148,21 @@ ROUTES: dict[str, tuple] = {
     "reviews.unit": ((), lambda w: {"unit_id": w["review_unit"].id}, "GET"),
     "reviews.comments": (("admin", "platform_admin"), None, "GET"),
     "reviews.comment": (("admin", "platform_admin"), lambda w: {"comment_id": w["review_comment"].id}, "GET"),
+    # dashboards: a team's managers, the organisation's programme leads and administrators
+    "dashboards.index": (("manager", "programme_lead", "admin", "platform_admin"), None, "GET"),
+    "dashboards.team": (("manager", "programme_lead", "admin", "platform_admin"),
+                        lambda w: {"team_id": w["team"].id}, "GET"),
+    "dashboards.person": (("manager", "programme_lead", "admin", "platform_admin"),
+                          lambda w: {"team_id": w["team"].id, "user_id": w["learner"].id}, "GET"),
+    "dashboards.team_export": (("manager", "programme_lead", "admin", "platform_admin"),
+                               lambda w: {"team_id": w["team"].id, "fmt": "csv"}, "GET"),
+    "dashboards.remind": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "POST"),
+    "dashboards.organisation": (("programme_lead", "admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
+    "dashboards.organisation_export": (("programme_lead", "admin", "platform_admin"),
+                                       lambda w: {"fmt": "xlsx", "org": w["org"].id}, "GET"),
+    "dashboards.compliance": (("programme_lead", "admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
+    "dashboards.settings": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
+    "dashboards.team_deadline": (("admin", "platform_admin"), None, "POST"),
 }
 
 # What a guest gets on the pages their account opens (their own workshop's); everything else not public is 403.

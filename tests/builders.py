@@ -14,7 +14,7 @@ from equiptrain.extensions import db
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
 
-ROLES = ("learner", "trainer", "manager", "admin", "platform_admin")
+ROLES = ("learner", "trainer", "manager", "admin", "programme_lead", "platform_admin")
 
 
 class Builders:
@@ -34,7 +34,8 @@ class Builders:
     def user(self, role: str = "learner", *, team: Team | None = None, org: Organisation | None = None,
              name: str | None = None, email: str | None = None, password: str | None = PASSWORD,
              profession: Profession = Profession.NURSE, trainer_kind: TrainerKind | None = None) -> User:
-        """A person holding `role`: learner, trainer, manager (of `team`), admin (of `org`) or platform_admin."""
+        """A person holding `role`: learner, trainer, manager (of `team`), admin or programme_lead (of `org`), or
+        platform_admin."""
         if role not in ROLES:
             raise ValueError(role)
         n = next(_seq)
@@ -47,6 +48,7 @@ class Builders:
             None, name=name or f"Person {n}", email=email or f"person{n}@example.nhs.uk", profession=profession,
             organisation=org, password=password, is_org_admin=role == "admin",
             is_platform_admin=role == "platform_admin", trainer_kind=trainer_kind)
+        user.is_programme_lead = role == "programme_lead"
         if team is not None:
             services.set_membership(None, user, team,
                                     MembershipRole.MANAGER if role == "manager" else MembershipRole.MEMBER)

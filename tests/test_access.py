@@ -37,6 +37,7 @@ def world(build, tmp_path):
         "trainer": build.user("trainer", org=org),
         "manager": build.user("manager", team=team),
         "admin": build.user("admin", org=org),
+        "programme_lead": build.user("programme_lead", team=team),  # a lead is on the staff of a team too
         "platform_admin": build.user("platform_admin"),
     }
     world = {"org": org, "team": team, **people}

@@ -76,6 +76,7 @@ class NewPersonForm(PersonForm):
 class RolesForm(FlaskForm):
     trainer_kind = OptionalSelectField("Trainer", choices=TRAINER_CHOICES)
     is_org_admin = BooleanField("Administrator for the organisation")
+    is_programme_lead = BooleanField("Programme lead: sees every team's training, without administering people")
 
 
 class MembershipForm(FlaskForm):

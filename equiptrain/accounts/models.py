@@ -6,7 +6,7 @@ import enum
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, JSON, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from equiptrain.db import Base, str_enum, utcnow
@@ -102,6 +102,8 @@ class User(UserMixin, Base):
     session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     is_org_admin: Mapped[bool] = mapped_column(default=False)
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
+    # Sees the organisation's training dashboards without administering people.
+    is_programme_lead: Mapped[bool] = mapped_column(default=False, server_default=false())
     deactivated_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[dt.datetime | None]

@@ -57,6 +57,8 @@ def team_policy(user: User, action: str, team: Team) -> bool:
         return True
     if action == "view":
         return team.id in user.team_ids
+    if action == "view_progress" and user.is_programme_lead and user.organisation_id == team.organisation_id:
+        return True  # a programme lead sees every team's training in their organisation, and administers nobody
     if action in ("invite", "view_progress"):
         return team.id in user.managed_team_ids
     return False
@@ -141,8 +143,11 @@ def set_membership(actor: User | None, user: User, team: Team, role: MembershipR
 
 
 def set_admin_roles(actor: User, user: User, *, is_org_admin: bool, trainer_kind: TrainerKind | None,
-                    is_platform_admin: bool | None = None) -> None:
+                    is_platform_admin: bool | None = None, is_programme_lead: bool | None = None) -> None:
     changes: dict[str, Any] = {}
+    if is_programme_lead is not None and user.is_programme_lead != is_programme_lead:
+        changes["programme_lead"] = is_programme_lead
+        user.is_programme_lead = is_programme_lead
     if user.is_org_admin != is_org_admin:
         if user.id == actor.id and not is_org_admin and not actor.is_platform_admin:
             raise ServiceError("You cannot remove your own administrator role. Ask another administrator.",

@@ -292,7 +292,7 @@ def person(user_id: int):
             flash("Details saved.", "info")
             return redirect(url_for("accounts.person", user_id=user.id))
     roles = RolesForm(trainer_kind=user.trainer_profile.kind.value if user.trainer_profile else "",
-                      is_org_admin=user.is_org_admin)
+                      is_org_admin=user.is_org_admin, is_programme_lead=user.is_programme_lead)
     membership = MembershipForm()
     membership.team.choices = _team_choices(user.organisation, blank="Choose a team") if user.organisation else []
     return render_template("accounts/person.html", person=user, form=form, roles_form=roles,
@@ -308,7 +308,7 @@ def person_roles(user_id: int):
         try:
             services.set_admin_roles(current_user, user, is_org_admin=form.is_org_admin.data,
                                      trainer_kind=TrainerKind(form.trainer_kind.data) if form.trainer_kind.data
-                                     else None)
+                                     else None, is_programme_lead=form.is_programme_lead.data)
             flash("Roles saved.", "info")
         except ServiceError as exc:
             flash(exc.message, "error")

@@ -7,9 +7,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from equiptrain.demo import accounts as accounts_demo
-from equiptrain.demo import careaudit as careaudit_demo
-from equiptrain.demo import certificates as certificates_demo
-from equiptrain.demo import guests as guests_demo
+from equiptrain.demo import (
+    careaudit as careaudit_demo,
+    certificates as certificates_demo,
+    dashboards as dashboards_demo,
+    guests as guests_demo,
+)
 from equiptrain.demo import learning as learning_demo
 from equiptrain.demo import reflection as reflection_demo
 from equiptrain.demo import reviews as reviews_demo
@@ -31,6 +34,7 @@ STEPS = [
     ("care-plan audit", careaudit_demo.load),
     ("review comments", reviews_demo.load),
     ("certificates", certificates_demo.load),
+    ("mandatory training and deadlines", dashboards_demo.load),
 ]
 
 

@@ -20,7 +20,7 @@ class NavItem:
 
 _NAV: dict[str, NavItem] = {}
 # Home page panels: (order, function(user) -> rendered HTML or None)
-_HOME_PANELS: dict[str, tuple[int, Callable]] = {}
+_HOME_PANELS: dict[str, tuple[int, Callable, tuple[str, ...]]] = {}
 
 
 def add_nav(label: str, endpoint: str, roles: tuple[str, ...] = ("learner",), order: int = 50) -> None:
@@ -28,14 +28,16 @@ def add_nav(label: str, endpoint: str, roles: tuple[str, ...] = ("learner",), or
     _NAV[endpoint] = NavItem(label, endpoint, roles, order)
 
 
-def add_home_panel(key: str, render: Callable, order: int = 50) -> None:
-    """Add a panel to the home page: `render(user)` returns HTML, or None to show nothing."""
-    _HOME_PANELS[key] = (order, render)
+def add_home_panel(key: str, render: Callable, order: int = 50, leads_for: tuple[str, ...] = ()) -> None:
+    """Add a panel to the home page: `render(user)` returns HTML, or None to show nothing. For people holding
+    one of `leads_for` (roles), the panel comes before the panels that do not lead for them."""
+    _HOME_PANELS[key] = (order, render, leads_for)
 
 
 def home_panels(user) -> list[Markup]:
+    roles = set(roles_of(user))
     panels = []
-    for _, render in sorted(_HOME_PANELS.values(), key=lambda p: p[0]):
+    for _, render, _leads in sorted(_HOME_PANELS.values(), key=lambda p: (not roles & set(p[2]), p[0])):
         html = render(user)
         if html:
             panels.append(Markup(html))

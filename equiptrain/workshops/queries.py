@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerKind, TrainerProfile, User
@@ -87,13 +87,18 @@ def overrides(organisation_id: int | None) -> list[CoDeliveryOverride]:
     return list(db.session.scalars(q.order_by(CoDeliveryOverride.created_at.desc())))
 
 
+def _ids(user_ids):
+    """A SELECT of ids as it is (the database reads it as a subquery), anything else as a list."""
+    return user_ids if isinstance(user_ids, Select) else list(user_ids)
+
+
 def core_attendance(user_ids) -> dict[int, dt.datetime]:
     """Who among `user_ids` attended the core, and when (the end of the first core workshop they attended), in one
     query. "Attended the core" is the multi-session rule: every session of a core workshop, or at least
     WORKSHOP_ATTENDANCE_SHARE of them, established when the workshop's last session register was signed off
     (`WorkshopResult.attended`). People who did not attend are absent from the result."""
-    ids = list(user_ids)
-    if not ids:
+    ids = _ids(user_ids)
+    if not isinstance(ids, Select) and not ids:
         return {}
     return dict(db.session.execute(
         select(WorkshopResult.user_id, func.min(Workshop.ends_at))
@@ -105,8 +110,8 @@ def core_attendance(user_ids) -> dict[int, dt.datetime]:
 def follow_ups_attended(user_ids) -> dict[int, int]:
     """How many follow-up workshops (team supervision and boosters) each of `user_ids` attended, under the same
     multi-session rule as the core; people with none are absent from the result (one query)."""
-    ids = list(user_ids)
-    if not ids:
+    ids = _ids(user_ids)
+    if not isinstance(ids, Select) and not ids:
         return {}
     return dict(db.session.execute(
         select(WorkshopResult.user_id, func.count(WorkshopResult.id))
@@ -198,3 +203,51 @@ def personal_data(user) -> dict[str, list]:
             section[model.__tablename__] = list(db.session.scalars(
                 select(model).where(or_(*(c == user.id for c in columns))).order_by(*model.__table__.primary_key)))
     return section
+
+
+# -- what the dashboards read about workshops ---------------------------------------------------------------------
+# The dashboards read workshop attendance only through `core_attendance`, `follow_ups_attended` and the two SQL
+# forms below, so the rule for what counts as attending lives here. `user_ids` / `team_ids` may be a list of ids
+# or a SELECT of one id column (the organisation view passes a subquery rather than 10,000 ids).
+
+
+def attended_core(user_id_column):
+    """The same rule as `core_attendance`, as SQL for one person per row (`user_id_column`, e.g.
+    Membership.user_id): true when they attended a core workshop. The organisation view counts with it."""
+    return (select(WorkshopResult.id).join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+            .where(WorkshopResult.user_id == user_id_column, WorkshopResult.attended.is_(True),
+                   Workshop.kind == WorkshopKind.CORE).exists())
+
+
+def attended_follow_up(user_id_column):
+    """The same rule as `follow_ups_attended`, as SQL: true when the person attended at least one follow-up."""
+    return (select(WorkshopResult.id).join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+            .where(WorkshopResult.user_id == user_id_column, WorkshopResult.attended.is_(True),
+                   Workshop.kind != WorkshopKind.CORE).exists())
+
+
+def team_workshops(team_ids) -> dict[int, dict[str, int]]:
+    """{team_id: {"held": workshops the team was invited to whose register was signed off,
+    "follow_ups": follow-ups scheduled or held for the team (not cancelled)}}."""
+    rows = db.session.execute(
+        select(workshop_teams.c.team_id,
+               func.count(Workshop.id).filter(Workshop.signed_off_at.is_not(None)),
+               func.count(Workshop.id).filter(Workshop.kind != WorkshopKind.CORE))
+        .join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
+        .where(workshop_teams.c.team_id.in_(team_ids), Workshop.status != WorkshopStatus.CANCELLED)
+        .group_by(workshop_teams.c.team_id)).all()
+    return {team_id: {"held": held, "follow_ups": follow_ups} for team_id, held, follow_ups in rows}
+
+
+def delivery_summary(organisation_id: int) -> dict[str, int]:
+    """Workshops delivered (register signed off) by the organisation; how many had a lived-experience trainer
+    among their facilitators, and how many were published with a co-delivery override."""
+    lived = (select(Facilitator.id).join(TrainerProfile, TrainerProfile.user_id == Facilitator.user_id)
+             .where(Facilitator.workshop_id == Workshop.id, TrainerProfile.kind != TrainerKind.PROFESSIONAL)
+             .exists())
+    overridden = select(CoDeliveryOverride.id).where(CoDeliveryOverride.workshop_id == Workshop.id).exists()
+    delivered, co_delivered, with_override = db.session.execute(
+        select(func.count(Workshop.id), func.count(Workshop.id).filter(lived),
+               func.count(Workshop.id).filter(overridden))
+        .where(Workshop.organisation_id == organisation_id, Workshop.signed_off_at.is_not(None))).one()
+    return {"delivered": delivered, "co_delivered": co_delivered, "overridden": with_override}

@@ -49,7 +49,8 @@ def _home_panel(user) -> str | None:
     return render_template("workshops/_home_panel.html", **data)
 
 
-ui.add_home_panel("workshops", _home_panel, order=20)
+# A trainer's home page leads with their sessions.
+ui.add_home_panel("workshops", _home_panel, order=20, leads_for=("trainer",))
 
 
 @bp.app_template_global("core_attended_on")
