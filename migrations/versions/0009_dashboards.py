@@ -1,7 +1,7 @@
 """dashboards: mandatory training, deadlines, reminders and the programme-lead role
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-11-29 23:30:00
 
 """
@@ -12,7 +12,7 @@ import equiptrain.db
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0005'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

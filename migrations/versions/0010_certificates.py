@@ -1,7 +1,7 @@
 """certificates, and the trainer's consent to be named on them
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-29 23:40:00
 
 """
@@ -12,7 +12,7 @@ import equiptrain.db
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
