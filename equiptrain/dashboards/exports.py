@@ -11,19 +11,15 @@ from collections.abc import Iterable, Iterator
 from flask import Response, stream_with_context
 from openpyxl import Workbook
 
+from equiptrain import csvsafe
 from equiptrain.dashboards.policy import STATUS_LABELS
 from equiptrain.dashboards.queries import FACT_COLUMNS
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 64 * 1024
 
 
-def safe_cell(value):
-    """A value safe to put in a spreadsheet cell: text starting with =, +, -, @, a tab or a carriage return gets
-    a leading apostrophe, so it is shown as text and never run as a formula. Numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+# Every cell goes through the platform's one neutraliser (OWASP CSV injection): see equiptrain/csvsafe.py.
+safe_cell = csvsafe.neutralise
 
 
 def _text(value) -> str:

@@ -58,7 +58,7 @@ def parse(args, sort_keys, default: str = "name") -> Listing:
 
 
 def matrix_sort_keys(modules) -> set[str]:
-    return {"name", "profession", "status", "deadline", "core", "follow_ups", "entries", "latest_entry"} | {
+    return {"name", "profession", "status", "deadline", "core", "follow_ups", "certificates", "entries", "latest_entry"} | {
         f"m-{m.slug}" for m in modules}
 
 
@@ -84,6 +84,7 @@ def apply_to_matrix(rows, listing: Listing, modules):
             "deadline": lambda: (r.deadline or _FAR,),
             "core": lambda: (r.core_on or _FAR,),
             "follow_ups": lambda: (r.follow_ups,),
+            "certificates": lambda: (r.certificates,),
             "entries": lambda: (r.entries,),
             "latest_entry": lambda: (r.latest_entry or dt.date.min,),
         }[s]()

@@ -64,8 +64,17 @@ def last_reminders(user_ids) -> dict[int, dt.datetime]:
                                    .where(Reminder.user_id.in_(user_ids)).group_by(Reminder.user_id)).all())
 
 
+def certificate_counts(user_ids) -> dict[int, int]:
+    """{user_id: certificates they hold that are valid now (not replaced or revoked)}; absent: none."""
+    return dict(db.session.execute(select(Certificate.user_id, func.count(Certificate.id))
+                                   .where(Certificate.user_id.in_(user_ids),
+                                          Certificate.status == CertificateStatus.VALID)
+                                   .group_by(Certificate.user_id)).all())
+
+
 def person_facts(user_ids) -> dict[str, dict]:
     return {
+        "certificates": certificate_counts(user_ids),
         "core": {user_id: _date(at) for user_id, at in workshop_queries.core_attendance(user_ids).items()},
         "follow_ups": workshop_queries.follow_ups_attended(user_ids),
         "reflections": reflective_summary(user_ids),
@@ -92,6 +101,7 @@ class MemberRow:
     modules: dict[int, Cell] = field(default_factory=dict)
     core_on: dt.date | None = None
     follow_ups: int = 0
+    certificates: int = 0
     entries: int = 0
     latest_entry: dt.date | None = None
     reminded_at: dt.datetime | None = None
@@ -109,7 +119,7 @@ class MemberRow:
 
 
 # (key, heading) for the columns after the modules, in order; templates and exports read this.
-FACT_COLUMNS = (("core_on", "Core workshop"), ("follow_ups", "Follow-ups attended"),
+FACT_COLUMNS = (("core_on", "Core workshop"), ("follow_ups", "Follow-ups attended"), ("certificates", "Certificates"),
                 ("entries", "Reflective entries"), ("latest_entry", "Latest entry"))
 
 
@@ -146,6 +156,7 @@ def team_matrix(team: Team, policy: rules.Policy, modules: list[Module], only_us
     for row in rows.values():
         row.core_on = facts["core"].get(row.user_id)
         row.follow_ups = facts["follow_ups"].get(row.user_id, 0)
+        row.certificates = facts["certificates"].get(row.user_id, 0)
         row.entries, row.latest_entry = facts["reflections"].get(row.user_id, (0, None))
         row.reminded_at = facts["reminded"].get(row.user_id)
         done = sum(1 for mid in required if (c := row.modules.get(mid)) and c.status == rules.COMPLETE)
