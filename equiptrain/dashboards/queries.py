@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import load_only
 
 from equiptrain.accounts.models import Membership, MembershipRole, Profession, Team, User
+from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import ConfidenceItem, Module
 from equiptrain.dashboards import policy as rules
 from equiptrain.dashboards.models import Reminder, TeamDeadline
