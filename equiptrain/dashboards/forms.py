@@ -9,7 +9,8 @@ from equiptrain.forms import MultiCheckboxField
 
 
 class TrainingSettingsForm(FlaskForm):
-    modules = MultiCheckboxField("Mandatory modules", coerce=str, validators=[Optional()],
+    # No Optional(): it would clear the check that every ticked value is one of the modules offered.
+    modules = MultiCheckboxField("Mandatory modules", coerce=str,
                                  description="Staff must complete these by their deadline.")
     core_workshop = BooleanField("The core workshop is mandatory",
                                  description="Staff must attend a core workshop by their deadline.")

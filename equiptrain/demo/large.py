@@ -19,7 +19,8 @@ from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
 from equiptrain.reflection.models import ReflectiveEntry
-from equiptrain.workshops.models import (Attendance, AttendanceStatus, Workshop, WorkshopKind, WorkshopStatus,
+from equiptrain.workshops.models import (Attendance, AttendanceStatus, Workshop, WorkshopKind, WorkshopResult,
+                                         WorkshopSession, WorkshopStatus,
                                          workshop_teams)
 
 LARGE_ORGANISATION = "Large Demo Trust (scale test)"
@@ -106,24 +107,33 @@ def _workshops(org_id, team_ids, user_ids, staff_per_team, count, rng, now) -> N
         rows.append({"organisation_id": org_id, "title": f"Workshop {w + 1:04d}",
                      "kind": WorkshopKind.CORE if core else WorkshopKind.SUPERVISION, "starts_at": start,
                      "ends_at": start + dt.timedelta(hours=6), "capacity": 30, "status": WorkshopStatus.PUBLISHED,
-                     "published_at": start - dt.timedelta(days=30), "sequence": 0, "checkin_open": False,
+                     "published_at": start - dt.timedelta(days=30), "sequence": 0,
                      "signed_off_at": start + dt.timedelta(hours=7), "created_at": start - dt.timedelta(days=31),
                      "room": f"Room {team}"})
     _bulk(Workshop, rows)
     workshop_ids = list(db.session.scalars(select(Workshop.id).where(Workshop.organisation_id == org_id)
                                            .order_by(Workshop.id)))
-    links, attendances = [], []
+    # One session each (a one-day workshop), its register signed off: attendance and its settled result.
+    _bulk(WorkshopSession, [{"workshop_id": workshop_id, "number": 1, "starts_at": row["starts_at"],
+                             "ends_at": row["ends_at"], "checkin_open": False, "signed_off_at": row["signed_off_at"]}
+                            for workshop_id, row in zip(workshop_ids, rows)])
+    session_ids = dict(db.session.execute(select(WorkshopSession.workshop_id, WorkshopSession.id)
+                                          .where(WorkshopSession.workshop_id.in_(workshop_ids))).all())
+    links, attendances, results = [], [], []
     for w, workshop_id in enumerate(workshop_ids):
         t = w % len(team_ids)
         links.append({"workshop_id": workshop_id, "team_id": team_ids[t]})
         members = user_ids[t * staff_per_team:(t + 1) * staff_per_team]
         for uid in members:
             if rng.random() < 0.85:
-                attendances.append({"workshop_id": workshop_id, "user_id": uid, "status": AttendanceStatus.PRESENT,
-                                    "marked_at": now})
+                attendances.append({"workshop_id": workshop_id, "session_id": session_ids[workshop_id],
+                                    "user_id": uid, "status": AttendanceStatus.PRESENT, "marked_at": now})
+                results.append({"workshop_id": workshop_id, "user_id": uid, "sessions_attended": 1,
+                                "sessions_total": 1, "attended": True, "hours": 6.0, "established_at": now})
     for start in range(0, len(links), BATCH):
         db.session.execute(insert(workshop_teams), links[start:start + BATCH])
     _bulk(Attendance, attendances)
+    _bulk(WorkshopResult, results)
 
 
 def load_large(password_hash: str, *, teams: int = 500, staff_per_team: int = 20, entries: int = 20_000,

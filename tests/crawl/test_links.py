@@ -29,7 +29,9 @@ DEMO_PEOPLE = {
 }
 # Where a crawl does not go: files (not pages), and the links that end the session.
 SKIP_PREFIXES = ("/static/", "/assets/", "/vendor/", "/sign-out")
-MAX_PAGES = 400  # per person: a crawl that finds more has found a link that multiplies pages
+# Per person (an administrator sees the whole course, every team and certificate): a crawl that finds more has
+# found a link that multiplies pages.
+MAX_PAGES = 800
 
 
 class _Links(HTMLParser):

@@ -9,7 +9,15 @@ from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
 from equiptrain.reflection.models import ConfidenceResponse
-from equiptrain.workshops.models import Attendance, AttendanceStatus, Workshop, WorkshopKind, WorkshopStatus
+from equiptrain.workshops.models import (
+    Attendance,
+    AttendanceStatus,
+    Workshop,
+    WorkshopKind,
+    WorkshopResult,
+    WorkshopSession,
+    WorkshopStatus,
+)
 from tests.reflection.helpers import confidence_items, make_module
 
 _seq = itertools.count(1)
@@ -37,8 +45,15 @@ def attended(users, org, teams=(), *, kind: WorkshopKind = WorkshopKind.CORE, da
     workshop.teams = list(teams)
     db.session.add(workshop)
     db.session.flush()
+    session = WorkshopSession(workshop_id=workshop.id, number=1, starts_at=workshop.starts_at,
+                              ends_at=workshop.ends_at, signed_off_at=workshop.signed_off_at)
+    db.session.add(session)
+    db.session.flush()
     for user in users:
-        db.session.add(Attendance(workshop_id=workshop.id, user_id=user.id, status=AttendanceStatus.PRESENT))
+        db.session.add(Attendance(workshop_id=workshop.id, session_id=session.id, user_id=user.id,
+                                  status=AttendanceStatus.PRESENT))
+        db.session.add(WorkshopResult(workshop_id=workshop.id, user_id=user.id, sessions_attended=1,
+                                      sessions_total=1, attended=True, hours=6.0))
     db.session.commit()
     return workshop
 

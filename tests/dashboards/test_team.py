@@ -183,8 +183,9 @@ def test_organisation_counts_agree_with_the_team_matrix(app, build, team_world):
 
 def test_home_panels_lead_for_their_roles(app, build, monkeypatch):
     from equiptrain import ui
+    from equiptrain.ui import nav
 
-    monkeypatch.setattr(ui, "_HOME_PANELS", {})
+    monkeypatch.setattr(nav, "_HOME_PANELS", {})
     ui.add_home_panel("mine", lambda u: "<p>learner panel</p>", order=10)
     ui.add_home_panel("sessions", lambda u: "<p>sessions panel</p>", order=20, leads_for=("trainer",))
     trainer, learner = build.user("trainer"), build.user("learner")
