@@ -119,6 +119,14 @@ class Browsing:
         self.page.wait_for_load_state()
         self.scan()
 
+    def nav(self, name: str):
+        """Follow a link in the header's navigation, opening its "More" menu first when the header has moved the
+        link there (a person with many roles has more links than fit on one line)."""
+        link = self.page.get_by_role("link", name=name, exact=True).first
+        if not link.is_visible():
+            self.page.locator(".nhsuk-header__menu-toggle").click()
+        link.click()
+
     def unscanned(self) -> list[str]:
         return [u for u in dict.fromkeys(self.visited) if u not in self.scanned and u.startswith(self.base_url)]
 

@@ -68,7 +68,7 @@ def test_manager_runs_an_audit_round_and_reads_the_report(browse, live_db):
 
     tab = browse()
     tab.sign_in(manager.email, PASSWORD)
-    tab.page.get_by_role("link", name="Care-plan audit").first.click()
+    tab.nav("Care-plan audit")
     tab.scan()
     tab.page.get_by_role("link", name="North CMHT audit").click()
     tab.scan()
