@@ -34,7 +34,7 @@ ROLEPLAY_DATA = {
 def make_module(hours: float = 3.0, carer: bool = True) -> Module:
     """A module with one unit and one role-play scenario."""
     n = next(_seq)
-    module = Module(slug=f"ws-module-{n}", position=n, title=f"Workshop module {n}", summary="s",
+    module = Module(slug=f"ws-module-{n}", position=1000 + n, title=f"Workshop module {n}", summary="s",
                     intro_html="<p>Intro</p>", estimated_minutes=60, cpd_individual_hours=1.0,
                     cpd_participatory_hours=hours, requires_units=True, requires_quiz=False,
                     requires_reflection=False, requires_practice=False, requires_workshop=True,
