@@ -18,8 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from equiptrain import csvsafe
 from equiptrain.accounts.invitations import queue_invitations
-from equiptrain.accounts.models import (BulkInvitation, Membership, MembershipRole, Organisation, Profession,
-                                        Team, User)
+from equiptrain.accounts.models import BulkInvitation, Membership, MembershipRole, Organisation, Profession, Team, User
 from equiptrain.accounts.services import normalise_email, set_membership
 from equiptrain.audit.services import record
 from equiptrain.extensions import db

@@ -6,7 +6,7 @@ import enum
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, JSON, String, UniqueConstraint, false, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from equiptrain.db import Base, str_enum, utcnow

@@ -9,7 +9,6 @@ from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerProfile, User
 from equiptrain.accounts.services import administers
-from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.careaudit.models import (
@@ -22,6 +21,7 @@ from equiptrain.careaudit.models import (
 )
 from equiptrain.content.models import AuditCriterion
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection import guard
 from equiptrain.workshops.models import (

@@ -39,7 +39,6 @@ from .defs import (
 )
 from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
-from .supervision import build_supervision, read_supervision
 from .source import (
     ModuleFiles,
     Parsed,
@@ -50,6 +49,7 @@ from .source import (
     validate,
     validate_scenario,
 )
+from .supervision import build_supervision, read_supervision
 
 __all__ = [
     "AuthorDef", "CertificateDef", "ChecklistItemDef", "ChoiceDef", "CompletionRules", "ConfidenceDef",

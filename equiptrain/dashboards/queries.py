@@ -26,7 +26,7 @@ from equiptrain.workshops import queries as workshop_queries
 
 
 def today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _date(value) -> dt.date | None:
@@ -276,7 +276,7 @@ def _overdue_condition(policy: rules.Policy, team_deadline, joined_at, on: dt.da
     if policy.joiner_days is None:
         return and_(base.is_not(None), base < on)
     joined_before = dt.datetime.combine(on - dt.timedelta(days=policy.joiner_days), dt.time(),
-                                        tzinfo=dt.timezone.utc)
+                                        tzinfo=dt.UTC)
     return and_(or_(base.is_(None), base < on), joined_at < joined_before)
 
 

@@ -19,8 +19,14 @@ from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
 from equiptrain.reflection.models import ReflectiveEntry
-from equiptrain.workshops.models import (Attendance, AttendanceStatus, Workshop, WorkshopKind, WorkshopStatus,
-                                         workshop_teams)
+from equiptrain.workshops.models import (
+    Attendance,
+    AttendanceStatus,
+    Workshop,
+    WorkshopKind,
+    WorkshopStatus,
+    workshop_teams,
+)
 
 LARGE_ORGANISATION = "Large Demo Trust (scale test)"
 BATCH = 5_000

@@ -10,8 +10,8 @@ from equiptrain.accounts.models import Team, User
 from equiptrain.content.models import SupervisionTemplate
 from equiptrain.extensions import db
 from equiptrain.supervision.models import SupervisionPlan, SupervisionSession
-from equiptrain.workshops.uktime import to_uk
 from equiptrain.workshops.models import Workshop, WorkshopKind, WorkshopStatus, workshop_teams
+from equiptrain.workshops.uktime import to_uk
 
 _PLAN = (selectinload(SupervisionPlan.team), selectinload(SupervisionPlan.core_workshop),
          selectinload(SupervisionPlan.sessions).selectinload(SupervisionSession.workshop)
@@ -21,7 +21,7 @@ _PLAN = (selectinload(SupervisionPlan.team), selectinload(SupervisionPlan.core_w
 
 def today() -> dt.date:
     """Today in the UK, which is when due dates fall."""
-    return to_uk(dt.datetime.now(dt.timezone.utc)).date()
+    return to_uk(dt.datetime.now(dt.UTC)).date()
 
 
 def _visible_teams(user: User):

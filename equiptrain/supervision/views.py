@@ -8,8 +8,8 @@ from markupsafe import Markup
 
 from equiptrain import ui
 from equiptrain.accounts.models import Team
-from equiptrain.errors import ServiceError
 from equiptrain.authz import roles_required
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.supervision import queries, services

@@ -20,13 +20,14 @@ from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.workshops import queries
 from equiptrain.workshops.models import (
+    MAX_SESSIONS,
     Attendance,
     CalendarFeed,
     CoDeliveryOverride,
     Facilitator,
     Invitation,
-    MAX_SESSIONS,
     Reply,
     TrainerModule,
     TrainerTraining,
@@ -35,7 +36,6 @@ from equiptrain.workshops.models import (
     WorkshopSession,
     WorkshopStatus,
 )
-from equiptrain.workshops import queries
 from equiptrain.workshops.uktime import to_uk
 
 # -- access ------------------------------------------------------------------------------------------------------

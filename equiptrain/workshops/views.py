@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from equiptrain import database_events, ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
+from equiptrain.accounts.queries import admin_organisation
 from equiptrain.accounts.services import administers
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Module
 from equiptrain.errors import ServiceError
-from equiptrain.accounts.queries import admin_organisation
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.guests import queries as guest_queries

@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from equiptrain.content.sync import sync_course
 from equiptrain.extensions import db
 from equiptrain.learning.models import UnitRead
 from equiptrain.reflection.models import ReflectiveEntry
 from equiptrain.workshops import attendance
 from equiptrain.workshops.models import Attendance
 from tests.builders import PASSWORD, Builders
-from equiptrain.content.sync import sync_course
 from tests.learning.helpers import sync_small_course
 from tests.live import Client, Server, dispose, own_app, together
 from tests.workshops.helpers import make_workshop
