@@ -246,7 +246,8 @@ def _existing_users(candidates: list[tuple[int, dict]]) -> dict[str, User]:
     return found
 
 
-def import_users(actor: User | None, organisation: Organisation, text: str, *, send_invites: bool = True) -> ImportResult:
+def import_users(actor: User | None, organisation: Organisation, text: str, *,
+                 send_invites: bool = True) -> ImportResult:
     """Add everyone in the CSV (or, on any bad row, no one). New people's invitations are queued in
     `result.invitations`: the caller starts sending them once this commits (`invitations.start`)."""
     rows = parse(text, organisation)
