@@ -87,6 +87,13 @@ class Parsed:
     src: Source | None = None
     model: Any = None
 
+    @property
+    def source(self) -> Source:
+        """`src` of a file known to have been parsed (one with a `model`, say)."""
+        if self.src is None:
+            raise ValueError(f"{self.rel} could not be parsed: it has no source")
+        return self.src
+
 
 @dataclass
 class ModuleFiles:
