@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Team, User
@@ -28,7 +28,7 @@ def _visible_teams(user: User):
     """A condition on Team for the teams whose plans the person sees (see services.may_see)."""
     if user.is_platform_admin:
         return Team.id.is_not(None)
-    conditions = [Team.id.in_(list(user.managed_team_ids) or [0])]
+    conditions: list[ColumnElement[bool]] = [Team.id.in_(list(user.managed_team_ids) or [0])]
     if (user.is_org_admin or user.is_trainer) and user.organisation_id is not None:
         conditions.append(Team.organisation_id == user.organisation_id)
     return or_(*conditions)
