@@ -53,7 +53,8 @@ class _Problems:
     """Collects problems, keeping only the first `keep` of them but counting every one."""
 
     def __init__(self, keep: int):
-        self.keep, self.kept, self.total = keep, [], 0
+        self.keep, self.total = keep, 0
+        self.kept: list[ImportProblem] = []
 
     def add(self, problem: ImportProblem) -> None:
         self.total += 1

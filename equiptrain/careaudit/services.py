@@ -3,6 +3,7 @@ an excerpt only if the anonymisation guard finds nothing identifying in it)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
@@ -124,7 +125,7 @@ def excerpt_problem(excerpt: str) -> str | None:
 
 
 def score_plan(actor: User, round_: AuditRound, scores: dict[str, int], *, excerpt: str = "",
-               co_auditors: list[User] = ()) -> AuditedPlan:
+               co_auditors: Sequence[User] = ()) -> AuditedPlan:
     """Record one care plan's scores (criterion slug -> 0, 1 or 2, every active criterion), all or nothing."""
     if not may_audit(actor, round_.team):
         raise ServiceError("Only the team's managers, its trainers and administrators audit its care plans.")
