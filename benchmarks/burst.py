@@ -209,27 +209,27 @@ def run_bursts(server: Server, world: dict, n: int) -> dict[str, list[tuple[int,
     tokens = [_form(c, "/sign-in") for c in clients]
     results = {"sign-in": burst(lambda c=c, t=t, e=e: c.post("/sign-in", {"csrf_token": t, "email": e,
                                                                            "password": PASSWORD})[0]
-                                for c, t, e in zip(clients, tokens, world["emails"]))}
+                                for c, t, e in zip(clients, tokens, world["emails"], strict=True))}
     tokens = [_form(c, "/reflection/new/gibbs") for c in clients]
     results["entries"] = burst(lambda c=c, t=t: c.post("/reflection/new/gibbs", {
         "csrf_token": t, "title": "After the review meeting", "description": "We went through the plan together.",
         "feelings": "Unsure at first.", "action_plan": "Ask what they want to change first.", "module_id": ""})[0]
-        for c, t in zip(clients, tokens))
+        for c, t in zip(clients, tokens, strict=True))
     tokens = [_form(c, UNIT) for c in clients]
     results["mark-read"] = burst(lambda c=c, t=t: c.post(UNIT + "/read", {"csrf_token": t})[0]
-                                 for c, t in zip(clients, tokens))
+                                 for c, t in zip(clients, tokens, strict=True))
     room = clients[:CHECK_INS]
     tokens = [_form(c, "/workshops/check-in") for c in room]
     results["check-in"] = burst((lambda c=c, t=t: c.post("/workshops/check-in", {"csrf_token": t,
                                                                                   "code": world["code"]})[0]
-                                 for c, t in zip(room, tokens)), spread=1.0)
+                                 for c, t in zip(room, tokens, strict=True)), spread=1.0)
     return results
 
 
 def report(label: str, results: dict, present: dict[str, set[int]], world: dict) -> None:
     for name, outcomes in results.items():
         ids = world["ids"][:len(outcomes)]
-        accepted = {uid for uid, (status, _) in zip(ids, outcomes) if status == 302}
+        accepted = {uid for uid, (status, _) in zip(ids, outcomes, strict=True) if status == 302}
         errors = sum(status != 302 for status, _ in outcomes)
         missing = len(accepted - present[name])
         times = sorted(t for _, t in outcomes)
@@ -243,7 +243,7 @@ def kill_run(database_url: str, world: dict, folder: Path, redis_url: str, n: in
     try:
         clients = [Client(server.url, timeout=TIMEOUT) for _ in range(n)]
         tokens = [_form(c, "/sign-in") for c in clients]
-        for c, t, e in zip(clients, tokens, world["emails"]):
+        for c, t, e in zip(clients, tokens, world["emails"], strict=True):
             c.post("/sign-in", {"csrf_token": t, "email": e, "password": PASSWORD})
         tokens = [_form(c, "/reflection/new/gibbs") for c in clients]
         victim = server.workers()[0]
@@ -274,7 +274,7 @@ def kill_run(database_url: str, world: dict, folder: Path, redis_url: str, n: in
 
         thread = threading.Thread(target=killer)
         thread.start()
-        outcomes = burst(lambda c=c, t=t: entry(c, t) for c, t in zip(clients, tokens))
+        outcomes = burst(lambda c=c, t=t: entry(c, t) for c, t in zip(clients, tokens, strict=True))
         first_answers.set()
         thread.join()
         if "at" not in killed:
@@ -282,7 +282,7 @@ def kill_run(database_url: str, world: dict, folder: Path, redis_url: str, n: in
         answered_again = server.wait_for_answer(5)
         replaced = killed.get("replaced")
         present = written(database_url, world)["entries"]
-        accepted = {uid for uid, (status, _) in zip(world["ids"], outcomes) if status == 302}
+        accepted = {uid for uid, (status, _) in zip(world["ids"], outcomes, strict=False) if status == 302}
         print(f"kill one of 2 workers after {n // 10} of {n} entries were answered: {len(accepted)} answered with "
               "success, "
               f"{sum(s == 0 for s, _ in outcomes)} connections dropped, "

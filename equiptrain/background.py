@@ -34,7 +34,8 @@ _AFTER_COMMIT = "equiptrain.after_commit"
 # to stop (Ctrl-C, gunicorn's graceful restart) is not held up; such a task keeps its progress in the database.
 # The hook is the one concurrent.futures itself uses: it runs before the interpreter waits for its threads.
 _stopping = threading.Event()
-threading._register_atexit(_stopping.set)
+# Private and untyped in typeshed, but stable since Python 3.9 (concurrent.futures.thread relies on it).
+threading._register_atexit(_stopping.set)  # type: ignore[attr-defined]
 
 
 def stopping() -> bool:

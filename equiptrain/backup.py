@@ -60,7 +60,7 @@ def backup(database_url: str, target: Path) -> str:
     """Copy the database to `target` (which must not exist); returns a sentence saying what was done."""
     url = make_url(database_url)
     partial = target.with_name(target.name + ".partial")
-    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     if url.get_backend_name() == "sqlite":
         source = _sqlite_path(url)
         if not source.exists():

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from tests.access import GUEST_OPENS, NOT_WALKED, PRIVATE, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from equiptrain.accounts.invitations import queue_invitations
+from tests.access import GUEST_OPENS, NOT_WALKED, PRIVATE, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
 from tests.builders import ROLES
 from tests.careaudit.helpers import access_world as careaudit_access_world
 from tests.certificates.helpers import access_world as certificates_access_world

@@ -20,8 +20,14 @@ from equiptrain.reflection import forms as reflection_forms
 from equiptrain.reflection.kinds import TEMPLATES
 from equiptrain.reflection.models import CPDEntry, ReflectiveEntry
 from equiptrain.workshops import forms as workshops_forms
-from equiptrain.workshops.models import (CoDeliveryOverride, FeedbackResponse, ObserverFeedback, TrainerSupport,
-                                         Workshop, WorkshopSession)
+from equiptrain.workshops.models import (
+    CoDeliveryOverride,
+    FeedbackResponse,
+    ObserverFeedback,
+    TrainerSupport,
+    Workshop,
+    WorkshopSession,
+)
 
 # form class -> (the model it writes, {form field: column} where the names differ)
 WRITES = {

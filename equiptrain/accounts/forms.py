@@ -8,8 +8,11 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting, TrainerKind
 from equiptrain.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
-from equiptrain.forms import EmptyForm  # noqa: F401  (re-exported for the views)
-from equiptrain.forms import OptionalSelectField, choices
+from equiptrain.forms import (
+    EmptyForm,  # noqa: F401  (re-exported for the views)
+    OptionalSelectField,
+    choices,
+)
 
 PROFESSION_CHOICES = choices([("", "Choose a profession")] + [(p.value, p.label) for p in Profession])
 SETTING_CHOICES = choices([("", "Choose a setting")] + [(s.value, s.label) for s in TeamSetting])

@@ -18,8 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from equiptrain import csvsafe
 from equiptrain.accounts.invitations import queue_invitations
-from equiptrain.accounts.models import (BulkInvitation, Membership, MembershipRole, Organisation, Profession,
-                                        Team, User)
+from equiptrain.accounts.models import BulkInvitation, Membership, MembershipRole, Organisation, Profession, Team, User
 from equiptrain.accounts.services import normalise_email, set_membership
 from equiptrain.audit.services import record
 from equiptrain.extensions import db
@@ -54,7 +53,8 @@ class _Problems:
     """Collects problems, keeping only the first `keep` of them but counting every one."""
 
     def __init__(self, keep: int):
-        self.keep, self.kept, self.total = keep, [], 0
+        self.keep, self.total = keep, 0
+        self.kept: list[ImportProblem] = []
 
     def add(self, problem: ImportProblem) -> None:
         self.total += 1
@@ -247,7 +247,8 @@ def _existing_users(candidates: list[tuple[int, dict]]) -> dict[str, User]:
     return found
 
 
-def import_users(actor: User | None, organisation: Organisation, text: str, *, send_invites: bool = True) -> ImportResult:
+def import_users(actor: User | None, organisation: Organisation, text: str, *,
+                 send_invites: bool = True) -> ImportResult:
     """Add everyone in the CSV (or, on any bad row, no one). New people's invitations are queued in
     `result.invitations`: the caller starts sending them once this commits (`invitations.start`)."""
     rows = parse(text, organisation)

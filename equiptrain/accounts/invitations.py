@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from equiptrain import background
 from equiptrain.accounts.models import BulkInvitation, Organisation, User
@@ -50,9 +51,10 @@ def start(run_id: int) -> None:
 def _claim(run: BulkInvitation, seen: dt.datetime) -> bool:
     """Mark the run as being worked on now, unless another worker touched it since `seen` (two pages asking at
     once start it only once)."""
-    return db.session.execute(update(BulkInvitation).where(
+    result = cast(CursorResult, db.session.execute(update(BulkInvitation).where(
         BulkInvitation.id == run.id, BulkInvitation.updated_at == seen, BulkInvitation.finished_at.is_(None))
-        .values(updated_at=utcnow()).execution_options(synchronize_session="fetch")).rowcount == 1
+        .values(updated_at=utcnow()).execution_options(synchronize_session="fetch")))
+    return result.rowcount == 1
 
 
 def send_batches(run_id: int, *, progress=None) -> BulkInvitation | None:

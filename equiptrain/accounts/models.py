@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import secrets
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, JSON, String, UniqueConstraint, false, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from equiptrain.db import Base, str_enum, utcnow
@@ -115,6 +116,8 @@ class User(UserMixin, Base):
 
     # Flask-Login: the id kept in the session cookie is the secret token of this sign-in's UserSession row
     # (set by services.start_session or the user loader), so ending the row on the server ends the session.
+    if TYPE_CHECKING:  # declared for type checkers only: a plain annotation here would be read as a column
+        session_token: str | None
     session_token = None  # not a column: set per request
 
     def get_id(self) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from equiptrain import database_events, mail, signals
 from equiptrain.accounts import tokens
@@ -157,19 +157,20 @@ def set_admin_roles(actor: User, user: User, *, is_org_admin: bool, trainer_kind
     if is_platform_admin is not None and user.is_platform_admin != is_platform_admin:
         changes["platform_admin"] = is_platform_admin
         user.is_platform_admin = is_platform_admin
-    current_kind = user.trainer_profile.kind if user.trainer_profile else None
+    profile = user.trainer_profile
+    current_kind = profile.kind if profile else None
     if current_kind != trainer_kind:
         changes["trainer"] = trainer_kind.value if trainer_kind else None
-        if trainer_kind is None:
+        if profile is None:  # so trainer_kind, which differs from no kind, is set
+            user.trainer_profile = TrainerProfile(kind=trainer_kind)
+        elif trainer_kind is None:
             # What hangs off the profile (the modules the trainer was prepared to deliver) goes with it, in this
             # transaction: all of it or, if anything fails, none of it and the role stays.
-            results = signals.trainer_role_removed.send(user, profile_id=user.trainer_profile.id)
+            results = signals.trainer_role_removed.send(user, profile_id=profile.id)
             changes["prepared_modules_removed"] = sum(n or 0 for _receiver, n in results)
             user.trainer_profile = None
-        elif user.trainer_profile is None:
-            user.trainer_profile = TrainerProfile(kind=trainer_kind)
         else:
-            user.trainer_profile.kind = trainer_kind
+            profile.kind = trainer_kind
     if changes:
         db.session.flush()
         record("role.changed", actor, user, **changes)
@@ -256,7 +257,7 @@ def end_session(token: str) -> None:
 
 def end_all_sessions(user: User) -> int:
     """Sign `user` out everywhere; returns how many sessions ended."""
-    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    result = cast(CursorResult, db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)))
     return result.rowcount or 0
 
 

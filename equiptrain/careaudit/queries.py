@@ -3,9 +3,10 @@ and the team report (a fixed number of queries each, whatever the number of plan
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, MembershipRole, Team, User
@@ -28,8 +29,8 @@ def teams_for(user: User) -> list[Team]:
     q = select(Team).options(selectinload(Team.organisation)).order_by(Team.name)
     if user.is_platform_admin:
         return list(db.session.scalars(q))
-    conditions = [Team.id.in_(select(Membership.team_id).where(Membership.user_id == user.id,
-                                                               Membership.role == MembershipRole.MANAGER))]
+    managed = select(Membership.team_id).where(Membership.user_id == user.id, Membership.role == MembershipRole.MANAGER)
+    conditions: list[ColumnElement[bool]] = [Team.id.in_(managed)]
     if user.is_org_admin and user.organisation_id is not None:
         conditions.append(Team.organisation_id == user.organisation_id)
     if user.is_trainer and user.organisation_id is not None:
@@ -77,23 +78,25 @@ def report(team: Team) -> dict:
     criteria = list(db.session.scalars(select(AuditCriterion).where(
         or_(AuditCriterion.retired_at.is_(None), AuditCriterion.id.in_(scored or {0})))
         .order_by(AuditCriterion.position)))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in criteria:
-        row = {"criterion": c, "cells": []}
+        row: dict[str, Any] = {"criterion": c, "cells": []}
         for r, _ in shown:
             counts = cells.get((r.id, c.id))
             total = sum(counts.values()) if counts else 0
             row["cells"].append({"round": r, "n": total, "met": counts[2] if counts else 0,
                                  "partly": counts[1] if counts else 0,
-                                 "share": round(100 * counts[2] / total) if total else None})
+                                 "share": round(100 * counts[2] / total) if counts and total else None})
         rows.append(row)
     baseline = next((i for i, (r, _) in enumerate(shown) if r.kind is RoundKind.BASELINE), None)
     follow_up = next((i for i, (r, _) in reversed(list(enumerate(shown))) if r.kind is RoundKind.FOLLOW_UP), None)
-    compare = baseline is not None and follow_up is not None and follow_up > baseline
+    # The two rounds compared (their positions in `shown`), when there is a follow-up after the baseline.
+    compared = (baseline, follow_up) if baseline is not None and follow_up is not None and follow_up > baseline \
+        else None
     for row in rows:
-        before = row["cells"][baseline]["share"] if compare else None
-        after = row["cells"][follow_up]["share"] if compare else None
+        before = row["cells"][compared[0]]["share"] if compared else None
+        after = row["cells"][compared[1]]["share"] if compared else None
         row["change"] = after - before if before is not None and after is not None else None
     return {"minimum": minimum, "rounds": shown, "waiting": waiting, "rows": rows,
-            "baseline": shown[baseline][0] if compare else None,
-            "follow_up": shown[follow_up][0] if compare else None}
+            "baseline": shown[compared[0]][0] if compared else None,
+            "follow_up": shown[compared[1]][0] if compared else None}

@@ -3,13 +3,13 @@ an excerpt only if the anonymisation guard finds nothing identifying in it)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerProfile, User
 from equiptrain.accounts.services import administers
-from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.careaudit.models import (
@@ -22,6 +22,7 @@ from equiptrain.careaudit.models import (
 )
 from equiptrain.content.models import AuditCriterion
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection import guard
 from equiptrain.workshops.models import (
@@ -124,7 +125,7 @@ def excerpt_problem(excerpt: str) -> str | None:
 
 
 def score_plan(actor: User, round_: AuditRound, scores: dict[str, int], *, excerpt: str = "",
-               co_auditors: list[User] = ()) -> AuditedPlan:
+               co_auditors: Sequence[User] = ()) -> AuditedPlan:
     """Record one care plan's scores (criterion slug -> 0, 1 or 2, every active criterion), all or nothing."""
     if not may_audit(actor, round_.team):
         raise ServiceError("Only the team's managers, its trainers and administrators audit its care plans.")

@@ -15,11 +15,11 @@ from flask_login import current_user
 
 from equiptrain import ui
 from equiptrain.accounts.models import Team, User
-from equiptrain.errors import ServiceError
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.careaudit import queries, services
 from equiptrain.careaudit.forms import RoundForm, field_name, score_form
 from equiptrain.careaudit.models import AuditRound, RoundKind
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import EmptyForm, choices
 

@@ -14,9 +14,9 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from equiptrain.accounts.models import Organisation, User
-from equiptrain.errors import ServiceError
 from equiptrain.certificates.codes import grouped, new_code
 from equiptrain.db import Base, str_enum, utcnow
+from equiptrain.errors import ServiceError
 
 
 class CertificateStatus(str, enum.Enum):

@@ -57,7 +57,8 @@ def load_records(user_ids: list[int]) -> dict[int, Record]:
             select(ModuleProgress.user_id, Module.slug, ModuleProgress.completed_at)
             .join(Module, Module.id == ModuleProgress.module_id)
             .where(ModuleProgress.user_id.in_(user_ids), ModuleProgress.completed_at.is_not(None))):
-        records[user_id].completed[slug] = at
+        if at is not None:  # always, by the query's condition; narrows the type
+            records[user_id].completed[slug] = at
     # A workshop counts once its last register is signed off and the person attended it as the workshops
     # feature rules (every session, or the configured share): its WorkshopResult says so.
     rows = db.session.execute(

@@ -15,12 +15,12 @@ from sqlalchemy.exc import IntegrityError
 
 from equiptrain import mail, signals
 from equiptrain.accounts.models import TrainerKind, User
-from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.certificates import badges, rules
 from equiptrain.certificates.codes import new_code
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import Module
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops.models import Workshop
 

@@ -14,12 +14,12 @@ from equiptrain import ui
 from equiptrain.accounts.models import Team, User
 from equiptrain.accounts.queries import admin_organisation, organisations_for
 from equiptrain.accounts.services import administers
-from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import get_or_abort, policy, roles_required
 from equiptrain.certificates import badges, pdf, queries, services
 from equiptrain.certificates.forms import NamingForm, ReissueForm, RevokeForm
 from equiptrain.certificates.models import Certificate, CertificateStatus
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 
 bp = Blueprint("certificates", __name__)

@@ -41,7 +41,7 @@ def check_audit(parsed: Parsed | None, out: list[Problem]) -> None:
     """Slugs are unique, and each criterion describes exactly the scores 0, 1 and 2."""
     if not (parsed and parsed.model):
         return
-    src, audit = parsed.src, parsed.model
+    src, audit = parsed.source, parsed.model
     seen: dict[str, int] = {}
     for i, criterion in enumerate(audit.criteria):
         if criterion.slug in seen:

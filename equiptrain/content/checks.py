@@ -68,7 +68,7 @@ def _check_programme(tree: Tree, out: list[Problem]) -> None:
                                                     f"{found[0].rel} already uses it; give each module its own slug"))
     if not (tree.programme and tree.programme.model):
         return
-    src, programme = tree.programme.src, tree.programme.model
+    src, programme = tree.programme.source, tree.programme.model
     listed: set[str] = set()
     for i, slug in enumerate(programme.modules):
         if slug in listed:
@@ -105,7 +105,7 @@ def _check_programme(tree: Tree, out: list[Problem]) -> None:
 def _check_confidence(tree: Tree, out: list[Problem]) -> None:
     if not (tree.confidence and tree.confidence.model):
         return
-    src, conf = tree.confidence.src, tree.confidence.model
+    src, conf = tree.confidence.source, tree.confidence.model
     scale = conf.scale
     _duplicates(((item.slug, src, ("items", i, "slug")) for i, item in enumerate(conf.items)), "item", out)
     if scale.min >= scale.max:
@@ -134,9 +134,8 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
         out.append(Problem(module_rel, 1, "-", f"the folder name '{files.folder}' should be two digits, a hyphen and "
                                                f"the module slug, e.g. '{example}'"))
     parsed = files.module
-    meta = parsed.model if parsed else None
-    if meta is not None:
-        src = parsed.src
+    if parsed is not None and parsed.model is not None:
+        meta, src = parsed.model, parsed.source
         if files.folder_slug and meta.slug != files.folder_slug:
             number = files.folder[:2]
             out.append(src.problem(("slug",), f"slug '{meta.slug}' does not match the folder name '{files.folder}': "
@@ -149,17 +148,17 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
         out.append(Problem(module_rel, 1, "-", f"the module has no units: add at least one page in {files.rel}/units/, "
                                                "e.g. 01-first-page.md"))
     units = [u for u in files.units if u.model]
-    _duplicates(((u.model.slug, u.src, ("slug",)) for u in units), "unit", out)
+    _duplicates(((u.model.slug, u.source, ("slug",)) for u in units), "unit", out)
     for unit in units:
-        if not unit.src.body.strip():
-            out.append(Problem(unit.rel, unit.src.body_line, "body", "the page has no text: write the unit below "
-                                                                     "the second '---' line"))
+        if not unit.source.body.strip():
+            out.append(Problem(unit.rel, unit.source.body_line, "body", "the page has no text: write the unit "
+                                                                        "below the second '---' line"))
     if files.quiz and files.quiz.model:
-        _check_quiz(files.quiz.src, files.quiz.model, out)
+        _check_quiz(files.quiz.source, files.quiz.model, out)
     scenarios = [s for s in files.scenarios if s.model]
-    _duplicates(((s.model.slug, s.src, ("slug",)) for s in scenarios), "scenario", out)
+    _duplicates(((s.model.slug, s.source, ("slug",)) for s in scenarios), "scenario", out)
     for scenario in scenarios:
-        _check_scenario(scenario.src, scenario.model, out)
+        _check_scenario(scenario.source, scenario.model, out)
 
 
 def _check_prerequisites(src: Source, meta, order: dict[str, int], out: list[Problem]) -> None:
@@ -205,7 +204,7 @@ def _is_solo(parsed) -> bool:
 
 def _check_cycles(tree: Tree, out: list[Problem]) -> None:
     """Prerequisites that lead back to the module itself, reported once per circle."""
-    metas = {m.slug: m.module for m in tree.modules if m.module and m.module.model}
+    metas = {m.slug: m.module for m in tree.modules if m.module and m.module.model and m.slug is not None}
     graph = {slug: [p for p in parsed.model.prerequisites if p in metas] for slug, parsed in metas.items()}
     reported: set[frozenset[str]] = set()
     for start in graph:
@@ -215,9 +214,9 @@ def _check_cycles(tree: Tree, out: list[Problem]) -> None:
         reported.add(frozenset(path))
         parsed = metas[start]
         circle = " -> ".join(path + [start])
-        out.append(parsed.src.problem(("prerequisites", index), f"the prerequisites go round in a circle ({circle}): "
-                                                                "a module cannot require itself, even indirectly; "
-                                                                "remove one of them"))
+        out.append(parsed.source.problem(("prerequisites", index), f"the prerequisites go round in a circle "
+                                                                   f"({circle}): a module cannot require itself, even "
+                                                                   "indirectly; remove one of them"))
 
 
 def _find_cycle(graph: dict[str, list[str]], start: str) -> tuple[list[str] | None, int]:
@@ -259,7 +258,7 @@ def _check_scenario(src: Source, scenario, out: list[Problem]) -> None:
 
 def _check_solo(src: Source, solo: Solo, out: list[Problem]) -> None:
     _duplicates(((n.slug, src, ("nodes", i, "slug")) for i, n in enumerate(solo.nodes)), "node", out)
-    index = {}
+    index: dict[str, int] = {}
     for i, node in enumerate(solo.nodes):
         index.setdefault(node.slug, i)
     names = ", ".join(index)
@@ -326,12 +325,15 @@ _BOX_HEAD_RE = re.compile(r'^([\w-]+)(\s+"[^"]*")?$')
 def markdown_fields(files: ModuleFiles) -> Iterator[tuple[Source, str, int, str]]:
     """(source, field, first line, text) for every Markdown text in a module folder."""
     if files.module and files.module.model:
-        yield files.module.src, "body", files.module.src.body_line, files.module.src.body
+        module_src = files.module.source
+        yield module_src, "body", module_src.body_line, module_src.body
     for unit in files.units:
         if unit.model:
-            yield unit.src, "body", unit.src.body_line, unit.src.body
+            yield unit.source, "body", unit.source.body_line, unit.source.body
     for parsed in files.scenarios:
         src, scenario = parsed.src, parsed.model
+        if src is None:  # not parsed, so no model either
+            continue
         if isinstance(scenario, RolePlay):
             for key in ("practitioner", "service_user", "carer", "observer"):
                 if getattr(scenario.roles, key) is not None:
@@ -355,7 +357,7 @@ def _check_markdown(tree: Tree, out: list[Problem]) -> None:
     trusted = {m.slug for m in tree.modules if m.slug and m.complete}
     texts: list[tuple[str | None, Source, str, int, str]] = []
     if tree.programme and tree.programme.model:
-        src = tree.programme.src
+        src = tree.programme.source
         texts.append((None, src, *_located(src, ("summary",), tree.programme.model.summary)))
     for files in tree.modules:
         texts += [(files.slug, *item) for item in markdown_fields(files)]

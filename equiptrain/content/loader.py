@@ -39,7 +39,6 @@ from .defs import (
 )
 from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
-from .supervision import build_supervision, read_supervision
 from .source import (
     ModuleFiles,
     Parsed,
@@ -50,6 +49,7 @@ from .source import (
     validate,
     validate_scenario,
 )
+from .supervision import build_supervision, read_supervision
 
 __all__ = [
     "AuthorDef", "CertificateDef", "ChecklistItemDef", "ChoiceDef", "CompletionRules", "ConfidenceDef",
@@ -159,7 +159,9 @@ def _module_files(root: Path, folder: Path, problems: list[Problem]) -> ModuleFi
     if (folder / "scenarios").is_dir():
         for entry in _entries(folder / "scenarios"):
             if entry.is_file() and entry.suffix == ".yaml":
-                files.scenarios.append(_yaml_file(root, entry, None, problems))
+                scenario = _yaml_file(root, entry, None, problems)
+                if scenario is not None:  # always: the entry is a file
+                    files.scenarios.append(scenario)
             else:
                 problems.append(_unexpected(root, entry, "scenarios are files named SLUG.yaml (ending in .yaml)"))
     return files
@@ -168,7 +170,14 @@ def _module_files(root: Path, folder: Path, problems: list[Problem]) -> ModuleFi
 # Building the definitions (only ever called on a tree without problems)
 
 def _hash(parsed: Parsed) -> str:
-    return hashlib.sha256(parsed.src.text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(parsed.source.text.encode("utf-8")).hexdigest()
+
+
+def _found(parsed: Parsed | None) -> Parsed:
+    """A file the course needs: always found in a tree without problems, the only kind that is built."""
+    if parsed is None:
+        raise ValueError("a course with problems cannot be built: check it first")
+    return parsed
 
 
 def _resolver(module_slug: str | None):
@@ -181,8 +190,8 @@ def _resolver(module_slug: str | None):
 
 
 def _build(tree: Tree) -> Course:
-    programme = tree.programme.model
-    confidence = tree.confidence.model
+    programme = _found(tree.programme).model
+    confidence = _found(tree.confidence).model
     by_slug = {files.slug: files for files in tree.modules}
     return Course(
         programme=ProgrammeDef(
@@ -205,12 +214,13 @@ def _build(tree: Tree) -> Course:
 
 
 def _build_module(files: ModuleFiles, position: int) -> ModuleDef:
-    meta: ModuleMeta = files.module.model
+    module = _found(files.module)
+    meta: ModuleMeta = module.model
     render = _resolver(meta.slug)
-    intro = files.module.src.body.strip("\n")
+    intro = module.source.body.strip("\n")
     units = []
     for n, unit in enumerate(files.units, 1):
-        body = unit.src.body.strip("\n")
+        body = unit.source.body.strip("\n")
         units.append(UnitDef(unit.model.slug, n, unit.model.title, unit.model.minutes, body,
                              render_content(body, render), _hash(unit), record_of(unit.model)))
     quiz = None
@@ -232,7 +242,7 @@ def _build_module(files: ModuleFiles, position: int) -> ModuleDef:
         references=list(meta.references), intro_md=intro, intro_html=render_content(intro, render),
         units=units, quiz=quiz,
         scenarios=[_build_scenario(s, n, render) for n, s in enumerate(files.scenarios, 1)],
-        content_hash=_hash(files.module),
+        content_hash=_hash(module),
     )
 
 

@@ -64,6 +64,11 @@ class Module(Base):
     quiz: Mapped[Quiz | None] = relationship(back_populates="module", uselist=False)
 
     @property
+    def active_units(self) -> list[Unit]:
+        """The units not retired, in order."""
+        return [u for u in self.units if u.retired_at is None]
+
+    @property
     def requirements(self) -> list[str]:
         """The completion rules that are on, in the order a learner meets them."""
         flags = [("units", self.requires_units), ("quiz", self.requires_quiz),

@@ -3,14 +3,20 @@ first, then those written for every setting, then the rest, each group in course
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 
 from equiptrain.accounts.models import Membership, Team
 from equiptrain.extensions import db
 
-T = TypeVar("T")
+
+class HasSetting(Protocol):
+    @property
+    def setting(self) -> str: ...
+
+
+T = TypeVar("T", bound=HasSetting)
 
 
 def team_settings(user) -> frozenset[str]:

@@ -85,10 +85,10 @@ def check_tree(tree: Tree) -> Iterator[Problem]:
         for parsed, kind in [(u, "unit") for u in files.units] + [(s, "scenario") for s in files.scenarios]:
             if parsed.model is None:
                 continue
-            yield from _check_entries(parsed.src, parsed.model)
+            yield from _check_entries(parsed.source, parsed.model)
             if required and not lived_experience_reviewed(record_of(parsed.model)):
                 path = ("reviewed_by",) if parsed.model.reviewed_by else ()
-                yield parsed.src.problem(path, (
+                yield parsed.source.problem(path, (
                     f"this {kind} has not been reviewed by a service-user or carer trainer, and programme.yaml "
                     "requires that before its module is published (publishing: require_lived_experience_review): "
                     "add a reviewed_by entry with role service_user_trainer or carer_trainer once the review has "

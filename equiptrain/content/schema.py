@@ -6,7 +6,7 @@ already gives numbers and true/false, so a quoted "90" is a mistake worth report
 """
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -14,20 +14,26 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MONTH_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 NOT_BLANK_PATTERN = r"\S"
 
-SETTINGS = ("all", "community", "inpatient", "crisis", "later_life", "early_intervention", "other")
-AUTHOR_ROLES = ("professional", "service_user_trainer", "carer_trainer")
+# The closed sets of values, written once as Literal types (what the models check) with their values as tuples.
+Setting = Literal["all", "community", "inpatient", "crisis", "later_life", "early_intervention", "other"]
+AuthorRole = Literal["professional", "service_user_trainer", "carer_trainer"]
+Outcome = Literal["good", "mixed", "poor"]
+ScenarioKind = Literal["roleplay", "solo"]
+WorkshopKind = Literal["core", "supervision", "booster"]
+
+SETTINGS: tuple[str, ...] = get_args(Setting)
+AUTHOR_ROLES: tuple[str, ...] = get_args(AuthorRole)
 LIVED_EXPERIENCE_ROLES = ("service_user_trainer", "carer_trainer")
-OUTCOMES = ("good", "mixed", "poor")
-SCENARIO_KINDS = ("roleplay", "solo")
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+SCENARIO_KINDS: tuple[str, ...] = get_args(ScenarioKind)
 ROLE_KEYS = ("practitioner", "service_user", "carer", "observer")
 BOX_KINDS = ("lived-experience", "example", "note", "warning")
-WORKSHOP_KINDS = ("core", "supervision", "booster")
+WORKSHOP_KINDS: tuple[str, ...] = get_args(WorkshopKind)
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 # Text and Markdown are kept exactly as written (no stripping) so line numbers inside Markdown stay right.
 Text = Annotated[str, StringConstraints(pattern=NOT_BLANK_PATTERN)]
 Markdown = Annotated[str, StringConstraints(pattern=NOT_BLANK_PATTERN)]
-Setting = Literal[SETTINGS]
 Minutes = Annotated[int, Field(ge=1, le=600)]
 Hours = Annotated[float, Field(ge=0, le=100)]
 Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
@@ -107,18 +113,18 @@ class Completion(Strict):
     # Attended the core: every session of a core workshop (or the share the organisation sets), any core workshop.
     core: bool = False
     # The kind of workshop whose attendance meets `workshop: true` (any kind when left out).
-    workshop_kind: Literal[WORKSHOP_KINDS] | None = None
+    workshop_kind: WorkshopKind | None = None
 
 
 class Author(Strict):
     name: Text
-    role: Literal[AUTHOR_ROLES]
+    role: AuthorRole
 
 
 class Contribution(Strict):
     """Who wrote or reviewed a unit or scenario: the role always, a display name only with their consent."""
 
-    role: Literal[AUTHOR_ROLES]
+    role: AuthorRole
     name: Text | None = None
     consent_to_name: bool = False
     when: Month  # "YYYY-MM"
@@ -179,7 +185,7 @@ class ScenarioHead(BaseModel):
     """Only the `kind`, read first to choose the model for the rest of the file."""
 
     model_config = ConfigDict(extra="allow", strict=True)
-    kind: Literal[SCENARIO_KINDS]
+    kind: ScenarioKind
 
 
 class Role(Strict):
@@ -233,7 +239,7 @@ class Choice(Strict):
 
 class Ending(Strict):
     title: Text
-    outcome: Literal[OUTCOMES]
+    outcome: Outcome
     debrief: Markdown
 
 

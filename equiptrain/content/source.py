@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .defs import Problem
 from .schema import MONTH_PATTERN, NOT_BLANK_PATTERN, SCENARIO_MODELS, SLUG_PATTERN, ScenarioHead
@@ -86,6 +87,13 @@ class Parsed:
     rel: str
     src: Source | None = None
     model: Any = None
+
+    @property
+    def source(self) -> Source:
+        """`src` of a file known to have been parsed (one with a `model`, say)."""
+        if self.src is None:
+            raise ValueError(f"{self.rel} could not be parsed: it has no source")
+        return self.src
 
 
 @dataclass
@@ -190,11 +198,11 @@ def parse_yaml(rel: str, text: str, problems: list[Problem], offset: int = 0) ->
 def _duplicate_keys(src: Source, node: yaml.Node | None, path: Path_, problems: list[Problem]) -> None:
     """PyYAML silently keeps the last of two equal keys; a trainer should hear about the first one."""
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
+        seen: set[str | None] = set()
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else None
             if name in seen:
-                problems.append(Problem(src.rel, key.start_mark.line + 1 + src.offset, src.field(path + (name,)),
+                problems.append(Problem(src.rel, key.start_mark.line + 1 + src.offset, src.field(path + (str(name),)),
                                         f"'{name}' appears twice here: keep only one (the second would win)"))
             seen.add(name)
             _duplicate_keys(src, value, path + ((name,) if name is not None else ()), problems)
@@ -262,7 +270,7 @@ def schema_problems(src: Source, model: type[BaseModel], exc: ValidationError) -
     return out
 
 
-def _message(model: type[BaseModel], err: dict, loc: Path_) -> str:
+def _message(model: type[BaseModel], err: ErrorDetails, loc: Path_) -> str:
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
     name = loc[-1] if loc else None
     if kind == "missing":

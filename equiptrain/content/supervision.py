@@ -57,11 +57,11 @@ def _check(found: list[tuple[int, Parsed]], problems: list[Problem]) -> None:
         if meta is None:
             continue
         if meta.number != n:
-            problems.append(parsed.src.problem(("number",), f"number {meta.number} does not match the file name "
-                                                            f"session-{n}.md: make them agree"))
+            problems.append(parsed.source.problem(("number",), f"number {meta.number} does not match the file name "
+                                                               f"session-{n}.md: make them agree"))
         if meta.slug in slugs:
-            problems.append(parsed.src.problem(("slug",), f"duplicate slug '{meta.slug}': {slugs[meta.slug]} already "
-                                                          "uses it; give each session its own slug"))
+            problems.append(parsed.source.problem(("slug",), f"duplicate slug '{meta.slug}': {slugs[meta.slug]} "
+                                                             "already uses it; give each session its own slug"))
         slugs.setdefault(meta.slug, parsed.rel)
 
 
@@ -70,8 +70,8 @@ def build_supervision(parsed: list[Parsed]) -> list[SupervisionDef]:
     out = []
     for p in parsed:
         meta: SupervisionMeta = p.model
-        body = p.src.body.strip("\n")
+        body = p.source.body.strip("\n")
         out.append(SupervisionDef(meta.slug, meta.number, meta.title, meta.minutes, meta.summary,
                                   list(meta.references), render_content(body),
-                                  hashlib.sha256(p.src.text.encode("utf-8")).hexdigest()))
+                                  hashlib.sha256(p.source.text.encode("utf-8")).hexdigest()))
     return out

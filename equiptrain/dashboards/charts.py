@@ -11,7 +11,7 @@ def module_completion(team, modules, summary) -> dict | None:
     if not summary.members or not modules:
         return None
     values = tuple(summary.percent(summary.module_complete[m.id]) for m in modules)
-    description = "; ".join(f"{m.title}: {v}%" for m, v in zip(modules, values)) + "."
+    description = "; ".join(f"{m.title}: {v}%" for m, v in zip(modules, values, strict=True)) + "."
     return {"svg": charts.bar_chart(f"team-{team.id}-modules", f"Share of {team.name} who completed each module",
                                     description, [m.title for m in modules],
                                     [charts.Series("Complete", charts.BLUE, values)], high=100,
@@ -39,9 +39,9 @@ def organisation_completion(org, lines) -> dict | None:
         return None
     counts = tuple(sum(1 for t in lines if low <= t.percent_complete <= high) for low, high in BANDS)
     labels = [f"{low}% to {high}% of staff complete" for low, high in BANDS]
-    description = "; ".join(f"{label}: {n} teams" for label, n in zip(labels, counts)) + "."
+    description = "; ".join(f"{label}: {n} teams" for label, n in zip(labels, counts, strict=True)) + "."
     top = max(max(counts), 1)
-    return {"rows": list(zip(labels, counts)),
+    return {"rows": list(zip(labels, counts, strict=True)),
             "svg": charts.bar_chart(f"org-{org.id}-completion", f"Teams in {org.name} by share of staff complete",
                                     description, labels, [charts.Series("Teams", charts.BLUE, counts)], high=top,
                                     ticks=[0, top])}

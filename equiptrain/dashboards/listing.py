@@ -58,8 +58,8 @@ def parse(args, sort_keys, default: str = "name") -> Listing:
 
 
 def matrix_sort_keys(modules) -> set[str]:
-    return {"name", "profession", "status", "deadline", "core", "follow_ups", "certificates", "entries", "latest_entry"} | {
-        f"m-{m.slug}" for m in modules}
+    return {"name", "profession", "status", "deadline", "core", "follow_ups", "certificates", "entries",
+            "latest_entry"} | {f"m-{m.slug}" for m in modules}
 
 
 def apply_to_matrix(rows, listing: Listing, modules):

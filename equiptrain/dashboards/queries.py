@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from flask import current_app
 from sqlalchemy import and_, case, false, func, not_, or_, select
@@ -26,10 +28,17 @@ from equiptrain.workshops import queries as workshop_queries
 
 
 def today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
-def _date(value) -> dt.date | None:
+@overload
+def _date(value: dt.date) -> dt.date: ...
+@overload
+def _date(value: None) -> None: ...
+@overload
+def _date(value: dt.date | None) -> dt.date | None: ...
+def _date(value: dt.date | None) -> dt.date | None:
+    """The day of a datetime (a date, or None, as it is)."""
     return value.date() if isinstance(value, dt.datetime) else value
 
 
@@ -276,7 +285,7 @@ def _overdue_condition(policy: rules.Policy, team_deadline, joined_at, on: dt.da
     if policy.joiner_days is None:
         return and_(base.is_not(None), base < on)
     joined_before = dt.datetime.combine(on - dt.timedelta(days=policy.joiner_days), dt.time(),
-                                        tzinfo=dt.timezone.utc)
+                                        tzinfo=dt.UTC)
     return and_(or_(base.is_(None), base < on), joined_at < joined_before)
 
 
@@ -311,7 +320,8 @@ def organisation_table(organisation_id: int, policy: rules.Policy, modules: list
               .outerjoin(TeamDeadline, TeamDeadline.team_id == Membership.team_id)
               .where(Membership.team_id.in_(team_ids), User.deactivated_at.is_(None))
               .group_by(Membership.team_id).subquery())
-    rows = db.session.execute(
+    # The counts are None for a team without members (the outer join).
+    rows: Sequence[tuple[int, str, int | None, int | None, int | None, int | None, int | None]] = db.session.execute(
         select(Team.id, Team.name, counts.c.staff, counts.c.complete, counts.c.overdue, counts.c.core,
                counts.c.attended)
         .outerjoin(counts, counts.c.team_id == Team.id)

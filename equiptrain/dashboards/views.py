@@ -34,6 +34,8 @@ def organisation_for(user: User) -> Organisation:
         return accounts_queries.admin_organisation(user)
     if user.organisation_id is None or not (user.is_org_admin or user.is_programme_lead):
         abort(403)
+    if user.organisation is None:  # the row was deleted under the person
+        abort(404)
     return user.organisation
 
 

@@ -9,8 +9,14 @@ from sqlalchemy import select
 from equiptrain.demo import accounts as accounts_demo
 from equiptrain.demo import (
     careaudit as careaudit_demo,
+)
+from equiptrain.demo import (
     certificates as certificates_demo,
+)
+from equiptrain.demo import (
     dashboards as dashboards_demo,
+)
+from equiptrain.demo import (
     guests as guests_demo,
 )
 from equiptrain.demo import learning as learning_demo

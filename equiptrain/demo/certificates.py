@@ -31,6 +31,8 @@ def load(world: dict) -> None:
 
     # Chloe's module was completed under her account on a shared ward computer; the certificate was revoked.
     foundations = db.session.scalar(select(Module).where(Module.slug == "foundations"))
+    if foundations is None:
+        raise RuntimeError("the foundations module is missing: load the course first (equiptrain content sync)")
     chloe = people["support-worker"]
     _everything_open(chloe, foundations)
     revoked = db.session.scalar(select(Certificate).where(Certificate.user_id == chloe.id))

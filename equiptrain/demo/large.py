@@ -19,9 +19,16 @@ from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
 from equiptrain.reflection.models import ReflectiveEntry
-from equiptrain.workshops.models import (Attendance, AttendanceStatus, Workshop, WorkshopKind, WorkshopResult,
-                                         WorkshopSession, WorkshopStatus,
-                                         workshop_teams)
+from equiptrain.workshops.models import (
+    Attendance,
+    AttendanceStatus,
+    Workshop,
+    WorkshopKind,
+    WorkshopResult,
+    WorkshopSession,
+    WorkshopStatus,
+    workshop_teams,
+)
 
 LARGE_ORGANISATION = "Large Demo Trust (scale test)"
 BATCH = 5_000
@@ -55,7 +62,7 @@ def build_organisation(name: str, *, teams: int, staff_per_team: int, password_h
     modules = modules if modules is not None else list(db.session.scalars(
         select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)))
     db.session.execute(insert(Organisation), [{"name": name, "created_at": now}])
-    org_id = db.session.scalar(select(Organisation.id).where(Organisation.name == name))
+    org_id = db.session.scalars(select(Organisation.id).where(Organisation.name == name)).one()
     settings = list(TeamSetting)
     _bulk(Team, [{"organisation_id": org_id, "name": f"Team {t + 1:04d}", "setting": settings[t % len(settings)],
                   "created_at": now} for t in range(teams)])
@@ -147,7 +154,7 @@ def load_large(password_hash: str, *, teams: int = 500, staff_per_team: int = 20
     built = build_organisation(LARGE_ORGANISATION, teams=teams, staff_per_team=staff_per_team,
                                password_hash=password_hash, modules=modules, entries=entries, workshops=workshops)
     # A programme lead to look at it all.
-    lead = db.session.get(User, built.user_ids[1])
+    lead = db.session.get_one(User, built.user_ids[1])
     lead.is_programme_lead = True
     db.session.commit()
     return (f"Loaded {LARGE_ORGANISATION}: {len(built.user_ids):,} staff in {len(built.team_ids)} teams, "

@@ -36,6 +36,8 @@ def load(world: dict) -> None:
     team = teams["north-cmht"]
     core, follow = world["workshops"]["past"], world["workshops"]["follow_up"]
     plan = db.session.scalar(select(SupervisionPlan).where(SupervisionPlan.team_id == team.id))
+    if plan is None:
+        raise RuntimeError(f"{team.name} has no supervision plan: load the workshops demo first")
     module_six = list(db.session.scalars(select(Module).where(Module.slug == "writing-together")))
 
     # Session 1, held a month ago: the team audited two plans each and agreed its actions.

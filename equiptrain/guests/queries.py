@@ -21,7 +21,7 @@ def workshop_guests(workshop: Workshop) -> list[tuple[User, GuestAccess, Invitat
         .outerjoin(Invitation, (Invitation.user_id == User.id) & (Invitation.workshop_id == GuestAccess.workshop_id))
         .outerjoin(Attendance, (Attendance.user_id == User.id) & (Attendance.workshop_id == GuestAccess.workshop_id))
         .where(GuestAccess.workshop_id == workshop.id).order_by(User.name)).all()
-    return [tuple(r) for r in rows]
+    return [(user, access, invitation, attendance) for user, access, invitation, attendance in rows]
 
 
 def guest_counts(organisation_id: int) -> list[dict]:

@@ -5,8 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from equiptrain.accounts.models import Profession
-from equiptrain.errors import ServiceError
 from equiptrain.authz import get_or_abort, roles_required
+from equiptrain.errors import ServiceError
 from equiptrain.guests import queries, services
 from equiptrain.guests.forms import GuestForm
 from equiptrain.workshops.models import Workshop

@@ -28,7 +28,10 @@ def _open_module(slug: str) -> Module:
     reason = records.lock_reason(course, records.load(current_user.id), view)
     if reason and not learning_services.may_preview(current_user, view):
         abort(403, description=f"{view.title} is locked. {reason}")
-    return db.session.get(Module, view.id)
+    module = db.session.get(Module, view.id)
+    if module is None:  # the course snapshot names a module no longer in the database
+        abort(404)
+    return module
 
 
 def _download(data: bytes, name: str) -> Response:

@@ -49,9 +49,9 @@ def record_workshop_cpd(user: User, workshop, hours: float, at: dt.datetime, mod
                           hours=hours, kind="participatory", at=at)
 
 
-@policy(CPDEntry)
+@policy(CPDEntry, private=True)
 def _cpd_policy(user, action: str, entry: CPDEntry) -> bool:
-    """A CPD record is its owner's alone."""
+    """A CPD record is its owner's alone: private, so anyone else is answered 404, as for a missing row."""
     return entry.user_id == user.id
 
 
@@ -82,12 +82,6 @@ def add_manual(user: User, *, date: dt.date, hours: float, kind: str, title: str
     db.session.add(entry)
     db.session.flush()
     return entry
-
-
-@policy(CPDEntry, private=True)
-def _cpd_policy(user, action: str, entry: CPDEntry) -> bool:
-    """A CPD record is its owner's alone."""
-    return entry.user_id == user.id
 
 
 def delete_manual(user: User, entry: CPDEntry) -> None:

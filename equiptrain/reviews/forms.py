@@ -13,8 +13,9 @@ from .services import MAX_BODY
 
 class CommentForm(FlaskForm):
     body = TextAreaField(
-        "Your comment", validators=[DataRequired("Write your comment."),
-                                    Length(max=MAX_BODY, message=f"Keep the comment to {MAX_BODY} characters or fewer.")],
+        "Your comment",
+        validators=[DataRequired("Write your comment."),
+                    Length(max=MAX_BODY, message=f"Keep the comment to {MAX_BODY} characters or fewer.")],
         description="What rings true, what does not, what is missing, what should change. Do not include anything "
                     "that identifies you or anyone else unless you want the course team to know it.")
 

@@ -8,9 +8,9 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from equiptrain.accounts.models import User
-from equiptrain.errors import ServiceError
 from equiptrain.content.models import Unit
 from equiptrain.db import Base, str_enum, utcnow
+from equiptrain.errors import ServiceError
 
 
 class CommentState(str, enum.Enum):

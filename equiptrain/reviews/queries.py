@@ -12,12 +12,11 @@ from .models import CommentState, ReviewComment
 
 
 def course_for_review(user: User) -> tuple[list[Module], dict[int, int]]:
-    """Active modules with their active units, and how many comments `user` has left on each unit."""
+    """Active modules (with their active units: `Module.active_units`), and how many comments `user` has left on
+    each unit."""
     modules = list(db.session.scalars(
         select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)
         .options(selectinload(Module.units))))
-    for module in modules:
-        module.active_units = [u for u in module.units if u.retired_at is None]
     counts = dict(db.session.execute(
         select(ReviewComment.unit_id, func.count(ReviewComment.id)).where(ReviewComment.author_id == user.id)
         .group_by(ReviewComment.unit_id)).all())

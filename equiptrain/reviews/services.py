@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from equiptrain.accounts.models import User
-from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.content.models import Unit
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 
 from .models import CommentState, ReviewComment

@@ -10,10 +10,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from equiptrain import ui
-from equiptrain.errors import ServiceError
 from equiptrain.authz import get_or_abort, policy, roles_required
 from equiptrain.content import provenance
 from equiptrain.content.models import Unit
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 
 from . import queries, services

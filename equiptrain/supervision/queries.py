@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Team, User
 from equiptrain.content.models import SupervisionTemplate
 from equiptrain.extensions import db
 from equiptrain.supervision.models import SupervisionPlan, SupervisionSession
-from equiptrain.workshops.uktime import to_uk
 from equiptrain.workshops.models import Workshop, WorkshopKind, WorkshopStatus, workshop_teams
+from equiptrain.workshops.uktime import to_uk
 
 _PLAN = (selectinload(SupervisionPlan.team), selectinload(SupervisionPlan.core_workshop),
          selectinload(SupervisionPlan.sessions).selectinload(SupervisionSession.workshop)
@@ -21,14 +21,14 @@ _PLAN = (selectinload(SupervisionPlan.team), selectinload(SupervisionPlan.core_w
 
 def today() -> dt.date:
     """Today in the UK, which is when due dates fall."""
-    return to_uk(dt.datetime.now(dt.timezone.utc)).date()
+    return to_uk(dt.datetime.now(dt.UTC)).date()
 
 
 def _visible_teams(user: User):
     """A condition on Team for the teams whose plans the person sees (see services.may_see)."""
     if user.is_platform_admin:
         return Team.id.is_not(None)
-    conditions = [Team.id.in_(list(user.managed_team_ids) or [0])]
+    conditions: list[ColumnElement[bool]] = [Team.id.in_(list(user.managed_team_ids) or [0])]
     if (user.is_org_admin or user.is_trainer) and user.organisation_id is not None:
         conditions.append(Team.organisation_id == user.organisation_id)
     return or_(*conditions)

@@ -16,14 +16,14 @@ from sqlalchemy import select
 from equiptrain import signals
 from equiptrain.accounts.models import Team, User
 from equiptrain.accounts.services import administers
-from equiptrain.errors import ServiceError
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.supervision.models import ActionStatus, SupervisionPlan, SupervisionSession, TeamAction
-from equiptrain.workshops.uktime import to_uk
 from equiptrain.workshops.models import Workshop, WorkshopKind, WorkshopStatus
+from equiptrain.workshops.uktime import to_uk
 
 MAX_TEXT = 2000
 

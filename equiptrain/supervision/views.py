@@ -8,8 +8,8 @@ from markupsafe import Markup
 
 from equiptrain import ui
 from equiptrain.accounts.models import Team
-from equiptrain.errors import ServiceError
 from equiptrain.authz import roles_required
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.supervision import queries, services
@@ -96,7 +96,7 @@ def start_plan(team_id: int):
         try:
             services.start_plan(current_user, team, form.starts_on.data, core)
         except ServiceError as exc:
-            getattr(form, exc.field, form.starts_on).errors.append(exc.message)
+            getattr(form, exc.field or "starts_on", form.starts_on).errors.append(exc.message)
         else:
             flash("Supervision plan started. The sessions' due dates are below.", "info")
             return redirect(url_for("supervision.team", team_id=team.id))
@@ -148,7 +148,7 @@ def add_action(team_id: int):
             services.add_action(current_user, plan, session_number=int(form.session_number.data),
                                 action=form.action.data, owner=form.owner.data, due_on=form.due_on.data)
         except ServiceError as exc:
-            getattr(form, exc.field, form.action).errors.append(exc.message)
+            getattr(form, exc.field or "action", form.action).errors.append(exc.message)
         else:
             flash("Action added to the team's action plan.", "info")
             return redirect(url_for("supervision.team", team_id=team.id) + "#actions")

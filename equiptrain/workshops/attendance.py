@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -112,7 +113,8 @@ def register_rows(workshop: Workshop, session: WorkshopSession | None = None
     attendances = db.session.scalars(select(Attendance).where(Attendance.session_id == session.id)
                                      .options(joinedload(Attendance.user))).all()
     by_user = {a.user_id: a for a in attendances}
-    rows = {i.user_id: (i.user, i, by_user.get(i.user_id)) for i in invitations}
+    rows: dict[int, tuple[User, Invitation | None, Attendance | None]] = {
+        i.user_id: (i.user, i, by_user.get(i.user_id)) for i in invitations}
     for a in attendances:
         rows.setdefault(a.user_id, (a.user, None, a))
     return sorted(rows.values(), key=lambda r: r[0].name.lower())
@@ -248,10 +250,12 @@ def submit_feedback(user: User, workshop: Workshop, token: str, *, useful: int, 
 
 def feedback_summary(workshop: Workshop) -> dict:
     """Aggregates, or only the count when fewer than MIN_GROUP_SIZE people answered."""
-    count, useful, le = db.session.execute(select(
+    # The averages are None without answers, and a Decimal or a float depending on the database.
+    row: tuple[int, Any, Any] = db.session.execute(select(
         func.count(FeedbackResponse.id), func.avg(FeedbackResponse.useful),
         func.avg(FeedbackResponse.lived_experience_valuable)).where(
         FeedbackResponse.workshop_id == workshop.id)).one()
+    count, useful, le = row
     minimum = current_app.config["MIN_GROUP_SIZE"]
     if count < minimum:
         return {"count": count, "shown": False, "minimum": minimum}

@@ -11,6 +11,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
+from typing import TypeVar
 
 PRACTITIONER, SERVICE_USER, CARER, OBSERVER = "practitioner", "service_user", "carer", "observer"
 
@@ -33,8 +34,11 @@ def roles_for(size: int, has_carer: bool) -> list[str]:
     return roles + [OBSERVER] * (size - len(roles))
 
 
-def form_groups(people: Sequence[tuple[Hashable, str]], history: Mapping[Hashable, Counter], has_carer: bool,
-                seed: int = 0) -> list[list[tuple[Hashable, str]]]:
+K = TypeVar("K", bound=Hashable)  # a person's id
+
+
+def form_groups(people: Sequence[tuple[K, str]], history: Mapping[K, Counter], has_carer: bool,
+                seed: int = 0) -> list[list[tuple[K, str]]]:
     """Split `people` ((id, profession) pairs) into groups of (id, role).
 
     `history` counts the roles each person has had in earlier rounds.
@@ -51,7 +55,7 @@ def form_groups(people: Sequence[tuple[Hashable, str]], history: Mapping[Hashabl
 
     # Spread professions: deal the most common profession first, each person to the open group with
     # the fewest of that profession (then the emptiest).
-    members: list[list[tuple[Hashable, str]]] = [[p] for p in practitioners]
+    members: list[list[tuple[K, str]]] = [[p] for p in practitioners]
     common = Counter(prof for _, prof in rest)
     rest.sort(key=lambda p: (-common[p[1]], p[1]))
     for person in rest:

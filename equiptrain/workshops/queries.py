@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
@@ -37,7 +38,7 @@ def my_workshops(user) -> dict:
         .options(selectinload(Invitation.workshop).options(*_LOAD)).order_by(Workshop.starts_at.desc())).all()
     facilitating = db.session.scalars(select(Workshop).join(Facilitator).where(Facilitator.user_id == user.id)
                                       .options(*_LOAD).order_by(Workshop.starts_at.desc())).all()
-    organisation = []
+    organisation: Sequence[Workshop] = []
     if user.is_admin:
         q = select(Workshop).options(*_LOAD).order_by(Workshop.starts_at.desc())
         if not user.is_platform_admin:
@@ -229,7 +230,7 @@ def attended_follow_up(user_id_column):
 def team_workshops(team_ids) -> dict[int, dict[str, int]]:
     """{team_id: {"held": workshops the team was invited to whose register was signed off,
     "follow_ups": follow-ups scheduled or held for the team (not cancelled)}}."""
-    rows = db.session.execute(
+    rows: Sequence[tuple[int, int, int]] = db.session.execute(
         select(workshop_teams.c.team_id,
                func.count(Workshop.id).filter(Workshop.signed_off_at.is_not(None)),
                func.count(Workshop.id).filter(Workshop.kind != WorkshopKind.CORE))

@@ -77,14 +77,14 @@ def role_history(workshop: Workshop) -> dict[int, Counter]:
     return history
 
 
-def start_round(actor: User, workshop: Workshop, scenario: Scenario) -> RolePlayRound:
+def start_round(actor: User, workshop: Workshop, scenario: Scenario | None) -> RolePlayRound:
     """Start a round on `scenario`: form groups of 3-4 from those present, rotating the roles. Refused once the
     register is signed off (the session is over) or the workshop is cancelled."""
     if workshop.is_cancelled:
         raise ServiceError("This workshop is cancelled, so no role play can start.")
     if open_session(workshop) is None:
         raise ServiceError("The register has been signed off, so the workshop is over: no new rounds can start.")
-    if scenario not in scenarios_for(workshop):
+    if scenario is None or scenario not in scenarios_for(workshop):
         raise ServiceError("Choose a role-play scenario from this workshop's modules.", "scenario")
     if current_round(workshop) is not None:
         raise ServiceError("A round is running. End it before starting the next one.")

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import cast
 
 from flask import current_app
 from icalendar import Calendar, Event
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 
 from equiptrain import mail, signals
 from equiptrain.accounts.models import Membership, Organisation, Team, TrainerProfile, User
@@ -20,13 +21,14 @@ from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.workshops import queries
 from equiptrain.workshops.models import (
+    MAX_SESSIONS,
     Attendance,
     CalendarFeed,
     CoDeliveryOverride,
     Facilitator,
     Invitation,
-    MAX_SESSIONS,
     Reply,
     TrainerModule,
     TrainerTraining,
@@ -35,7 +37,6 @@ from equiptrain.workshops.models import (
     WorkshopSession,
     WorkshopStatus,
 )
-from equiptrain.workshops import queries
 from equiptrain.workshops.uktime import to_uk
 
 # -- access ------------------------------------------------------------------------------------------------------
@@ -147,7 +148,7 @@ def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organ
         raise ServiceError("A follow-up must say which workshop it follows. Choose the first workshop.",
                            "follow_up_of")
     creating = workshop is None
-    if creating:
+    if workshop is None:
         workshop = Workshop(organisation=organisation, created_by_id=actor.id)
         db.session.add(workshop)
     was = (_times(workshop), workshop.room, workshop.online_url) if not creating else None
@@ -198,9 +199,9 @@ def untrained(workshop: Workshop) -> list[User]:
     if not people:
         return []
     done = set(db.session.scalars(select(TrainerTraining.trainer_profile_id).where(
-        TrainerTraining.trainer_profile_id.in_([u.trainer_profile.id for u in people]),
+        TrainerTraining.trainer_profile_id.in_([u.trainer_profile.id for u in people if u.trainer_profile]),
         TrainerTraining.completed_on.is_not(None))))
-    return [u for u in people if u.trainer_profile.id not in done]
+    return [u for u in people if u.trainer_profile and u.trainer_profile.id not in done]
 
 
 def publish_gaps(workshop: Workshop) -> list[str]:
@@ -260,7 +261,9 @@ def publish(actor: User, workshop: Workshop, override_reason: str | None = None)
 @signals.trainer_role_removed.connect
 def forget_prepared_modules(user: User, *, profile_id: int) -> int:
     """The trainer role was removed: the modules that trainer was prepared to deliver go with it."""
-    return db.session.execute(delete(TrainerModule).where(TrainerModule.trainer_profile_id == profile_id)).rowcount
+    result = cast(CursorResult, db.session.execute(delete(TrainerModule)
+                                                   .where(TrainerModule.trainer_profile_id == profile_id)))
+    return result.rowcount
 
 
 def set_prepared_modules(actor: User, profile: TrainerProfile, modules: list[Module]) -> None:
@@ -290,16 +293,16 @@ def _invite_members(workshop: Workshop) -> None:
 
 
 def attending_count(workshop: Workshop) -> int:
-    return db.session.scalar(select(func.count(Invitation.id)).where(
-        Invitation.workshop_id == workshop.id, Invitation.reply == Reply.ATTENDING))
+    return db.session.scalars(select(func.count(Invitation.id)).where(
+        Invitation.workshop_id == workshop.id, Invitation.reply == Reply.ATTENDING)).one()
 
 
 def places_taken(workshop: Workshop) -> int:
     """Places held: people attending, and places offered from the waiting list that are still open."""
-    return db.session.scalar(select(func.count(Invitation.id)).where(
+    return db.session.scalars(select(func.count(Invitation.id)).where(
         Invitation.workshop_id == workshop.id,
         (Invitation.reply == Reply.ATTENDING)
-        | ((Invitation.reply == Reply.WAITING) & Invitation.offer_expires_at.is_not(None))))
+        | ((Invitation.reply == Reply.WAITING) & Invitation.offer_expires_at.is_not(None)))).one()
 
 
 def _invitation(user: User, workshop: Workshop) -> Invitation | None:

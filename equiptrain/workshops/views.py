@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from equiptrain import database_events, ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
+from equiptrain.accounts.queries import admin_organisation
 from equiptrain.accounts.services import administers
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Module
 from equiptrain.errors import ServiceError
-from equiptrain.accounts.queries import admin_organisation
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.guests import queries as guest_queries
@@ -82,7 +82,7 @@ def _fill_workshop_form(form: WorkshopForm, org: Organisation, workshop: Worksho
     form.modules.choices = choices((m.id, f"{m.position}. {m.title}") for m in modules)
     form.teams.choices = choices((t.id, t.name) for t in org.teams)
     form.facilitators.choices = choices((u.id, f"{u.name} ({u.trainer_profile.kind.label})")
-                                        for u in queries.trainers(org.id))
+                                        for u in queries.trainers(org.id) if u.trainer_profile)
     cores = db.session.scalars(select(Workshop).where(Workshop.organisation_id == org.id,
                                                       Workshop.kind == WorkshopKind.CORE)
                                .order_by(Workshop.starts_at.desc())).all()

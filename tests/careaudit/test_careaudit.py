@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.errors import ServiceError
 from equiptrain.careaudit import queries, services
 from equiptrain.careaudit.models import AuditedPlan, RoundKind
 from equiptrain.content.models import AuditCriterion
 from equiptrain.content.sync import sync_course
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from tests.careaudit.helpers import SHIPPED, make_criteria, make_round, score_plans
 from tests.content.trees import write_valid_tree

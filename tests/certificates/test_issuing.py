@@ -7,10 +7,10 @@ from sqlalchemy.exc import IntegrityError
 
 from equiptrain.accounts import services as accounts
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.errors import ServiceError
 from equiptrain.audit.models import AuditEvent
 from equiptrain.certificates import services
 from equiptrain.certificates.models import Certificate, CertificateStatus
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops.models import WorkshopKind
 from tests.certificates.helpers import (

@@ -27,7 +27,7 @@ def test_each_shipped_certificate_fits_one_page(app, rule):
              "hours": {"individual": 12.5, "participatory": 21.0}, "completed_on": "2026-11-01",
              "workshops": WORKSHOPS, "issuer": {"key": "1", "name": "Northbridge Mental Health NHS Foundation Trust"}}
     cert = Certificate(code="ABCDEFGHJKMNPQRSTVWXYZ012345", claim=claim, achievement=rule.slug,
-                       issued_at=dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc))
+                       issued_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
     with app.test_request_context():
         reader = PdfReader(io.BytesIO(pdf.certificate_pdf(cert)))
     assert len(reader.pages) == 1

@@ -10,11 +10,11 @@ import time
 
 import pytest
 
+from equiptrain.content.sync import sync_course
 from equiptrain.extensions import db
 from tests.builders import PASSWORD, Builders
 from tests.conftest import database_url_for
 from tests.content.trees import edit, module_dir
-from equiptrain.content.sync import sync_course
 from tests.learning.helpers import sync_small_course
 from tests.live import Client, dispose, own_app
 from tests.servers import AppServer, server_settings

@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from equiptrain.content.sync import sync_course
 from equiptrain.extensions import db
 from equiptrain.learning.models import UnitRead
 from equiptrain.reflection.models import ReflectiveEntry
 from equiptrain.workshops import attendance
 from equiptrain.workshops.models import Attendance
 from tests.builders import PASSWORD, Builders
-from equiptrain.content.sync import sync_course
 from tests.learning.helpers import sync_small_course
 from tests.live import Client, Server, dispose, own_app, together
 from tests.workshops.helpers import make_workshop
@@ -54,22 +54,24 @@ def test_a_room_writing_at_once_gets_no_errors_and_loses_nothing(room):
     app, server, world = room
     clients = [Client(server.url) for _ in world["emails"]]
 
-    signed_in = together(lambda c=c, e=e: c.sign_in(e, PASSWORD) for c, e in zip(clients, world["emails"]))
+    signed_in = together(lambda c=c, e=e: c.sign_in(e, PASSWORD)
+                         for c, e in zip(clients, world["emails"], strict=True))
     assert _failures(signed_in) == [] and set(signed_in) == {302}
 
     tokens = [c.csrf("/reflection/new/gibbs") for c in clients]
     entries = together(lambda c=c, t=t: c.post("/reflection/new/gibbs", {
         "csrf_token": t, "title": "Review meeting", "description": "We reviewed the plan together.",
-        "feelings": "Nervous.", "action_plan": "Ask first.", "module_id": ""})[0] for c, t in zip(clients, tokens))
+        "feelings": "Nervous.", "action_plan": "Ask first.", "module_id": ""})[0]
+        for c, t in zip(clients, tokens, strict=True))
 
     unit_path = "/modules/foundations/units/what-involvement-means"
     tokens = [c.csrf(unit_path) for c in clients]
     reads = together(lambda c=c, t=t: c.post(unit_path + "/read", {"csrf_token": t})[0]
-                     for c, t in zip(clients, tokens))
+                     for c, t in zip(clients, tokens, strict=True))
 
     tokens = [c.csrf("/workshops/check-in") for c in clients]
     check_ins = together(lambda c=c, t=t: c.post("/workshops/check-in", {"csrf_token": t, "code": world["code"]})[0]
-                         for c, t in zip(clients, tokens))
+                         for c, t in zip(clients, tokens, strict=True))
 
     assert _failures(entries) == [] and _failures(reads) == [] and _failures(check_ins) == []
     with app.app_context():

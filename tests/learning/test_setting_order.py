@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 from equiptrain.accounts.models import TeamSetting
 from equiptrain.content.ordering import by_setting, rank, team_settings
-from tests.content.trees import ROLEPLAY, write, write_valid_tree
 from equiptrain.content.sync import sync_course
+from tests.content.trees import ROLEPLAY, write, write_valid_tree
 
 
 def test_by_setting_puts_fitting_then_all_then_others_and_keeps_course_order():

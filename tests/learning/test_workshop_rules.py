@@ -28,7 +28,7 @@ def _module(**rules):
 
 def _run(workshop, statuses_by_session):
     actor = workshop.facilitators[0].user
-    for session, statuses in zip(workshop.sessions, statuses_by_session):
+    for session, statuses in zip(workshop.sessions, statuses_by_session, strict=False):
         attendance.mark(actor, workshop, statuses, session)
         attendance.sign_off(actor, workshop, session)
 

@@ -61,9 +61,9 @@ def test_locked_and_missing_downloads(course, build, login, client):
 
 
 def test_each_worker_makes_a_pdf_once_until_the_content_changes(app, course, build, login, client, monkeypatch):
+    from equiptrain.content.sync import sync_course
     from equiptrain.printables import services
     from tests.content.trees import edit
-    from equiptrain.content.sync import sync_course
 
     app.extensions.pop(services.CACHE_KEY, None)
     made = []

@@ -12,8 +12,8 @@ from equiptrain.reflection.models import CPDEntry
 from equiptrain.supervision import queries, services
 from equiptrain.supervision.models import ActionStatus, SupervisionPlan
 from equiptrain.workshops import attendance
-from equiptrain.workshops.uktime import to_uk
 from equiptrain.workshops.models import AttendanceStatus, WorkshopKind
+from equiptrain.workshops.uktime import to_uk
 from tests.supervision.helpers import make_template
 from tests.workshops.helpers import make_workshop
 

@@ -8,9 +8,9 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from equiptrain.errors import ServiceError
 from equiptrain.audit.models import AuditEvent
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance, services
 from equiptrain.workshops.models import AttendanceStatus, Invitation, Reply, WorkshopStatus

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.errors import ServiceError
 from equiptrain.db import utcnow
+from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance, roleplay, services
 from equiptrain.workshops.models import AttendanceStatus, CoDeliveryOverride, TrainerTraining, WorkshopStatus
