@@ -123,7 +123,7 @@ def _workshops(org_id, team_ids, user_ids, staff_per_team, count, rng, now) -> N
     # One session each (a one-day workshop), its register signed off: attendance and its settled result.
     _bulk(WorkshopSession, [{"workshop_id": workshop_id, "number": 1, "starts_at": row["starts_at"],
                              "ends_at": row["ends_at"], "checkin_open": False, "signed_off_at": row["signed_off_at"]}
-                            for workshop_id, row in zip(workshop_ids, rows)])
+                            for workshop_id, row in zip(workshop_ids, rows, strict=True)])
     session_ids = dict(db.session.execute(select(WorkshopSession.workshop_id, WorkshopSession.id)
                                           .where(WorkshopSession.workshop_id.in_(workshop_ids))).all())
     links, attendances, results = [], [], []
