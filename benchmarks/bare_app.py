@@ -1,4 +1,5 @@
 """The yardstick: a bare Flask endpoint served under the same gunicorn settings as EquipTrain."""
+
 from flask import Flask
 
 app = Flask(__name__)

@@ -13,6 +13,7 @@ with success must be in the database, and the server must answer again within 5 
 
 Loopback only; every server it starts (and the Redis it starts) is stopped at the end, whatever happens.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,6 +66,7 @@ def prepare(database_url: str, n: int, folder: Path) -> dict:
     from equiptrain.workshops import attendance
     from equiptrain.workshops import services as workshop_services
     from equiptrain.workshops.models import WorkshopKind
+
     logging.getLogger("equiptrain.mail").setLevel(logging.WARNING)  # the workshop invitations: no line each
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "burst-benchmark-secret"})
     with app.app_context():
@@ -77,32 +79,72 @@ def prepare(database_url: str, n: int, folder: Path) -> dict:
         org = Organisation(name="Burst Trust")
         team = Team(organisation=org, name="Burst team", setting=TeamSetting.COMMUNITY)
         hashed = hash_password(PASSWORD)
-        learners = [User(email=f"learner{i}@burst.example", name=f"Learner {i}", profession=Profession.NURSE,
-                         organisation=org, password_hash=hashed) for i in range(n)]
-        admin = User(email="admin@burst.example", name="Admin", profession=Profession.OTHER, organisation=org,
-                     is_org_admin=True, password_hash=hashed)
-        trainers = [User(email=f"trainer{i}@burst.example", name=f"Trainer {i}", profession=Profession.OTHER,
-                         organisation=org, password_hash=hashed,
-                         trainer_profile=TrainerProfile(kind=kind))
-                    for i, kind in enumerate((TrainerKind.PROFESSIONAL, TrainerKind.SERVICE_USER))]
+        learners = [
+            User(
+                email=f"learner{i}@burst.example",
+                name=f"Learner {i}",
+                profession=Profession.NURSE,
+                organisation=org,
+                password_hash=hashed,
+            )
+            for i in range(n)
+        ]
+        admin = User(
+            email="admin@burst.example",
+            name="Admin",
+            profession=Profession.OTHER,
+            organisation=org,
+            is_org_admin=True,
+            password_hash=hashed,
+        )
+        trainers = [
+            User(
+                email=f"trainer{i}@burst.example",
+                name=f"Trainer {i}",
+                profession=Profession.OTHER,
+                organisation=org,
+                password_hash=hashed,
+                trainer_profile=TrainerProfile(kind=kind),
+            )
+            for i, kind in enumerate((TrainerKind.PROFESSIONAL, TrainerKind.SERVICE_USER))
+        ]
         db.session.add_all([org, team, admin, *learners, *trainers])
         db.session.add_all(Membership(user=u, team=team, role=MembershipRole.MEMBER) for u in learners)
         db.session.flush()
         from sqlalchemy import select
 
         from equiptrain.content.models import Module
+
         module = db.session.scalar(select(Module).where(Module.slug == "foundations"))
         start = utcnow().replace(second=0, microsecond=0)
         import datetime as dt
+
         workshop = workshop_services.save_workshop(
-            admin, None, organisation=org, title="Burst workshop", kind=WorkshopKind.CORE, starts_at=start,
-            ends_at=start + dt.timedelta(hours=6), room="Room 1", online_url=None, capacity=n + 10,
-            modules=[module], teams=[team], facilitators=trainers, follow_up_of=None)
+            admin,
+            None,
+            organisation=org,
+            title="Burst workshop",
+            kind=WorkshopKind.CORE,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=6),
+            room="Room 1",
+            online_url=None,
+            capacity=n + 10,
+            modules=[module],
+            teams=[team],
+            facilitators=trainers,
+            follow_up_of=None,
+        )
         workshop_services.publish(admin, workshop)
         code = attendance.open_check_in(admin, workshop)
         db.session.commit()
-        world = {"emails": [u.email for u in learners], "ids": [u.id for u in learners], "code": code,
-                 "workshop_id": workshop.id, "hash_seconds": _hash_seconds(hash_password)}
+        world = {
+            "emails": [u.email for u in learners],
+            "ids": [u.id for u in learners],
+            "code": code,
+            "workshop_id": workshop.id,
+            "hash_seconds": _hash_seconds(hash_password),
+        }
         db.session.remove()
         db.engine.dispose()
     return world
@@ -118,17 +160,22 @@ def _hash_seconds(hash_password) -> float:
 def written(database_url: str, world: dict) -> dict[str, set[int]]:
     """Which learners' writes are in the database: signed in, entry saved, unit read, checked in."""
     from sqlalchemy import create_engine, text
+
     engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
     try:
         with engine.connect() as conn:
+
             def ids(sql):
                 return {row[0] for row in conn.execute(text(sql))}
+
             return {
                 "sign-in": ids("SELECT DISTINCT user_id FROM user_sessions"),
                 "entries": ids("SELECT author_id FROM reflective_entries"),
                 "mark-read": ids("SELECT user_id FROM unit_reads"),
-                "check-in": ids(f"SELECT user_id FROM attendances WHERE workshop_id = {int(world['workshop_id'])} "
-                                "AND checked_in_at IS NOT NULL"),
+                "check-in": ids(
+                    f"SELECT user_id FROM attendances WHERE workshop_id = {int(world['workshop_id'])} "
+                    "AND checked_in_at IS NOT NULL"
+                ),
             }
     finally:
         engine.dispose()
@@ -138,22 +185,46 @@ class Server:
     def __init__(self, kind: str, database_url: str, folder: Path, redis_url: str | None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "EQUIPTRAIN_INSTANCE_PATH": str(folder / f"{kind}-instance"),
-               "EQUIPTRAIN_DATABASE_URL": database_url, "EQUIPTRAIN_SECRET_KEY": "burst-benchmark-secret",
-               "EQUIPTRAIN_PRODUCTION": "false", "EQUIPTRAIN_SYNC_CONTENT_ON_SERVE": "false",
-               # one address signs everyone in; the benchmark is not about the limits
-               "EQUIPTRAIN_SIGNIN_LIMIT_PER_ADDRESS": "100000 per minute"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "EQUIPTRAIN_INSTANCE_PATH": str(folder / f"{kind}-instance"),
+            "EQUIPTRAIN_DATABASE_URL": database_url,
+            "EQUIPTRAIN_SECRET_KEY": "burst-benchmark-secret",
+            "EQUIPTRAIN_PRODUCTION": "false",
+            "EQUIPTRAIN_SYNC_CONTENT_ON_SERVE": "false",
+            # one address signs everyone in; the benchmark is not about the limits
+            "EQUIPTRAIN_SIGNIN_LIMIT_PER_ADDRESS": "100000 per minute",
+        }
         if redis_url:
             env["EQUIPTRAIN_RATELIMIT_STORAGE_URI"] = redis_url
         if kind == "serve":
-            command = [sys.executable, "-c", "from equiptrain.cli import main; main()", "serve", "--port",
-                       str(self.port)]
+            command = [
+                sys.executable,
+                "-c",
+                "from equiptrain.cli import main; main()",
+                "serve",
+                "--port",
+                str(self.port),
+            ]
         else:
-            command = [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--worker-class", "gthread",
-                       "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "equiptrain.wsgi:app"]
+            command = [
+                str(BIN / "gunicorn"),
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--worker-class",
+                "gthread",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--no-control-socket",
+                "equiptrain.wsgi:app",
+            ]
         self.log = open(folder / f"{kind}.log", "wb")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         if self.wait_for_answer(90) is None:
             self.stop()
             raise RuntimeError(f"{kind} did not start; see {folder / (kind + '.log')}")
@@ -207,35 +278,52 @@ def _form(client: Client, path: str) -> str:
 def run_bursts(server: Server, world: dict, n: int) -> dict[str, list[tuple[int, float]]]:
     clients = [Client(server.url, timeout=TIMEOUT) for _ in range(n)]
     tokens = [_form(c, "/sign-in") for c in clients]
-    results = {"sign-in": burst(lambda c=c, t=t, e=e: c.post("/sign-in", {"csrf_token": t, "email": e,
-                                                                           "password": PASSWORD})[0]
-                                for c, t, e in zip(clients, tokens, world["emails"], strict=True))}
+    results = {
+        "sign-in": burst(
+            lambda c=c, t=t, e=e: c.post("/sign-in", {"csrf_token": t, "email": e, "password": PASSWORD})[0]
+            for c, t, e in zip(clients, tokens, world["emails"], strict=True)
+        )
+    }
     tokens = [_form(c, "/reflection/new/gibbs") for c in clients]
-    results["entries"] = burst(lambda c=c, t=t: c.post("/reflection/new/gibbs", {
-        "csrf_token": t, "title": "After the review meeting", "description": "We went through the plan together.",
-        "feelings": "Unsure at first.", "action_plan": "Ask what they want to change first.", "module_id": ""})[0]
-        for c, t in zip(clients, tokens, strict=True))
+    results["entries"] = burst(
+        lambda c=c, t=t: c.post(
+            "/reflection/new/gibbs",
+            {
+                "csrf_token": t,
+                "title": "After the review meeting",
+                "description": "We went through the plan together.",
+                "feelings": "Unsure at first.",
+                "action_plan": "Ask what they want to change first.",
+                "module_id": "",
+            },
+        )[0]
+        for c, t in zip(clients, tokens, strict=True)
+    )
     tokens = [_form(c, UNIT) for c in clients]
-    results["mark-read"] = burst(lambda c=c, t=t: c.post(UNIT + "/read", {"csrf_token": t})[0]
-                                 for c, t in zip(clients, tokens, strict=True))
+    results["mark-read"] = burst(
+        lambda c=c, t=t: c.post(UNIT + "/read", {"csrf_token": t})[0] for c, t in zip(clients, tokens, strict=True)
+    )
     room = clients[:CHECK_INS]
     tokens = [_form(c, "/workshops/check-in") for c in room]
-    results["check-in"] = burst((lambda c=c, t=t: c.post("/workshops/check-in", {"csrf_token": t,
-                                                                                  "code": world["code"]})[0]
-                                 for c, t in zip(room, tokens, strict=True)), spread=1.0)
+    results["check-in"] = burst(
+        (
+            lambda c=c, t=t: c.post("/workshops/check-in", {"csrf_token": t, "code": world["code"]})[0]
+            for c, t in zip(room, tokens, strict=True)
+        ),
+        spread=1.0,
+    )
     return results
 
 
 def report(label: str, results: dict, present: dict[str, set[int]], world: dict) -> None:
     for name, outcomes in results.items():
-        ids = world["ids"][:len(outcomes)]
+        ids = world["ids"][: len(outcomes)]
         accepted = {uid for uid, (status, _) in zip(ids, outcomes, strict=True) if status == 302}
         errors = sum(status != 302 for status, _ in outcomes)
         missing = len(accepted - present[name])
         times = sorted(t for _, t in outcomes)
         q = statistics.quantiles(times, n=100, method="inclusive")
-        print(f"| {label} | {name} | {len(outcomes)} | {errors} | {missing} | {q[49]:.2f} | {q[94]:.2f} |",
-              flush=True)
+        print(f"| {label} | {name} | {len(outcomes)} | {errors} | {missing} | {q[49]:.2f} | {q[94]:.2f} |", flush=True)
 
 
 def kill_run(database_url: str, world: dict, folder: Path, redis_url: str, n: int) -> None:
@@ -263,9 +351,15 @@ def kill_run(database_url: str, world: dict, folder: Path, redis_url: str, n: in
                     time.sleep(0.05)
 
         def entry(client, token):
-            status = client.post("/reflection/new/gibbs", {
-                "csrf_token": token, "title": "Mid-burst", "description": "Written while a worker died.",
-                "module_id": ""})[0]
+            status = client.post(
+                "/reflection/new/gibbs",
+                {
+                    "csrf_token": token,
+                    "title": "Mid-burst",
+                    "description": "Written while a worker died.",
+                    "module_id": "",
+                },
+            )[0]
             with lock:
                 answers[0] += 1
                 if answers[0] >= n // 10:
@@ -283,14 +377,20 @@ def kill_run(database_url: str, world: dict, folder: Path, redis_url: str, n: in
         replaced = killed.get("replaced")
         present = written(database_url, world)["entries"]
         accepted = {uid for uid, (status, _) in zip(world["ids"], outcomes, strict=False) if status == 302}
-        print(f"kill one of 2 workers after {n // 10} of {n} entries were answered: {len(accepted)} answered with "
-              "success, "
-              f"{sum(s == 0 for s, _ in outcomes)} connections dropped, "
-              f"{sum(s not in (0, 302) for s, _ in outcomes)} other errors, {len(accepted - present)} accepted "
-              f"writes missing; answered again after "
-              f"{'no answer within 5 s' if answered_again is None else f'{answered_again:.2f} s'}; "
-              + (f"worker replaced {replaced:.1f} s after the kill" if replaced is not None
-                 else "worker NOT replaced within 10 s"), flush=True)
+        print(
+            f"kill one of 2 workers after {n // 10} of {n} entries were answered: {len(accepted)} answered with "
+            "success, "
+            f"{sum(s == 0 for s, _ in outcomes)} connections dropped, "
+            f"{sum(s not in (0, 302) for s, _ in outcomes)} other errors, {len(accepted - present)} accepted "
+            f"writes missing; answered again after "
+            f"{'no answer within 5 s' if answered_again is None else f'{answered_again:.2f} s'}; "
+            + (
+                f"worker replaced {replaced:.1f} s after the kill"
+                if replaced is not None
+                else "worker NOT replaced within 10 s"
+            ),
+            flush=True,
+        )
     finally:
         server.stop()
 
@@ -317,8 +417,11 @@ def main(argv=None) -> int:
                 kill_run(url, world, folder, redis.url, args.n)
                 return 0
             print(f"N = {args.n}; {CHECK_INS} check-ins spread over 1 s; times in seconds", flush=True)
-            print("| server, database | burst | requests | errors | missing | p50 | p95 |\n| --- | --- | --- | --- "
-                  "| --- | --- | --- |", flush=True)
+            print(
+                "| server, database | burst | requests | errors | missing | p50 | p95 |\n| --- | --- | --- | --- "
+                "| --- | --- | --- |",
+                flush=True,
+            )
             for kind in kinds:
                 if kind == "gunicorn-postgres":
                     if not args.postgres:

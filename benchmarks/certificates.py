@@ -9,6 +9,7 @@ A temporary SQLite instance gets the course and a cohort of 100 learners who hav
 Wall-clock and CPU times are both printed: on a shared machine the CPU time is the fairer figure.
 Run it with `.venv/bin/python -m benchmarks.certificates [--profile]`. --profile prints where the PDF time goes.
 """
+
 from __future__ import annotations
 
 import cProfile
@@ -56,8 +57,12 @@ def main() -> int:
             modules = list(db.session.scalars(select(Module).where(Module.slug.in_(["foundations", "listening"]))))
             names = ["Siân Ŵyn-Jones", "Zdzisław Łukaszewski", "فاطمة الزهراء", "王秀英", "Nguyễn Thị Hương"]
             for n in range(COHORT):
-                user = User(email=f"learner{n}@bench.example", name=f"{names[n % len(names)]} {n}",
-                            profession=Profession.NURSE, organisation=org)
+                user = User(
+                    email=f"learner{n}@bench.example",
+                    name=f"{names[n % len(names)]} {n}",
+                    profession=Profession.NURSE,
+                    organisation=org,
+                )
                 db.session.add_all([user, Membership(user=user, team=team)])
                 db.session.flush()
                 for m in modules:
@@ -88,13 +93,19 @@ def main() -> int:
                     times.append(time.perf_counter() - started)
                     cpu.append(time.process_time() - started_cpu)
                     size += len(data)
-            print(f"cohort of {COHORT}: `equiptrain certificates issue` took {cohort_seconds:.2f} s "
-                  f"({cohort_cpu:.2f} s of CPU)")
-            print(f"PDF per certificate over {len(times)}: median {statistics.median(times) * 1000:.0f} ms, "
-                  f"mean {statistics.mean(times) * 1000:.0f} ms, best {min(times) * 1000:.0f} ms, "
-                  f"mean size {size / len(times) / 1024:.0f} KiB")
-            print(f"CPU time per certificate (what an idle core would take; the machine may be shared): median "
-                  f"{statistics.median(cpu) * 1000:.0f} ms, best {min(cpu) * 1000:.0f} ms")
+            print(
+                f"cohort of {COHORT}: `equiptrain certificates issue` took {cohort_seconds:.2f} s "
+                f"({cohort_cpu:.2f} s of CPU)"
+            )
+            print(
+                f"PDF per certificate over {len(times)}: median {statistics.median(times) * 1000:.0f} ms, "
+                f"mean {statistics.mean(times) * 1000:.0f} ms, best {min(times) * 1000:.0f} ms, "
+                f"mean size {size / len(times) / 1024:.0f} KiB"
+            )
+            print(
+                f"CPU time per certificate (what an idle core would take; the machine may be shared): median "
+                f"{statistics.median(cpu) * 1000:.0f} ms, best {min(cpu) * 1000:.0f} ms"
+            )
             if profiler:
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         return 0

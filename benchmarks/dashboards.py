@@ -10,6 +10,7 @@ export <= 2 s.
   .venv/bin/python -m benchmarks.dashboards                       # SQLite in a temporary folder
   .venv/bin/python -m benchmarks.dashboards --database-url postgresql+psycopg://user@host:port/db   # emptied first!
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,13 +74,24 @@ def main() -> int:
             started = time.perf_counter()
             print(load_large(hash_password("benchmark password")))
             print(f"  built in {time.perf_counter() - started:.1f} s")
-            small = build_organisation("Benchmark team of 25", teams=1, staff_per_team=25, password_hash=None,
-                                       entries=60, workshops=2, email_domain="bench.example")
+            small = build_organisation(
+                "Benchmark team of 25",
+                teams=1,
+                staff_per_team=25,
+                password_hash=None,
+                entries=60,
+                workshops=2,
+                email_domain="bench.example",
+            )
             db.session.commit()
-            manager = db.session.scalar(select(User).join(Membership).where(
-                Membership.team_id == small.team_ids[0], Membership.role == MembershipRole.MANAGER))
-            lead = db.session.scalar(select(User).where(User.is_programme_lead,
-                                                        User.organisation.has(name=LARGE_ORGANISATION)))
+            manager = db.session.scalar(
+                select(User)
+                .join(Membership)
+                .where(Membership.team_id == small.team_ids[0], Membership.role == MembershipRole.MANAGER)
+            )
+            lead = db.session.scalar(
+                select(User).where(User.is_programme_lead, User.organisation.has(name=LARGE_ORGANISATION))
+            )
             manager_id, lead_id, team_id = manager.get_id(), lead.get_id(), small.team_ids[0]
             if db.engine.dialect.name == "postgresql":
                 with db.engine.begin() as conn:
@@ -105,14 +117,21 @@ def main() -> int:
             body = response.get_data()
             exports[url] = ((time.perf_counter() - started) * 1000, body)
         print(f"database: {dialect}")
-        print(f"team view (25 people):       median {statistics.median(team):6.1f} ms   "
-              f"p95 {_percentile(team, 95):6.1f} ms   ({len(team)} requests; target p95 <= 50 ms)")
-        print(f"organisation view (500 teams): median {statistics.median(org):6.1f} ms   "
-              f"p95 {_percentile(org, 95):6.1f} ms   ({len(org)} requests; target p95 <= 250 ms)")
+        print(
+            f"team view (25 people):       median {statistics.median(team):6.1f} ms   "
+            f"p95 {_percentile(team, 95):6.1f} ms   ({len(team)} requests; target p95 <= 50 ms)"
+        )
+        print(
+            f"organisation view (500 teams): median {statistics.median(org):6.1f} ms   "
+            f"p95 {_percentile(org, 95):6.1f} ms   ({len(org)} requests; target p95 <= 250 ms)"
+        )
         for url, (ms, body) in exports.items():
             rows = body.count(b"\n") - 1 if url.endswith(".csv") else None
-            print(f"{url}: {ms / 1000:.2f} s, {len(body) / 1e6:.1f} MB" + (f", {rows:,} rows" if rows else "")
-                  + " (target <= 2 s)")
+            print(
+                f"{url}: {ms / 1000:.2f} s, {len(body) / 1e6:.1f} MB"
+                + (f", {rows:,} rows" if rows else "")
+                + " (target <= 2 s)"
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

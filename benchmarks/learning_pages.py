@@ -9,6 +9,7 @@ the learner has already read, so every request does the whole check (CSRF, the l
 answers with its redirect, as a second click does. Run it with `scripts/benchmark`; BENCH_DURATION and
 BENCH_CONNECTIONS shorten or widen the runs. Servers are stopped at the end, whatever happens.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,6 +60,7 @@ def prepare(instance: Path) -> tuple[str, str, str]:
         path = f"/modules/{unit.module.slug}/units/{unit.slug}"
         client = app.test_client()
         from equiptrain.accounts.services import start_session
+
         token = start_session(user)
         db.session.commit()
         with client.session_transaction() as session:
@@ -74,9 +76,13 @@ def prepare(instance: Path) -> tuple[str, str, str]:
 
 
 def start(target: str, port: int, env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                             "--log-level", "warning", target], cwd=ROOT, env=env, stdout=log.open("w"),
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", target],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, seconds: int = 30) -> None:
@@ -95,9 +101,11 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: int = 30) -> None:
 
 def check(url: str, cookie: str | None) -> None:
     """Fail loudly unless the page answers 200 for the signed-in learner (not a redirect to sign in)."""
+
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
+
     request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"} if cookie else {})
     try:
         status = urllib.request.build_opener(NoRedirect).open(request, timeout=10).status
@@ -129,11 +137,16 @@ def main() -> int:
     try:
         cookie, unit_path, token = prepare(tmp / "instance")
         post = tmp / "mark_read.lua"
-        post.write_text('wrk.method = "POST"\n'
-                        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-                        f'wrk.body = "csrf_token={token}"\n')
-        env = {**os.environ, "EQUIPTRAIN_INSTANCE_PATH": str(tmp / "instance"),
-               "EQUIPTRAIN_SYNC_CONTENT_ON_SERVE": "false"}
+        post.write_text(
+            'wrk.method = "POST"\n'
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            f'wrk.body = "csrf_token={token}"\n'
+        )
+        env = {
+            **os.environ,
+            "EQUIPTRAIN_INSTANCE_PATH": str(tmp / "instance"),
+            "EQUIPTRAIN_SYNC_CONTENT_ON_SERVE": "false",
+        }
         app_port, bare_port = free_port(), free_port()
         procs.append(start("equiptrain:create_app()", app_port, env, tmp / "app.log"))
         procs.append(start("benchmarks.bare_app:app", bare_port, env, tmp / "bare.log"))
@@ -154,8 +167,7 @@ def main() -> int:
             rate = wrk(url, cookie, script)
             ratio = rate / bare
             target = TARGETS[name]
-            verdict = "" if target is None else (f"(target >= {target}) "
-                                                 f"{'ok' if ratio >= target else 'BELOW TARGET'}")
+            verdict = "" if target is None else (f"(target >= {target}) {'ok' if ratio >= target else 'BELOW TARGET'}")
             ok &= target is None or ratio >= target
             print(f"{name:<22}{rate:>10.1f} req/s  {ratio:.2f} of bare {verdict}  [{url.removeprefix(app_url)}]")
         return 0 if ok else 2

@@ -11,6 +11,7 @@ what, by comparing pages that add one layer at a time:
 
 Run it with `.venv/bin/python -m benchmarks.request_costs`. Figures are milliseconds per request on one core.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,17 +53,20 @@ def main() -> int:
         os.environ["EQUIPTRAIN_SYNC_CONTENT_ON_SERVE"] = "false"
         from benchmarks.bare_app import app as bare
         from equiptrain import create_app
+
         app = create_app()
 
         def environs(path: str, signed_in: bool = True) -> list[dict]:
             headers = {"Cookie": f"session={cookie}"} if signed_in else {}
             return [EnvironBuilder(path=path, headers=headers).get_environ()] * PER_ROUND
 
-        rows = [("bare Flask endpoint", bare, environs("/", False)),
-                ("/about, signed out", app, environs("/about", False)),
-                ("/about, signed in", app, environs("/about")),
-                ("unit page", app, environs(unit_path)),
-                ("My programme", app, environs("/programme"))]
+        rows = [
+            ("bare Flask endpoint", bare, environs("/", False)),
+            ("/about, signed out", app, environs("/about", False)),
+            ("/about, signed in", app, environs("/about")),
+            ("unit page", app, environs(unit_path)),
+            ("My programme", app, environs("/programme")),
+        ]
         print(f"in-process, best of {ROUNDS} rounds of {PER_ROUND} requests")
         for name, target, batch in rows:
             print(f"{name:<22}{per_request_ms(target, batch):>8.3f} ms")

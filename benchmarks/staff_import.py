@@ -6,6 +6,7 @@ organisation admin through the test client, and reports the request's time; then
 task (batches of INVITATION_BATCH_SIZE, outbox mail backend) and reports invitations per second.
 Run: `python -m benchmarks.staff_import`.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,25 +27,40 @@ def run(rows: int) -> None:
         from equiptrain.cli import upgrade_database
         from equiptrain.extensions import db
 
-        app = create_app({"SYNC_CONTENT_ON_SERVE": False, "WTF_CSRF_ENABLED": False, "BACKGROUND_TASKS": "queue",
-                          "IMPORT_MAX_ROWS": max(rows, 10000)})
+        app = create_app(
+            {
+                "SYNC_CONTENT_ON_SERVE": False,
+                "WTF_CSRF_ENABLED": False,
+                "BACKGROUND_TASKS": "queue",
+                "IMPORT_MAX_ROWS": max(rows, 10000),
+            }
+        )
         with app.app_context():
             upgrade_database()
             org = Organisation(name="Benchmark Trust")
             db.session.add_all([org, Team(organisation=org, name="North CMHT", setting=TeamSetting.COMMUNITY)])
-            admin = services.create_user(None, name="Admin", email="admin@bench.example",
-                                         profession=services.Profession.OTHER, organisation=org,
-                                         is_org_admin=True)
+            admin = services.create_user(
+                None,
+                name="Admin",
+                email="admin@bench.example",
+                profession=services.Profession.OTHER,
+                organisation=org,
+                is_org_admin=True,
+            )
             db.session.commit()
             text = "name,email,profession,employee_number,team,manager\n" + "".join(
-                f"Person {i},person{i}@bench.example,nurse,E{i},North CMHT,no\n" for i in range(rows))
+                f"Person {i},person{i}@bench.example,nurse,E{i},North CMHT,no\n" for i in range(rows)
+            )
             client = app.test_client()
             with client.session_transaction() as session:
                 session["_user_id"] = admin.get_id()
                 session["_fresh"] = True
             started = time.perf_counter()
-            response = client.post("/admin/import", data={"file": (io.BytesIO(text.encode()), "staff.csv")},
-                                   content_type="multipart/form-data")
+            response = client.post(
+                "/admin/import",
+                data={"file": (io.BytesIO(text.encode()), "staff.csv")},
+                content_type="multipart/form-data",
+            )
             request_seconds = time.perf_counter() - started
             assert response.status_code == 302, response.status_code
             queue = background.runner(app)
@@ -52,8 +68,10 @@ def run(rows: int) -> None:
             queue.run_pending()
             send_seconds = time.perf_counter() - started
             sent = len(list((instance / "outbox").glob("*.eml")))
-            print(f"{rows} people: import request {request_seconds:.1f} s ({len(text) / 1024:.0f} KB); "
-                  f"invitations {sent} in {send_seconds:.1f} s ({sent / send_seconds:.0f}/s, in the background)")
+            print(
+                f"{rows} people: import request {request_seconds:.1f} s ({len(text) / 1024:.0f} KB); "
+                f"invitations {sent} in {send_seconds:.1f} s ({sent / send_seconds:.0f}/s, in the background)"
+            )
             db.engine.dispose()
     finally:
         shutil.rmtree(instance, ignore_errors=True)

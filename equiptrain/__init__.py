@@ -1,4 +1,5 @@
 """EquipTrain: the EQUIP staff training platform. `create_app` is the application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,9 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, commands and error pages."""
-    app = Flask(__name__, instance_path=os.environ.get("EQUIPTRAIN_INSTANCE_PATH") or None,
-                instance_relative_config=True)
+    app = Flask(
+        __name__, instance_path=os.environ.get("EQUIPTRAIN_INSTANCE_PATH") or None, instance_relative_config=True
+    )
     app.config.update(config_module.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("EQUIPTRAIN")
@@ -42,8 +44,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
     app.jinja_options = {
         "undefined": ChainableUndefined,
-        "loader": ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
-                                PackageLoader("nhsuk_frontend_jinja")]),
+        "loader": ChoiceLoader(
+            [FileSystemLoader(Path(__file__).parent / "templates"), PackageLoader("nhsuk_frontend_jinja")]
+        ),
         "autoescape": True,
     }
     if not app.debug:
@@ -55,6 +58,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_request_hooks(app)
 
     from equiptrain import authz, cli, ui
+
     authz.init_app(app)
     ui.init_app(app)
     cli.init_app(app)
@@ -108,37 +112,68 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.workshops import console_views as _workshop_console  # noqa: F401  (the day's routes)
     from equiptrain.workshops.views import bp as workshops
 
-    for bp in (assets, accounts, learning, workshops, supervision, reflection, guests, careaudit, reviews,
-               printables, certificates, dashboards):
+    for bp in (
+        assets,
+        accounts,
+        learning,
+        workshops,
+        supervision,
+        reflection,
+        guests,
+        careaudit,
+        reviews,
+        printables,
+        certificates,
+        dashboards,
+    ):
         app.register_blueprint(bp)
 
 
 def _register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         def handler(error):
-            return render_template("errors/error.html", code=code, title=title,
-                                   message=getattr(error, "description", None) or message), code
+            return render_template(
+                "errors/error.html", code=code, title=title, message=getattr(error, "description", None) or message
+            ), code
+
         return handler
 
-    app.register_error_handler(400, page(400, "Something was wrong with that request",
-                                         "Go back, check what you entered and try again."))
-    app.register_error_handler(403, page(403, "You do not have access to this page",
-                                         "If you think you should, ask your team manager or an administrator."))
-    app.register_error_handler(404, page(404, "Page not found",
-                                         "Check the address, or go back to your home page."))
+    app.register_error_handler(
+        400, page(400, "Something was wrong with that request", "Go back, check what you entered and try again.")
+    )
+    app.register_error_handler(
+        403,
+        page(
+            403,
+            "You do not have access to this page",
+            "If you think you should, ask your team manager or an administrator.",
+        ),
+    )
+    app.register_error_handler(404, page(404, "Page not found", "Check the address, or go back to your home page."))
     app.register_error_handler(405, page(405, "That action is not allowed here", "Go back and try again."))
+
     @app.errorhandler(413)
     def too_large(error):
         megabytes = app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024
-        return render_template("errors/error.html", code=413, title="That file is too large",
-                               message=f"The site accepts files up to {megabytes:.0f} MB. Split the file into "
-                                       "smaller ones and send each in turn."), 413
+        return render_template(
+            "errors/error.html",
+            code=413,
+            title="That file is too large",
+            message=f"The site accepts files up to {megabytes:.0f} MB. Split the file into "
+            "smaller ones and send each in turn.",
+        ), 413
 
-    app.register_error_handler(429, page(429, "Too many attempts",
-                                         "Wait a minute before trying again. If you have forgotten your "
-                                         "password, reset it from the sign-in page."))
-    server_error = page(500, "Sorry, there is a problem with the service",
-                        "Try again later. Nothing you entered has been saved twice.")
+    app.register_error_handler(
+        429,
+        page(
+            429,
+            "Too many attempts",
+            "Wait a minute before trying again. If you have forgotten your password, reset it from the sign-in page.",
+        ),
+    )
+    server_error = page(
+        500, "Sorry, there is a problem with the service", "Try again later. Nothing you entered has been saved twice."
+    )
 
     def internal_error(error):
         # A database error leaves the session needing a rollback; until then, loading anything (the signed-in
@@ -151,8 +186,12 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_template("errors/error.html", code=400, title="This form has expired",
-                               message="Go back, reload the page and submit the form again."), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title="This form has expired",
+            message="Go back, reload the page and submit the form again.",
+        ), 400
 
 
 # What tells the end of a request that it has something to commit: a flush, or a bulk INSERT/UPDATE/DELETE.
@@ -180,12 +219,18 @@ def _forget_flush_on_rollback(session, previous_transaction) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-           "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
 
-    headers = [("Content-Security-Policy", csp), ("X-Content-Type-Options", "nosniff"),
-               ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
-               ("Permissions-Policy", "camera=(), microphone=(), geolocation=()")]
+    headers = [
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
     if app.config["PRODUCTION"]:
         headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
 
@@ -195,8 +240,9 @@ def _register_request_hooks(app: Flask) -> None:
         # a request carrying one in a field or in the address is answered plainly before any view sees it.
         sent = (value for values in (request.args, request.form) for _key, value in values.items(multi=True))
         if any("\x00" in value for value in sent):
-            abort(400, "Something you sent contains a character that cannot be stored (a NUL). Remove it and "
-                       "try again.")
+            abort(
+                400, "Something you sent contains a character that cannot be stored (a NUL). Remove it and try again."
+            )
 
     @app.after_request
     def commit_and_secure(response):
@@ -205,8 +251,11 @@ def _register_request_hooks(app: Flask) -> None:
         # that never used the database has no session to look at.
         if ext.db.session.registry.has():
             session = ext.db.session
-            wrote = (session.info.pop("equiptrain.wrote", False) or session.info.get("equiptrain.mail")
-                     or session.info.get("equiptrain.after_commit"))
+            wrote = (
+                session.info.pop("equiptrain.wrote", False)
+                or session.info.get("equiptrain.mail")
+                or session.info.get("equiptrain.after_commit")
+            )
             if response.status_code >= 400:
                 session.rollback()
             elif wrote or session.new or session.dirty or session.deleted:

@@ -1,4 +1,5 @@
 """Who may do what. Route-level role checks, and the one helper that loads an object and checks access."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -134,11 +135,13 @@ _PRIVATE: set[type] = set()
 def policy(model: type, *, private: bool = False):
     """Register the access policy for a model class (used by `get_or_abort` and `can`). With `private=True`,
     `get_or_abort` answers 404, not 403, to anyone the policy refuses."""
+
     def register(fn):
         _POLICIES[model] = fn
         if private:
             _PRIVATE.add(model)
         return fn
+
     return register
 
 

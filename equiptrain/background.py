@@ -12,6 +12,7 @@ BACKGROUND_WORKERS threads) or "queue" (the tests: tasks wait in a list until `r
 set-up calls after each request). Tasks in a pool live in memory: a task that must survive a restart keeps its
 state in the database and can be started again (see `accounts.invitations`).
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ database exactly as it was at one moment (WAL lets the site keep writing meanwhi
 left as one self-contained file. PostgreSQL: `pg_dump --format=custom`, which reads from one snapshot; restored
 with `pg_restore --clean --single-transaction`, so a failed restore changes nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,10 @@ def _pg_tool(name: str) -> str:
     candidate = Path(bindir) / name if bindir else None
     if candidate and candidate.exists():
         return str(candidate)
-    raise BackupError(f"{name} is not installed. Install the PostgreSQL client tools (Debian: postgresql-client), "
-                      "the same major version as the server.")
+    raise BackupError(
+        f"{name} is not installed. Install the PostgreSQL client tools (Debian: postgresql-client), "
+        "the same major version as the server."
+    )
 
 
 def _pg_args(url) -> tuple[list[str], dict]:
@@ -81,8 +84,12 @@ def backup(database_url: str, target: Path) -> str:
         kind = "SQLite online backup"
     elif url.get_backend_name() == "postgresql":
         args, env = _pg_args(url)
-        result = subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--file", str(partial), *args],
-                                capture_output=True, text=True, env=env)
+        result = subprocess.run(
+            [_pg_tool("pg_dump"), "--format=custom", "--file", str(partial), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         if result.returncode != 0:
             partial.unlink(missing_ok=True)
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
@@ -118,9 +125,21 @@ def restore(database_url: str, source: Path) -> str:
             src.close()
     elif url.get_backend_name() == "postgresql":
         args, env = _pg_args(url)
-        result = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
-                                 "--single-transaction", "--exit-on-error", *args, str(source)],
-                                capture_output=True, text=True, env=env)
+        result = subprocess.run(
+            [
+                _pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--exit-on-error",
+                *args,
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed and changed nothing: {result.stderr.strip()}")
     else:

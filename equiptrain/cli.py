@@ -1,4 +1,5 @@
 """The `equiptrain` command: serve, db, users, demo, content, certificates, backup, restore."""
+
 from __future__ import annotations
 
 import getpass
@@ -23,6 +24,7 @@ SERVE_PREPARATIONS: list = [sync_on_serve]
 
 def _create_app():
     from equiptrain import create_app
+
     return create_app()
 
 
@@ -33,12 +35,14 @@ def main():
 
 def upgrade_database() -> None:
     from flask_migrate import upgrade
+
     database_events.reads_first()  # at head this only reads; a migration runs before the servers start
     upgrade(revision="heads")
 
 
 def database_is_empty() -> bool:
     from equiptrain.accounts.models import User
+
     if "users" not in inspect(db.engine).get_table_names():
         return True
     return db.session.scalar(select(func.count(User.id))) == 0
@@ -48,10 +52,20 @@ def database_is_empty() -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--demo", is_flag=True, help="Load the demo trust (also loaded on an empty database).")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Requests served at once (threads of the worker).")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
-              help="Worker processes. More than one needs a shared rate-limit store (see the README).")
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Requests served at once (threads of the worker).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Worker processes. More than one needs a shared rate-limit store (see the README).",
+)
 @click.option("--debug", is_flag=True, help="Werkzeug's development server with the debugger (never in production).")
 @with_appcontext
 def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: bool):
@@ -61,25 +75,30 @@ def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: b
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Instance folder: {app.instance_path}")
     if workers > 1 and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
-        raise click.ClickException("--workers above 1 needs a rate-limit store the workers share: set "
-                                   "EQUIPTRAIN_RATELIMIT_STORAGE_URI (see 'Running it for a whole trust').")
+        raise click.ClickException(
+            "--workers above 1 needs a rate-limit store the workers share: set "
+            "EQUIPTRAIN_RATELIMIT_STORAGE_URI (see 'Running it for a whole trust')."
+        )
     upgrade_database()
     for prepare in SERVE_PREPARATIONS:
         prepare(app)
     if demo or database_is_empty():
         from equiptrain.demo import load_demo
+
         with quiet("equiptrain.mail"):  # the demo's invitations are in the outbox; no log line for each
             click.echo(load_demo())
     db.session.remove()
     db.engine.dispose()  # the server's threads (and any forked worker) open their own connections
     url = f"http://{host}:{port}/"
     if debug:
-        click.echo(f"EquipTrain is running on {url} with Werkzeug's development server and debugger "
-                   "(press Ctrl+C to stop)")
+        click.echo(
+            f"EquipTrain is running on {url} with Werkzeug's development server and debugger (press Ctrl+C to stop)"
+        )
         run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=True)
         return
-    click.echo(f"EquipTrain is serving on {url} with gunicorn ({workers} worker(s) x {threads} threads; "
-               "press Ctrl+C to stop)")
+    click.echo(
+        f"EquipTrain is serving on {url} with gunicorn ({workers} worker(s) x {threads} threads; press Ctrl+C to stop)"
+    )
     EmbeddedServer(app, gunicorn_options(host, port, workers, threads)).run()
 
 
@@ -90,6 +109,7 @@ def demo_command(large: bool):
     """Load the demo trust: teams, managers, learners, trainers and their records."""
     from equiptrain.demo import DEMO_PASSWORD, load_demo
     from equiptrain.server import quiet
+
     upgrade_database()
     database_events.writes_now()
     if large:
@@ -143,14 +163,23 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
         if pw != getpass.getpass("Repeat the password: "):
             raise click.ClickException("The passwords do not match.")
     try:
-        user = services.create_user(None, name=name, email=email, profession=prof, organisation=org, password=pw,
-                                    is_org_admin=admin, is_platform_admin=platform_admin,
-                                    trainer_kind=TrainerKind(trainer) if trainer else None)
+        user = services.create_user(
+            None,
+            name=name,
+            email=email,
+            profession=prof,
+            organisation=org,
+            password=pw,
+            is_org_admin=admin,
+            is_platform_admin=platform_admin,
+            trainer_kind=TrainerKind(trainer) if trainer else None,
+        )
         if team_name:
             if org is None:
                 raise ServiceError("--team needs --organisation.")
-            team = db.session.scalar(select(Team).where(Team.organisation_id == org.id,
-                                                        func.lower(Team.name) == team_name.lower()))
+            team = db.session.scalar(
+                select(Team).where(Team.organisation_id == org.id, func.lower(Team.name) == team_name.lower())
+            )
             if team is None:
                 raise ServiceError(f"{org.name} has no team called {team_name}.")
             services.set_membership(None, user, team, MembershipRole.MANAGER if manager else MembershipRole.MEMBER)
@@ -218,8 +247,10 @@ def users_send_invitations():
     for run in runs:
         waiting = f"{run.organisation.name}: {run.total - run.done} of {run.total} invitations still to send"
         if not invitations.claim_stalled(run):
-            click.echo(f"{waiting}; a server is sending them now (it reported within the last "
-                       f"{invitations.STALLED_AFTER.seconds // 60} minutes).")
+            click.echo(
+                f"{waiting}; a server is sending them now (it reported within the last "
+                f"{invitations.STALLED_AFTER.seconds // 60} minutes)."
+            )
             continue
         db.session.commit()
         click.echo(waiting + ".")
@@ -243,8 +274,9 @@ def content_validate(path: Path | None):
     for problem in problems:
         click.echo(f"{root}/{problem}" if not str(problem).startswith("/") else str(problem))
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {root}. Fix them and run `equiptrain content validate` again.",
-                   err=True)
+        click.echo(
+            f"{len(problems)} problem(s) in {root}. Fix them and run `equiptrain content validate` again.", err=True
+        )
         sys.exit(1)
     click.echo(f"{root}: the course content is valid.")
 
@@ -284,8 +316,11 @@ def content_sync(path: Path | None):
         db.session.rollback()
         for problem in exc.problems:
             click.echo(f"{root}/{problem}")
-        click.echo(f"{len(exc.problems)} problem(s) in {root}; nothing was synced. Fix them and run "
-                   f"`equiptrain content sync` again.", err=True)
+        click.echo(
+            f"{len(exc.problems)} problem(s) in {root}; nothing was synced. Fix them and run "
+            f"`equiptrain content sync` again.",
+            err=True,
+        )
         sys.exit(1)
     db.session.commit()
     click.echo(str(report))
@@ -318,16 +353,19 @@ def restore_command(path: Path, yes: bool):
     from equiptrain.backup import BackupError, restore
 
     if not yes:
-        raise click.ClickException("Restoring replaces everything in the database with the backup. Stop the app "
-                                   "servers, then run the command again with --yes.")
+        raise click.ClickException(
+            "Restoring replaces everything in the database with the backup. Stop the app "
+            "servers, then run the command again with --yes."
+        )
     db.session.remove()
     db.engine.dispose()  # no connection of ours may sit on the old contents
     try:
         click.echo(restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo("Start the app servers again; everyone will need to sign in again if their session was newer "
-               "than the backup.")
+    click.echo(
+        "Start the app servers again; everyone will need to sign in again if their session was newer than the backup."
+    )
 
 
 def init_app(app) -> None:

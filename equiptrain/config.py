@@ -2,6 +2,7 @@
 
 Every setting is listed in the README with its environment variable and default.
 """
+
 from __future__ import annotations
 
 import os
@@ -110,8 +111,10 @@ def finalise(config: dict, instance_path: Path) -> None:
     if url.startswith("postgresql"):
         # PostgreSQL's JIT compiles a query whose estimated cost is high, taking ~0.4 s each time: ten times what
         # the organisation dashboard's query takes to run. Short web queries never repay it (benchmarks/dashboards).
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-c jit=off"},
-                                               **config["SQLALCHEMY_ENGINE_OPTIONS"]}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": "-c jit=off"},
+            **config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
     if config["PRODUCTION"]:  # production is served over HTTPS only
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
     if not config.get("MAX_CONTENT_LENGTH"):

@@ -22,6 +22,7 @@ leading apostrophe (which spreadsheets show as "this is text"); numbers, dates, 
 left alone, so a negative number stays a number. `is_dangerous(text)` answers whether a cell would be changed,
 for flagging such values when they come in (the staff import does).
 """
+
 from __future__ import annotations
 
 import csv
@@ -101,8 +102,11 @@ def csv_response(filename: str, header: Iterable[Any] | None, rows: Iterable[Ite
     """A CSV download of `rows` (streamed, so a large export is not built in memory), every cell neutralised."""
     if not filename.endswith(".csv") or any(c in filename for c in '"\\/\r\n'):
         raise ValueError(f"not a safe CSV file name: {filename!r}")
-    return Response(_stream(header, rows), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        _stream(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def xlsx_append(worksheet, row: Iterable[Any]) -> None:

@@ -14,6 +14,7 @@ A writing request that must do slow work before it writes (sign-in hashes a pass
 reads, calls `end_transaction()` to give the connection back, does the slow work holding nothing, then calls
 `writes_now()`; its next transaction takes the write lock and stays short.
 """
+
 from __future__ import annotations
 
 from flask import g, has_app_context, has_request_context, request

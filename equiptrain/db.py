@@ -1,4 +1,5 @@
 """The declarative base shared by every model, and the column types the features share."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,15 @@ class UTCDateTime(TypeDecorator):
 
 def str_enum(cls: type[enum.Enum], name: str) -> Enum:
     """A Python enum stored as its lower-case values, checked by a constraint on every database."""
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e], native_enum=False,
-                create_constraint=True, length=32, validate_strings=True)
+    return Enum(
+        cls,
+        name=name,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        validate_strings=True,
+    )
 
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is larger
@@ -62,5 +70,6 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     # One registry carries both the naming convention and the UTC datetime type for `Mapped[dt.datetime]`.
-    registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
-                        type_annotation_map={dt.datetime: UTCDateTime()})
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION), type_annotation_map={dt.datetime: UTCDateTime()}
+    )

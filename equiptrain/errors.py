@@ -1,4 +1,5 @@
 """The error every service raises when a rule refuses a change."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Form pieces every feature uses."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -58,8 +59,10 @@ class HiddenIdField(IntegerField):
 
     def __init__(self, label=None, validators=None, message: str | None = None, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.message = message or ("This page's link is not a valid link (it was changed or is out of date). "
-                                   "Go back and start again from the page it links to.")
+        self.message = message or (
+            "This page's link is not a valid link (it was changed or is out of date). "
+            "Go back and start again from the page it links to."
+        )
 
     def process_formdata(self, valuelist):
         self.data = None

@@ -3,6 +3,7 @@
 By default each message is written to the outbox folder as a .eml file and logged, so mail works on a fresh
 machine; MAIL_BACKEND = "smtp" sends through SMTP_HOST instead.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,9 @@ from equiptrain.extensions import db
 log = logging.getLogger(__name__)
 
 
-def build_message(to: str, subject: str, text: str, *,
-                  attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
+def build_message(
+    to: str, subject: str, text: str, *, attachments: Sequence[tuple[str, str, bytes]] = ()
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = to

@@ -1,4 +1,5 @@
 """The one place Markdown becomes HTML: a fixed extension set, then the nh3 allow-list, always."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,12 +14,38 @@ CONTENT_EXTENSIONS = ["tables", "fenced_code", "footnotes", "def_list", "abbr", 
 USER_EXTENSIONS = ["sane_lists"]
 
 _TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "blockquote", "code", "pre",
-    "a", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "abbr", "sup", "div",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "blockquote",
+    "code",
+    "pre",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "dl",
+    "dt",
+    "dd",
+    "abbr",
+    "sup",
+    "div",
 }
 _USER_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "blockquote", "code", "a"}
-_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}, "sup": {"id"},
-               "li": {"id"}}
+_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}, "sup": {"id"}, "li": {"id"}}
 _BOX_KINDS = {"lived-experience", "example", "note", "warning"}
 _CLASSES = {"div": {"admonition", "footnote", *_BOX_KINDS}, "p": {"admonition-title"}}
 _SCHEMES = {"http", "https", "mailto"}
@@ -34,7 +61,7 @@ def _rewrite_links(html: str, resolve: LinkResolver | None) -> str:
     marker = 'href="unit:'
     while (start := html.find(marker, pos)) != -1:
         end = html.find('"', start + len(marker))
-        target = html[start + len(marker):end]
+        target = html[start + len(marker) : end]
         url = resolve(target)
         out.append(html[pos:start])
         out.append(f'href="{url}"' if url else 'href="#"')
@@ -48,7 +75,11 @@ def render_content(text: str, resolve_unit_link: LinkResolver | None = None) -> 
     html = md.markdown(text, extensions=CONTENT_EXTENSIONS, output_format="html")
     html = _rewrite_links(html, resolve_unit_link)
     return nh3.clean(
-        html, tags=_TAGS, attributes=_ATTRIBUTES, allowed_classes=_CLASSES, url_schemes=_SCHEMES,
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        allowed_classes=_CLASSES,
+        url_schemes=_SCHEMES,
         link_rel="noopener noreferrer",
     )
 
@@ -56,5 +87,12 @@ def render_content(text: str, resolve_unit_link: LinkResolver | None = None) -> 
 def render_user_text(text: str) -> Markup:
     """What a person typed, as safe HTML: paragraphs and lists, nothing executable."""
     html = md.markdown(text or "", extensions=USER_EXTENSIONS, output_format="html")
-    return Markup(nh3.clean(html, tags=_USER_TAGS, attributes={"a": {"href"}}, url_schemes=_SCHEMES,
-                            link_rel="noopener noreferrer nofollow"))
+    return Markup(
+        nh3.clean(
+            html,
+            tags=_USER_TAGS,
+            attributes={"a": {"href"}},
+            url_schemes=_SCHEMES,
+            link_rel="noopener noreferrer nofollow",
+        )
+    )

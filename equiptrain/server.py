@@ -5,6 +5,7 @@ real site does; its gthread worker serves many requests at once on threads, keep
 arbiter restarts a worker that dies. (Waitress would be another dependency doing the same job on one process
 without supervision.) Werkzeug's development server is kept for `--debug` only.
 """
+
 from __future__ import annotations
 
 import logging
@@ -62,4 +63,5 @@ def quiet(logger_name: str, level: int = logging.WARNING):
             yield
         finally:
             logger.setLevel(before)
+
     return scope()

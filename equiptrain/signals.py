@@ -3,6 +3,7 @@ each other's tables. Receivers run inside the sender's transaction: they flush, 
 
 Every receiver is called with the sender and keyword arguments as listed.
 """
+
 from blinker import Namespace
 
 _signals = Namespace()

@@ -1,4 +1,5 @@
 """Serving the NHS.UK frontend's compiled files, installed by npm, from this host with long cache lifetimes."""
+
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory

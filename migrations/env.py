@@ -1,4 +1,5 @@
 """Alembic environment: runs against the app's engine and compares with the app's models."""
+
 import logging
 from logging.config import fileConfig
 
@@ -14,8 +15,13 @@ target_metadata = db.metadata
 
 
 def run_migrations_offline():
-    context.configure(url=str(db.engine.url), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True, compare_type=True)
+    context.configure(
+        url=str(db.engine.url),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -8,6 +8,7 @@ sign in.
 Guests (accounts limited to one workshop) get 403 on every page that is not public, except those in
 GUEST_OPENS, which the walk opens with the world's guest invited to the world's workshop.
 """
+
 from __future__ import annotations
 
 PUBLIC = "public"
@@ -32,20 +33,25 @@ ROUTES: dict[str, tuple] = {
     "accounts.person": (("admin", "platform_admin"), lambda w: {"user_id": w["learner"].id}, "GET"),
     "accounts.person_roles": (("admin", "platform_admin"), lambda w: {"user_id": w["learner"].id}, "POST"),
     "accounts.person_membership": (("admin", "platform_admin"), lambda w: {"user_id": w["learner"].id}, "POST"),
-    "accounts.person_action": (("admin", "platform_admin"),
-                               lambda w: {"user_id": w["learner"].id, "action": "invite"}, "POST"),
+    "accounts.person_action": (
+        ("admin", "platform_admin"),
+        lambda w: {"user_id": w["learner"].id, "action": "invite"},
+        "POST",
+    ),
     "accounts.team": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
     "accounts.invite_to_team": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
     "accounts.audit_log": (("admin", "platform_admin"), None, "GET"),
     "learning.programme": (SIGNED_IN, None, "GET"),
     "learning.module": (SIGNED_IN, lambda w: {"slug": "foundations"}, "GET"),
     "learning.unit": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "GET"),
-    "learning.mark_read": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"},
-                           "POST"),
+    "learning.mark_read": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "POST"),
     "learning.quiz": (SIGNED_IN, lambda w: {"slug": "foundations"}, "GET"),
     "learning.practice": (SIGNED_IN, lambda w: {"slug": "foundations", "scenario_slug": "review-conversation"}, "GET"),
-    "learning.practice_start": (SIGNED_IN, lambda w: {"slug": "foundations", "scenario_slug": "review-conversation"},
-                                "POST"),
+    "learning.practice_start": (
+        SIGNED_IN,
+        lambda w: {"slug": "foundations", "scenario_slug": "review-conversation"},
+        "POST",
+    ),
     # workshops
     "workshops.index": (SIGNED_IN, None, "GET"),
     "workshops.new": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
@@ -53,53 +59,82 @@ ROUTES: dict[str, tuple] = {
     "workshops.detail": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.publish": (("admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
     "workshops.cancel": (("admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
-    "workshops.reply": (("learner", "manager", "programme_lead"), lambda w: {"workshop_id": w["workshop"].id},
-                        "POST"),  # the people invited (the team's members)
+    "workshops.reply": (
+        ("learner", "manager", "programme_lead"),
+        lambda w: {"workshop_id": w["workshop"].id},
+        "POST",
+    ),  # the people invited (the team's members)
     "workshops.ics": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.calendar_feed": (SIGNED_IN, None, "GET"),
-    "workshops.feedback_results": (("trainer", "admin", "platform_admin"),
-                                   lambda w: {"workshop_id": w["workshop"].id}, "GET"),
-    "workshops.support": (("admin", "platform_admin"),
-                          lambda w: {"workshop_id": w["workshop"].id, "trainer_id": w["le_trainer"].id}, "GET"),
+    "workshops.feedback_results": (
+        ("trainer", "admin", "platform_admin"),
+        lambda w: {"workshop_id": w["workshop"].id},
+        "GET",
+    ),
+    "workshops.support": (
+        ("admin", "platform_admin"),
+        lambda w: {"workshop_id": w["workshop"].id, "trainer_id": w["le_trainer"].id},
+        "GET",
+    ),
     "workshops.my_sessions": (("trainer",), None, "GET"),
     "workshops.reports": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
     "workshops.trainers": (("admin", "platform_admin"), None, "GET"),
     "workshops.trainer": (("admin", "platform_admin"), lambda w: {"user_id": w["trainer"].id}, "GET"),
-    "workshops.register": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id},
-                           "GET"),
-    "workshops.check_in_screen": (("trainer", "admin", "platform_admin"),
-                                  lambda w: {"workshop_id": w["workshop"].id}, "GET"),
+    "workshops.register": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
+    "workshops.check_in_screen": (
+        ("trainer", "admin", "platform_admin"),
+        lambda w: {"workshop_id": w["workshop"].id},
+        "GET",
+    ),
     "workshops.check_in": (SIGNED_IN, None, "GET"),
-    "workshops.console": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id},
-                          "GET"),
-    "workshops.present": (("trainer", "admin", "platform_admin"),
-                          lambda w: {"workshop_id": w["workshop"].id, "unit_id": w["workshop_unit"].id}, "GET"),
-    "workshops.rounds": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id},
-                         "POST"),
+    "workshops.console": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
+    "workshops.present": (
+        ("trainer", "admin", "platform_admin"),
+        lambda w: {"workshop_id": w["workshop"].id, "unit_id": w["workshop_unit"].id},
+        "GET",
+    ),
+    "workshops.rounds": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
     "workshops.my_role": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "guests.manage": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     # care-plan audit: the team's managers, the trainers who deliver to it, its organisation's admins
     "careaudit.index": (("trainer", "manager", "admin", "platform_admin"), None, "GET"),
     "careaudit.team": (("trainer", "manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
-    "careaudit.report": (("trainer", "manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id},
-                         "GET"),
-    "careaudit.round": (("trainer", "manager", "admin", "platform_admin"),
-                        lambda w: {"round_id": w["audit_round"].id}, "GET"),
-    "careaudit.score": (("trainer", "manager", "admin", "platform_admin"),
-                        lambda w: {"round_id": w["audit_round"].id}, "GET"),
-    "careaudit.round_state": (("trainer", "manager", "admin", "platform_admin"),
-                              lambda w: {"round_id": w["audit_round"].id}, "POST"),
+    "careaudit.report": (("trainer", "manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
+    "careaudit.round": (
+        ("trainer", "manager", "admin", "platform_admin"),
+        lambda w: {"round_id": w["audit_round"].id},
+        "GET",
+    ),
+    "careaudit.score": (
+        ("trainer", "manager", "admin", "platform_admin"),
+        lambda w: {"round_id": w["audit_round"].id},
+        "GET",
+    ),
+    "careaudit.round_state": (
+        ("trainer", "manager", "admin", "platform_admin"),
+        lambda w: {"round_id": w["audit_round"].id},
+        "POST",
+    ),
     # supervision (team supervision after the core)
     "supervision.index": (("trainer", "manager", "admin", "platform_admin"), None, "GET"),
     "supervision.team": (("trainer", "manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
     "supervision.template": (("trainer", "manager", "admin", "platform_admin"), lambda w: {"number": 1}, "GET"),
     "supervision.start_plan": (("trainer", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "POST"),
-    "supervision.planned_session": (("trainer", "admin", "platform_admin"),
-                                    lambda w: {"team_id": w["team"].id, "number": 1}, "POST"),
-    "supervision.add_action": (("trainer", "manager", "admin", "platform_admin"),
-                               lambda w: {"team_id": w["team"].id}, "POST"),
-    "supervision.review_action": (("trainer", "manager", "admin", "platform_admin"),
-                                  lambda w: {"team_id": w["team"].id, "action_id": w["team_action"].id}, "POST"),
+    "supervision.planned_session": (
+        ("trainer", "admin", "platform_admin"),
+        lambda w: {"team_id": w["team"].id, "number": 1},
+        "POST",
+    ),
+    "supervision.add_action": (
+        ("trainer", "manager", "admin", "platform_admin"),
+        lambda w: {"team_id": w["team"].id},
+        "POST",
+    ),
+    "supervision.review_action": (
+        ("trainer", "manager", "admin", "platform_admin"),
+        lambda w: {"team_id": w["team"].id, "action_id": w["team_action"].id},
+        "POST",
+    ),
     "reflection.index": (SIGNED_IN, None, "GET"),
     "reflection.new": (SIGNED_IN, None, "GET"),
     "reflection.write": (SIGNED_IN, lambda w: {"template": "nmc"}, "GET"),
@@ -111,8 +146,11 @@ ROUTES: dict[str, tuple] = {
     "reflection.shared_list": (SIGNED_IN, None, "GET"),
     "reflection.shared": (("learner", "manager"), lambda w: {"entry_id": w["reflection"].id}, "GET"),
     "reflection.confidence_chart": (SIGNED_IN, None, "GET"),
-    "reflection.confidence_form": (SIGNED_IN, lambda w: {"slug": w["reflection_module"].slug, "phase": "before"},
-                                   "GET"),
+    "reflection.confidence_form": (
+        SIGNED_IN,
+        lambda w: {"slug": w["reflection_module"].slug, "phase": "before"},
+        "GET",
+    ),
     "reflection.my_data": (SIGNED_IN, None, "GET"),
     "reflection.cpd_record": (SIGNED_IN, None, "GET"),
     "reflection.cpd_new": (SIGNED_IN, None, "GET"),
@@ -121,12 +159,21 @@ ROUTES: dict[str, tuple] = {
     "reflection.pack_pdf": (SIGNED_IN, None, "GET"),
     # certificates
     "certificates.mine": (SIGNED_IN, None, "GET"),
-    "certificates.download": (("learner", "manager", "admin", "platform_admin"),
-                              lambda w: {"certificate_id": w["certificate"].id}, "GET"),
-    "certificates.badge_download": (("learner", "manager", "admin", "platform_admin"),
-                                    lambda w: {"certificate_id": w["certificate"].id}, "GET"),
-    "certificates.credential_download": (("learner", "manager", "admin", "platform_admin"),
-                                         lambda w: {"certificate_id": w["certificate"].id}, "GET"),
+    "certificates.download": (
+        ("learner", "manager", "admin", "platform_admin"),
+        lambda w: {"certificate_id": w["certificate"].id},
+        "GET",
+    ),
+    "certificates.badge_download": (
+        ("learner", "manager", "admin", "platform_admin"),
+        lambda w: {"certificate_id": w["certificate"].id},
+        "GET",
+    ),
+    "certificates.credential_download": (
+        ("learner", "manager", "admin", "platform_admin"),
+        lambda w: {"certificate_id": w["certificate"].id},
+        "GET",
+    ),
     "certificates.team_zip": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),
     "certificates.organisation": (("admin", "platform_admin"), None, "GET"),
     "certificates.manage": (("admin", "platform_admin"), lambda w: {"certificate_id": w["certificate"].id}, "GET"),
@@ -150,16 +197,28 @@ ROUTES: dict[str, tuple] = {
     "reviews.comment": (("admin", "platform_admin"), lambda w: {"comment_id": w["review_comment"].id}, "GET"),
     # dashboards: a team's managers, the organisation's programme leads and administrators
     "dashboards.index": (("manager", "programme_lead", "admin", "platform_admin"), None, "GET"),
-    "dashboards.team": (("manager", "programme_lead", "admin", "platform_admin"),
-                        lambda w: {"team_id": w["team"].id}, "GET"),
-    "dashboards.person": (("manager", "programme_lead", "admin", "platform_admin"),
-                          lambda w: {"team_id": w["team"].id, "user_id": w["learner"].id}, "GET"),
-    "dashboards.team_export": (("manager", "programme_lead", "admin", "platform_admin"),
-                               lambda w: {"team_id": w["team"].id, "fmt": "csv"}, "GET"),
+    "dashboards.team": (
+        ("manager", "programme_lead", "admin", "platform_admin"),
+        lambda w: {"team_id": w["team"].id},
+        "GET",
+    ),
+    "dashboards.person": (
+        ("manager", "programme_lead", "admin", "platform_admin"),
+        lambda w: {"team_id": w["team"].id, "user_id": w["learner"].id},
+        "GET",
+    ),
+    "dashboards.team_export": (
+        ("manager", "programme_lead", "admin", "platform_admin"),
+        lambda w: {"team_id": w["team"].id, "fmt": "csv"},
+        "GET",
+    ),
     "dashboards.remind": (("manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "POST"),
     "dashboards.organisation": (("programme_lead", "admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
-    "dashboards.organisation_export": (("programme_lead", "admin", "platform_admin"),
-                                       lambda w: {"fmt": "xlsx", "org": w["org"].id}, "GET"),
+    "dashboards.organisation_export": (
+        ("programme_lead", "admin", "platform_admin"),
+        lambda w: {"fmt": "xlsx", "org": w["org"].id},
+        "GET",
+    ),
     "dashboards.compliance": (("programme_lead", "admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
     "dashboards.settings": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
     "dashboards.team_deadline": (("admin", "platform_admin"), None, "POST"),
@@ -178,8 +237,15 @@ GUEST_OPENS: dict[str, int] = {
 
 # Routes for one person's private rows (authz `policy(..., private=True)`): anyone else gets 404, as for a row
 # that does not exist, instead of 403.
-PRIVATE = {"reflection.entry", "reflection.edit", "reflection.delete", "reflection.share", "reflection.revoke",
-           "reflection.shared", "reflection.cpd_delete"}
+PRIVATE = {
+    "reflection.entry",
+    "reflection.edit",
+    "reflection.delete",
+    "reflection.share",
+    "reflection.revoke",
+    "reflection.shared",
+    "reflection.cpd_delete",
+}
 
 # Routes the walk does not visit, with the reason (each is covered by its own tests).
 NOT_WALKED = {

@@ -3,6 +3,7 @@
 Builders commit: inside a test that only releases a savepoint (the test's outer transaction is still rolled
 back), and it keeps the data when a request under test rolls its own work back.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -24,16 +25,26 @@ class Builders:
         db.session.commit()
         return org
 
-    def team(self, org: Organisation | None = None, name: str | None = None,
-             setting: TeamSetting = TeamSetting.COMMUNITY) -> Team:
+    def team(
+        self, org: Organisation | None = None, name: str | None = None, setting: TeamSetting = TeamSetting.COMMUNITY
+    ) -> Team:
         team = Team(organisation=org or self.org(), name=name or f"Team {next(_seq)}", setting=setting)
         db.session.add(team)
         db.session.commit()
         return team
 
-    def user(self, role: str = "learner", *, team: Team | None = None, org: Organisation | None = None,
-             name: str | None = None, email: str | None = None, password: str | None = PASSWORD,
-             profession: Profession = Profession.NURSE, trainer_kind: TrainerKind | None = None) -> User:
+    def user(
+        self,
+        role: str = "learner",
+        *,
+        team: Team | None = None,
+        org: Organisation | None = None,
+        name: str | None = None,
+        email: str | None = None,
+        password: str | None = PASSWORD,
+        profession: Profession = Profession.NURSE,
+        trainer_kind: TrainerKind | None = None,
+    ) -> User:
         """A person holding `role`: learner, trainer, manager (of `team`), admin or programme_lead (of `org`), or
         platform_admin."""
         if role not in ROLES:
@@ -45,12 +56,20 @@ class Builders:
         if role == "trainer" and trainer_kind is None:
             trainer_kind = TrainerKind.PROFESSIONAL
         user = services.create_user(
-            None, name=name or f"Person {n}", email=email or f"person{n}@example.nhs.uk", profession=profession,
-            organisation=org, password=password, is_org_admin=role == "admin",
-            is_platform_admin=role == "platform_admin", trainer_kind=trainer_kind)
+            None,
+            name=name or f"Person {n}",
+            email=email or f"person{n}@example.nhs.uk",
+            profession=profession,
+            organisation=org,
+            password=password,
+            is_org_admin=role == "admin",
+            is_platform_admin=role == "platform_admin",
+            trainer_kind=trainer_kind,
+        )
         user.is_programme_lead = role == "programme_lead"
         if team is not None:
-            services.set_membership(None, user, team,
-                                    MembershipRole.MANAGER if role == "manager" else MembershipRole.MEMBER)
+            services.set_membership(
+                None, user, team, MembershipRole.MANAGER if role == "manager" else MembershipRole.MEMBER
+            )
         db.session.commit()
         return user

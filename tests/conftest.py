@@ -3,6 +3,7 @@ a transaction that is rolled back, using SQLAlchemy's "join a session into an ex
 
 Set EQUIPTRAIN_TEST_DATABASE_URL to run the suite on PostgreSQL (the CI script does).
 """
+
 from __future__ import annotations
 
 import email
@@ -93,8 +94,17 @@ def no_course(_transaction):
         Unit,
     )
 
-    for model in (QuizQuestion, Quiz, Unit, Scenario, Module, ConfidenceItem, AuditCriterion, SupervisionTemplate,
-                  Programme):
+    for model in (
+        QuizQuestion,
+        Quiz,
+        Unit,
+        Scenario,
+        Module,
+        ConfidenceItem,
+        AuditCriterion,
+        SupervisionTemplate,
+        Programme,
+    ):
         db.session.execute(db.delete(model))
     db.session.flush()
     snapshot.invalidate()
@@ -110,6 +120,7 @@ def _fresh_g(sender, **extra):
     # Tests keep one app context pushed across requests, so `g` would outlive a request; production never
     # shares it. Forget the per-request state Flask-Login and Flask-WTF cache there.
     from flask import g
+
     g.pop("_login_user", None)
     g.pop("csrf_token", None)
     g.pop("equiptrain_begin", None)
@@ -183,6 +194,7 @@ def build(app) -> Builders:
 @pytest.fixture
 def login(client):
     """Sign `user` in on the test client without going through the form."""
+
     def do(user, c=None):
         from equiptrain.accounts.services import start_session
 
@@ -193,6 +205,7 @@ def login(client):
             session["_user_id"] = token
             session["_fresh"] = True
         return c
+
     return do
 
 
@@ -209,8 +222,10 @@ class Outbox:
     def messages(self) -> list[email.message.EmailMessage]:
         if not self.folder.exists():
             return []
-        return [email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
-                for f in sorted(self.folder.glob("*.eml"))]
+        return [
+            email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+            for f in sorted(self.folder.glob("*.eml"))
+        ]
 
     def to(self, address: str):
         return [m for m in self.messages if m["To"] == address]
@@ -252,6 +267,7 @@ def count_queries(_transaction):
             yield counter
         finally:
             event.remove(_transaction, "before_cursor_execute", counter)
+
     return counting
 
 

@@ -1,5 +1,6 @@
 """A real app on a loopback port for the tests that need several requests at the same moment: its own database,
 its own app (no test transaction around it), a tiny cookie-keeping HTTP client, and threads fired together."""
+
 from __future__ import annotations
 
 import http.client

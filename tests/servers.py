@@ -1,6 +1,7 @@
 """Real server processes for the tests that need more than one process: a throwaway redis-server and
 gunicorn app servers (`equiptrain.wsgi`) on loopback ports. Every process is stopped by the test that started it.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,9 +47,24 @@ class Redis:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(
-            [executable, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(folder), "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                executable,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(folder),
+                "--protected-mode",
+                "yes",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -84,10 +100,27 @@ class AppServer:
         self.log = folder / f"{name}.log"
         self._log = open(self.log, "wb")
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads), "--worker-class",
-             "gthread", "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "--timeout", "60",
-             "equiptrain.wsgi:app"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--worker-class",
+                "gthread",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--no-control-socket",
+                "--timeout",
+                "60",
+                "equiptrain.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.wait_until_answering(60)
 
     def answers(self) -> bool:
@@ -107,8 +140,9 @@ class AppServer:
                 return time.monotonic() - started
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"the app server did not answer within {seconds} s:\n"
-                           + self.log.read_text(errors="replace")[-3000:])
+        raise RuntimeError(
+            f"the app server did not answer within {seconds} s:\n" + self.log.read_text(errors="replace")[-3000:]
+        )
 
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
@@ -121,6 +155,13 @@ class AppServer:
 
 def server_settings(database_url: str, redis_url: str, **more) -> dict:
     """What every test app server shares: the database, the rate-limit store, one secret key, cheap hashing."""
-    return {"DATABASE_URL": database_url, "RATELIMIT_STORAGE_URI": redis_url,
-            "SECRET_KEY": "test-secret-key-shared-by-the-servers", "PRODUCTION": "false",
-            "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1, **more}
+    return {
+        "DATABASE_URL": database_url,
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "SECRET_KEY": "test-secret-key-shared-by-the-servers",
+        "PRODUCTION": "false",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        **more,
+    }

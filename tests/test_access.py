@@ -1,4 +1,5 @@
 """Every route, walked as anonymous, learner, trainer, manager, admin, platform admin and a workshop guest."""
+
 from __future__ import annotations
 
 import pytest

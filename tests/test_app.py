@@ -1,4 +1,5 @@
 """The request cycle: one commit at the end, and only when something was written."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

@@ -1,5 +1,6 @@
 """The background runner: tasks run off the request thread, in an app context; after-commit tasks wait for the
 commit and are dropped on a rollback."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """The equiptrain command: creating people, the demo, and the instance folder."""
+
 from __future__ import annotations
 
 import stat
@@ -19,8 +20,20 @@ def _run(app, *args):
 
 
 def test_users_create_invites_by_default(app, outbox):
-    result = _run(app, "users", "create", "--name", "Kim Li", "--email", "Kim.Li@Example.NHS.uk",
-                  "--profession", "psychologist", "--organisation", "Moorside Trust", "--admin")
+    result = _run(
+        app,
+        "users",
+        "create",
+        "--name",
+        "Kim Li",
+        "--email",
+        "Kim.Li@Example.NHS.uk",
+        "--profession",
+        "psychologist",
+        "--organisation",
+        "Moorside Trust",
+        "--admin",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "kim.li@example.nhs.uk"))
     assert user.is_org_admin and user.organisation.name == "Moorside Trust" and user.password_hash is None
@@ -51,4 +64,3 @@ def test_secret_key_file_is_private(tmp_path: Path):
     path = tmp_path / "instance" / "secret_key"
     assert len(key) == 64 and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert secret_key_from_instance(tmp_path / "instance") == key  # read back, not regenerated
-

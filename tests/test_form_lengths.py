@@ -5,6 +5,7 @@ text field in it. Each must carry a Length(max=...) validator; where the form sa
 column (WRITES below says which model each form writes, and under which column name when it differs), the
 maximum must be at most n. A new form, or a new column, is checked without anyone remembering to add it here.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -42,8 +43,10 @@ WRITES = {
     workshops_forms.ObservationForm: (ObserverFeedback, {}),
     workshops_forms.FeedbackForm: (FeedbackResponse, {}),
     workshops_forms.BriefingForm: (TrainerSupport, {}),
-    workshops_forms.DebriefForm: (TrainerSupport, {"how_it_went": "debrief_how_it_went",
-                                                   "support_wanted": "debrief_support_wanted"}),
+    workshops_forms.DebriefForm: (
+        TrainerSupport,
+        {"how_it_went": "debrief_how_it_went", "support_wanted": "debrief_support_wanted"},
+    ),
 }
 
 

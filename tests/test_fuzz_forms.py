@@ -8,6 +8,7 @@ values for one name, and now and then a field no form has. The rest stay valid, 
 check and into the code that parses and saves. Hypothesis is derandomised and bounded, so every run is the same
 and takes seconds of CPU.
 """
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -22,11 +23,45 @@ from tests.access import ROUTES
 from tests.test_access import world  # noqa: F401  (the fixture)
 
 ROLES = ["learner", "manager", "trainer", "admin", "platform_admin"]
-HOSTILE = ["", " ", "\t", "\r\n", "0", "-1", "1e3", "nan", "inf", "99999999999999999999999999", "2147483648",
-           "=1+1", "+44", "@SUM(A1)", "<script>alert(1)</script>", "'; DROP TABLE users; --", "x" * 5000,
-           "2026-02-31", "2026-03-14", "2026-03-14T09:30", "14/03/2026", "yes", "no", "y", "on", "remove", "core",
-           "carer", "nurse", "member", "manager", "participatory", "5", "../../etc/passwd", "\u202etxt.exe",
-           "é" * 300, "a\x00b"]
+HOSTILE = [
+    "",
+    " ",
+    "\t",
+    "\r\n",
+    "0",
+    "-1",
+    "1e3",
+    "nan",
+    "inf",
+    "99999999999999999999999999",
+    "2147483648",
+    "=1+1",
+    "+44",
+    "@SUM(A1)",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE users; --",
+    "x" * 5000,
+    "2026-02-31",
+    "2026-03-14",
+    "2026-03-14T09:30",
+    "14/03/2026",
+    "yes",
+    "no",
+    "y",
+    "on",
+    "remove",
+    "core",
+    "carer",
+    "nurse",
+    "member",
+    "manager",
+    "participatory",
+    "5",
+    "../../etc/passwd",
+    "\u202etxt.exe",
+    "é" * 300,
+    "a\x00b",
+]
 # Values that once gave a 500 somewhere (white space in a select, an id past the database's integer, text past a
 # column, a NUL that PostgreSQL refuses): every field of every form gets each of them.
 SWEEP = [" ", "99999999999999999999999999", "x" * 5000, "a\x00b"]
@@ -85,8 +120,9 @@ class _Forms(HTMLParser):
 def _collect_forms(app, client, login, people) -> list[tuple[tuple[str, ...], str, dict[str, list[str]]]]:
     """(roles that see it, action URL, fields) for every distinct POST form on every page of the walk."""
     with app.test_request_context():
-        pages = sorted({url_for(e, **(kw(people) if kw else {})) for e, (_a, kw, method) in ROUTES.items()
-                        if method == "GET"})
+        pages = sorted(
+            {url_for(e, **(kw(people) if kw else {})) for e, (_a, kw, method) in ROUTES.items() if method == "GET"}
+        )
     found: dict[tuple[str, tuple], tuple[list[str], dict]] = {}
     for who in ROLES:
         login(people[who])
@@ -106,8 +142,9 @@ def _collect_forms(app, client, login, people) -> list[tuple[tuple[str, ...], st
 
 
 def _value() -> st.SearchStrategy:
-    one = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30),
-                    st.integers(min_value=-(2**70), max_value=2**70).map(str))
+    one = st.one_of(
+        st.sampled_from(HOSTILE), st.text(max_size=30), st.integers(min_value=-(2**70), max_value=2**70).map(str)
+    )
     return st.one_of(one, st.lists(one, min_size=2, max_size=3))
 
 
@@ -142,8 +179,13 @@ def test_every_field_of_every_form_refuses_the_known_hostile_values(client, logi
 
 
 def test_generated_form_posts_never_fail(client, login, world, forms):  # noqa: F811
-    @settings(max_examples=250, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=250,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(_post(forms))
     def post(example):
         who, url, data = example

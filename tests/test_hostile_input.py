@@ -1,4 +1,5 @@
 """The hostile inputs the fuzzing found: each once gave a 500; each now gets a clear answer."""
+
 from __future__ import annotations
 
 import io
@@ -43,10 +44,15 @@ def test_an_admin_can_remove_the_trainer_role_from_a_prepared_trainer(build, cli
     db.session.expire_all()
     assert db.session.get(TrainerProfile, profile_id) is None
     # The prepared-modules records go with the role: all of them, in the same transaction.
-    assert db.session.scalar(select(func.count()).select_from(TrainerModule)
-                             .where(TrainerModule.trainer_profile_id == profile_id)) == 0
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "role.changed")
-                               .order_by(AuditEvent.id.desc())).first()
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(TrainerModule).where(TrainerModule.trainer_profile_id == profile_id)
+        )
+        == 0
+    )
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "role.changed").order_by(AuditEvent.id.desc())
+    ).first()
     assert event.details["trainer"] is None and event.details["prepared_modules_removed"] == 2
 
 
@@ -54,10 +60,18 @@ def test_a_blank_follow_up_of_is_not_a_follow_up(build, client, login):
     workshop = make_workshop(build)
     admin = build.user("admin", org=workshop.organisation)
     login(admin)
-    data = {"title": "Edited", "kind": "core", "follow_up_of": " ", "starts_at": "2030-03-14T09:30",
-            "ends_at": "2030-03-14T16:30", "capacity": "20", "room": "Room 4",
-            "modules": [str(m.id) for m in workshop.modules],
-            "facilitators": [str(f.user_id) for f in workshop.facilitators], "confirm_unprepared": "y"}
+    data = {
+        "title": "Edited",
+        "kind": "core",
+        "follow_up_of": " ",
+        "starts_at": "2030-03-14T09:30",
+        "ends_at": "2030-03-14T16:30",
+        "capacity": "20",
+        "room": "Room 4",
+        "modules": [str(m.id) for m in workshop.modules],
+        "facilitators": [str(f.user_id) for f in workshop.facilitators],
+        "confirm_unprepared": "y",
+    }
     response = client.post(f"/workshops/{workshop.id}/edit", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()

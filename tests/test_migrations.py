@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL alike."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 

@@ -1,5 +1,6 @@
 """What each request is spared, and that nothing it skips changes what it answers: the header rendered once per
 app (with each session's own CSRF token), no database session for a page that needs none."""
+
 from __future__ import annotations
 
 import re

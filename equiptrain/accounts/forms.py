@@ -1,4 +1,5 @@
 """Forms for signing in, passwords, people and teams."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -32,22 +33,33 @@ class SignInForm(FlaskForm):
 
 
 class RequestResetForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address"), _EMAIL_LENGTH,
-                                                   Email("Enter an email address like name@nhs.net")])
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address"),
+            _EMAIL_LENGTH,
+            Email("Enter an email address like name@nhs.net"),
+        ],
+    )
 
 
 def _check_new_password(form, field):
-    for problem in password_problems(field.data or "", email=getattr(form, "_email", ""),
-                                     name=getattr(form, "_name", "")):
+    for problem in password_problems(
+        field.data or "", email=getattr(form, "_email", ""), name=getattr(form, "_name", "")
+    ):
         raise ValidationError(problem)
 
 
 class SetPasswordForm(FlaskForm):
-    password = PasswordField("New password", description=f"At least {MIN_LENGTH} characters. Three random words "
-                             "make a strong password that is easy to remember.",
-                             validators=[DataRequired("Enter a new password"), _PASSWORD_LENGTH, _check_new_password])
-    confirm = PasswordField("Confirm new password", validators=[DataRequired("Enter the new password again"),
-                                                                _PASSWORD_LENGTH])
+    password = PasswordField(
+        "New password",
+        description=f"At least {MIN_LENGTH} characters. Three random words "
+        "make a strong password that is easy to remember.",
+        validators=[DataRequired("Enter a new password"), _PASSWORD_LENGTH, _check_new_password],
+    )
+    confirm = PasswordField(
+        "Confirm new password", validators=[DataRequired("Enter the new password again"), _PASSWORD_LENGTH]
+    )
 
     def validate_confirm(self, field):
         if field.data != self.password.data:
@@ -55,17 +67,24 @@ class SetPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(SetPasswordForm):
-    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password"),
-                                                                     _PASSWORD_LENGTH])
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password"), _PASSWORD_LENGTH]
+    )
 
 
 class PersonForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
-    email = EmailField("Email address", validators=[DataRequired("Enter an email address"),
-                                                   Email("Enter an email address like name@nhs.net"),
-                                                   Length(max=254)])
-    profession = SelectField("Profession", choices=PROFESSION_CHOICES,
-                             validators=[DataRequired("Choose the person's profession")])
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter an email address"),
+            Email("Enter an email address like name@nhs.net"),
+            Length(max=254),
+        ],
+    )
+    profession = SelectField(
+        "Profession", choices=PROFESSION_CHOICES, validators=[DataRequired("Choose the person's profession")]
+    )
     employee_number = StringField("Employee number (optional)", validators=[Optional(), Length(max=50)])
 
 
@@ -93,13 +112,14 @@ class TeamForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Organisation name", validators=[DataRequired("Enter the organisation's name"),
-                                                        Length(max=200)])
+    name = StringField("Organisation name", validators=[DataRequired("Enter the organisation's name"), Length(max=200)])
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload"),
-                                             FileAllowed(["csv"], "The file must be a .csv file")])
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file to upload"), FileAllowed(["csv"], "The file must be a .csv file")],
+    )
 
 
 class InviteToTeamForm(PersonForm):

@@ -4,6 +4,7 @@ Limits (settings): IMPORT_MAX_BYTES for the file, checked before it is read; IMP
 it; IMPORT_PROBLEMS_SHOWN for how many problems are kept to show (all are counted). New people's invitations are
 queued (`accounts.invitations`) and sent in the background in batches, not in the request.
 """
+
 from __future__ import annotations
 
 import csv
@@ -77,8 +78,16 @@ def read_limited(stream: BinaryIO, size: int | None = None) -> str:
     """Read an uploaded or opened file as text, refusing it as soon as it passes IMPORT_MAX_BYTES (so a huge
     file is never read whole). `size`, if known, is checked first."""
     limit = int(current_app.config["IMPORT_MAX_BYTES"])
-    too_big = ImportInvalid([ImportProblem(0, "file", f"is larger than the {_describe_bytes(limit)} an import "
-                                                      "may be; split it into smaller files and import each")])
+    too_big = ImportInvalid(
+        [
+            ImportProblem(
+                0,
+                "file",
+                f"is larger than the {_describe_bytes(limit)} an import "
+                "may be; split it into smaller files and import each",
+            )
+        ]
+    )
     if size is not None and size > limit:
         raise too_big
     raw = stream.read(limit + 1)
@@ -89,8 +98,9 @@ def read_limited(stream: BinaryIO, size: int | None = None) -> str:
     except UnicodeDecodeError:
         text = None
     if text is None or "\x00" in text:
-        raise ImportInvalid([ImportProblem(0, "file", "is not UTF-8 text; save it from your spreadsheet as "
-                                                      "'CSV UTF-8'")])
+        raise ImportInvalid(
+            [ImportProblem(0, "file", "is not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'")]
+        )
     return text
 
 
@@ -107,8 +117,13 @@ def _rows(reader: csv.DictReader, problems: _Problems):
         except StopIteration:
             return
         except csv.Error as exc:
-            problems.add(ImportProblem(reader.line_num, "row", f"cannot be read ({exc}); check for a very long "
-                                                               "value or a quote (\") that is never closed"))
+            problems.add(
+                ImportProblem(
+                    reader.line_num,
+                    "row",
+                    f'cannot be read ({exc}); check for a very long value or a quote (") that is never closed',
+                )
+            )
             continue
         yield raw
 
@@ -144,8 +159,16 @@ def parse(text: str, organisation: Organisation) -> list[_Row]:
     headers = [h.strip().lower().replace(" ", "_") for h in fieldnames]
     missing = [c for c in COLUMNS if c not in headers and c != "employee_number"]
     if missing:
-        raise ImportInvalid([ImportProblem(1, "header", f"missing column(s) {', '.join(missing)}; the first line "
-                                                        f"must name the columns: {','.join(COLUMNS)}")])
+        raise ImportInvalid(
+            [
+                ImportProblem(
+                    1,
+                    "header",
+                    f"missing column(s) {', '.join(missing)}; the first line "
+                    f"must name the columns: {','.join(COLUMNS)}",
+                )
+            ]
+        )
     reader.fieldnames = headers
     teams = {t.name.lower(): t for t in db.session.scalars(select(Team).where(Team.organisation_id == organisation.id))}
     candidates: list[tuple[int, dict]] = []
@@ -153,17 +176,28 @@ def parse(text: str, organisation: Organisation) -> list[_Row]:
     for raw in _rows(reader, problems):
         line = reader.line_num
         if None in raw:
-            problems.add(ImportProblem(line, "row", f"has more values than the {len(headers)} columns; "
-                                                    "check for an unquoted comma"))
+            problems.add(
+                ImportProblem(
+                    line, "row", f"has more values than the {len(headers)} columns; check for an unquoted comma"
+                )
+            )
             continue
         values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(values.values()):
             continue
         people += 1
         if people > max_rows:
-            raise ImportInvalid([ImportProblem(line, "file", f"has more than {max_rows} people; an import may have "
-                                                             f"at most {max_rows}: split the file and import each "
-                                                             "part")])
+            raise ImportInvalid(
+                [
+                    ImportProblem(
+                        line,
+                        "file",
+                        f"has more than {max_rows} people; an import may have "
+                        f"at most {max_rows}: split the file and import each "
+                        "part",
+                    )
+                ]
+            )
         candidates.append((line, values))
     existing = _existing_users(candidates)
     rows: list[_Row] = []
@@ -177,38 +211,66 @@ def parse(text: str, organisation: Organisation) -> list[_Row]:
             email = normalise_email(validate_email(values.get("email", ""), check_deliverability=False).normalized)
         except EmailNotValidError as exc:
             email = ""
-            row_problems.append(ImportProblem(line, "email", f"'{_short(values.get('email', ''))}' is not an email "
-                                                             f"address ({exc})"))
+            row_problems.append(
+                ImportProblem(line, "email", f"'{_short(values.get('email', ''))}' is not an email address ({exc})")
+            )
         profession = _profession(values.get("profession", ""))
         if profession is None:
-            row_problems.append(ImportProblem(line, "profession", f"'{_short(values.get('profession', ''))}' is not "
-                                              "a profession we know; use one of: " +
-                                              ", ".join(p.label.lower() for p in Profession)))
+            row_problems.append(
+                ImportProblem(
+                    line,
+                    "profession",
+                    f"'{_short(values.get('profession', ''))}' is not "
+                    "a profession we know; use one of: " + ", ".join(p.label.lower() for p in Profession),
+                )
+            )
         team = teams.get(values.get("team", "").lower())
         if team is None:
             known = ", ".join(sorted(t.name for t in teams.values())) or "none yet"
-            row_problems.append(ImportProblem(line, "team", f"no team called '{_short(values.get('team', ''))}' in "
-                                              f"{organisation.name}; create it first or use one of: {known}"))
+            row_problems.append(
+                ImportProblem(
+                    line,
+                    "team",
+                    f"no team called '{_short(values.get('team', ''))}' in "
+                    f"{organisation.name}; create it first or use one of: {known}",
+                )
+            )
         manager = values.get("manager", "").lower()
         if manager not in _YES | _NO:
-            row_problems.append(ImportProblem(line, "manager", f"'{_short(values.get('manager', ''))}' should be "
-                                                               "yes or no"))
+            row_problems.append(
+                ImportProblem(line, "manager", f"'{_short(values.get('manager', ''))}' should be yes or no")
+            )
         user = existing.get(email) if email else None
         if user is not None and user.organisation_id != organisation.id:
-            row_problems.append(ImportProblem(line, "email", f"{email} already belongs to someone in another "
-                                                             "organisation; ask a platform administrator"))
+            row_problems.append(
+                ImportProblem(
+                    line,
+                    "email",
+                    f"{email} already belongs to someone in another organisation; ask a platform administrator",
+                )
+            )
         if email and team is not None:
             key = (email, team.id)
             if key in seen:
-                row_problems.append(ImportProblem(line, "email", f"{email} is already listed for team "
-                                                                 f"{team.name} on line {seen[key]}"))
+                row_problems.append(
+                    ImportProblem(line, "email", f"{email} is already listed for team {team.name} on line {seen[key]}")
+                )
             seen[key] = line
         if row_problems or profession is None or team is None:
             for problem in row_problems:
                 problems.add(problem)
             continue
-        rows.append(_Row(line, name, email, profession, values.get("employee_number") or None, team,
-                         MembershipRole.MANAGER if manager in _YES else MembershipRole.MEMBER))
+        rows.append(
+            _Row(
+                line,
+                name,
+                email,
+                profession,
+                values.get("employee_number") or None,
+                team,
+                MembershipRole.MANAGER if manager in _YES else MembershipRole.MEMBER,
+            )
+        )
     problems.raise_any()
     if not rows:
         raise ImportInvalid([ImportProblem(2, "row", "the file has no people in it")])
@@ -227,12 +289,19 @@ def _check_cells(line: int, values: dict[str, str]) -> list[ImportProblem]:
     found = []
     for column, value in values.items():
         if column in _MAX_LENGTH and len(value) > _MAX_LENGTH[column]:
-            found.append(ImportProblem(line, column, f"is {len(value)} characters long; it can be at most "
-                                                     f"{_MAX_LENGTH[column]}"))
+            found.append(
+                ImportProblem(line, column, f"is {len(value)} characters long; it can be at most {_MAX_LENGTH[column]}")
+            )
         if csvsafe.is_dangerous(value):
-            found.append(ImportProblem(line, column, f"begins with '{value[0]}', which a spreadsheet runs as a "
-                                                     "formula; remove that character (no name, email or team "
-                                                     "begins with =, +, - or @)"))
+            found.append(
+                ImportProblem(
+                    line,
+                    column,
+                    f"begins with '{value[0]}', which a spreadsheet runs as a "
+                    "formula; remove that character (no name, email or team "
+                    "begins with =, +, - or @)",
+                )
+            )
     return found
 
 
@@ -241,14 +310,16 @@ def _existing_users(candidates: list[tuple[int, dict]]) -> dict[str, User]:
     emails = sorted({normalise_email(values.get("email", "")) for _line, values in candidates} - {""})
     found: dict[str, User] = {}
     for start in range(0, len(emails), 500):
-        for user in db.session.scalars(select(User).options(selectinload(User.memberships))
-                                       .where(User.email.in_(emails[start:start + 500]))):
+        for user in db.session.scalars(
+            select(User).options(selectinload(User.memberships)).where(User.email.in_(emails[start : start + 500]))
+        ):
             found[user.email] = user
     return found
 
 
-def import_users(actor: User | None, organisation: Organisation, text: str, *,
-                 send_invites: bool = True) -> ImportResult:
+def import_users(
+    actor: User | None, organisation: Organisation, text: str, *, send_invites: bool = True
+) -> ImportResult:
     """Add everyone in the CSV (or, on any bad row, no one). New people's invitations are queued in
     `result.invitations`: the caller starts sending them once this commits (`invitations.start`)."""
     rows = parse(text, organisation)
@@ -263,8 +334,13 @@ def import_users(actor: User | None, organisation: Organisation, text: str, *,
             if user is None:
                 # The rows were checked above (the addresses are new, in one query for the whole file), so the
                 # people are added as one batch, not through create_user's one-at-a-time look-up and flush.
-                user = User(name=row.name, email=row.email, profession=row.profession,
-                            employee_number=row.employee_number, organisation=organisation)
+                user = User(
+                    name=row.name,
+                    email=row.email,
+                    profession=row.profession,
+                    employee_number=row.employee_number,
+                    organisation=organisation,
+                )
                 db.session.add(user)
                 existing[row.email] = user
                 created.add(row.email)
@@ -281,10 +357,24 @@ def import_users(actor: User | None, organisation: Organisation, text: str, *,
         for user in result.created:
             record("user.created", actor, user, email=user.email, imported=True)
         for user, team, role in joined:
-            record("role.changed", actor, user, organisation_id=team.organisation_id, team=team.name, before=None,
-                   after=role.value)
+            record(
+                "role.changed",
+                actor,
+                user,
+                organisation_id=team.organisation_id,
+                team=team.name,
+                before=None,
+                after=role.value,
+            )
         if send_invites and result.created:
             result.invitations = queue_invitations(actor, organisation, result.created)
-    record("users.imported", actor, organisation, organisation_id=organisation.id, created=len(result.created),
-           updated=len(result.updated), rows=len(rows))
+    record(
+        "users.imported",
+        actor,
+        organisation,
+        organisation_id=organisation.id,
+        created=len(result.created),
+        updated=len(result.updated),
+        rows=len(rows),
+    )
     return result

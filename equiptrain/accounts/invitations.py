@@ -7,6 +7,7 @@ stops between batches: at most the batch in flight is sent again, or its emails 
 instant between commit and delivery (the person page can send one again). `resume_stalled` starts again any run
 whose worker has gone quiet; the progress page and the CLI call it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,14 @@ def bulk_invitation_policy(user: User, action: str, run: BulkInvitation) -> bool
 
 def queue_invitations(actor: User | None, organisation: Organisation, users: list[User]) -> BulkInvitation:
     """Record that `users` are to be invited; the caller starts `send_batches` once this commits."""
-    run = BulkInvitation(organisation_id=organisation.id, actor_id=actor.id if actor else None,
-                         user_ids=[u.id for u in users], done=0, sent=0, skipped=0)
+    run = BulkInvitation(
+        organisation_id=organisation.id,
+        actor_id=actor.id if actor else None,
+        user_ids=[u.id for u in users],
+        done=0,
+        sent=0,
+        skipped=0,
+    )
     db.session.add(run)
     db.session.flush()
     return run
@@ -51,9 +58,15 @@ def start(run_id: int) -> None:
 def _claim(run: BulkInvitation, seen: dt.datetime) -> bool:
     """Mark the run as being worked on now, unless another worker touched it since `seen` (two pages asking at
     once start it only once)."""
-    result = cast(CursorResult, db.session.execute(update(BulkInvitation).where(
-        BulkInvitation.id == run.id, BulkInvitation.updated_at == seen, BulkInvitation.finished_at.is_(None))
-        .values(updated_at=utcnow()).execution_options(synchronize_session="fetch")))
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(BulkInvitation)
+            .where(BulkInvitation.id == run.id, BulkInvitation.updated_at == seen, BulkInvitation.finished_at.is_(None))
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session="fetch")
+        ),
+    )
     return result.rowcount == 1
 
 
@@ -65,7 +78,7 @@ def send_batches(run_id: int, *, progress=None) -> BulkInvitation | None:
         run = db.session.get(BulkInvitation, run_id)
         if run is None or run.finished_at is not None:
             return run
-        ids = run.user_ids[run.done:run.done + size]
+        ids = run.user_ids[run.done : run.done + size]
         if not ids:
             run.finished_at = run.updated_at = utcnow()
             db.session.commit()
@@ -107,5 +120,8 @@ def resume_stalled(run: BulkInvitation) -> bool:
 
 
 def unfinished() -> list[BulkInvitation]:
-    return list(db.session.scalars(select(BulkInvitation).where(BulkInvitation.finished_at.is_(None))
-                                   .order_by(BulkInvitation.id)))
+    return list(
+        db.session.scalars(
+            select(BulkInvitation).where(BulkInvitation.finished_at.is_(None)).order_by(BulkInvitation.id)
+        )
+    )

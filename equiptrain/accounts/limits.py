@@ -4,6 +4,7 @@ A successful sign-in leaves a signed cookie naming the account (by a digest, not
 carries it is exempt from the account's all-addresses limit, so someone guessing a person's password from
 elsewhere can slow new browsers down but never lock the person out of the ones they use.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,6 +45,11 @@ def remember_browser(response, email: str) -> None:
 
     accounts = [a for a in _accounts(request.cookies.get(DEVICE_COOKIE)) if a != _digest(email)]
     accounts = [_digest(email), *accounts][:MAX_ACCOUNTS]
-    response.set_cookie(DEVICE_COOKIE, _serializer().dumps(accounts), max_age=DEVICE_DAYS * 86400,
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), httponly=True,
-                        samesite="Lax")
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _serializer().dumps(accounts),
+        max_age=DEVICE_DAYS * 86400,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )

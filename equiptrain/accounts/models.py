@@ -1,4 +1,5 @@
 """Organisations hold teams; people belong to teams as members or managers; some people are trainers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,9 +24,14 @@ class TeamSetting(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"community": "Community mental health", "inpatient": "Inpatient",
-                "crisis": "Crisis and home treatment", "later_life": "Later life",
-                "early_intervention": "Early intervention", "other": "Other"}[self.value]
+        return {
+            "community": "Community mental health",
+            "inpatient": "Inpatient",
+            "crisis": "Crisis and home treatment",
+            "later_life": "Later life",
+            "early_intervention": "Early intervention",
+            "other": "Other",
+        }[self.value]
 
 
 class Profession(str, enum.Enum):
@@ -52,8 +58,11 @@ class TrainerKind(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"professional": "Professional trainer", "service_user": "Service-user trainer",
-                "carer": "Carer trainer"}[self.value]
+        return {
+            "professional": "Professional trainer",
+            "service_user": "Service-user trainer",
+            "carer": "Carer trainer",
+        }[self.value]
 
     @property
     def lived_experience(self) -> bool:
@@ -111,8 +120,9 @@ class User(UserMixin, Base):
 
     organisation: Mapped[Organisation | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
-    trainer_profile: Mapped[TrainerProfile | None] = relationship(back_populates="user", uselist=False,
-                                                                  cascade="all, delete-orphan")
+    trainer_profile: Mapped[TrainerProfile | None] = relationship(
+        back_populates="user", uselist=False, cascade="all, delete-orphan"
+    )
 
     # Flask-Login: the id kept in the session cookie is the secret token of this sign-in's UserSession row
     # (set by services.start_session or the user loader), so ending the row on the server ends the session.
@@ -178,8 +188,9 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
-    role: Mapped[MembershipRole] = mapped_column(str_enum(MembershipRole, "membership_role"),
-                                                 default=MembershipRole.MEMBER)
+    role: Mapped[MembershipRole] = mapped_column(
+        str_enum(MembershipRole, "membership_role"), default=MembershipRole.MEMBER
+    )
     joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -203,6 +214,7 @@ class TrainerProfile(Base):
 class GuestAccess(Base):
     """A guest's place at one workshop: someone from outside the team and the organisation (a GP, an advocate, a
     peer worker, carers' centre staff) whose account opens that workshop's pages and nothing else (see `authz`)."""
+
     __tablename__ = "guest_accesses"
     __table_args__ = (UniqueConstraint("user_id", "workshop_id"),)
 
@@ -220,17 +232,23 @@ class GuestAccess(Base):
 # loads the user (correlated EXISTS), so neither relationship has to be loaded on a plain page. They reflect the
 # database as of the load: a change made in the same request is seen after the session next refreshes the user.
 User.is_trainer = column_property(
-    select(TrainerProfile.id).where(TrainerProfile.user_id == User.id).correlate_except(TrainerProfile).exists())
+    select(TrainerProfile.id).where(TrainerProfile.user_id == User.id).correlate_except(TrainerProfile).exists()
+)
 User.is_manager = column_property(
-    select(Membership.id).where(Membership.user_id == User.id, Membership.role == MembershipRole.MANAGER)
-    .correlate_except(Membership).exists())
+    select(Membership.id)
+    .where(Membership.user_id == User.id, Membership.role == MembershipRole.MANAGER)
+    .correlate_except(Membership)
+    .exists()
+)
 User.is_guest = column_property(
-    select(GuestAccess.id).where(GuestAccess.user_id == User.id).correlate_except(GuestAccess).exists())
+    select(GuestAccess.id).where(GuestAccess.user_id == User.id).correlate_except(GuestAccess).exists()
+)
 
 
 class BulkInvitation(Base):
     """Invitations to the people an import added, sent in the background in batches. The state lives here, not
     in a worker's memory, so a restart loses nothing: an unfinished run carries on from `done`."""
+
     __tablename__ = "bulk_invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

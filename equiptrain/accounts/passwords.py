@@ -1,4 +1,5 @@
 """Password hashing (argon2id) and the password rules: long enough and not common (NCSC guidance)."""
+
 from __future__ import annotations
 
 import gzip
@@ -42,9 +43,11 @@ def _hasher() -> PasswordHasher:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     hasher = app.extensions.get("equiptrain.password_hasher")
     if hasher is None:
-        hasher = PasswordHasher(time_cost=app.config["ARGON2_TIME_COST"],
-                                memory_cost=app.config["ARGON2_MEMORY_COST"],
-                                parallelism=app.config["ARGON2_PARALLELISM"])
+        hasher = PasswordHasher(
+            time_cost=app.config["ARGON2_TIME_COST"],
+            memory_cost=app.config["ARGON2_MEMORY_COST"],
+            parallelism=app.config["ARGON2_PARALLELISM"],
+        )
         app.extensions["equiptrain.password_hasher"] = hasher
     return hasher
 

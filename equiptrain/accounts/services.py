@@ -1,4 +1,5 @@
 """The rules for people, teams and roles. Each function takes the acting user, changes state and flushes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,9 +42,11 @@ def find_user_by_email(email: str) -> User | None:
 
 # -- access policies -------------------------------------------------------------------------------------------
 
+
 def administers(user: User, organisation_id: int | None) -> bool:
-    return user.is_platform_admin or (user.is_org_admin and organisation_id is not None
-                                      and user.organisation_id == organisation_id)
+    return user.is_platform_admin or (
+        user.is_org_admin and organisation_id is not None and user.organisation_id == organisation_id
+    )
 
 
 @policy(Organisation)
@@ -75,6 +78,7 @@ def user_policy(user: User, action: str, other: User) -> bool:
 
 # -- people ------------------------------------------------------------------------------------------------------
 
+
 def create_organisation(actor: User | None, name: str) -> Organisation:
     name = name.strip()
     if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
@@ -88,8 +92,9 @@ def create_organisation(actor: User | None, name: str) -> Organisation:
 
 def create_team(actor: User | None, organisation: Organisation, name: str, setting: TeamSetting) -> Team:
     name = name.strip()
-    exists = db.session.scalar(select(Team).where(Team.organisation_id == organisation.id,
-                                                  func.lower(Team.name) == name.lower()))
+    exists = db.session.scalar(
+        select(Team).where(Team.organisation_id == organisation.id, func.lower(Team.name) == name.lower())
+    )
     if exists:
         raise ServiceError(f"{organisation.name} already has a team called {name}. Choose another name.", "name")
     team = Team(organisation=organisation, name=name, setting=setting)
@@ -99,18 +104,35 @@ def create_team(actor: User | None, organisation: Organisation, name: str, setti
     return team
 
 
-def create_user(actor: User | None, *, name: str, email: str, profession: Profession,
-                organisation: Organisation | None, employee_number: str | None = None,
-                password: str | None = None, is_org_admin: bool = False, is_platform_admin: bool = False,
-                trainer_kind: TrainerKind | None = None) -> User:
+def create_user(
+    actor: User | None,
+    *,
+    name: str,
+    email: str,
+    profession: Profession,
+    organisation: Organisation | None,
+    employee_number: str | None = None,
+    password: str | None = None,
+    is_org_admin: bool = False,
+    is_platform_admin: bool = False,
+    trainer_kind: TrainerKind | None = None,
+) -> User:
     """Add a person. Without a password they get one through an invitation."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
-        raise ServiceError(f"Someone with the email address {email} already has an account. "
-                           "Find them in the people list instead.", "email")
-    user = User(name=name.strip(), email=email, profession=profession,
-                employee_number=(employee_number or "").strip() or None, organisation=organisation,
-                is_org_admin=is_org_admin, is_platform_admin=is_platform_admin)
+        raise ServiceError(
+            f"Someone with the email address {email} already has an account. Find them in the people list instead.",
+            "email",
+        )
+    user = User(
+        name=name.strip(),
+        email=email,
+        profession=profession,
+        employee_number=(employee_number or "").strip() or None,
+        organisation=organisation,
+        is_org_admin=is_org_admin,
+        is_platform_admin=is_platform_admin,
+    )
     if password is not None:
         problems = password_problems(password, email=email, name=name)
         if problems:
@@ -138,20 +160,35 @@ def set_membership(actor: User | None, user: User, team: Team, role: MembershipR
     after = role.value if role else None
     if before != after:
         db.session.flush()
-        record("role.changed", actor, user, organisation_id=team.organisation_id, team=team.name,
-               before=before, after=after)
+        record(
+            "role.changed",
+            actor,
+            user,
+            organisation_id=team.organisation_id,
+            team=team.name,
+            before=before,
+            after=after,
+        )
 
 
-def set_admin_roles(actor: User, user: User, *, is_org_admin: bool, trainer_kind: TrainerKind | None,
-                    is_platform_admin: bool | None = None, is_programme_lead: bool | None = None) -> None:
+def set_admin_roles(
+    actor: User,
+    user: User,
+    *,
+    is_org_admin: bool,
+    trainer_kind: TrainerKind | None,
+    is_platform_admin: bool | None = None,
+    is_programme_lead: bool | None = None,
+) -> None:
     changes: dict[str, Any] = {}
     if is_programme_lead is not None and user.is_programme_lead != is_programme_lead:
         changes["programme_lead"] = is_programme_lead
         user.is_programme_lead = is_programme_lead
     if user.is_org_admin != is_org_admin:
         if user.id == actor.id and not is_org_admin and not actor.is_platform_admin:
-            raise ServiceError("You cannot remove your own administrator role. Ask another administrator.",
-                               "is_org_admin")
+            raise ServiceError(
+                "You cannot remove your own administrator role. Ask another administrator.", "is_org_admin"
+            )
         changes["org_admin"] = is_org_admin
         user.is_org_admin = is_org_admin
     if is_platform_admin is not None and user.is_platform_admin != is_platform_admin:
@@ -176,8 +213,9 @@ def set_admin_roles(actor: User, user: User, *, is_org_admin: bool, trainer_kind
         record("role.changed", actor, user, **changes)
 
 
-def update_details(actor: User, user: User, *, name: str, email: str, profession: Profession,
-                   employee_number: str | None) -> None:
+def update_details(
+    actor: User, user: User, *, name: str, email: str, profession: Profession, employee_number: str | None
+) -> None:
     email = normalise_email(email)
     other = find_user_by_email(email)
     if other is not None and other.id != user.id:
@@ -211,6 +249,7 @@ def reactivate(actor: User, user: User) -> None:
 
 # -- signing in, invitations and passwords -------------------------------------------------------------------------
 
+
 def authenticate(email: str, password: str) -> User | None:
     """The user if the email and password match an active account; every failure looks the same.
 
@@ -218,8 +257,7 @@ def authenticate(email: str, password: str) -> User | None:
     account is read in a short read transaction, that transaction ends, the hash is checked, and only then does
     a short write transaction record the outcome (SQLite's write lock is never held while hashing)."""
     database_events.reads_first()
-    row = db.session.execute(select(User.id, User.password_hash)
-                             .where(User.email == normalise_email(email))).first()
+    row = db.session.execute(select(User.id, User.password_hash).where(User.email == normalise_email(email))).first()
     database_events.end_transaction()
     ok = verify_password(row.password_hash if row else None, password)
     database_events.writes_now()
@@ -271,8 +309,7 @@ def touch_session(token: str, last_seen_at: dt.datetime) -> None:
     """Note that a session is in use (called by writing requests; coarse, so it costs nearly nothing)."""
     now = utcnow()
     if now - last_seen_at >= LAST_SEEN_RESOLUTION:
-        db.session.execute(update(UserSession).where(UserSession.id == session_digest(token))
-                           .values(last_seen_at=now))
+        db.session.execute(update(UserSession).where(UserSession.id == session_digest(token)).values(last_seen_at=now))
 
 
 def invite(actor: User | None, user: User) -> None:
@@ -282,10 +319,13 @@ def invite(actor: User | None, user: User) -> None:
     link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.INVITE))
     days = current_app.config["INVITE_EXPIRY_DAYS"]
     inviter = actor.name if actor else "Your training administrator"
-    mail.send(user.email, "You are invited to EquipTrain",
-              f"Hello {user.name},\n\n{inviter} has invited you to EquipTrain, the EQUIP training programme on "
-              f"involving service users and carers in care planning.\n\nSet your password here (the link works "
-              f"once and expires in {days} days):\n{link}\n\nIf you were not expecting this, you can ignore it.\n")
+    mail.send(
+        user.email,
+        "You are invited to EquipTrain",
+        f"Hello {user.name},\n\n{inviter} has invited you to EquipTrain, the EQUIP training programme on "
+        f"involving service users and carers in care planning.\n\nSet your password here (the link works "
+        f"once and expires in {days} days):\n{link}\n\nIf you were not expecting this, you can ignore it.\n",
+    )
     record("user.invited", actor, user, email=user.email)
 
 
@@ -294,15 +334,19 @@ def request_password_reset(email: str, *, ip_address: str | None = None) -> None
     answers first), so `ip_address` is the requester's, passed on for the audit log."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
-        record("password.reset_requested_unknown", None, None, email=normalise_email(email)[:254],
-               ip_address=ip_address)
+        record(
+            "password.reset_requested_unknown", None, None, email=normalise_email(email)[:254], ip_address=ip_address
+        )
         return
     link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.RESET), reset=1)
     hours = current_app.config["RESET_EXPIRY_HOURS"]
-    mail.send(user.email, "Reset your EquipTrain password",
-              f"Hello {user.name},\n\nSomeone asked to reset the password for this account. To choose a new "
-              f"password, open this link (it works once and expires in {hours} hours):\n{link}\n\nIf it was "
-              "not you, ignore this email: your password has not changed.\n")
+    mail.send(
+        user.email,
+        "Reset your EquipTrain password",
+        f"Hello {user.name},\n\nSomeone asked to reset the password for this account. To choose a new "
+        f"password, open this link (it works once and expires in {hours} hours):\n{link}\n\nIf it was "
+        "not you, ignore this email: your password has not changed.\n",
+    )
     record("password.reset_requested", None, user, ip_address=ip_address)
 
 

@@ -1,4 +1,5 @@
 """One-time, expiring, signed links for invitations and password resets."""
+
 from __future__ import annotations
 
 from flask import current_app

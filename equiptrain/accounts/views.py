@@ -1,4 +1,5 @@
 """Sign-in, passwords, home, my account, and the people and teams pages."""
+
 from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
@@ -52,8 +53,11 @@ ui.add_nav("Teams", "accounts.teams", ("admin",), order=81)
 
 # One prepared statement (its cache key is worked out once, not per request, which matters with the role
 # subqueries on User): the user, the roles every page's navigation needs, and the session row, in one row.
-_USER_BY_SESSION = (select(User, UserSession.last_seen_at).join(UserSession, UserSession.user_id == User.id)
-                    .where(UserSession.id == bindparam("digest")))
+_USER_BY_SESSION = (
+    select(User, UserSession.last_seen_at)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.id == bindparam("digest"))
+)
 
 
 @login_manager.user_loader
@@ -112,12 +116,27 @@ def _failed(response) -> bool:
 # they have signed in with before are exempt, and no single address can fill it on its own (its own limit
 # is lower). Only failures count; the right password is answered as usual while under a limit it is exempt from.
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], key_func=_account_and_address_key,
-               methods=["POST"], deduct_when=_failed, scope="signin-account-address")
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
-               scope="signin-address")
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed, exempt_when=_known_browser, scope="signin-account")
+@limiter.limit(
+    lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_and_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="signin-account-address",
+)
+@limiter.limit(
+    lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="signin-address",
+)
+@limiter.limit(
+    lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    exempt_when=_known_browser,
+    scope="signin-account",
+)
 def sign_in():
     # A POST here mostly hashes a password: its reads begin deferred; authenticate() takes the write lock
     # only for its short write, after the hash (see equiptrain/database_events.py).
@@ -133,8 +152,9 @@ def sign_in():
             response = redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
             limits.remember_browser(response, user.email)
             return response
-        form.form_errors.append("The email address or password is not right. Check them and try again, or "
-                                "reset your password.")
+        form.form_errors.append(
+            "The email address or password is not right. Check them and try again, or reset your password."
+        )
     return render_template("accounts/sign_in.html", form=form)
 
 
@@ -232,6 +252,7 @@ def privacy():
 
 # -- administration ------------------------------------------------------------------------------------------------
 
+
 def _team_choices(org: Organisation, blank: str | None = "No team") -> list[tuple[str, str]]:
     return choices(([("", blank)] if blank else []) + [(t.id, t.name) for t in org.teams])
 
@@ -244,9 +265,17 @@ def people():
     team_id = request.args.get("team", type=db_id)
     page = request.args.get("page", 1, type=db_id)
     rows, total = queries.people_page(org, search, team_id, page)
-    return render_template("accounts/people.html", org=org, people=rows, total=total, search=search,
-                           team_id=team_id, page=page, page_size=queries.PAGE_SIZE,
-                           organisations=queries.organisations_for(current_user))
+    return render_template(
+        "accounts/people.html",
+        org=org,
+        people=rows,
+        total=total,
+        search=search,
+        team_id=team_id,
+        page=page,
+        page_size=queries.PAGE_SIZE,
+        organisations=queries.organisations_for(current_user),
+    )
 
 
 @bp.route("/admin/people/new", methods=["GET", "POST"])
@@ -258,10 +287,15 @@ def new_person():
     if form.validate_on_submit():
         try:
             user = services.create_user(
-                current_user, name=form.name.data, email=form.email.data,
-                profession=Profession(form.profession.data), organisation=org,
-                employee_number=form.employee_number.data, is_org_admin=form.is_org_admin.data,
-                trainer_kind=TrainerKind(form.trainer_kind.data) if form.trainer_kind.data else None)
+                current_user,
+                name=form.name.data,
+                email=form.email.data,
+                profession=Profession(form.profession.data),
+                organisation=org,
+                employee_number=form.employee_number.data,
+                is_org_admin=form.is_org_admin.data,
+                trainer_kind=TrainerKind(form.trainer_kind.data) if form.trainer_kind.data else None,
+            )
             if form.team.data:
                 team = get_or_abort(Team, int(form.team.data), "manage")
                 services.set_membership(current_user, user, team, MembershipRole(form.team_role.data))
@@ -283,20 +317,34 @@ def person(user_id: int):
         form.profession.data = user.profession.value
     if form.validate_on_submit():
         try:
-            services.update_details(current_user, user, name=form.name.data, email=form.email.data,
-                                    profession=Profession(form.profession.data),
-                                    employee_number=form.employee_number.data)
+            services.update_details(
+                current_user,
+                user,
+                name=form.name.data,
+                email=form.email.data,
+                profession=Profession(form.profession.data),
+                employee_number=form.employee_number.data,
+            )
         except ServiceError as exc:
             getattr(form, exc.field or "name").errors.append(exc.message)
         else:
             flash("Details saved.", "info")
             return redirect(url_for("accounts.person", user_id=user.id))
-    roles = RolesForm(trainer_kind=user.trainer_profile.kind.value if user.trainer_profile else "",
-                      is_org_admin=user.is_org_admin, is_programme_lead=user.is_programme_lead)
+    roles = RolesForm(
+        trainer_kind=user.trainer_profile.kind.value if user.trainer_profile else "",
+        is_org_admin=user.is_org_admin,
+        is_programme_lead=user.is_programme_lead,
+    )
     membership = MembershipForm()
     membership.team.choices = _team_choices(user.organisation, blank="Choose a team") if user.organisation else []
-    return render_template("accounts/person.html", person=user, form=form, roles_form=roles,
-                           membership_form=membership, action_form=EmptyForm())
+    return render_template(
+        "accounts/person.html",
+        person=user,
+        form=form,
+        roles_form=roles,
+        membership_form=membership,
+        action_form=EmptyForm(),
+    )
 
 
 @bp.route("/admin/people/<int:user_id>/roles", methods=["POST"])
@@ -306,9 +354,13 @@ def person_roles(user_id: int):
     form = RolesForm()
     if form.validate_on_submit():
         try:
-            services.set_admin_roles(current_user, user, is_org_admin=form.is_org_admin.data,
-                                     trainer_kind=TrainerKind(form.trainer_kind.data) if form.trainer_kind.data
-                                     else None, is_programme_lead=form.is_programme_lead.data)
+            services.set_admin_roles(
+                current_user,
+                user,
+                is_org_admin=form.is_org_admin.data,
+                trainer_kind=TrainerKind(form.trainer_kind.data) if form.trainer_kind.data else None,
+                is_programme_lead=form.is_programme_lead.data,
+            )
             flash("Roles saved.", "info")
         except ServiceError as exc:
             flash(exc.message, "error")
@@ -345,9 +397,14 @@ def person_action(user_id: int, action: str):
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
-        flash({"deactivate": f"{user.name} has been deactivated. Their records are kept.",
-               "reactivate": f"{user.name} can sign in again.",
-               "invite": f"A new invitation has been sent to {user.email}."}[action], "info")
+        flash(
+            {
+                "deactivate": f"{user.name} has been deactivated. Their records are kept.",
+                "reactivate": f"{user.name} can sign in again.",
+                "invite": f"A new invitation has been sent to {user.email}.",
+            }[action],
+            "info",
+        )
     return redirect(url_for("accounts.person", user_id=user.id))
 
 
@@ -364,8 +421,13 @@ def teams():
         else:
             flash(f"Team {team.name} created.", "info")
             return redirect(url_for("accounts.teams", org=org.id))
-    return render_template("accounts/teams.html", org=org, rows=queries.teams_with_counts(org), form=form,
-                           organisations=queries.organisations_for(current_user))
+    return render_template(
+        "accounts/teams.html",
+        org=org,
+        rows=queries.teams_with_counts(org),
+        form=form,
+        organisations=queries.organisations_for(current_user),
+    )
 
 
 @bp.route("/admin/import", methods=["GET", "POST"])
@@ -381,19 +443,31 @@ def import_people():
             result = importer.import_users(current_user, org, text)
         except importer.ImportInvalid as exc:
             problems, total = exc.problems, exc.total
-            form.file.errors.append(f"Nobody was imported: the file has {total} problem(s)"
-                                    + (f"; the first {len(problems)} are listed below" if total > len(problems)
-                                       else ", listed below") + ". Correct them and upload the file again.")
+            form.file.errors.append(
+                f"Nobody was imported: the file has {total} problem(s)"
+                + (f"; the first {len(problems)} are listed below" if total > len(problems) else ", listed below")
+                + ". Correct them and upload the file again."
+            )
         else:
-            flash(f"Imported {len(result.created)} new people and updated {len(result.updated)}."
-                  + (" Their invitations are being sent." if result.invitations else ""), "info")
+            flash(
+                f"Imported {len(result.created)} new people and updated {len(result.updated)}."
+                + (" Their invitations are being sent." if result.invitations else ""),
+                "info",
+            )
             if result.invitations is not None:
                 invitations.start(result.invitations.id)
                 return redirect(url_for("accounts.import_progress", run_id=result.invitations.id))
             return redirect(url_for("accounts.people", org=org.id))
-    return render_template("accounts/import.html", form=form, org=org, problems=problems, total=total,
-                           columns=importer.COLUMNS, max_rows=current_app.config["IMPORT_MAX_ROWS"],
-                           max_megabytes=current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024)
+    return render_template(
+        "accounts/import.html",
+        form=form,
+        org=org,
+        problems=problems,
+        total=total,
+        columns=importer.COLUMNS,
+        max_rows=current_app.config["IMPORT_MAX_ROWS"],
+        max_megabytes=current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024,
+    )
 
 
 @bp.route("/admin/import/invitations/<int:run_id>")
@@ -416,11 +490,13 @@ def organisations():
         else:
             flash(f"{org.name} created.", "info")
             return redirect(url_for("accounts.organisations"))
-    return render_template("accounts/organisations.html", form=form,
-                           organisations=queries.organisations_for(current_user))
+    return render_template(
+        "accounts/organisations.html", form=form, organisations=queries.organisations_for(current_user)
+    )
 
 
 # -- a manager's team ----------------------------------------------------------------------------------------------
+
 
 @bp.route("/teams/<int:team_id>")
 @roles_required("manager", "admin")
@@ -439,15 +515,20 @@ def invite_to_team(team_id: int):
         try:
             if existing is not None:
                 if existing.organisation_id != team.organisation_id:
-                    raise ServiceError(f"{existing.email} belongs to another organisation. "
-                                                "Ask an administrator to add them.", "email")
+                    raise ServiceError(
+                        f"{existing.email} belongs to another organisation. Ask an administrator to add them.", "email"
+                    )
                 services.set_membership(current_user, existing, team, MembershipRole.MEMBER)
                 message = f"{existing.name} already had an account and has been added to {team.name}."
             else:
-                user = services.create_user(current_user, name=form.name.data, email=form.email.data,
-                                            profession=Profession(form.profession.data),
-                                            organisation=team.organisation,
-                                            employee_number=form.employee_number.data)
+                user = services.create_user(
+                    current_user,
+                    name=form.name.data,
+                    email=form.email.data,
+                    profession=Profession(form.profession.data),
+                    organisation=team.organisation,
+                    employee_number=form.employee_number.data,
+                )
                 services.set_membership(current_user, user, team, MembershipRole.MEMBER)
                 services.invite(current_user, user)
                 message = f"{user.name} has been added to {team.name} and sent an invitation."
@@ -468,10 +549,12 @@ def audit_log():
     """The organisation's audit log, newest first (the audit package records; the admin area shows)."""
     org = queries.admin_organisation(current_user)
     action = request.args.get("action", "").strip()
-    stmt = select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id).where(
-        AuditEvent.organisation_id == org.id)
+    stmt = (
+        select(AuditEvent, User)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.organisation_id == org.id)
+    )
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action))
-    events = db.session.execute(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                .limit(AUDIT_PAGE_SIZE)).all()
+    events = db.session.execute(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE)).all()
     return render_template("accounts/audit_log.html", events=events, org=org, action=action)

@@ -2,6 +2,7 @@
 
 Every feature records events here, so this package imports none of them: the admin area (accounts) shows the log.
 """
+
 from __future__ import annotations
 
 import datetime as dt

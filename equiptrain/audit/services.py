@@ -1,4 +1,5 @@
 """Recording audit events. Callers pass who acted; the request supplies the address."""
+
 from __future__ import annotations
 
 from flask import has_request_context, request
@@ -7,8 +8,9 @@ from equiptrain.audit.models import AuditEvent
 from equiptrain.extensions import db
 
 
-def record(action: str, actor=None, subject=None, organisation_id: int | None = None,
-           ip_address: str | None = None, **details) -> AuditEvent:
+def record(
+    action: str, actor=None, subject=None, organisation_id: int | None = None, ip_address: str | None = None, **details
+) -> AuditEvent:
     """Add an audit event to the session; it is committed with the rest of the request's work.
 
     `actor` is the person who acted (a User, or None); `subject` any row with an id. The address is the

@@ -1,4 +1,5 @@
 """Forms: opening a round, and scoring a care plan (one question per criterion, built from the loaded criteria)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -22,11 +23,19 @@ class DayField(DateField):
 
 
 class RoundForm(FlaskForm):
-    label = StringField("Name of the round", description="For example 'Baseline, spring 2027'.",
-                        validators=[DataRequired("Give the round a name, for example 'Baseline, spring 2027'"),
-                                    Length(max=120, message="Use 120 characters or fewer")])
-    kind = RadioField("Which round is this?", choices=choices((k.value, k.label) for k in RoundKind),
-                      validators=[InputRequired("Choose baseline or follow-up")])
+    label = StringField(
+        "Name of the round",
+        description="For example 'Baseline, spring 2027'.",
+        validators=[
+            DataRequired("Give the round a name, for example 'Baseline, spring 2027'"),
+            Length(max=120, message="Use 120 characters or fewer"),
+        ],
+    )
+    kind = RadioField(
+        "Which round is this?",
+        choices=choices((k.value, k.label) for k in RoundKind),
+        validators=[InputRequired("Choose baseline or follow-up")],
+    )
     starts_on = DayField("First day", validators=[InputRequired("Enter the first day as a date, like 2027-03-01")])
     ends_on = DayField("Last day", validators=[InputRequired("Enter the last day as a date, like 2027-03-31")])
 
@@ -35,12 +44,18 @@ class ScoreFormBase(FlaskForm):
     excerpt = TextAreaField(
         "A short excerpt (optional)",
         description=f"Up to {EXCERPT_MAX} characters of wording that shows why you scored as you did. Never copy "
-                    "a name, NHS number, date of birth, address, phone number or email: the excerpt is refused if "
-                    "it holds anything that could identify the person.",
-        validators=[Optional(), Length(max=EXCERPT_MAX, message=f"Keep the excerpt to {EXCERPT_MAX} characters "
-                                                                 "or fewer")])
-    co_auditors = MultiCheckboxField("Co-auditors (optional)", description="Anyone who scored this plan with you, "
-                                     "such as a lived-experience trainer.", choices=[])
+        "a name, NHS number, date of birth, address, phone number or email: the excerpt is refused if "
+        "it holds anything that could identify the person.",
+        validators=[
+            Optional(),
+            Length(max=EXCERPT_MAX, message=f"Keep the excerpt to {EXCERPT_MAX} characters or fewer"),
+        ],
+    )
+    co_auditors = MultiCheckboxField(
+        "Co-auditors (optional)",
+        description="Anyone who scored this plan with you, such as a lived-experience trainer.",
+        choices=[],
+    )
 
 
 def field_name(slug: str) -> str:
@@ -49,12 +64,19 @@ def field_name(slug: str) -> str:
 
 def score_form(criteria) -> FlaskForm:
     """A scoring form with one required 0-2 question per criterion, each option labelled with its guide."""
+
     class ScoreForm(ScoreFormBase):
         pass
 
     for c in criteria:
         options = [(str(s), f"{SCORE_LABELS[s]}: {c.scores.get(str(s), '')}") for s in (2, 1, 0)]
-        setattr(ScoreForm, field_name(c.slug), RadioField(
-            f"Your score: {c.title}", choices=choices(options),
-            validators=[InputRequired(f"Score '{c.title}': choose 0, 1 or 2")]))
+        setattr(
+            ScoreForm,
+            field_name(c.slug),
+            RadioField(
+                f"Your score: {c.title}",
+                choices=choices(options),
+                validators=[InputRequired(f"Score '{c.title}': choose 0, 1 or 2")],
+            ),
+        )
     return ScoreForm()

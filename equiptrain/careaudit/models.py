@@ -4,6 +4,7 @@ Privacy is structural: an `AuditedPlan` has no column for anything about the per
 NHS number, record number, date of birth or address), and its one free-text field, the excerpt, passes the
 anonymisation guard before it is stored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,10 @@ class RoundKind(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"baseline": "Baseline (before the core workshop)",
-                "follow_up": "Follow-up (after the supervision sessions)"}[self.value]
+        return {
+            "baseline": "Baseline (before the core workshop)",
+            "follow_up": "Follow-up (after the supervision sessions)",
+        }[self.value]
 
 
 class RoundState(str, enum.Enum):
@@ -61,7 +64,8 @@ class AuditRound(Base):
 
 
 audited_plan_co_auditors = Table(
-    "audited_plan_co_auditors", Base.metadata,
+    "audited_plan_co_auditors",
+    Base.metadata,
     Column("audited_plan_id", ForeignKey("audited_plans.id"), primary_key=True),
     Column("user_id", ForeignKey("users.id"), primary_key=True),
 )
@@ -70,6 +74,7 @@ audited_plan_co_auditors = Table(
 class AuditedPlan(Base):
     """One care plan scored against every criterion, by an auditor with any co-auditors (a lived-experience
     trainer auditing with staff, for example). Nothing here says whose plan it was."""
+
     __tablename__ = "audited_plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)

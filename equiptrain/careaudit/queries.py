@@ -1,5 +1,6 @@
 """Read-only queries for the care-plan audit pages: the teams a person audits, a team's rounds, a round's plans,
 and the team report (a fixed number of queries each, whatever the number of plans)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -34,9 +35,12 @@ def teams_for(user: User) -> list[Team]:
     if user.is_org_admin and user.organisation_id is not None:
         conditions.append(Team.organisation_id == user.organisation_id)
     if user.is_trainer and user.organisation_id is not None:
-        delivered = (select(workshop_teams.c.team_id).join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
-                     .join(Facilitator, Facilitator.workshop_id == Workshop.id)
-                     .where(Facilitator.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT))
+        delivered = (
+            select(workshop_teams.c.team_id)
+            .join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
+            .join(Facilitator, Facilitator.workshop_id == Workshop.id)
+            .where(Facilitator.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT)
+        )
         conditions.append(Team.id.in_(delivered) & (Team.organisation_id == user.organisation_id))
     return list(db.session.scalars(q.where(or_(*conditions))))
 
@@ -44,18 +48,29 @@ def teams_for(user: User) -> list[Team]:
 def rounds_with_counts(team: Team) -> list[tuple[AuditRound, int]]:
     """The team's rounds, oldest first, with how many plans each has (one query)."""
     rows = db.session.execute(
-        select(AuditRound, func.count(AuditedPlan.id)).outerjoin(AuditedPlan, AuditedPlan.round_id == AuditRound.id)
-        .where(AuditRound.team_id == team.id).group_by(AuditRound.id)
-        .order_by(AuditRound.starts_on, AuditRound.id)).all()
+        select(AuditRound, func.count(AuditedPlan.id))
+        .outerjoin(AuditedPlan, AuditedPlan.round_id == AuditRound.id)
+        .where(AuditRound.team_id == team.id)
+        .group_by(AuditRound.id)
+        .order_by(AuditRound.starts_on, AuditRound.id)
+    ).all()
     return [(r, n) for r, n in rows]
 
 
 def round_plans(round_: AuditRound) -> list[AuditedPlan]:
     """A round's plans with auditor, co-auditors and scores (a fixed number of queries)."""
-    return list(db.session.scalars(
-        select(AuditedPlan).where(AuditedPlan.round_id == round_.id)
-        .options(selectinload(AuditedPlan.auditor), selectinload(AuditedPlan.co_auditors),
-                 selectinload(AuditedPlan.scores)).order_by(AuditedPlan.id)))
+    return list(
+        db.session.scalars(
+            select(AuditedPlan)
+            .where(AuditedPlan.round_id == round_.id)
+            .options(
+                selectinload(AuditedPlan.auditor),
+                selectinload(AuditedPlan.co_auditors),
+                selectinload(AuditedPlan.scores),
+            )
+            .order_by(AuditedPlan.id)
+        )
+    )
 
 
 def report(team: Team) -> dict:
@@ -69,34 +84,51 @@ def report(team: Team) -> dict:
     cells: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: {0: 0, 1: 0, 2: 0})
     if shown:
         for round_id, criterion_id, score, n in db.session.execute(
-                select(AuditedPlan.round_id, PlanScore.criterion_id, PlanScore.score, func.count())
-                .join(PlanScore, PlanScore.plan_id == AuditedPlan.id)
-                .where(AuditedPlan.round_id.in_([r.id for r, _ in shown]))
-                .group_by(AuditedPlan.round_id, PlanScore.criterion_id, PlanScore.score)):
+            select(AuditedPlan.round_id, PlanScore.criterion_id, PlanScore.score, func.count())
+            .join(PlanScore, PlanScore.plan_id == AuditedPlan.id)
+            .where(AuditedPlan.round_id.in_([r.id for r, _ in shown]))
+            .group_by(AuditedPlan.round_id, PlanScore.criterion_id, PlanScore.score)
+        ):
             cells[(round_id, criterion_id)][score] = n
     scored = {criterion_id for _, criterion_id in cells}
-    criteria = list(db.session.scalars(select(AuditCriterion).where(
-        or_(AuditCriterion.retired_at.is_(None), AuditCriterion.id.in_(scored or {0})))
-        .order_by(AuditCriterion.position)))
+    criteria = list(
+        db.session.scalars(
+            select(AuditCriterion)
+            .where(or_(AuditCriterion.retired_at.is_(None), AuditCriterion.id.in_(scored or {0})))
+            .order_by(AuditCriterion.position)
+        )
+    )
     rows: list[dict[str, Any]] = []
     for c in criteria:
         row: dict[str, Any] = {"criterion": c, "cells": []}
         for r, _ in shown:
             counts = cells.get((r.id, c.id))
             total = sum(counts.values()) if counts else 0
-            row["cells"].append({"round": r, "n": total, "met": counts[2] if counts else 0,
-                                 "partly": counts[1] if counts else 0,
-                                 "share": round(100 * counts[2] / total) if counts and total else None})
+            row["cells"].append(
+                {
+                    "round": r,
+                    "n": total,
+                    "met": counts[2] if counts else 0,
+                    "partly": counts[1] if counts else 0,
+                    "share": round(100 * counts[2] / total) if counts and total else None,
+                }
+            )
         rows.append(row)
     baseline = next((i for i, (r, _) in enumerate(shown) if r.kind is RoundKind.BASELINE), None)
     follow_up = next((i for i, (r, _) in reversed(list(enumerate(shown))) if r.kind is RoundKind.FOLLOW_UP), None)
     # The two rounds compared (their positions in `shown`), when there is a follow-up after the baseline.
-    compared = (baseline, follow_up) if baseline is not None and follow_up is not None and follow_up > baseline \
-        else None
+    compared = (
+        (baseline, follow_up) if baseline is not None and follow_up is not None and follow_up > baseline else None
+    )
     for row in rows:
         before = row["cells"][compared[0]]["share"] if compared else None
         after = row["cells"][compared[1]]["share"] if compared else None
         row["change"] = after - before if before is not None and after is not None else None
-    return {"minimum": minimum, "rounds": shown, "waiting": waiting, "rows": rows,
-            "baseline": shown[compared[0]][0] if compared else None,
-            "follow_up": shown[compared[1]][0] if compared else None}
+    return {
+        "minimum": minimum,
+        "rounds": shown,
+        "waiting": waiting,
+        "rows": rows,
+        "baseline": shown[compared[0]][0] if compared else None,
+        "follow_up": shown[compared[1]][0] if compared else None,
+    }

@@ -1,5 +1,6 @@
 """Care-plan audit rules: who may audit a team, rounds and their state, and scoring a plan (every criterion,
 an excerpt only if the anonymisation guard finds nothing identifying in it)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,10 +40,19 @@ def delivers_to(user: User, team: Team) -> bool:
     """A trainer of the team's organisation facilitating a (published or past) workshop the team is invited to."""
     if not user.is_trainer or user.organisation_id != team.organisation_id:
         return False
-    return bool(db.session.scalar(select(exists().where(
-        Facilitator.user_id == user.id, Facilitator.workshop_id == Workshop.id,
-        Workshop.status != WorkshopStatus.DRAFT, workshop_teams.c.workshop_id == Workshop.id,
-        workshop_teams.c.team_id == team.id))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Facilitator.user_id == user.id,
+                    Facilitator.workshop_id == Workshop.id,
+                    Workshop.status != WorkshopStatus.DRAFT,
+                    workshop_teams.c.workshop_id == Workshop.id,
+                    workshop_teams.c.team_id == team.id,
+                )
+            )
+        )
+    )
 
 
 def may_audit(user: User, team: Team) -> bool:
@@ -59,35 +69,48 @@ def round_policy(user: User, action: str, round_: AuditRound) -> bool:
 
 
 def active_criteria() -> list[AuditCriterion]:
-    return list(db.session.scalars(select(AuditCriterion).where(AuditCriterion.retired_at.is_(None))
-                                   .order_by(AuditCriterion.position)))
+    return list(
+        db.session.scalars(
+            select(AuditCriterion).where(AuditCriterion.retired_at.is_(None)).order_by(AuditCriterion.position)
+        )
+    )
 
 
 def co_auditor_choices(team: Team) -> list[User]:
     """Who can co-audit: the team's members and the organisation's trainers (lived-experience trainers among them)."""
     members = select(Membership.user_id).where(Membership.team_id == team.id)
-    trainers = select(TrainerProfile.user_id).join(User, User.id == TrainerProfile.user_id).where(
-        User.organisation_id == team.organisation_id)
-    return list(db.session.scalars(select(User).where(
-        User.deactivated_at.is_(None), User.id.in_(members.union(trainers)))
-        .options(selectinload(User.trainer_profile)).order_by(User.name)))
+    trainers = (
+        select(TrainerProfile.user_id)
+        .join(User, User.id == TrainerProfile.user_id)
+        .where(User.organisation_id == team.organisation_id)
+    )
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.deactivated_at.is_(None), User.id.in_(members.union(trainers)))
+            .options(selectinload(User.trainer_profile))
+            .order_by(User.name)
+        )
+    )
 
 
 # -- rounds ------------------------------------------------------------------------------------------------------
 
-def create_round(actor: User, team: Team, *, label: str, kind: RoundKind, starts_on: dt.date,
-                 ends_on: dt.date) -> AuditRound:
+
+def create_round(
+    actor: User, team: Team, *, label: str, kind: RoundKind, starts_on: dt.date, ends_on: dt.date
+) -> AuditRound:
     """Open an audit round for the team."""
     if not may_audit(actor, team):
         raise ServiceError("Only the team's managers, its trainers and administrators run its care-plan audit.")
     label = (label or "").strip()
     if not label or len(label) > 120:
-        raise ServiceError("Give the round a name of up to 120 characters, for example 'Baseline, spring 2027'.",
-                           "label")
+        raise ServiceError(
+            "Give the round a name of up to 120 characters, for example 'Baseline, spring 2027'.", "label"
+        )
     if ends_on < starts_on:
         raise ServiceError("The round must end on or after the day it starts. Check the end date.", "ends_on")
-    round_ = AuditRound(team=team, label=label, kind=kind, starts_on=starts_on, ends_on=ends_on,
-                        created_by_id=actor.id)
+    round_ = AuditRound(team=team, label=label, kind=kind, starts_on=starts_on, ends_on=ends_on, created_by_id=actor.id)
     db.session.add(round_)
     db.session.flush()
     record("careaudit.round_created", actor, team, round_id=round_.id, kind=kind.value)
@@ -112,6 +135,7 @@ def reopen_round(actor: User, round_: AuditRound) -> None:
 
 # -- scoring -----------------------------------------------------------------------------------------------------
 
+
 def excerpt_problem(excerpt: str) -> str | None:
     """Why an excerpt cannot be kept, or None. The anonymisation guard refuses anything that could identify."""
     if len(excerpt) > EXCERPT_MAX:
@@ -119,13 +143,16 @@ def excerpt_problem(excerpt: str) -> str | None:
     found = guard.check(excerpt)
     if found:
         kinds = sorted({m.label for m in found}, key=list(guard.KINDS.values()).index)
-        return (f"The excerpt looks like it holds {' and '.join(kinds)}. Remove anything that could identify "
-                "the person (replace a name with 'the person' or an initial): excerpts must never identify anyone.")
+        return (
+            f"The excerpt looks like it holds {' and '.join(kinds)}. Remove anything that could identify "
+            "the person (replace a name with 'the person' or an initial): excerpts must never identify anyone."
+        )
     return None
 
 
-def score_plan(actor: User, round_: AuditRound, scores: dict[str, int], *, excerpt: str = "",
-               co_auditors: Sequence[User] = ()) -> AuditedPlan:
+def score_plan(
+    actor: User, round_: AuditRound, scores: dict[str, int], *, excerpt: str = "", co_auditors: Sequence[User] = ()
+) -> AuditedPlan:
     """Record one care plan's scores (criterion slug -> 0, 1 or 2, every active criterion), all or nothing."""
     if not may_audit(actor, round_.team):
         raise ServiceError("Only the team's managers, its trainers and administrators audit its care plans.")
@@ -145,10 +172,16 @@ def score_plan(actor: User, round_: AuditRound, scores: dict[str, int], *, excer
         raise ServiceError(problem, "excerpt")
     allowed = {u.id for u in co_auditor_choices(round_.team)}
     if any(u.id not in allowed or u.id == actor.id for u in co_auditors):
-        raise ServiceError("Co-auditors are members of the team or trainers of the organisation, other than you.",
-                           "co_auditors")
-    plan = AuditedPlan(round=round_, auditor_id=actor.id, excerpt=excerpt or None, co_auditors=list(co_auditors),
-                       scores=[PlanScore(criterion_id=c.id, score=scores[c.slug]) for c in criteria])
+        raise ServiceError(
+            "Co-auditors are members of the team or trainers of the organisation, other than you.", "co_auditors"
+        )
+    plan = AuditedPlan(
+        round=round_,
+        auditor_id=actor.id,
+        excerpt=excerpt or None,
+        co_auditors=list(co_auditors),
+        scores=[PlanScore(criterion_id=c.id, score=scores[c.slug]) for c in criteria],
+    )
     db.session.add(plan)
     db.session.flush()
     record("careaudit.plan_scored", actor, round_.team, round_id=round_.id, plan_id=plan.id)

@@ -1,4 +1,5 @@
 """Care-plan audit pages: the teams a person audits, a team's rounds, scoring a plan, and the team report."""
+
 from __future__ import annotations
 
 from flask import (
@@ -54,23 +55,39 @@ def team(team_id: int):
     form = RoundForm()
     if form.validate_on_submit():
         try:
-            round_ = services.create_round(current_user, team, label=form.label.data, kind=RoundKind(form.kind.data),
-                                           starts_on=form.starts_on.data, ends_on=form.ends_on.data)
+            round_ = services.create_round(
+                current_user,
+                team,
+                label=form.label.data,
+                kind=RoundKind(form.kind.data),
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+            )
         except ServiceError as exc:
             _fail(form, exc)
         else:
             flash(f"Round '{round_.label}' is open. Score the team's care plans in it.", "info")
             return redirect(url_for("careaudit.round", round_id=round_.id))
-    return render_template("careaudit/team.html", team=team, form=form, rounds=queries.rounds_with_counts(team),
-                           minimum=current_app.config["MIN_GROUP_SIZE"])
+    return render_template(
+        "careaudit/team.html",
+        team=team,
+        form=form,
+        rounds=queries.rounds_with_counts(team),
+        minimum=current_app.config["MIN_GROUP_SIZE"],
+    )
 
 
 @bp.route("/rounds/<int:round_id>", endpoint="round")
 @roles_required(*AUDITORS)
 def round_page(round_id: int):
     round_ = get_or_abort(AuditRound, round_id)
-    return render_template("careaudit/round.html", round=round_, plans=queries.round_plans(round_),
-                           criteria=services.active_criteria(), form=EmptyForm())
+    return render_template(
+        "careaudit/round.html",
+        round=round_,
+        plans=queries.round_plans(round_),
+        criteria=services.active_criteria(),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/rounds/<int:round_id>/state", methods=["POST"])
@@ -105,17 +122,25 @@ def score(round_id: int):
     if criteria and form.validate_on_submit():
         chosen = {str(u.id): u for u in people}
         try:
-            services.score_plan(current_user, round_,
-                                {c.slug: int(getattr(form, field_name(c.slug)).data) for c in criteria},
-                                excerpt=form.excerpt.data or "",
-                                co_auditors=[chosen[v] for v in form.co_auditors.data or [] if v in chosen])
+            services.score_plan(
+                current_user,
+                round_,
+                {c.slug: int(getattr(form, field_name(c.slug)).data) for c in criteria},
+                excerpt=form.excerpt.data or "",
+                co_auditors=[chosen[v] for v in form.co_auditors.data or [] if v in chosen],
+            )
         except ServiceError as exc:
             _fail(form, exc)
         else:
             flash("Plan scored. Score the next one, or go back to the round.", "info")
             return redirect(url_for("careaudit.score", round_id=round_.id))
-    return render_template("careaudit/score.html", round=round_, criteria=criteria, form=form,
-                           fields=[(c, getattr(form, field_name(c.slug))) for c in criteria])
+    return render_template(
+        "careaudit/score.html",
+        round=round_,
+        criteria=criteria,
+        form=form,
+        fields=[(c, getattr(form, field_name(c.slug))) for c in criteria],
+    )
 
 
 def _person_label(user: User) -> str:

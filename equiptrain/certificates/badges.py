@@ -5,6 +5,7 @@ The signing key is generated into the instance folder on first use (mode 0600, l
 published as a JWKS at /badges/jwks.json; keep it with the secret key in backups, and give every app server the
 same file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -70,8 +71,12 @@ def assertion(cert: Certificate) -> dict:
         "@context": OB2_CONTEXT,
         "type": "Assertion",
         "id": assertion_url(cert),
-        "recipient": {"type": "email", "hashed": True, "salt": cert.badge_salt,
-                      "identity": claim["recipient_identity"]},
+        "recipient": {
+            "type": "email",
+            "hashed": True,
+            "salt": cert.badge_salt,
+            "identity": claim["recipient_identity"],
+        },
         "badge": badge_class_url(claim["issuer"]["key"], cert.achievement),
         "verification": {"type": "hosted"},
         "issuedOn": cert.issued_at.isoformat(),
@@ -124,6 +129,7 @@ BADGE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" 
 
 # -- Open Badges 3.0 -------------------------------------------------------------------------------------------
 
+
 def signing_key():
     """The instance's P-256 signing key (an EC JWK), created on first use with mode 0600. ES256 rather than
     EdDSA: RFC 9864 deprecates the "EdDSA" name, and ES256 is what every JOSE verifier accepts."""
@@ -165,8 +171,15 @@ def credential(cert: Certificate) -> dict:
         "name": claim["title"],
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [{"type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
-                            "identityHash": claim["recipient_identity"], "salt": cert.badge_salt}],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": claim["recipient_identity"],
+                    "salt": cert.badge_salt,
+                }
+            ],
             "achievement": {
                 "id": badge_class_url(key, cert.achievement),
                 "type": ["Achievement"],
@@ -186,7 +199,13 @@ def credential_jwt(cert: Certificate) -> str:
 
     vc = credential(cert)
     key = signing_key()
-    claims = {"iss": vc["issuer"]["id"], "jti": vc["id"], "sub": vc["credentialSubject"]["identifier"][0][
-        "identityHash"], "nbf": int(cert.issued_at.timestamp()), "iat": int(cert.issued_at.timestamp()), "vc": vc}
+    claims = {
+        "iss": vc["issuer"]["id"],
+        "jti": vc["id"],
+        "sub": vc["credentialSubject"]["identifier"][0]["identityHash"],
+        "nbf": int(cert.issued_at.timestamp()),
+        "iat": int(cert.issued_at.timestamp()),
+        "vc": vc,
+    }
     header = {"alg": "ES256", "typ": "JWT", "kid": key.kid}
     return jwt.encode(header, claims, key, algorithms=["ES256"])

@@ -2,6 +2,7 @@
 
 Typed codes are forgiving: case, spaces and dashes are ignored, and the look-alikes O, I and L read as 0, 1, 1.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ def new_code() -> str:
 
 def grouped(code: str) -> str:
     """The code as people read it: XXXX-XXXX-..."""
-    return "-".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))
+    return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 
 
 def normalise(typed: str) -> str | None:

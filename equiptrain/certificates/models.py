@@ -4,6 +4,7 @@ States move one way: valid -> superseded (a reissue, pointing at its successor) 
 holds at most one valid certificate for an achievement (a partial unique index, so two requests racing to issue
 the same one cannot both succeed).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,8 +33,14 @@ class CertificateStatus(str, enum.Enum):
 class Certificate(Base):
     __tablename__ = "certificates"
     __table_args__ = (
-        Index("uq_certificates_valid_achievement", "user_id", "achievement", unique=True,
-              sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")),
+        Index(
+            "uq_certificates_valid_achievement",
+            "user_id",
+            "achievement",
+            unique=True,
+            sqlite_where=text("status = 'valid'"),
+            postgresql_where=text("status = 'valid'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,8 +58,9 @@ class Certificate(Base):
     claim: Mapped[dict] = mapped_column(JSON)
     # Salt for the recipient's hashed email in the Open Badges assertion.
     badge_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
-    status: Mapped[CertificateStatus] = mapped_column(str_enum(CertificateStatus, "certificate_status"),
-                                                      default=CertificateStatus.VALID)
+    status: Mapped[CertificateStatus] = mapped_column(
+        str_enum(CertificateStatus, "certificate_status"), default=CertificateStatus.VALID
+    )
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     superseded_at: Mapped[dt.datetime | None]

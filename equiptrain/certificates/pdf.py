@@ -1,6 +1,7 @@
 """The certificate as one tagged A4 page (PDF/UA-1): a real text layer, the document language and title set,
 fonts that cover the names people have (DejaVu for Latin, Greek, Cyrillic and Arabic; WenQuanYi Micro Hei for
 Chinese, Japanese and Korean), and a QR code of the verification address."""
+
 from __future__ import annotations
 
 import segno
@@ -36,8 +37,15 @@ def columns(modules: list[dict]) -> list[list[dict]]:
 
 def certificate_html(cert: Certificate) -> str:
     url = verification_url(cert)
-    return render_template("certificates/pdf.html", cert=cert, claim=cert.claim, url=url, qr=qr_data_uri(url),
-                           columns=columns(cert.claim["modules"]), lang=LANG)
+    return render_template(
+        "certificates/pdf.html",
+        cert=cert,
+        claim=cert.claim,
+        url=url,
+        qr=qr_data_uri(url),
+        columns=columns(cert.claim["modules"]),
+        lang=LANG,
+    )
 
 
 def _fonts():
@@ -55,5 +63,6 @@ def certificate_pdf(cert: Certificate) -> bytes:
     """The PDF bytes of one certificate."""
     from weasyprint import HTML  # slow to import: only when a certificate is drawn
 
-    return HTML(string=certificate_html(cert)).write_pdf(font_config=_fonts(), pdf_variant="pdf/ua-1",
-                                                         uncompressed_pdf=False)
+    return HTML(string=certificate_html(cert)).write_pdf(
+        font_config=_fonts(), pdf_variant="pdf/ua-1", uncompressed_pdf=False
+    )

@@ -3,6 +3,7 @@
 Verification shows the whole claim as printed, and its state, and nothing more; lookups are rate-limited per
 client address (VERIFY_LIMIT_PER_ADDRESS) and an unknown code is a plain 404.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,10 @@ def lookup():
     if request.args and form.validate():
         code = codes.normalise(form.code.data)
         if code is None:
-            form.code.errors.append("That is not a verification code: it has 28 letters and digits, in groups of "
-                                    "four. Check it against the certificate.")
+            form.code.errors.append(
+                "That is not a verification code: it has 28 letters and digits, in groups of "
+                "four. Check it against the certificate."
+            )
         else:
             return redirect(url_for("certificates.verify", code=codes.grouped(code)))
     return render_template("certificates/lookup.html", form=form)
@@ -83,8 +86,11 @@ def assertion(code: str):
 @limiter.shared_limit(_verify_limit, scope="verify")
 def credential(code: str):
     """The Open Badges 3.0 credential as a VC-JWT (verify it with /badges/jwks.json)."""
-    return Response(badges.credential_jwt(_by_code_or_404(code)), mimetype="application/vc+jwt",
-                    headers={"Access-Control-Allow-Origin": "*"})
+    return Response(
+        badges.credential_jwt(_by_code_or_404(code)),
+        mimetype="application/vc+jwt",
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
 
 
 def _issuer_name(key: str) -> str:

@@ -3,6 +3,7 @@
 Everything is loaded for a batch of people in a fixed number of queries, so the event handlers (one person) and
 the `certificates issue` command (everyone) share the same code.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,6 +34,7 @@ class Rule:
 @dataclass
 class Record:
     """One person's learning record as far as certificates need it."""
+
     completed: dict[str, dt.datetime] = field(default_factory=dict)  # module slug -> completed_at
     workshops: list[Workshop] = field(default_factory=list)  # attended, register signed off
     held: set[str] = field(default_factory=set)  # achievements already issued (in any state)
@@ -41,10 +43,18 @@ class Record:
 def load_rules() -> list[Rule]:
     programme = db.session.scalar(select(Programme).order_by(Programme.id).limit(1))
     rules = []
-    for c in (programme.certificates if programme else []):
+    for c in programme.certificates if programme else []:
         w = c.get("workshops") or {}
-        rules.append(Rule(c["slug"], c["title"], c["description"], tuple(c["modules"]), tuple(w.get("core", ())),
-                          int(w.get("follow_ups", 0))))
+        rules.append(
+            Rule(
+                c["slug"],
+                c["title"],
+                c["description"],
+                tuple(c["modules"]),
+                tuple(w.get("core", ())),
+                int(w.get("follow_ups", 0)),
+            )
+        )
     return rules
 
 
@@ -54,23 +64,29 @@ def load_records(user_ids: list[int]) -> dict[int, Record]:
     if not user_ids:
         return records
     for user_id, slug, at in db.session.execute(
-            select(ModuleProgress.user_id, Module.slug, ModuleProgress.completed_at)
-            .join(Module, Module.id == ModuleProgress.module_id)
-            .where(ModuleProgress.user_id.in_(user_ids), ModuleProgress.completed_at.is_not(None))):
+        select(ModuleProgress.user_id, Module.slug, ModuleProgress.completed_at)
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(ModuleProgress.user_id.in_(user_ids), ModuleProgress.completed_at.is_not(None))
+    ):
         if at is not None:  # always, by the query's condition; narrows the type
             records[user_id].completed[slug] = at
     # A workshop counts once its last register is signed off and the person attended it as the workshops
     # feature rules (every session, or the configured share): its WorkshopResult says so.
     rows = db.session.execute(
-        select(WorkshopResult.user_id, Workshop).join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+        select(WorkshopResult.user_id, Workshop)
+        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
         .where(WorkshopResult.user_id.in_(user_ids), WorkshopResult.attended.is_(True))
-        .options(selectinload(Workshop.modules),
-                 selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile))
-        .order_by(Workshop.starts_at))
+        .options(
+            selectinload(Workshop.modules),
+            selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile),
+        )
+        .order_by(Workshop.starts_at)
+    )
     for user_id, workshop in rows:
         records[user_id].workshops.append(workshop)
     for user_id, achievement in db.session.execute(
-            select(Certificate.user_id, Certificate.achievement).where(Certificate.user_id.in_(user_ids))):
+        select(Certificate.user_id, Certificate.achievement).where(Certificate.user_id.in_(user_ids))
+    ):
         records[user_id].held.add(achievement)
     return records
 
@@ -80,8 +96,9 @@ def workshops_counted(rule: Rule, record: Record) -> list[Workshop] | None:
     counted = [w for w in record.workshops if {m.slug for m in w.modules} & set(rule.modules)]
     if not rule.core:
         return counted
-    cores = [w for w in record.workshops if w.kind is WorkshopKind.CORE
-             and {m.slug for m in w.modules} & set(rule.core)]
+    cores = [
+        w for w in record.workshops if w.kind is WorkshopKind.CORE and {m.slug for m in w.modules} & set(rule.core)
+    ]
     covered = {m.slug for w in cores for m in w.modules}
     if not set(rule.core) <= covered:
         return None

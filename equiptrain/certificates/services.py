@@ -4,6 +4,7 @@ Receivers of `module_completed` and `workshop_attended` run inside the sender's 
 request commits. Issuing is race-safe: the insert runs in a savepoint, and the partial unique index on
 (user, achievement) for valid certificates turns a concurrent duplicate into a no-op.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,13 @@ def _issuer(user: User) -> dict:
     return {"key": "platform", "name": current_app.config["ORGANISATION_NAME"]}
 
 
-def build_claim(user: User, rule: rules.Rule, modules: dict[str, Module], workshops: list[Workshop],
-                completed: dict[str, dt.datetime]) -> dict:
+def build_claim(
+    user: User,
+    rule: rules.Rule,
+    modules: dict[str, Module],
+    workshops: list[Workshop],
+    completed: dict[str, dt.datetime],
+) -> dict:
     """Everything the certificate prints, frozen at issue."""
     mods = [modules[slug] for slug in rule.modules if slug in modules]
     dates = [completed[slug] for slug in rule.modules] + [w.ends_at for w in workshops]
@@ -56,11 +62,20 @@ def build_claim(user: User, rule: rules.Rule, modules: dict[str, Module], worksh
         "title": rule.title,
         "description": rule.description,
         "modules": [{"slug": m.slug, "title": m.title, "outcomes": list(m.outcomes)} for m in mods],
-        "hours": {"individual": round(sum(m.cpd_individual_hours or 0 for m in mods), 2),
-                  "participatory": round(sum(w.cpd_hours for w in workshops), 2)},
+        "hours": {
+            "individual": round(sum(m.cpd_individual_hours or 0 for m in mods), 2),
+            "participatory": round(sum(w.cpd_hours for w in workshops), 2),
+        },
         "completed_on": max(dates).date().isoformat(),
-        "workshops": [{"title": w.title, "date": w.starts_at.date().isoformat(), "kind": w.kind.label,
-                       "trainers": [trainer_as_printed(f.user) for f in w.facilitators]} for w in workshops],
+        "workshops": [
+            {
+                "title": w.title,
+                "date": w.starts_at.date().isoformat(),
+                "kind": w.kind.label,
+                "trainers": [trainer_as_printed(f.user) for f in w.facilitators],
+            }
+            for w in workshops
+        ],
         "issuer": _issuer(user),
     }
 
@@ -69,12 +84,19 @@ def _insert(user: User, claim: dict) -> Certificate | None:
     """Add a valid certificate for `claim`; None if one is already valid (e.g. issued by a concurrent request)."""
     salt = secrets.token_hex(16)
     claim = dict(claim, recipient_identity=badges.identity_hash(user.email, salt))
-    cert = Certificate(code=new_code(), user_id=user.id, organisation_id=user.organisation_id,
-                       achievement=claim["achievement"], title=claim["title"], recipient_name=claim["name"],
-                       completed_on=dt.date.fromisoformat(claim["completed_on"]),
-                       hours_individual=claim["hours"]["individual"],
-                       hours_participatory=claim["hours"]["participatory"], claim=claim,
-                       badge_salt=salt)
+    cert = Certificate(
+        code=new_code(),
+        user_id=user.id,
+        organisation_id=user.organisation_id,
+        achievement=claim["achievement"],
+        title=claim["title"],
+        recipient_name=claim["name"],
+        completed_on=dt.date.fromisoformat(claim["completed_on"]),
+        hours_individual=claim["hours"]["individual"],
+        hours_participatory=claim["hours"]["participatory"],
+        claim=claim,
+        badge_salt=salt,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(cert)
@@ -104,19 +126,28 @@ def issue_due(users: list[User], *, actor: User | None = None) -> list[Certifica
             if cert is not None:
                 rec.held.add(rule.slug)
                 issued.append(cert)
-                record("certificate.issued", actor, cert, organisation_id=cert.organisation_id,
-                       achievement=rule.slug, code=cert.code)
+                record(
+                    "certificate.issued",
+                    actor,
+                    cert,
+                    organisation_id=cert.organisation_id,
+                    achievement=rule.slug,
+                    code=cert.code,
+                )
                 _tell(user, cert)
     return issued
 
 
 def _tell(user: User, cert: Certificate) -> None:
     """Email the person (sent when the transaction commits)."""
-    mail.send(user.email, f"Your {cert.title} is ready",
-              f"Hello {user.name},\n\nWell done: you have earned the {cert.title}.\n\n"
-              f"Download it, or add it to a digital badge backpack, from My certificates:\n"
-              f"{mail.external_url('certificates.mine')}\n\n"
-              f"Anyone you show it to can check it at:\n{badges.verify_url(cert)}\n")
+    mail.send(
+        user.email,
+        f"Your {cert.title} is ready",
+        f"Hello {user.name},\n\nWell done: you have earned the {cert.title}.\n\n"
+        f"Download it, or add it to a digital badge backpack, from My certificates:\n"
+        f"{mail.external_url('certificates.mine')}\n\n"
+        f"Anyone you show it to can check it at:\n{badges.verify_url(cert)}\n",
+    )
 
 
 def reissue(actor: User | None, cert: Certificate, reason: str) -> Certificate:
@@ -131,8 +162,15 @@ def reissue(actor: User | None, cert: Certificate, reason: str) -> Certificate:
         raise ServiceError("A newer certificate already exists for this achievement.")
     cert.superseded_by = new
     db.session.flush()
-    record("certificate.reissued", actor, new, organisation_id=new.organisation_id, replaces=cert.code,
-           code=new.code, reason=reason)
+    record(
+        "certificate.reissued",
+        actor,
+        new,
+        organisation_id=new.organisation_id,
+        replaces=cert.code,
+        code=new.code,
+        reason=reason,
+    )
     return new
 
 
@@ -140,13 +178,22 @@ def revoke(actor: User, cert: Certificate, reason: str) -> None:
     """Withdraw a certificate with a reason (kept in the audit log and on the admin page)."""
     cert.revoke(actor, reason)
     db.session.flush()
-    record("certificate.revoked", actor, cert, organisation_id=cert.organisation_id, code=cert.code,
-           reason=cert.revoked_reason)
+    record(
+        "certificate.revoked",
+        actor,
+        cert,
+        organisation_id=cert.organisation_id,
+        code=cert.code,
+        reason=cert.revoked_reason,
+    )
 
 
 def valid_for(user: User) -> list[Certificate]:
-    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id,
-                                                             Certificate.status == CertificateStatus.VALID)))
+    return list(
+        db.session.scalars(
+            select(Certificate).where(Certificate.user_id == user.id, Certificate.status == CertificateStatus.VALID)
+        )
+    )
 
 
 @signals.module_completed.connect

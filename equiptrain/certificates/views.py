@@ -1,5 +1,6 @@
 """Certificate pages: My certificates (download, verification link, badge), a manager's zip of the team's
 certificates, the organisation's list for admins (revoke, reissue), and a trainer's naming choice."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,9 +57,12 @@ def _filename(cert: Certificate, ext: str) -> str:
 @roles_required("learner")
 def mine():
     certs = queries.mine(current_user)
-    return render_template("certificates/mine.html", certificates=certs,
-                           urls={c.id: badges.verify_url(c) for c in certs},
-                           assertions={c.id: badges.assertion_url(c) for c in certs})
+    return render_template(
+        "certificates/mine.html",
+        certificates=certs,
+        urls={c.id: badges.verify_url(c) for c in certs},
+        assertions={c.id: badges.assertion_url(c) for c in certs},
+    )
 
 
 def _current_or_verify(cert: Certificate):
@@ -76,8 +80,11 @@ def download(certificate_id: int):
     cert = get_or_abort(Certificate, certificate_id, "view")
     if (elsewhere := _current_or_verify(cert)) is not None:
         return elsewhere
-    return Response(pdf.certificate_pdf(cert), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "pdf")}"'})
+    return Response(
+        pdf.certificate_pdf(cert),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "pdf")}"'},
+    )
 
 
 @bp.route("/certificates/<int:certificate_id>/badge.json")
@@ -87,8 +94,11 @@ def badge_download(certificate_id: int):
     cert = get_or_abort(Certificate, certificate_id, "view")
     if (elsewhere := _current_or_verify(cert)) is not None:
         return elsewhere
-    return Response(json.dumps(badges.assertion(cert), indent=2), mimetype="application/ld+json",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "json")}"'})
+    return Response(
+        json.dumps(badges.assertion(cert), indent=2),
+        mimetype="application/ld+json",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "json")}"'},
+    )
 
 
 @bp.route("/certificates/<int:certificate_id>/credential.jwt")
@@ -98,8 +108,11 @@ def credential_download(certificate_id: int):
     cert = get_or_abort(Certificate, certificate_id, "view")
     if (elsewhere := _current_or_verify(cert)) is not None:
         return elsewhere
-    return Response(badges.credential_jwt(cert), mimetype="application/vc+jwt",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "jwt")}"'})
+    return Response(
+        badges.credential_jwt(cert),
+        mimetype="application/vc+jwt",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "jwt")}"'},
+    )
 
 
 @bp.route("/teams/<int:team_id>/certificates.zip")
@@ -115,11 +128,13 @@ def team_zip(team_id: int):
         for cert in certs:
             safe = "".join(ch if ch.isalnum() else "-" for ch in cert.recipient_name).strip("-") or "person"
             archive.writestr(f"{safe}-{_filename(cert, 'pdf')}", pdf.certificate_pdf(cert))
-    record("certificates.team_downloaded", current_user, team, organisation_id=team.organisation_id,
-           count=len(certs))
+    record("certificates.team_downloaded", current_user, team, organisation_id=team.organisation_id, count=len(certs))
     slug = "".join(ch if ch.isalnum() else "-" for ch in team.name.lower()).strip("-")
-    return Response(buffer.getvalue(), mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="certificates-{slug}.zip"'})
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="certificates-{slug}.zip"'},
+    )
 
 
 @bp.route("/admin/certificates")
@@ -128,9 +143,14 @@ def organisation():
     org = admin_organisation(current_user)
     status = request.args.get("status")
     chosen = CertificateStatus(status) if status in {s.value for s in CertificateStatus} else None
-    return render_template("certificates/organisation.html", org=org, status=chosen, statuses=CertificateStatus,
-                           certificates=queries.for_organisation(org.id, chosen),
-                           organisations=organisations_for(current_user))
+    return render_template(
+        "certificates/organisation.html",
+        org=org,
+        status=chosen,
+        statuses=CertificateStatus,
+        certificates=queries.for_organisation(org.id, chosen),
+        organisations=organisations_for(current_user),
+    )
 
 
 @bp.route("/admin/certificates/<int:certificate_id>", methods=["GET", "POST"])
@@ -154,8 +174,13 @@ def manage(certificate_id: int):
         else:
             flash("A new certificate was issued; the old one now points to it.", "info")
             return redirect(url_for("certificates.manage", certificate_id=new.id))
-    return render_template("certificates/manage.html", cert=cert, revoke_form=revoke_form,
-                           reissue_form=reissue_form, verify_url=badges.verify_url(cert))
+    return render_template(
+        "certificates/manage.html",
+        cert=cert,
+        revoke_form=revoke_form,
+        reissue_form=reissue_form,
+        verify_url=badges.verify_url(cert),
+    )
 
 
 def _set_naming(actor: User, user: User, named: bool) -> None:

@@ -2,6 +2,7 @@
 of quizzes and branching scenarios. Every rule only looks at files that parsed, so one broken file never hides
 the problems in the others.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,11 +51,16 @@ def _duplicates(items: Iterable[tuple[str, Source, Path_]], what: str, out: list
             continue
         first_src, first_path = seen[slug]
         where = f"line {first_src.line(first_path)}" if first_src is src else first_src.rel
-        out.append(src.problem(path, f"duplicate slug '{slug}': another {what} ({where}) already uses it; "
-                                     f"give each {what} its own slug"))
+        out.append(
+            src.problem(
+                path,
+                f"duplicate slug '{slug}': another {what} ({where}) already uses it; give each {what} its own slug",
+            )
+        )
 
 
 # programme.yaml and confidence.yaml
+
 
 def _check_programme(tree: Tree, out: list[Problem]) -> None:
     folders: dict[str, list[ModuleFiles]] = {}
@@ -64,8 +70,13 @@ def _check_programme(tree: Tree, out: list[Problem]) -> None:
     for slug, found in folders.items():
         for extra in found[1:]:
             if extra.module and extra.module.src:
-                out.append(extra.module.src.problem(("slug",), f"duplicate module slug '{slug}': "
-                                                    f"{found[0].rel} already uses it; give each module its own slug"))
+                out.append(
+                    extra.module.src.problem(
+                        ("slug",),
+                        f"duplicate module slug '{slug}': "
+                        f"{found[0].rel} already uses it; give each module its own slug",
+                    )
+                )
     if not (tree.programme and tree.programme.model):
         return
     src, programme = tree.programme.source, tree.programme.model
@@ -74,32 +85,56 @@ def _check_programme(tree: Tree, out: list[Problem]) -> None:
         if slug in listed:
             out.append(src.problem(("modules", i), f"module '{slug}' is listed twice: list each module once"))
         elif slug not in folders:
-            out.append(src.problem(("modules", i), f"module '{slug}' is listed but has no folder: create "
-                                                   f"modules/{i + 1:02d}-{slug}/ with a module.md, or remove it "
-                                                   "from this list"))
+            out.append(
+                src.problem(
+                    ("modules", i),
+                    f"module '{slug}' is listed but has no folder: create "
+                    f"modules/{i + 1:02d}-{slug}/ with a module.md, or remove it "
+                    "from this list",
+                )
+            )
         listed.add(slug)
     for files in tree.modules:
         if files.slug and files.slug not in listed:
-            out.append(Problem(f"{files.rel}/module.md", 1, "-", f"module '{files.slug}' is not listed in "
-                               f"programme.yaml: add '- {files.slug}' under modules: there, in the order learners "
-                               "take it, or remove the folder"))
-    _duplicates(((c.slug, src, ("certificates", i, "slug")) for i, c in enumerate(programme.certificates)),
-                "certificate", out)
+            out.append(
+                Problem(
+                    f"{files.rel}/module.md",
+                    1,
+                    "-",
+                    f"module '{files.slug}' is not listed in "
+                    f"programme.yaml: add '- {files.slug}' under modules: there, in the order learners "
+                    "take it, or remove the folder",
+                )
+            )
+    _duplicates(
+        ((c.slug, src, ("certificates", i, "slug")) for i, c in enumerate(programme.certificates)), "certificate", out
+    )
     for i, cert in enumerate(programme.certificates):
         for j, slug in enumerate(cert.modules):
             if slug not in listed:
-                out.append(src.problem(("certificates", i, "modules", j),
-                                       f"unknown module '{slug}': {_choices(programme.modules)}"))
+                out.append(
+                    src.problem(
+                        ("certificates", i, "modules", j), f"unknown module '{slug}': {_choices(programme.modules)}"
+                    )
+                )
         if cert.workshops is None:
             continue
         for j, slug in enumerate(cert.workshops.core):
             if slug not in listed:
-                out.append(src.problem(("certificates", i, "workshops", "core", j),
-                                       f"unknown module '{slug}': {_choices(programme.modules)}"))
+                out.append(
+                    src.problem(
+                        ("certificates", i, "workshops", "core", j),
+                        f"unknown module '{slug}': {_choices(programme.modules)}",
+                    )
+                )
             elif slug not in cert.modules:
-                out.append(src.problem(("certificates", i, "workshops", "core", j),
-                                       f"the core workshop covers '{slug}' but the certificate does not require "
-                                       f"that module: add it to this certificate's modules or remove it here"))
+                out.append(
+                    src.problem(
+                        ("certificates", i, "workshops", "core", j),
+                        f"the core workshop covers '{slug}' but the certificate does not require "
+                        f"that module: add it to this certificate's modules or remove it here",
+                    )
+                )
 
 
 def _check_confidence(tree: Tree, out: list[Problem]) -> None:
@@ -109,50 +144,90 @@ def _check_confidence(tree: Tree, out: list[Problem]) -> None:
     scale = conf.scale
     _duplicates(((item.slug, src, ("items", i, "slug")) for i, item in enumerate(conf.items)), "item", out)
     if scale.min >= scale.max:
-        out.append(src.problem(("scale", "max"), f"max ({scale.max}) must be larger than min ({scale.min}), "
-                                                 "e.g. min: 1 and max: 5"))
+        out.append(
+            src.problem(
+                ("scale", "max"), f"max ({scale.max}) must be larger than min ({scale.min}), e.g. min: 1 and max: 5"
+            )
+        )
         return
     if scale.max - scale.min > 10:
         out.append(src.problem(("scale", "max"), "the scale is too long: use at most 11 points, e.g. 1 to 5"))
         return
     missing = [str(n) for n in range(scale.min, scale.max + 1) if n not in scale.labels]
     if missing:
-        out.append(src.problem(("scale", "labels"), f"the labels do not cover the whole scale "
-                                                    f"{scale.min}-{scale.max}: add a label for {', '.join(missing)}"))
+        out.append(
+            src.problem(
+                ("scale", "labels"),
+                f"the labels do not cover the whole scale "
+                f"{scale.min}-{scale.max}: add a label for {', '.join(missing)}",
+            )
+        )
     for key in scale.labels:
         if not scale.min <= key <= scale.max:
-            out.append(src.problem(("scale", "labels", key), f"label {key} is outside the scale "
-                                                             f"{scale.min}-{scale.max}: remove it or change min/max"))
+            out.append(
+                src.problem(
+                    ("scale", "labels", key),
+                    f"label {key} is outside the scale {scale.min}-{scale.max}: remove it or change min/max",
+                )
+            )
 
 
 # One module folder
+
 
 def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem]) -> None:
     module_rel = f"{files.rel}/module.md"
     if not FOLDER_RE.match(files.folder):
         example = f"01-{slugify(files.folder.lstrip('0123456789-'))}"
-        out.append(Problem(module_rel, 1, "-", f"the folder name '{files.folder}' should be two digits, a hyphen and "
-                                               f"the module slug, e.g. '{example}'"))
+        out.append(
+            Problem(
+                module_rel,
+                1,
+                "-",
+                f"the folder name '{files.folder}' should be two digits, a hyphen and "
+                f"the module slug, e.g. '{example}'",
+            )
+        )
     parsed = files.module
     if parsed is not None and parsed.model is not None:
         meta, src = parsed.model, parsed.source
         if files.folder_slug and meta.slug != files.folder_slug:
             number = files.folder[:2]
-            out.append(src.problem(("slug",), f"slug '{meta.slug}' does not match the folder name '{files.folder}': "
-                                              f"rename the folder to '{number}-{meta.slug}' or correct the slug"))
-        _duplicates(((p.slug, src, ("reflective_prompts", i, "slug")) for i, p in enumerate(meta.reflective_prompts)),
-                    "reflective prompt", out)
+            out.append(
+                src.problem(
+                    ("slug",),
+                    f"slug '{meta.slug}' does not match the folder name '{files.folder}': "
+                    f"rename the folder to '{number}-{meta.slug}' or correct the slug",
+                )
+            )
+        _duplicates(
+            ((p.slug, src, ("reflective_prompts", i, "slug")) for i, p in enumerate(meta.reflective_prompts)),
+            "reflective prompt",
+            out,
+        )
         _check_prerequisites(src, meta, order, out)
         _check_completion(files, src, meta, out)
     if not files.units:
-        out.append(Problem(module_rel, 1, "-", f"the module has no units: add at least one page in {files.rel}/units/, "
-                                               "e.g. 01-first-page.md"))
+        out.append(
+            Problem(
+                module_rel,
+                1,
+                "-",
+                f"the module has no units: add at least one page in {files.rel}/units/, e.g. 01-first-page.md",
+            )
+        )
     units = [u for u in files.units if u.model]
     _duplicates(((u.model.slug, u.source, ("slug",)) for u in units), "unit", out)
     for unit in units:
         if not unit.source.body.strip():
-            out.append(Problem(unit.rel, unit.source.body_line, "body", "the page has no text: write the unit "
-                                                                        "below the second '---' line"))
+            out.append(
+                Problem(
+                    unit.rel,
+                    unit.source.body_line,
+                    "body",
+                    "the page has no text: write the unit below the second '---' line",
+                )
+            )
     if files.quiz and files.quiz.model:
         _check_quiz(files.quiz.source, files.quiz.model, out)
     scenarios = [s for s in files.scenarios if s.model]
@@ -170,29 +245,51 @@ def _check_prerequisites(src: Source, meta, order: dict[str, int], out: list[Pro
             hint = _choices(earlier) if earlier else "the first module cannot have prerequisites: use []"
             out.append(src.problem(path, f"unknown prerequisite '{pre}': {hint}"))
         elif own is not None and order[pre] > own:
-            out.append(src.problem(path, f"prerequisite '{pre}' comes later in the programme than '{meta.slug}': "
-                                         "the course is graduated, so a module may only require modules before it; "
-                                         "remove it or change the order in programme.yaml"))
+            out.append(
+                src.problem(
+                    path,
+                    f"prerequisite '{pre}' comes later in the programme than '{meta.slug}': "
+                    "the course is graduated, so a module may only require modules before it; "
+                    "remove it or change the order in programme.yaml",
+                )
+            )
 
 
 def _check_completion(files: ModuleFiles, src: Source, meta, out: list[Problem]) -> None:
     if meta.completion.workshop_kind and not meta.completion.workshop:
-        out.append(src.problem(("completion", "workshop_kind"),
-                               f"workshop_kind names the workshop that completes the module, but workshop is false: "
-                               f"set 'workshop: true', or remove 'workshop_kind: {meta.completion.workshop_kind}'"))
+        out.append(
+            src.problem(
+                ("completion", "workshop_kind"),
+                f"workshop_kind names the workshop that completes the module, but workshop is false: "
+                f"set 'workshop: true', or remove 'workshop_kind: {meta.completion.workshop_kind}'",
+            )
+        )
     if meta.completion.core and meta.completion.workshop_kind == "core":
-        out.append(src.problem(("completion", "core"),
-                               "core: true and workshop_kind: core ask for the same thing twice: keep 'core: true' "
-                               "(attend the core) or 'workshop_kind: core' (attend a core workshop covering this "
-                               "module), not both"))
+        out.append(
+            src.problem(
+                ("completion", "core"),
+                "core: true and workshop_kind: core ask for the same thing twice: keep 'core: true' "
+                "(attend the core) or 'workshop_kind: core' (attend a core workshop covering this "
+                "module), not both",
+            )
+        )
     if meta.completion.quiz and files.quiz is None:
-        out.append(src.problem(("completion", "quiz"), "quiz is true but the module has no quiz.yaml: add "
-                                                       f"{files.rel}/quiz.yaml or set 'quiz: false'"))
+        out.append(
+            src.problem(
+                ("completion", "quiz"),
+                f"quiz is true but the module has no quiz.yaml: add {files.rel}/quiz.yaml or set 'quiz: false'",
+            )
+        )
     # A scenario that is not even valid YAML might be the solo one: it is reported already, so stay quiet.
     unknown_kind = any(s.src is None for s in files.scenarios)
     if meta.completion.practice and not unknown_kind and not any(_is_solo(s) for s in files.scenarios):
-        out.append(src.problem(("completion", "practice"), "practice is true but the module has no solo scenario: add "
-                                                           "one in scenarios/ (kind: solo) or set 'practice: false'"))
+        out.append(
+            src.problem(
+                ("completion", "practice"),
+                "practice is true but the module has no solo scenario: add "
+                "one in scenarios/ (kind: solo) or set 'practice: false'",
+            )
+        )
 
 
 def _is_solo(parsed) -> bool:
@@ -214,9 +311,14 @@ def _check_cycles(tree: Tree, out: list[Problem]) -> None:
         reported.add(frozenset(path))
         parsed = metas[start]
         circle = " -> ".join(path + [start])
-        out.append(parsed.source.problem(("prerequisites", index), f"the prerequisites go round in a circle "
-                                                                   f"({circle}): a module cannot require itself, even "
-                                                                   "indirectly; remove one of them"))
+        out.append(
+            parsed.source.problem(
+                ("prerequisites", index),
+                f"the prerequisites go round in a circle "
+                f"({circle}): a module cannot require itself, even "
+                "indirectly; remove one of them",
+            )
+        )
 
 
 def _find_cycle(graph: dict[str, list[str]], start: str) -> tuple[list[str] | None, int]:
@@ -236,22 +338,35 @@ def _find_cycle(graph: dict[str, list[str]], start: str) -> tuple[list[str] | No
 
 # Quizzes and scenarios
 
+
 def _check_quiz(src: Source, quiz, out: list[Problem]) -> None:
     _duplicates(((q.slug, src, ("questions", i, "slug")) for i, q in enumerate(quiz.questions)), "question", out)
     for i, question in enumerate(quiz.questions):
         if not any(option.correct for option in question.options):
-            out.append(src.problem(("questions", i, "options"), f"question '{question.slug}' has no correct answer: "
-                                                                "mark at least one option 'correct: true'"))
+            out.append(
+                src.problem(
+                    ("questions", i, "options"),
+                    f"question '{question.slug}' has no correct answer: mark at least one option 'correct: true'",
+                )
+            )
 
 
 def _check_scenario(src: Source, scenario, out: list[Problem]) -> None:
     stem = src.rel.rsplit("/", 1)[-1].removesuffix(".yaml")
     if scenario.slug != stem:
-        out.append(src.problem(("slug",), f"slug '{scenario.slug}' does not match the file name '{stem}.yaml': "
-                                          f"rename the file to '{scenario.slug}.yaml' or correct the slug"))
+        out.append(
+            src.problem(
+                ("slug",),
+                f"slug '{scenario.slug}' does not match the file name '{stem}.yaml': "
+                f"rename the file to '{scenario.slug}.yaml' or correct the slug",
+            )
+        )
     if isinstance(scenario, RolePlay):
-        _duplicates(((c.slug, src, ("observer_checklist", i, "slug"))
-                     for i, c in enumerate(scenario.observer_checklist)), "checklist item", out)
+        _duplicates(
+            ((c.slug, src, ("observer_checklist", i, "slug")) for i, c in enumerate(scenario.observer_checklist)),
+            "checklist item",
+            out,
+        )
     else:
         _check_solo(src, scenario, out)
 
@@ -267,27 +382,44 @@ def _check_solo(src: Source, solo: Solo, out: list[Problem]) -> None:
         if node.choices and node.ending:
             out.append(src.problem(("nodes", i), f"node '{node.slug}' has both choices and an ending: keep only one"))
         elif not node.choices and not node.ending:
-            out.append(src.problem(("nodes", i), f"node '{node.slug}' has neither choices nor an ending: add 2 to 4 "
-                                                 "choices, or an ending"))
+            out.append(
+                src.problem(
+                    ("nodes", i),
+                    f"node '{node.slug}' has neither choices nor an ending: add 2 to 4 choices, or an ending",
+                )
+            )
         else:
             well_formed.add(node.slug)
         if node.choices and node.text is None:
-            out.append(src.problem(("nodes", i), f"node '{node.slug}' has no text: add 'text: |' with what happens "
-                                                 "and what the other person says"))
+            out.append(
+                src.problem(
+                    ("nodes", i),
+                    f"node '{node.slug}' has no text: add 'text: |' with what happens and what the other person says",
+                )
+            )
         for j, choice in enumerate(node.choices or []):
             if choice.next not in index:
-                out.append(src.problem(("nodes", i, "choices", j, "next"),
-                                       f"next names no node: '{choice.next}' is not a node here; use one of: {names}"))
+                out.append(
+                    src.problem(
+                        ("nodes", i, "choices", j, "next"),
+                        f"next names no node: '{choice.next}' is not a node here; use one of: {names}",
+                    )
+                )
     start_ok = solo.start in index
     if not start_ok:
-        out.append(src.problem(("start",), f"start names no node: '{solo.start}' is not a node here; "
-                                           f"use one of: {names}"))
+        out.append(
+            src.problem(("start",), f"start names no node: '{solo.start}' is not a node here; use one of: {names}")
+        )
     edges = {n.slug: [c.next for c in n.choices or [] if c.next in index] for n in solo.nodes}
     reachable = _reach([solo.start], edges) if start_ok else set(index)
     for slug, i in index.items():
         if slug not in reachable:
-            out.append(src.problem(("nodes", i), f"node '{slug}' cannot be reached from the start: point a choice's "
-                                                 "'next' at it, or remove it"))
+            out.append(
+                src.problem(
+                    ("nodes", i),
+                    f"node '{slug}' cannot be reached from the start: point a choice's 'next' at it, or remove it",
+                )
+            )
     back: dict[str, list[str]] = {}
     for slug, targets in edges.items():
         for target in targets:
@@ -295,14 +427,24 @@ def _check_solo(src: Source, solo: Solo, out: list[Problem]) -> None:
     can_end = _reach([n.slug for n in solo.nodes if n.ending], back)
     for slug, i in index.items():
         if slug in reachable and slug in well_formed and slug not in can_end:
-            out.append(src.problem(("nodes", i), f"dead end: no ending can be reached from node '{slug}' (its choices "
-                                                 "only go round in a circle): give a choice a path to an ending"))
+            out.append(
+                src.problem(
+                    ("nodes", i),
+                    f"dead end: no ending can be reached from node '{slug}' (its choices "
+                    "only go round in a circle): give a choice a path to an ending",
+                )
+            )
     endings = [n.ending for n in solo.nodes if n.ending]
     if len(endings) < 2:
         out.append(src.problem(("nodes",), f"needs at least 2 endings, found {len(endings)}: add an ending node"))
     elif len({e.outcome for e in endings}) < 2:
-        out.append(src.problem(("nodes",), f"every ending has the outcome '{endings[0].outcome}': give at least one "
-                                           "ending a different outcome (good, mixed or poor)"))
+        out.append(
+            src.problem(
+                ("nodes",),
+                f"every ending has the outcome '{endings[0].outcome}': give at least one "
+                "ending a different outcome (good, mixed or poor)",
+            )
+        )
 
 
 def _reach(starts: list[str], edges: dict[str, list[str]]) -> set[str]:
@@ -385,7 +527,7 @@ def _scan(text: str, first_line: int, out: list[Problem], rel: str, name: str) -
             yield line, match.group(1) if match.group(1) is not None else match.group(2)
         box = _BOX_RE.match(raw)
         if box:
-            out.extend(_box_problems(box, lines[n + 1:], rel, line, name))
+            out.extend(_box_problems(box, lines[n + 1 :], rel, line, name))
 
 
 def _box_problems(box: re.Match, following: list[str], rel: str, line: int, name: str) -> list[Problem]:
@@ -398,8 +540,11 @@ def _box_problems(box: re.Match, following: list[str], rel: str, line: int, name
         return [Problem(rel, line, name, f'put the box title in double quotes, e.g. !!! {kind} "Key point"')]
     body = next((text for text in following if text.strip()), "")
     if len(body) - len(body.lstrip(" ")) < indent + 4:
-        return [Problem(rel, line, name, "the box has no text: indent the lines of the box by four spaces "
-                                         "under the '!!!' line")]
+        return [
+            Problem(
+                rel, line, name, "the box has no text: indent the lines of the box by four spaces under the '!!!' line"
+            )
+        ]
     return []
 
 

@@ -1,4 +1,5 @@
 """What the loader hands out: problems, and the course as frozen dataclasses (independent of the schema)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,10 +10,10 @@ from typing import Any, Literal
 class Problem:
     """One thing wrong in the course files, located as precisely as the file allows."""
 
-    file: str      # relative to the content root, forward slashes
-    line: int      # 1-based; 1 when no better line is known
-    field: str     # dotted path ("questions.2.options", lists numbered from 1) or "-" for the whole file
-    message: str   # what is wrong and how to fix it
+    file: str  # relative to the content root, forward slashes
+    line: int  # 1-based; 1 when no better line is known
+    field: str  # dotted path ("questions.2.options", lists numbered from 1) or "-" for the whole file
+    message: str  # what is wrong and how to fix it
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"
@@ -28,8 +29,8 @@ class ContentInvalid(Exception):
 
 @dataclass(frozen=True)
 class WorkshopRuleDef:
-    core: list[str]      # modules a signed-off core workshop must have covered (one workshop or several)
-    follow_ups: int      # follow-up sessions of such a core workshop, attended and signed off
+    core: list[str]  # modules a signed-off core workshop must have covered (one workshop or several)
+    follow_ups: int  # follow-up sessions of such a core workshop, attended and signed off
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ class ModuleDef:
 @dataclass(frozen=True)
 class SupervisionDef:
     """One team supervision session's agenda (course_content/supervision/session-N.md)."""
+
     slug: str
     number: int
     title: str

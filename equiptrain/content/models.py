@@ -3,6 +3,7 @@
 Rows are never deleted: content removed from the files is retired (`retired_at` set), so learner records that
 point at it keep their meaning. Markdown arrives here already rendered and sanitised (at sync).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,9 +72,14 @@ class Module(Base):
     @property
     def requirements(self) -> list[str]:
         """The completion rules that are on, in the order a learner meets them."""
-        flags = [("units", self.requires_units), ("quiz", self.requires_quiz),
-                 ("practice", self.requires_practice), ("reflection", self.requires_reflection),
-                 ("workshop", self.requires_workshop), ("core", self.requires_core)]
+        flags = [
+            ("units", self.requires_units),
+            ("quiz", self.requires_quiz),
+            ("practice", self.requires_practice),
+            ("reflection", self.requires_reflection),
+            ("workshop", self.requires_workshop),
+            ("core", self.requires_core),
+        ]
         return [name for name, on in flags if on]
 
 
@@ -162,6 +168,7 @@ class ConfidenceItem(Base):
 
 class AuditCriterion(Base):
     """A care-plan audit criterion from audit.yaml: guidance and what scores 0, 1 and 2 mean."""
+
     __tablename__ = "audit_criteria"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,6 +182,7 @@ class AuditCriterion(Base):
 
 class SupervisionTemplate(Base):
     """The agenda a trainer runs at one team supervision session after the core (course_content/supervision/)."""
+
     __tablename__ = "supervision_templates"
 
     id: Mapped[int] = mapped_column(primary_key=True)

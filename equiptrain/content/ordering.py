@@ -1,5 +1,6 @@
 """Setting-aware ordering: offer the scenarios that fit the learner's teams (community, inpatient, crisis...)
 first, then those written for every setting, then the rest, each group in course order."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -21,8 +22,12 @@ T = TypeVar("T", bound=HasSetting)
 
 def team_settings(user) -> frozenset[str]:
     """The settings of the teams `user` belongs to, e.g. {'inpatient'} (1 query)."""
-    rows = db.session.scalars(select(Team.setting).join(Membership, Membership.team_id == Team.id)
-                              .where(Membership.user_id == user.id).distinct())
+    rows = db.session.scalars(
+        select(Team.setting)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.user_id == user.id)
+        .distinct()
+    )
     return frozenset(getattr(s, "value", s) for s in rows)
 
 

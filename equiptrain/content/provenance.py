@@ -6,6 +6,7 @@ has agreed to be named. Pages show the line `describe()` builds; `equiptrain con
 lived-experience trainer has reviewed yet; and programme.yaml can require such a review before a module is
 published (`publishing: require_lived_experience_review: true`), which the validator and the sync enforce.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -16,10 +17,16 @@ from .defs import Problem
 from .schema import LIVED_EXPERIENCE_ROLES
 from .source import Source, Tree
 
-ROLE_LABELS = {"professional": "a professional trainer", "service_user_trainer": "a service-user trainer",
-               "carer_trainer": "a carer trainer"}
-ROLE_NAMES = {"professional": "professional trainer", "service_user_trainer": "service-user trainer",
-              "carer_trainer": "carer trainer"}
+ROLE_LABELS = {
+    "professional": "a professional trainer",
+    "service_user_trainer": "a service-user trainer",
+    "carer_trainer": "a carer trainer",
+}
+ROLE_NAMES = {
+    "professional": "professional trainer",
+    "service_user_trainer": "service-user trainer",
+    "carer_trainer": "carer trainer",
+}
 
 
 def month_label(when: str) -> str:
@@ -69,12 +76,15 @@ def lived_experience_reviewed(record: dict | None) -> bool:
 
 def record_of(model) -> dict:
     """The stored form of a unit's or scenario's written_by / reviewed_by (names only with consent)."""
+
     def entry(c) -> dict:
         return {"role": c.role, "name": c.name if c.consent_to_name else None, "when": c.when}
+
     return {"written_by": [entry(c) for c in model.written_by], "reviewed_by": [entry(c) for c in model.reviewed_by]}
 
 
 # Checks (called from checks.check_tree)
+
 
 def check_tree(tree: Tree) -> Iterator[Problem]:
     """Names without consent, reviews dated before the writing, and (when programme.yaml requires it) content
@@ -88,11 +98,15 @@ def check_tree(tree: Tree) -> Iterator[Problem]:
             yield from _check_entries(parsed.source, parsed.model)
             if required and not lived_experience_reviewed(record_of(parsed.model)):
                 path = ("reviewed_by",) if parsed.model.reviewed_by else ()
-                yield parsed.source.problem(path, (
-                    f"this {kind} has not been reviewed by a service-user or carer trainer, and programme.yaml "
-                    "requires that before its module is published (publishing: require_lived_experience_review): "
-                    "add a reviewed_by entry with role service_user_trainer or carer_trainer once the review has "
-                    "happened, or turn the setting off"))
+                yield parsed.source.problem(
+                    path,
+                    (
+                        f"this {kind} has not been reviewed by a service-user or carer trainer, and programme.yaml "
+                        "requires that before its module is published (publishing: require_lived_experience_review): "
+                        "add a reviewed_by entry with role service_user_trainer or carer_trainer once the review has "
+                        "happened, or turn the setting off"
+                    ),
+                )
 
 
 def _check_entries(src: Source, model) -> Iterator[Problem]:
@@ -100,13 +114,21 @@ def _check_entries(src: Source, model) -> Iterator[Problem]:
     for key in ("written_by", "reviewed_by"):
         for i, c in enumerate(getattr(model, key)):
             if c.name is not None and not c.consent_to_name:
-                yield src.problem((key, i, "name"), (
-                    "a name is shown only with that person's consent: add 'consent_to_name: true' once they have "
-                    "agreed, or remove the name (their role is shown instead)"))
+                yield src.problem(
+                    (key, i, "name"),
+                    (
+                        "a name is shown only with that person's consent: add 'consent_to_name: true' once they have "
+                        "agreed, or remove the name (their role is shown instead)"
+                    ),
+                )
             if key == "reviewed_by" and c.when < written:
-                yield src.problem((key, i, "when"), (
-                    f"the review ({c.when}) is dated before the {kind_word(model)} was written ({written}): "
-                    "check the month"))
+                yield src.problem(
+                    (key, i, "when"),
+                    (
+                        f"the review ({c.when}) is dated before the {kind_word(model)} was written ({written}): "
+                        "check the month"
+                    ),
+                )
 
 
 def kind_word(model) -> str:
@@ -115,10 +137,11 @@ def kind_word(model) -> str:
 
 # `equiptrain content status`
 
+
 @dataclass(frozen=True)
 class StatusRow:
     module: str
-    kind: str        # "unit" or "scenario"
+    kind: str  # "unit" or "scenario"
     slug: str
     title: str
     file: str
@@ -136,8 +159,9 @@ def status_rows(tree: Tree) -> list[StatusRow]:
         slug = files.module.model.slug if files.module and files.module.model else files.folder
         for parsed, kind in [(u, "unit") for u in files.units] + [(s, "scenario") for s in files.scenarios]:
             if parsed.model is not None:
-                rows.append(StatusRow(slug, kind, parsed.model.slug, parsed.model.title, parsed.rel,
-                                      record_of(parsed.model)))
+                rows.append(
+                    StatusRow(slug, kind, parsed.model.slug, parsed.model.title, parsed.rel, record_of(parsed.model))
+                )
     return rows
 
 
@@ -145,8 +169,12 @@ def status_report(rows: Iterable[StatusRow], required: bool) -> list[str]:
     """The lines `content status` prints: a count, then each unreviewed unit and scenario."""
     rows = list(rows)
     waiting = [r for r in rows if not r.reviewed]
-    lines = [(f"{len(rows) - len(waiting)} of {len(rows)} units and scenarios have been reviewed by a "
-              "service-user or carer trainer.")]
+    lines = [
+        (
+            f"{len(rows) - len(waiting)} of {len(rows)} units and scenarios have been reviewed by a "
+            "service-user or carer trainer."
+        )
+    ]
     if required:
         lines.append("programme.yaml requires this review before a module is published.")
     if waiting:

@@ -4,6 +4,7 @@ Presence, types, allowed values, ranges and list lengths live here; rules that n
 than one file (prerequisites, links, the shape of a branching scenario) are in `checks`. Models are strict: YAML
 already gives numbers and true/false, so a quoted "90" is a mistake worth reporting rather than guessing at.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal, get_args
@@ -49,9 +50,11 @@ class Strict(BaseModel):
 
 # programme.yaml
 
+
 class WorkshopRule(Strict):
     """Workshops a certificate needs: a signed-off core workshop covering each of `core`, then `follow_ups`
     follow-up sessions (team supervision or booster) of such a core workshop."""
+
     core: Annotated[list[Slug], Field(min_length=1)]
     follow_ups: Annotated[int, Field(ge=0, le=20)] = 0
 
@@ -81,6 +84,7 @@ class Programme(Strict):
 
 # confidence.yaml
 
+
 class Scale(Strict):
     min: int
     max: int
@@ -98,6 +102,7 @@ class Confidence(Strict):
 
 
 # modules/NN-slug/module.md front matter
+
 
 class CpdHours(Strict):
     individual: Hours
@@ -152,6 +157,7 @@ class ModuleMeta(Strict):
 
 # units/NN-slug.md front matter
 
+
 class UnitMeta(Strict):
     slug: Slug
     title: Text
@@ -161,6 +167,7 @@ class UnitMeta(Strict):
 
 
 # quiz.yaml
+
 
 class Option(Strict):
     text: Text
@@ -180,6 +187,7 @@ class Quiz(Strict):
 
 
 # scenarios/SLUG.yaml
+
 
 class ScenarioHead(BaseModel):
     """Only the `kind`, read first to choose the model for the rest of the file."""
@@ -260,6 +268,7 @@ SCENARIO_MODELS: dict[str, type[ScenarioBase]] = {"roleplay": RolePlay, "solo": 
 
 
 # supervision/session-N.md front matter
+
 
 class SupervisionMeta(Strict):
     slug: Slug

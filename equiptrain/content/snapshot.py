@@ -4,6 +4,7 @@ Content changes only at sync, so each worker keeps one snapshot and checks at mo
 CONTENT_CACHE_SECONDS (one small query) whether a sync has happened since; a sync in this process drops it
 at once. The snapshot holds plain frozen objects, never ORM rows, so it is safe to share between requests.
 """
+
 from __future__ import annotations
 
 import time
@@ -88,8 +89,9 @@ class CourseSnapshot:
 
 
 def _key():
-    row = db.session.execute(select(Programme.id, Programme.tree_hash, Programme.synced_at)
-                             .order_by(Programme.id).limit(1)).first()
+    row = db.session.execute(
+        select(Programme.id, Programme.tree_hash, Programme.synced_at).order_by(Programme.id).limit(1)
+    ).first()
     return tuple(row) if row else None
 
 
@@ -122,8 +124,17 @@ def _build(key) -> CourseSnapshot:
     for values in _active(Module, Module.position):
         mine = children.get(values["id"], {})
         quiz = mine.get("quiz")
-        views.append(ModuleView({**values, "units": tuple(mine.get("units", ())), "solo": tuple(mine.get("solo", ())),
-                                 "roleplays": tuple(mine.get("roleplays", ())), "quiz": quiz[0] if quiz else None}))
+        views.append(
+            ModuleView(
+                {
+                    **values,
+                    "units": tuple(mine.get("units", ())),
+                    "solo": tuple(mine.get("solo", ())),
+                    "roleplays": tuple(mine.get("roleplays", ())),
+                    "quiz": quiz[0] if quiz else None,
+                }
+            )
+        )
     modules = tuple(views)
     return CourseSnapshot(key, title, modules, {m.slug: m for m in modules}, {m.id: m for m in modules})
 

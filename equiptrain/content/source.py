@@ -3,6 +3,7 @@
 YAML is composed into a node tree (which keeps line numbers) and constructed from it in the same pass; a
 pydantic error's `loc` is then walked down that tree to the line that holds the offending field.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,21 +30,22 @@ class Source:
     text: str
     root: yaml.Node | None = None
     data: Any = None
-    offset: int = 0          # file lines before the YAML starts (1 for front matter: the opening ---)
+    offset: int = 0  # file lines before the YAML starts (1 for front matter: the opening ---)
     body: str = ""
-    body_line: int = 1       # file line of the body's first line
+    body_line: int = 1  # file line of the body's first line
 
     def _walk(self, path: Path_) -> tuple[yaml.Node | None, int, str]:
         node, line = self.root, (self.root.start_mark.line if self.root is not None else 0)
         parts: list[str] = []
         for i, key in enumerate(path):
             if isinstance(node, yaml.MappingNode):
-                hit = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)),
-                           None)
+                hit = next(
+                    ((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)), None
+                )
                 parts.append(str(key))
                 if hit is None:
                     node = None
-                    parts += [_part(p) for p in path[i + 1:]]
+                    parts += [_part(p) for p in path[i + 1 :]]
                     break
                 line, node = hit[0].start_mark.line, hit[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
@@ -140,29 +142,47 @@ class Tree:
 
 # Reading and parsing
 
+
 def read_text(root: Path, path: Path, problems: list[Problem]) -> str | None:
     """The file's text with newlines normalised, or None (and a problem) if it is not readable UTF-8."""
     rel = path.relative_to(root).as_posix()
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(rel, 1, "-", f"cannot be read ({exc.strerror}): check the file is not open "
-                                             "elsewhere and that you may read it"))
+        problems.append(
+            Problem(
+                rel,
+                1,
+                "-",
+                f"cannot be read ({exc.strerror}): check the file is not open elsewhere and that you may read it",
+            )
+        )
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(rel, raw[:exc.start].count(b"\n") + 1, "-",
-                                "is not UTF-8 text: save the file as UTF-8 (plain text) in your editor"))
+        problems.append(
+            Problem(
+                rel,
+                raw[: exc.start].count(b"\n") + 1,
+                "-",
+                "is not UTF-8 text: save the file as UTF-8 (plain text) in your editor",
+            )
+        )
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 _SYNTAX_HINTS = [
-    ("mapping values are not allowed", "a value contains a colon followed by a space: put the whole value in "
-                                       "double quotes"),
-    ("cannot start any token", "a tab or special character: indent with spaces, not tabs, and put text starting "
-                               "with @, ` or % in double quotes"),
+    (
+        "mapping values are not allowed",
+        "a value contains a colon followed by a space: put the whole value in double quotes",
+    ),
+    (
+        "cannot start any token",
+        "a tab or special character: indent with spaces, not tabs, and put text starting "
+        "with @, ` or % in double quotes",
+    ),
     ("expected ':'", "a line has no 'name: value' colon, or a long text is not indented under its '|'"),
     ("expected <block end>", "the indentation is uneven: line entries up with the same number of spaces"),
     ("did not find expected key", "the indentation is uneven: line entries up with the same number of spaces"),
@@ -180,10 +200,13 @@ def parse_yaml(rel: str, text: str, problems: list[Problem], offset: int = 0) ->
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(p for p in (exc.context, exc.problem) if p)
-        hint = next((h for key, h in _SYNTAX_HINTS if key in what),
-                    "check the indentation, colons and quotes on this line and the line above")
-        problems.append(Problem(rel, (mark.line + 1 if mark else 1) + offset, "-",
-                                f"the YAML cannot be read ({what}): {hint}"))
+        hint = next(
+            (h for key, h in _SYNTAX_HINTS if key in what),
+            "check the indentation, colons and quotes on this line and the line above",
+        )
+        problems.append(
+            Problem(rel, (mark.line + 1 if mark else 1) + offset, "-", f"the YAML cannot be read ({what}): {hint}")
+        )
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(rel, 1 + offset, "-", f"the YAML cannot be read ({exc}): check the file's layout"))
@@ -202,8 +225,14 @@ def _duplicate_keys(src: Source, node: yaml.Node | None, path: Path_, problems: 
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else None
             if name in seen:
-                problems.append(Problem(src.rel, key.start_mark.line + 1 + src.offset, src.field(path + (str(name),)),
-                                        f"'{name}' appears twice here: keep only one (the second would win)"))
+                problems.append(
+                    Problem(
+                        src.rel,
+                        key.start_mark.line + 1 + src.offset,
+                        src.field(path + (str(name),)),
+                        f"'{name}' appears twice here: keep only one (the second would win)",
+                    )
+                )
             seen.add(name)
             _duplicate_keys(src, value, path + ((name,) if name is not None else ()), problems)
     elif isinstance(node, yaml.SequenceNode):
@@ -215,18 +244,31 @@ def parse_markdown(rel: str, text: str, problems: list[Problem]) -> Source | Non
     """Split `---` front matter from the Markdown body and parse the front matter."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        problems.append(Problem(rel, 1, "-", "missing front matter: the file must start with a line '---', then "
-                                             "the settings (slug, title ...), then another line '---'"))
+        problems.append(
+            Problem(
+                rel,
+                1,
+                "-",
+                "missing front matter: the file must start with a line '---', then "
+                "the settings (slug, title ...), then another line '---'",
+            )
+        )
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        problems.append(Problem(rel, 1, "-", "the front matter is not closed: add a line '---' after the settings "
-                                             "at the top of the file"))
+        problems.append(
+            Problem(
+                rel,
+                1,
+                "-",
+                "the front matter is not closed: add a line '---' after the settings at the top of the file",
+            )
+        )
         return None
     src = parse_yaml(rel, "\n".join(lines[1:end]) + "\n", problems, offset=1)
     if src is None:
         return None
-    src.text, src.body, src.body_line = text, "\n".join(lines[end + 1:]), end + 2
+    src.text, src.body, src.body_line = text, "\n".join(lines[end + 1 :]), end + 2
     return src
 
 
@@ -251,10 +293,18 @@ def validate_scenario(src: Source, problems: list[Problem]) -> Any:
 
 # Schema errors in plain words
 
-_LIST_NOUNS = {"items": "confidence items", "observer_checklist": "checklist items", "options": "options",
-               "questions": "questions", "choices": "choices", "reflective_prompts": "reflective prompts",
-               "debrief_questions": "debrief questions", "nodes": "nodes",
-               "written_by": "entries under written_by", "references": "references"}
+_LIST_NOUNS = {
+    "items": "confidence items",
+    "observer_checklist": "checklist items",
+    "options": "options",
+    "questions": "questions",
+    "choices": "choices",
+    "reflective_prompts": "reflective prompts",
+    "debrief_questions": "debrief questions",
+    "nodes": "nodes",
+    "written_by": "entries under written_by",
+    "references": "references",
+}
 
 
 def schema_problems(src: Source, model: type[BaseModel], exc: ValidationError) -> list[Problem]:
@@ -285,12 +335,14 @@ def _message(model: type[BaseModel], err: ErrorDetails, loc: Path_) -> str:
         return f"{_show(value)} is not allowed here: use one of: {', '.join(options)}"
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == SLUG_PATTERN:
-            return (f"{_show(value)} is not a valid slug: use only lower-case letters, digits and hyphens, "
-                    f"e.g. '{slugify(str(value))}'")
+            return (
+                f"{_show(value)} is not a valid slug: use only lower-case letters, digits and hyphens, "
+                f"e.g. '{slugify(str(value))}'"
+            )
         if ctx.get("pattern") == NOT_BLANK_PATTERN:
             return "is empty: write some text here"
         if ctx.get("pattern") == MONTH_PATTERN:
-            return f"{_show(value)} is not a month: write the year and month in double quotes, e.g. \"2026-11\""
+            return f'{_show(value)} is not a month: write the year and month in double quotes, e.g. "2026-11"'
     if kind == "string_type":
         if isinstance(value, (list, dict)):
             return "should be a single piece of text, not a list or a group of settings"
@@ -329,8 +381,10 @@ def _missing(model: type[BaseModel], loc: Path_) -> str:
     if name == "kind":
         return "'kind' is missing: add 'kind: roleplay' or 'kind: solo'"
     if name == "written_by":
-        return ("'written_by' is missing: record who wrote this and when, e.g. a line 'written_by:' and under it "
-                "'  - {role: professional, when: \"2026-11\"}' (see course_content/README.md)")
+        return (
+            "'written_by' is missing: record who wrote this and when, e.g. a line 'written_by:' and under it "
+            "'  - {role: professional, when: \"2026-11\"}' (see course_content/README.md)"
+        )
     annotation = _unwrap(parent.model_fields[name].annotation) if parent and name in parent.model_fields else None
     if annotation is bool:
         return f"'{name}' is missing: add '{name}: true' or '{name}: false'"

@@ -4,6 +4,7 @@ Read and checked with the rest of the course (`loader`), rendered and stored at 
 The folder is optional; when present its files are `session-1.md`, `session-2.md`, ... numbered from 1 without
 gaps, each with `number` matching its file name.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,15 @@ def read_supervision(root: Path, problems: list[Problem]) -> list[Parsed]:
         match = FILE_RE.match(path.name) if path.is_file() else None
         if match is None:
             kind = "folder" if path.is_dir() else "file"
-            problems.append(Problem(rel, 1, "-", f"unexpected {kind} '{path.name}': supervision templates are files "
-                                                 "named session-1.md, session-2.md, ..."))
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "-",
+                    f"unexpected {kind} '{path.name}': supervision templates are files "
+                    "named session-1.md, session-2.md, ...",
+                )
+            )
             continue
         parsed = Parsed(rel)
         text = read_text(root, path, problems)
@@ -39,8 +47,14 @@ def read_supervision(root: Path, problems: list[Problem]) -> list[Parsed]:
         if parsed.src is not None:
             parsed.model = validate(parsed.src, SupervisionMeta, problems)
             if not parsed.src.body.strip():
-                problems.append(Problem(rel, parsed.src.body_line, "body", "the page has no text: write the session's "
-                                                                           "agenda below the second ---"))
+                problems.append(
+                    Problem(
+                        rel,
+                        parsed.src.body_line,
+                        "body",
+                        "the page has no text: write the session's agenda below the second ---",
+                    )
+                )
         found.append((int(match.group(1)), parsed))
     found.sort(key=lambda item: item[0])
     _check(found, problems)
@@ -51,17 +65,30 @@ def _check(found: list[tuple[int, Parsed]], problems: list[Problem]) -> None:
     slugs: dict[str, str] = {}
     for position, (n, parsed) in enumerate(found, 1):
         if n != position:
-            problems.append(Problem(parsed.rel, 1, "-", f"the sessions are numbered from 1 without gaps: rename this "
-                                                        f"file session-{position}.md"))
+            problems.append(
+                Problem(
+                    parsed.rel,
+                    1,
+                    "-",
+                    f"the sessions are numbered from 1 without gaps: rename this file session-{position}.md",
+                )
+            )
         meta = parsed.model
         if meta is None:
             continue
         if meta.number != n:
-            problems.append(parsed.source.problem(("number",), f"number {meta.number} does not match the file name "
-                                                               f"session-{n}.md: make them agree"))
+            problems.append(
+                parsed.source.problem(
+                    ("number",), f"number {meta.number} does not match the file name session-{n}.md: make them agree"
+                )
+            )
         if meta.slug in slugs:
-            problems.append(parsed.source.problem(("slug",), f"duplicate slug '{meta.slug}': {slugs[meta.slug]} "
-                                                             "already uses it; give each session its own slug"))
+            problems.append(
+                parsed.source.problem(
+                    ("slug",),
+                    f"duplicate slug '{meta.slug}': {slugs[meta.slug]} already uses it; give each session its own slug",
+                )
+            )
         slugs.setdefault(meta.slug, parsed.rel)
 
 
@@ -71,7 +98,16 @@ def build_supervision(parsed: list[Parsed]) -> list[SupervisionDef]:
     for p in parsed:
         meta: SupervisionMeta = p.model
         body = p.source.body.strip("\n")
-        out.append(SupervisionDef(meta.slug, meta.number, meta.title, meta.minutes, meta.summary,
-                                  list(meta.references), render_content(body),
-                                  hashlib.sha256(p.source.text.encode("utf-8")).hexdigest()))
+        out.append(
+            SupervisionDef(
+                meta.slug,
+                meta.number,
+                meta.title,
+                meta.minutes,
+                meta.summary,
+                list(meta.references),
+                render_content(body),
+                hashlib.sha256(p.source.text.encode("utf-8")).hexdigest(),
+            )
+        )
     return out

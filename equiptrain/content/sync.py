@@ -4,6 +4,7 @@ Rows are never deleted. A slug that disappears from the files is retired (`retir
 back it is un-retired. Learner records point at rows by id, so rewording a unit keeps its reads. Markdown is
 already rendered and sanitised by the loader; pages show the stored HTML as it is.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,17 @@ from .defs import Course, ModuleDef, ScenarioDef
 from .loader import load_course
 from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, SupervisionTemplate, Unit
 
-KINDS = ("programme", "module", "unit", "quiz", "question", "scenario", "confidence item", "audit criterion",
-         "supervision template")
+KINDS = (
+    "programme",
+    "module",
+    "unit",
+    "quiz",
+    "question",
+    "scenario",
+    "confidence item",
+    "audit criterion",
+    "supervision template",
+)
 PLURALS = {"quiz": "quizzes", "audit criterion": "audit criteria"}
 
 
@@ -134,10 +144,21 @@ class _Sync:
     def supervision(self, course: Course) -> None:
         existing = {t.slug: t for t in db.session.scalars(select(SupervisionTemplate))}
         for t in course.supervision:
-            self.upsert("supervision template", existing.get(t.slug), dict(
-                slug=t.slug, number=t.number, title=t.title, minutes=t.minutes, summary=t.summary,
-                body_html=t.body_html, references=list(t.references), content_hash=t.content_hash),
-                SupervisionTemplate)
+            self.upsert(
+                "supervision template",
+                existing.get(t.slug),
+                dict(
+                    slug=t.slug,
+                    number=t.number,
+                    title=t.title,
+                    minutes=t.minutes,
+                    summary=t.summary,
+                    body_html=t.body_html,
+                    references=list(t.references),
+                    content_hash=t.content_hash,
+                ),
+                SupervisionTemplate,
+            )
         slugs = {t.slug for t in course.supervision}
         self.retire("supervision template", (t for s, t in existing.items() if s not in slugs))
 
@@ -145,13 +166,22 @@ class _Sync:
         p = course.programme
         conf = course.confidence
         values = dict(
-            slug=p.slug, title=p.title, summary_html=p.summary_html,
-            certificates=[{"slug": c.slug, "title": c.title, "description": c.description,
-                           "modules": list(c.modules),
-                           "workshops": {"core": list(c.workshops.core), "follow_ups": c.workshops.follow_ups}
-                           if c.workshops else None} for c in p.certificates],
-            confidence_scale={"min": conf.min, "max": conf.max,
-                              "labels": {str(k): v for k, v in conf.labels.items()}},
+            slug=p.slug,
+            title=p.title,
+            summary_html=p.summary_html,
+            certificates=[
+                {
+                    "slug": c.slug,
+                    "title": c.title,
+                    "description": c.description,
+                    "modules": list(c.modules),
+                    "workshops": {"core": list(c.workshops.core), "follow_ups": c.workshops.follow_ups}
+                    if c.workshops
+                    else None,
+                }
+                for c in p.certificates
+            ],
+            confidence_scale={"min": conf.min, "max": conf.max, "labels": {str(k): v for k, v in conf.labels.items()}},
             tree_hash=self.report.tree_hash,
         )
         row = db.session.scalar(select(Programme).where(Programme.slug == p.slug))
@@ -165,23 +195,40 @@ class _Sync:
     def confidence(self, course: Course) -> None:
         existing = {i.slug: i for i in db.session.scalars(select(ConfidenceItem))}
         for item in course.confidence.items:
-            self.upsert("confidence item", existing.get(item.slug),
-                        dict(slug=item.slug, position=item.position, text=item.text), ConfidenceItem)
+            self.upsert(
+                "confidence item",
+                existing.get(item.slug),
+                dict(slug=item.slug, position=item.position, text=item.text),
+                ConfidenceItem,
+            )
         slugs = {i.slug for i in course.confidence.items}
         self.retire("confidence item", (i for s, i in existing.items() if s not in slugs))
 
     def module(self, m: ModuleDef, row: Module | None) -> None:
         c = m.completion
         values = dict(
-            slug=m.slug, position=m.position, title=m.title, summary=m.summary, intro_html=m.intro_html,
-            prerequisites=list(m.prerequisites), outcomes=list(m.outcomes), estimated_minutes=m.estimated_minutes,
-            cpd_individual_hours=m.cpd_individual_hours, cpd_participatory_hours=m.cpd_participatory_hours,
-            requires_units=c.units, requires_quiz=c.quiz, requires_reflection=c.reflection,
-            requires_practice=c.practice, requires_workshop=c.workshop, requires_core=c.core,
-            workshop_kind=c.workshop_kind, settings=list(m.settings),
+            slug=m.slug,
+            position=m.position,
+            title=m.title,
+            summary=m.summary,
+            intro_html=m.intro_html,
+            prerequisites=list(m.prerequisites),
+            outcomes=list(m.outcomes),
+            estimated_minutes=m.estimated_minutes,
+            cpd_individual_hours=m.cpd_individual_hours,
+            cpd_participatory_hours=m.cpd_participatory_hours,
+            requires_units=c.units,
+            requires_quiz=c.quiz,
+            requires_reflection=c.reflection,
+            requires_practice=c.practice,
+            requires_workshop=c.workshop,
+            requires_core=c.core,
+            workshop_kind=c.workshop_kind,
+            settings=list(m.settings),
             authors=[{"name": a.name, "role": a.role} for a in m.authors],
             reflective_prompts=[{"slug": p.slug, "prompt": p.prompt} for p in m.reflective_prompts],
-            references=list(m.references), content_hash=m.content_hash,
+            references=list(m.references),
+            content_hash=m.content_hash,
         )
         module = self.upsert("module", row, values, Module)
         if row is None:
@@ -193,10 +240,21 @@ class _Sync:
     def units(self, m: ModuleDef, module: Module) -> None:
         existing = {u.slug: u for u in db.session.scalars(select(Unit).where(Unit.module_id == module.id))}
         for u in m.units:
-            self.upsert("unit", existing.get(u.slug),
-                        dict(module_id=module.id, slug=u.slug, position=u.position, title=u.title,
-                             minutes=u.minutes, body_html=u.body_html, content_hash=u.content_hash,
-                             provenance=u.provenance), Unit)
+            self.upsert(
+                "unit",
+                existing.get(u.slug),
+                dict(
+                    module_id=module.id,
+                    slug=u.slug,
+                    position=u.position,
+                    title=u.title,
+                    minutes=u.minutes,
+                    body_html=u.body_html,
+                    content_hash=u.content_hash,
+                    provenance=u.provenance,
+                ),
+                Unit,
+            )
         slugs = {u.slug for u in m.units}
         self.retire("unit", (u for s, u in existing.items() if s not in slugs))
 
@@ -207,26 +265,50 @@ class _Sync:
                 self.retire("quiz", [row])
                 self.retire("question", db.session.scalars(select(QuizQuestion).where(QuizQuestion.quiz_id == row.id)))
             return
-        quiz = self.upsert("quiz", row, dict(module_id=module.id, pass_mark=m.quiz.pass_mark,
-                                             content_hash=m.quiz.content_hash), Quiz)
+        quiz = self.upsert(
+            "quiz", row, dict(module_id=module.id, pass_mark=m.quiz.pass_mark, content_hash=m.quiz.content_hash), Quiz
+        )
         if row is None:
             db.session.flush()
         existing = {q.slug: q for q in db.session.scalars(select(QuizQuestion).where(QuizQuestion.quiz_id == quiz.id))}
         for q in m.quiz.questions:
             options = [{"text": o.text, "correct": o.correct, "explanation": o.explanation} for o in q.options]
-            self.upsert("question", existing.get(q.slug),
-                        dict(quiz_id=quiz.id, slug=q.slug, position=q.position, prompt=q.prompt,
-                             multiple=q.multiple, options=options), QuizQuestion)
+            self.upsert(
+                "question",
+                existing.get(q.slug),
+                dict(
+                    quiz_id=quiz.id,
+                    slug=q.slug,
+                    position=q.position,
+                    prompt=q.prompt,
+                    multiple=q.multiple,
+                    options=options,
+                ),
+                QuizQuestion,
+            )
         slugs = {q.slug for q in m.quiz.questions}
         self.retire("question", (q for s, q in existing.items() if s not in slugs))
 
     def scenarios(self, m: ModuleDef, module: Module) -> None:
         existing = {s.slug: s for s in db.session.scalars(select(Scenario).where(Scenario.module_id == module.id))}
         for s in m.scenarios:
-            self.upsert("scenario", existing.get(s.slug),
-                        dict(module_id=module.id, slug=s.slug, kind=s.kind, position=s.position, title=s.title,
-                             summary=s.summary, setting=s.setting, skills=list(s.skills), data=_scenario_data(s),
-                             content_hash=s.content_hash), Scenario)
+            self.upsert(
+                "scenario",
+                existing.get(s.slug),
+                dict(
+                    module_id=module.id,
+                    slug=s.slug,
+                    kind=s.kind,
+                    position=s.position,
+                    title=s.title,
+                    summary=s.summary,
+                    setting=s.setting,
+                    skills=list(s.skills),
+                    data=_scenario_data(s),
+                    content_hash=s.content_hash,
+                ),
+                Scenario,
+            )
         slugs = {s.slug for s in m.scenarios}
         self.retire("scenario", (s for slug, s in existing.items() if slug not in slugs))
 
@@ -243,12 +325,18 @@ def _scenario_data(s: ScenarioDef) -> dict:
     return {
         "provenance": s.provenance,
         "start": s.start,
-        "nodes": {n.slug: {
-            "text_html": n.text_html,
-            "choices": [{"text": c.text, "feedback_html": c.feedback_html, "next": c.next} for c in n.choices],
-            "ending": ({"title": n.ending.title, "outcome": n.ending.outcome, "debrief_html": n.ending.debrief_html}
-                       if n.ending else None),
-        } for n in s.nodes},
+        "nodes": {
+            n.slug: {
+                "text_html": n.text_html,
+                "choices": [{"text": c.text, "feedback_html": c.feedback_html, "next": c.next} for c in n.choices],
+                "ending": (
+                    {"title": n.ending.title, "outcome": n.ending.outcome, "debrief_html": n.ending.debrief_html}
+                    if n.ending
+                    else None
+                ),
+            }
+            for n in s.nodes
+        },
     }
 
 
@@ -260,6 +348,7 @@ def sync_on_serve(app) -> None:
     if current_tree_hash() == tree_hash(root):
         return
     from .defs import ContentInvalid
+
     try:
         report = sync_course(root)
     except ContentInvalid as exc:

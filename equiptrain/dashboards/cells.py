@@ -1,5 +1,6 @@
 """The matrix's small repeated pieces (status tags, dates) as Python functions: a page of 200 people x 6 modules
 calls them thousands of times, where a Jinja macro call costs far more than the string it makes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,10 @@ from markupsafe import Markup
 from equiptrain.dashboards.policy import STATUS_LABELS
 
 _COLOURS = {"complete": "green", "in_progress": "blue", "not_started": "grey"}
-_TAGS = {status: Markup(f'<strong class="nhsuk-tag nhsuk-tag--{_COLOURS[status]}">{label}</strong>')
-         for status, label in STATUS_LABELS.items()}
+_TAGS = {
+    status: Markup(f'<strong class="nhsuk-tag nhsuk-tag--{_COLOURS[status]}">{label}</strong>')
+    for status, label in STATUS_LABELS.items()
+}
 OVERDUE = Markup('<strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>')
 
 

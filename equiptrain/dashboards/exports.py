@@ -1,5 +1,6 @@
 """CSV and XLSX downloads of the team matrix and the organisation table, and the compliance CSV for the staff
 record system. Rows are streamed; every cell that a spreadsheet could read as a formula is neutralised."""
+
 from __future__ import annotations
 
 import csv
@@ -47,10 +48,8 @@ def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Response:
-    body = stream_with_context(("\ufeff" if i == 0 else "") + chunk
-                               for i, chunk in enumerate(csv_lines(header, rows)))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    body = stream_with_context(("\ufeff" if i == 0 else "") + chunk for i, chunk in enumerate(csv_lines(header, rows)))
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _xlsx_value(value):
@@ -75,8 +74,11 @@ def xlsx_response(filename: str, sheet: str, header: list[str], rows: Iterable[l
             while data := spool.read(CHUNK):
                 yield data
 
-    return Response(chunks(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        chunks(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def download(fmt: str, name: str, sheet: str, header: list[str], rows: Iterable[list]) -> Response:
@@ -87,6 +89,7 @@ def download(fmt: str, name: str, sheet: str, header: list[str], rows: Iterable[
 
 # -- what goes in each download -------------------------------------------------------------------------------------
 
+
 def matrix_table(rows, modules) -> tuple[list[str], Iterator[list]]:
     header = ["Name", "Employee number", "Profession", "Role", "Account", "Status", "Deadline", "Overdue"]
     for m in modules:
@@ -95,26 +98,59 @@ def matrix_table(rows, modules) -> tuple[list[str], Iterator[list]]:
 
     def lines():
         for r in rows:
-            line = [r.name, r.employee_number, r.profession.label, r.role.value.capitalize(), r.account_label,
-                    r.status_label, r.deadline, "Yes" if r.overdue else "No"]
+            line = [
+                r.name,
+                r.employee_number,
+                r.profession.label,
+                r.role.value.capitalize(),
+                r.account_label,
+                r.status_label,
+                r.deadline,
+                "Yes" if r.overdue else "No",
+            ]
             for m in modules:
                 cell = r.modules.get(m.id)
-                line += [STATUS_LABELS[cell.status] if cell else STATUS_LABELS["not_started"],
-                         cell.on if cell else None]
+                line += [
+                    STATUS_LABELS[cell.status] if cell else STATUS_LABELS["not_started"],
+                    cell.on if cell else None,
+                ]
             line += [getattr(r, key) for key, _ in FACT_COLUMNS]
             yield line
+
     return header, lines()
 
 
 def organisation_table(lines) -> tuple[list[str], Iterator[list]]:
-    header = ["Team", "Staff", "Complete", "% complete", "Overdue", "Attended core workshop", "Trained",
-              "Workshops held", "Follow-ups scheduled", "Follow-up due", "Confidence change"]
+    header = [
+        "Team",
+        "Staff",
+        "Complete",
+        "% complete",
+        "Overdue",
+        "Attended core workshop",
+        "Trained",
+        "Workshops held",
+        "Follow-ups scheduled",
+        "Follow-up due",
+        "Confidence change",
+    ]
 
     def rows():
         for t in lines:
-            yield [t.name, t.staff, t.complete, t.percent_complete, t.overdue, t.core_attended,
-                   "Yes" if t.trained else "No", t.held, t.follow_ups, "Yes" if t.follow_up_due else "No",
-                   t.confidence.change if t.confidence.shown else "Fewer than the minimum group size"]
+            yield [
+                t.name,
+                t.staff,
+                t.complete,
+                t.percent_complete,
+                t.overdue,
+                t.core_attended,
+                "Yes" if t.trained else "No",
+                t.held,
+                t.follow_ups,
+                "Yes" if t.follow_up_due else "No",
+                t.confidence.change if t.confidence.shown else "Fewer than the minimum group size",
+            ]
+
     return header, rows()
 
 

@@ -1,4 +1,5 @@
 """The organisation's training settings, a team's later deadline, and choosing people to remind."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -10,23 +11,33 @@ from equiptrain.forms import MultiCheckboxField
 
 class TrainingSettingsForm(FlaskForm):
     # No Optional(): it would clear the check that every ticked value is one of the modules offered.
-    modules = MultiCheckboxField("Mandatory modules", coerce=str,
-                                 description="Staff must complete these by their deadline.")
-    core_workshop = BooleanField("The core workshop is mandatory",
-                                 description="Staff must attend a core workshop by their deadline.")
-    deadline = DateField("Completion deadline", validators=[Optional()],
-                         description="For example 31/03/2027. Leave it blank for no fixed date.")
+    modules = MultiCheckboxField(
+        "Mandatory modules", coerce=str, description="Staff must complete these by their deadline."
+    )
+    core_workshop = BooleanField(
+        "The core workshop is mandatory", description="Staff must attend a core workshop by their deadline."
+    )
+    deadline = DateField(
+        "Completion deadline",
+        validators=[Optional()],
+        description="For example 31/03/2027. Leave it blank for no fixed date.",
+    )
     joiner_days = IntegerField(
-        "Days to complete for people who join later", validators=[
-            Optional(), NumberRange(1, 730, "Enter a number of days from 1 to 730, or leave it blank.")],
-        description="Counted from the day they joined their team; they get whichever date is later.")
+        "Days to complete for people who join later",
+        validators=[Optional(), NumberRange(1, 730, "Enter a number of days from 1 to 730, or leave it blank.")],
+        description="Counted from the day they joined their team; they get whichever date is later.",
+    )
     refresh_months = IntegerField(
-        "Completions expire after (months)", validators=[
-            Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120, or leave it blank.")],
-        description="Shown as the expiry in the compliance export. Leave it blank if training does not expire.")
+        "Completions expire after (months)",
+        validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120, or leave it blank.")],
+        description="Shown as the expiry in the compliance export. Leave it blank if training does not expire.",
+    )
 
 
 class TeamDeadlineForm(FlaskForm):
     team = SelectField("Team", coerce=str, validators=[DataRequired("Choose a team.")])
-    team_deadline = DateField("Later deadline for this team", validators=[Optional()],
-                              description="Leave it blank to remove the team's own date.")
+    team_deadline = DateField(
+        "Later deadline for this team",
+        validators=[Optional()],
+        description="Leave it blank to remove the team's own date.",
+    )

@@ -1,5 +1,6 @@
 """Sorting and filtering the team matrix and the organisation table from the query string (no JavaScript).
 Anything unknown in the query string is ignored, never an error."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,9 +24,15 @@ class Listing:
     org: str = ""  # the organisation a platform administrator chose
 
     def params(self, **changes) -> dict:
-        values = {"org": self.org, "sort": self.sort, "dir": "desc" if self.descending else "asc",
-                  "profession": self.profession,
-                  "status": self.status, "overdue": self.overdue, **changes}
+        values = {
+            "org": self.org,
+            "sort": self.sort,
+            "dir": "desc" if self.descending else "asc",
+            "profession": self.profession,
+            "status": self.status,
+            "overdue": self.overdue,
+            **changes,
+        }
         return {k: v for k, v in values.items() if v}
 
     def query(self, **changes) -> str:
@@ -51,15 +58,28 @@ def parse(args, sort_keys, default: str = "name") -> Listing:
     status = args.get("status", "")
     overdue = args.get("overdue", "")
     org = args.get("org", "")
-    return Listing(sort if sort in sort_keys else default, args.get("dir") == "desc",
-                   profession if profession in {p.value for p in Profession} else "",
-                   status if status in rules.STATUS_LABELS else "",
-                   overdue if overdue in ("yes", "no") else "", org if org.isdigit() and len(org) < 10 else "")
+    return Listing(
+        sort if sort in sort_keys else default,
+        args.get("dir") == "desc",
+        profession if profession in {p.value for p in Profession} else "",
+        status if status in rules.STATUS_LABELS else "",
+        overdue if overdue in ("yes", "no") else "",
+        org if org.isdigit() and len(org) < 10 else "",
+    )
 
 
 def matrix_sort_keys(modules) -> set[str]:
-    return {"name", "profession", "status", "deadline", "core", "follow_ups", "certificates", "entries",
-            "latest_entry"} | {f"m-{m.slug}" for m in modules}
+    return {
+        "name",
+        "profession",
+        "status",
+        "deadline",
+        "core",
+        "follow_ups",
+        "certificates",
+        "entries",
+        "latest_entry",
+    } | {f"m-{m.slug}" for m in modules}
 
 
 def apply_to_matrix(rows, listing: Listing, modules):
@@ -93,8 +113,7 @@ def apply_to_matrix(rows, listing: Listing, modules):
     return sorted(rows, key=key, reverse=listing.descending)
 
 
-ORG_SORT_KEYS = {"name", "staff", "complete", "overdue", "trained", "held", "attended", "follow_up_due",
-                 "confidence"}
+ORG_SORT_KEYS = {"name", "staff", "complete", "overdue", "trained", "held", "attended", "follow_up_due", "confidence"}
 
 
 def apply_to_organisation(lines, listing: Listing):
@@ -109,8 +128,9 @@ def apply_to_organisation(lines, listing: Listing):
             "attended": (line.core_attended,),
             "follow_up_due": (line.follow_up_due,),
             # Hidden (under the group size) sorts below every figure.
-            "confidence": ((0, 0.0) if not line.confidence.shown or line.confidence.change is None
-                           else (1, line.confidence.change)),
+            "confidence": (
+                (0, 0.0) if not line.confidence.shown or line.confidence.change is None else (1, line.confidence.change)
+            ),
         }[listing.sort]
 
     lines = sorted(lines, key=lambda line: line.name.lower())

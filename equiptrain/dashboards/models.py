@@ -1,4 +1,5 @@
 """Mandatory training and deadlines (per organisation, a later date per team) and the reminders managers send."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """An organisation's training requirements as a plain value, and the rules that turn them into a person's
 deadline and status. No database access here beyond `load` (two queries)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,8 +54,7 @@ class Policy:
         return None
 
 
-def person_status(modules_done: int, modules_started: int, required: int, core_done: bool,
-                  core_mandatory: bool) -> str:
+def person_status(modules_done: int, modules_started: int, required: int, core_done: bool, core_mandatory: bool) -> str:
     """Complete once every required module (and the core workshop, when mandatory) is done."""
     if modules_done >= required and (core_done or not core_mandatory):
         return COMPLETE
@@ -70,9 +70,11 @@ def is_overdue(deadline: dt.date | None, status: str, today: dt.date) -> bool:
 def load(organisation_id: int) -> Policy:
     """The organisation's policy (two queries); an organisation that set nothing requires nothing."""
     row = db.session.scalar(select(TrainingPolicy).where(TrainingPolicy.organisation_id == organisation_id))
-    mandatory = frozenset(db.session.scalars(select(MandatoryModule.module_id)
-                                             .where(MandatoryModule.organisation_id == organisation_id)))
+    mandatory = frozenset(
+        db.session.scalars(select(MandatoryModule.module_id).where(MandatoryModule.organisation_id == organisation_id))
+    )
     if row is None:
         return Policy(organisation_id, mandatory_module_ids=mandatory)
-    return Policy(organisation_id, row.deadline, row.joiner_days, row.core_workshop_mandatory, row.refresh_months,
-                  mandatory)
+    return Policy(
+        organisation_id, row.deadline, row.joiner_days, row.core_workshop_mandatory, row.refresh_months, mandatory
+    )

@@ -4,6 +4,7 @@ team or organisation: people are selected by a subquery, and each per-person fig
 Privacy: reflective entries are read only as a count and the latest date per author; confidence is only ever
 returned as a group figure, and only for groups of at least MIN_GROUP_SIZE people.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,15 +45,23 @@ def _date(value: dt.date | None) -> dt.date | None:
 
 def current_modules() -> list[Module]:
     """The course's modules in order, with only the columns the dashboards show."""
-    return list(db.session.scalars(select(Module).options(load_only(Module.id, Module.slug, Module.title,
-                                                                    Module.position))
-                                   .where(Module.retired_at.is_(None)).order_by(Module.position)))
+    return list(
+        db.session.scalars(
+            select(Module)
+            .options(load_only(Module.id, Module.slug, Module.title, Module.position))
+            .where(Module.retired_at.is_(None))
+            .order_by(Module.position)
+        )
+    )
 
 
 def _team_member_ids(team_id: int):
     """The active members of a team, as a subquery of user ids."""
-    return (select(Membership.user_id).join(User, User.id == Membership.user_id)
-            .where(Membership.team_id == team_id, User.deactivated_at.is_(None)))
+    return (
+        select(Membership.user_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.team_id == team_id, User.deactivated_at.is_(None))
+    )
 
 
 # -- per-person figures ---------------------------------------------------------------------------------------------
@@ -60,26 +69,36 @@ def _team_member_ids(team_id: int):
 # people (a list of ids or a SELECT of ids) returning {user_id: value}. A new column (certificates, say) is one
 # more entry here and one more in FACT_COLUMNS.
 
+
 def reflective_summary(user_ids) -> dict[int, tuple[int, dt.date]]:
     """{author_id: (number of entries, the day of the latest)}: a count and a date, never anything written."""
-    rows = db.session.execute(select(ReflectiveEntry.author_id, func.count(ReflectiveEntry.id),
-                                     func.max(ReflectiveEntry.created_at))
-                              .where(ReflectiveEntry.author_id.in_(user_ids))
-                              .group_by(ReflectiveEntry.author_id)).all()
+    rows = db.session.execute(
+        select(ReflectiveEntry.author_id, func.count(ReflectiveEntry.id), func.max(ReflectiveEntry.created_at))
+        .where(ReflectiveEntry.author_id.in_(user_ids))
+        .group_by(ReflectiveEntry.author_id)
+    ).all()
     return {author: (n, _date(latest)) for author, n, latest in rows}
 
 
 def last_reminders(user_ids) -> dict[int, dt.datetime]:
-    return dict(db.session.execute(select(Reminder.user_id, func.max(Reminder.sent_at))
-                                   .where(Reminder.user_id.in_(user_ids)).group_by(Reminder.user_id)).all())
+    return dict(
+        db.session.execute(
+            select(Reminder.user_id, func.max(Reminder.sent_at))
+            .where(Reminder.user_id.in_(user_ids))
+            .group_by(Reminder.user_id)
+        ).all()
+    )
 
 
 def certificate_counts(user_ids) -> dict[int, int]:
     """{user_id: certificates they hold that are valid now (not replaced or revoked)}; absent: none."""
-    return dict(db.session.execute(select(Certificate.user_id, func.count(Certificate.id))
-                                   .where(Certificate.user_id.in_(user_ids),
-                                          Certificate.status == CertificateStatus.VALID)
-                                   .group_by(Certificate.user_id)).all())
+    return dict(
+        db.session.execute(
+            select(Certificate.user_id, func.count(Certificate.id))
+            .where(Certificate.user_id.in_(user_ids), Certificate.status == CertificateStatus.VALID)
+            .group_by(Certificate.user_id)
+        ).all()
+    )
 
 
 def person_facts(user_ids) -> dict[str, dict]:
@@ -129,29 +148,47 @@ class MemberRow:
 
 
 # (key, heading) for the columns after the modules, in order; templates and exports read this.
-FACT_COLUMNS = (("core_on", "Core workshop"), ("follow_ups", "Follow-ups attended"), ("certificates", "Certificates"),
-                ("entries", "Reflective entries"), ("latest_entry", "Latest entry"))
+FACT_COLUMNS = (
+    ("core_on", "Core workshop"),
+    ("follow_ups", "Follow-ups attended"),
+    ("certificates", "Certificates"),
+    ("entries", "Reflective entries"),
+    ("latest_entry", "Latest entry"),
+)
 
 
 def team_deadline(team_id: int) -> dt.date | None:
     return db.session.scalar(select(TeamDeadline.deadline).where(TeamDeadline.team_id == team_id))
 
 
-def team_matrix(team: Team, policy: rules.Policy, modules: list[Module], only_user_id: int | None = None,
-                on: dt.date | None = None) -> list[MemberRow]:
+def team_matrix(
+    team: Team, policy: rules.Policy, modules: list[Module], only_user_id: int | None = None, on: dt.date | None = None
+) -> list[MemberRow]:
     """Every active member of the team (never-started and invited people too), with their training."""
     on = on or today()
     people = _team_member_ids(team.id)
     if only_user_id is not None:
         people = people.where(Membership.user_id == only_user_id)
     members = db.session.execute(
-        select(User.id, User.name, User.email, User.profession, User.employee_number, Membership.role,
-               User.password_hash.is_(None), Membership.joined_at)
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.profession,
+            User.employee_number,
+            Membership.role,
+            User.password_hash.is_(None),
+            Membership.joined_at,
+        )
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.team_id == team.id, User.id.in_(people)).order_by(User.name)).all()
-    progress = db.session.execute(select(ModuleProgress.user_id, ModuleProgress.module_id, ModuleProgress.started_at,
-                                         ModuleProgress.completed_at)
-                                  .where(ModuleProgress.user_id.in_(people))).all()
+        .where(Membership.team_id == team.id, User.id.in_(people))
+        .order_by(User.name)
+    ).all()
+    progress = db.session.execute(
+        select(
+            ModuleProgress.user_id, ModuleProgress.module_id, ModuleProgress.started_at, ModuleProgress.completed_at
+        ).where(ModuleProgress.user_id.in_(people))
+    ).all()
     facts = person_facts(people)
     later = team_deadline(team.id)
     module_ids = {m.id for m in modules}
@@ -161,8 +198,9 @@ def team_matrix(team: Team, policy: rules.Policy, modules: list[Module], only_us
         rows[uid] = MemberRow(uid, name, email, profession, number, role, bool(invited), _date(joined))
     for uid, module_id, started, completed in progress:
         if uid in rows and module_id in module_ids:
-            rows[uid].modules[module_id] = (Cell(rules.COMPLETE, _date(completed)) if completed
-                                            else Cell(rules.IN_PROGRESS, _date(started)))
+            rows[uid].modules[module_id] = (
+                Cell(rules.COMPLETE, _date(completed)) if completed else Cell(rules.IN_PROGRESS, _date(started))
+            )
     for row in rows.values():
         row.core_on = facts["core"].get(row.user_id)
         row.follow_ups = facts["follow_ups"].get(row.user_id, 0)
@@ -170,14 +208,16 @@ def team_matrix(team: Team, policy: rules.Policy, modules: list[Module], only_us
         row.entries, row.latest_entry = facts["reflections"].get(row.user_id, (0, None))
         row.reminded_at = facts["reminded"].get(row.user_id)
         done = sum(1 for mid in required if (c := row.modules.get(mid)) and c.status == rules.COMPLETE)
-        row.status = rules.person_status(done, len(row.modules), len(required), row.core_on is not None,
-                                         policy.core_mandatory)
+        row.status = rules.person_status(
+            done, len(row.modules), len(required), row.core_on is not None, policy.core_mandatory
+        )
         row.deadline = policy.deadline_for(row.joined, later)
         row.overdue = rules.is_overdue(row.deadline, row.status, on)
     return list(rows.values())
 
 
 # -- confidence, for groups only ------------------------------------------------------------------------------------
+
 
 @dataclass
 class GroupConfidence:
@@ -207,24 +247,38 @@ def _group_confidence(responses, items: list[ConfidenceItem], k: int) -> GroupCo
         if before is not None and after is not None:
             changes.append(after - before)
     for item in items:
-        per_item.append((item.text, _mean(b["before"][item.slug] for _, b in pairs if item.slug in b["before"]),
-                         _mean(b["after"][item.slug] for _, b in pairs if item.slug in b["after"])))
+        per_item.append(
+            (
+                item.text,
+                _mean(b["before"][item.slug] for _, b in pairs if item.slug in b["before"]),
+                _mean(b["after"][item.slug] for _, b in pairs if item.slug in b["after"]),
+            )
+        )
     return GroupConfidence(people, True, _mean(changes), per_item)
 
 
 def confidence_items() -> list[ConfidenceItem]:
-    return list(db.session.scalars(select(ConfidenceItem).where(ConfidenceItem.retired_at.is_(None))
-                                   .order_by(ConfidenceItem.position)))
+    return list(
+        db.session.scalars(
+            select(ConfidenceItem).where(ConfidenceItem.retired_at.is_(None)).order_by(ConfidenceItem.position)
+        )
+    )
 
 
 def team_confidence(team: Team, items: list[ConfidenceItem]) -> GroupConfidence:
-    rows = db.session.execute(select(ConfidenceResponse.user_id, ConfidenceResponse.module_id,
-                                     ConfidenceResponse.phase, ConfidenceResponse.answers)
-                              .where(ConfidenceResponse.user_id.in_(_team_member_ids(team.id)))).all()
+    rows = db.session.execute(
+        select(
+            ConfidenceResponse.user_id,
+            ConfidenceResponse.module_id,
+            ConfidenceResponse.phase,
+            ConfidenceResponse.answers,
+        ).where(ConfidenceResponse.user_id.in_(_team_member_ids(team.id)))
+    ).all()
     return _group_confidence(rows, items, int(current_app.config["MIN_GROUP_SIZE"]))
 
 
 # -- the team summary -----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class TeamSummary:
@@ -244,17 +298,27 @@ class TeamSummary:
 
 def team_summary(team: Team, rows: list[MemberRow], modules: list[Module], items) -> TeamSummary:
     n = len(rows)
-    complete = {m.id: sum(1 for r in rows if (c := r.modules.get(m.id)) and c.status == rules.COMPLETE)
-                for m in modules}
+    complete = {
+        m.id: sum(1 for r in rows if (c := r.modules.get(m.id)) and c.status == rules.COMPLETE) for m in modules
+    }
     attended = sum(1 for r in rows if r.core_on)
     trained = n > 0 and attended / n >= float(current_app.config["TEAM_TRAINED_SHARE"])
     scheduled = workshop_queries.team_workshops([team.id]).get(team.id, {}).get("follow_ups", 0)
-    return TeamSummary(n, complete, attended, trained, trained and not scheduled, scheduled,
-                       sum(r.overdue for r in rows), sum(r.status == rules.COMPLETE for r in rows),
-                       team_confidence(team, items))
+    return TeamSummary(
+        n,
+        complete,
+        attended,
+        trained,
+        trained and not scheduled,
+        scheduled,
+        sum(r.overdue for r in rows),
+        sum(r.status == rules.COMPLETE for r in rows),
+        team_confidence(team, items),
+    )
 
 
 # -- the organisation -----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class TeamLine:
@@ -284,13 +348,13 @@ def _overdue_condition(policy: rules.Policy, team_deadline, joined_at, on: dt.da
     base = func.coalesce(team_deadline, policy.deadline) if policy.deadline else team_deadline
     if policy.joiner_days is None:
         return and_(base.is_not(None), base < on)
-    joined_before = dt.datetime.combine(on - dt.timedelta(days=policy.joiner_days), dt.time(),
-                                        tzinfo=dt.UTC)
+    joined_before = dt.datetime.combine(on - dt.timedelta(days=policy.joiner_days), dt.time(), tzinfo=dt.UTC)
     return and_(or_(base.is_(None), base < on), joined_at < joined_before)
 
 
-def organisation_table(organisation_id: int, policy: rules.Policy, modules: list[Module],
-                       on: dt.date | None = None) -> list[TeamLine]:
+def organisation_table(
+    organisation_id: int, policy: rules.Policy, modules: list[Module], on: dt.date | None = None
+) -> list[TeamLine]:
     """One line per team of the organisation, counted inside the database (a fixed number of queries, and a
     result of one row per team however many staff)."""
     on = on or today()
@@ -299,42 +363,63 @@ def organisation_table(organisation_id: int, policy: rules.Policy, modules: list
     module_ids = {m.id for m in modules}
     required = policy.required_module_ids(module_ids) & module_ids
     team_ids = select(Team.id).where(Team.organisation_id == organisation_id)
-    people = (select(Membership.user_id).join(User, User.id == Membership.user_id)
-              .where(Membership.team_id.in_(team_ids), User.deactivated_at.is_(None)))
+    people = (
+        select(Membership.user_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.team_id.in_(team_ids), User.deactivated_at.is_(None))
+    )
     # Correlated subqueries, one index lookup each per person: cheaper here than joining per-person aggregates.
-    done = (select(func.count(ModuleProgress.completed_at))
-            .where(ModuleProgress.user_id == Membership.user_id, ModuleProgress.module_id.in_(required or [-1]))
-            .scalar_subquery())
+    done = (
+        select(func.count(ModuleProgress.completed_at))
+        .where(ModuleProgress.user_id == Membership.user_id, ModuleProgress.module_id.in_(required or [-1]))
+        .scalar_subquery()
+    )
     core = workshop_queries.attended_core(Membership.user_id)
     complete = done >= len(required)
     if policy.core_mandatory:
         complete = and_(complete, core)
     overdue = and_(not_(complete), _overdue_condition(policy, TeamDeadline.deadline, Membership.joined_at, on))
-    counts = (select(Membership.team_id, func.count(Membership.id).label("staff"),
-                     func.count(case((complete, 1))).label("complete"),
-                     func.count(case((overdue, 1))).label("overdue"),
-                     func.count(case((core, 1))).label("core"),
-                     func.count(case((or_(core, workshop_queries.attended_follow_up(Membership.user_id)), 1)))
-                     .label("attended"))
-              .join(User, User.id == Membership.user_id)
-              .outerjoin(TeamDeadline, TeamDeadline.team_id == Membership.team_id)
-              .where(Membership.team_id.in_(team_ids), User.deactivated_at.is_(None))
-              .group_by(Membership.team_id).subquery())
+    counts = (
+        select(
+            Membership.team_id,
+            func.count(Membership.id).label("staff"),
+            func.count(case((complete, 1))).label("complete"),
+            func.count(case((overdue, 1))).label("overdue"),
+            func.count(case((core, 1))).label("core"),
+            func.count(case((or_(core, workshop_queries.attended_follow_up(Membership.user_id)), 1))).label("attended"),
+        )
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(TeamDeadline, TeamDeadline.team_id == Membership.team_id)
+        .where(Membership.team_id.in_(team_ids), User.deactivated_at.is_(None))
+        .group_by(Membership.team_id)
+        .subquery()
+    )
     # The counts are None for a team without members (the outer join).
     rows: Sequence[tuple[int, str, int | None, int | None, int | None, int | None, int | None]] = db.session.execute(
-        select(Team.id, Team.name, counts.c.staff, counts.c.complete, counts.c.overdue, counts.c.core,
-               counts.c.attended)
+        select(
+            Team.id, Team.name, counts.c.staff, counts.c.complete, counts.c.overdue, counts.c.core, counts.c.attended
+        )
         .outerjoin(counts, counts.c.team_id == Team.id)
-        .where(Team.organisation_id == organisation_id).order_by(Team.name)).all()
-    lines = {tid: TeamLine(tid, name, staff or 0, n_complete or 0, n_overdue or 0, n_core or 0, n_attended or 0)
-             for tid, name, staff, n_complete, n_overdue, n_core, n_attended in rows}
+        .where(Team.organisation_id == organisation_id)
+        .order_by(Team.name)
+    ).all()
+    lines = {
+        tid: TeamLine(tid, name, staff or 0, n_complete or 0, n_overdue or 0, n_core or 0, n_attended or 0)
+        for tid, name, staff, n_complete, n_overdue, n_core, n_attended in rows
+    }
     workshops = workshop_queries.team_workshops(team_ids)
     confidence_rows = defaultdict(list)
     for team_id, *response in db.session.execute(
-            select(Membership.team_id, ConfidenceResponse.user_id, ConfidenceResponse.module_id,
-                   ConfidenceResponse.phase, ConfidenceResponse.answers)
-            .join(Membership, Membership.user_id == ConfidenceResponse.user_id)
-            .where(Membership.team_id.in_(team_ids), ConfidenceResponse.user_id.in_(people))):
+        select(
+            Membership.team_id,
+            ConfidenceResponse.user_id,
+            ConfidenceResponse.module_id,
+            ConfidenceResponse.phase,
+            ConfidenceResponse.answers,
+        )
+        .join(Membership, Membership.user_id == ConfidenceResponse.user_id)
+        .where(Membership.team_id.in_(team_ids), ConfidenceResponse.user_id.in_(people))
+    ):
         confidence_rows[team_id].append(response)
     for line in lines.values():
         counts_for = workshops.get(line.team_id, {})
@@ -346,26 +431,36 @@ def organisation_table(organisation_id: int, policy: rules.Policy, modules: list
 
 
 def managed_teams(user: User) -> list[Team]:
-    return list(db.session.scalars(select(Team).join(Membership, Membership.team_id == Team.id)
-                                   .where(Membership.user_id == user.id, Membership.role == MembershipRole.MANAGER)
-                                   .order_by(Team.name)))
+    return list(
+        db.session.scalars(
+            select(Team)
+            .join(Membership, Membership.team_id == Team.id)
+            .where(Membership.user_id == user.id, Membership.role == MembershipRole.MANAGER)
+            .order_by(Team.name)
+        )
+    )
 
 
 def compliance_records(organisation_id: int, policy: rules.Policy, modules: list[Module]):
     """(employee number, name, email, module or workshop, completed on, expires on) for every completion by the
     organisation's active staff: each module completed, and the core workshop attended (two queries)."""
     titles = {m.id: m.title for m in modules}
-    people = (select(User.id).where(User.organisation_id == organisation_id, User.deactivated_at.is_(None)))
+    people = select(User.id).where(User.organisation_id == organisation_id, User.deactivated_at.is_(None))
     done = db.session.execute(
         select(User.employee_number, User.name, User.email, ModuleProgress.module_id, ModuleProgress.completed_at)
         .join(ModuleProgress, ModuleProgress.user_id == User.id)
         .where(User.id.in_(people), ModuleProgress.completed_at.is_not(None))
-        .order_by(User.name, User.id, ModuleProgress.module_id)).all()
+        .order_by(User.name, User.id, ModuleProgress.module_id)
+    ).all()
     core = workshop_queries.core_attendance(people)
     staff = {}
     if core:
-        staff = {uid: (number, name, email) for uid, number, name, email in db.session.execute(
-            select(User.id, User.employee_number, User.name, User.email).where(User.id.in_(people)))}
+        staff = {
+            uid: (number, name, email)
+            for uid, number, name, email in db.session.execute(
+                select(User.id, User.employee_number, User.name, User.email).where(User.id.in_(people))
+            )
+        }
     for number, name, email, module_id, completed in done:
         if module_id in titles:
             on = _date(completed)
@@ -376,6 +471,11 @@ def compliance_records(organisation_id: int, policy: rules.Policy, modules: list
 
 
 def team_deadlines(organisation_id: int) -> list[tuple[str, dt.date]]:
-    return list(db.session.execute(select(Team.name, TeamDeadline.deadline)
-                                   .join(TeamDeadline, TeamDeadline.team_id == Team.id)
-                                   .where(Team.organisation_id == organisation_id).order_by(Team.name)).all())
+    return list(
+        db.session.execute(
+            select(Team.name, TeamDeadline.deadline)
+            .join(TeamDeadline, TeamDeadline.team_id == Team.id)
+            .where(Team.organisation_id == organisation_id)
+            .order_by(Team.name)
+        ).all()
+    )

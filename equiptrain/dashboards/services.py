@@ -1,5 +1,6 @@
 """The only writes the dashboards make: the organisation's training settings, a team's later deadline, and
 reminders (one per person per week, each audit-logged)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,22 +20,40 @@ from equiptrain.extensions import db
 REMINDER_INTERVAL = dt.timedelta(days=7)
 
 
-def save_policy(actor: User, org: Organisation, *, module_ids: set[int], core_workshop: bool,
-                deadline: dt.date | None, joiner_days: int | None, refresh_months: int | None) -> TrainingPolicy:
+def save_policy(
+    actor: User,
+    org: Organisation,
+    *,
+    module_ids: set[int],
+    core_workshop: bool,
+    deadline: dt.date | None,
+    joiner_days: int | None,
+    refresh_months: int | None,
+) -> TrainingPolicy:
     """Replace the organisation's training requirements (all or nothing)."""
-    known = set(db.session.scalars(select(Module.id).where(Module.id.in_(module_ids or [-1]),
-                                                           Module.retired_at.is_(None))))
+    known = set(
+        db.session.scalars(select(Module.id).where(Module.id.in_(module_ids or [-1]), Module.retired_at.is_(None)))
+    )
     if known != set(module_ids):
-        raise ServiceError("One of the modules chosen is no longer in the course. Reload the page and choose again.",
-                           "modules")
+        raise ServiceError(
+            "One of the modules chosen is no longer in the course. Reload the page and choose again.", "modules"
+        )
     if (module_ids or core_workshop) and deadline is None and joiner_days is None:
-        raise ServiceError("Give a completion deadline, or a number of days for people to complete, so that staff "
-                           "know by when.", "deadline")
-    later = db.session.scalar(select(func.min(TeamDeadline.deadline)).join(Team, Team.id == TeamDeadline.team_id)
-                              .where(Team.organisation_id == org.id))
+        raise ServiceError(
+            "Give a completion deadline, or a number of days for people to complete, so that staff know by when.",
+            "deadline",
+        )
+    later = db.session.scalar(
+        select(func.min(TeamDeadline.deadline))
+        .join(Team, Team.id == TeamDeadline.team_id)
+        .where(Team.organisation_id == org.id)
+    )
     if deadline is not None and later is not None and later < deadline:
-        raise ServiceError(f"A team has its own deadline of {later:%d %B %Y}, before this date. A team's date can "
-                           "only be later: change or remove it first.", "deadline")
+        raise ServiceError(
+            f"A team has its own deadline of {later:%d %B %Y}, before this date. A team's date can "
+            "only be later: change or remove it first.",
+            "deadline",
+        )
     policy = db.session.scalar(select(TrainingPolicy).where(TrainingPolicy.organisation_id == org.id))
     if policy is None:
         policy = TrainingPolicy(organisation_id=org.id)
@@ -45,19 +64,31 @@ def save_policy(actor: User, org: Organisation, *, module_ids: set[int], core_wo
     db.session.execute(delete(MandatoryModule).where(MandatoryModule.organisation_id == org.id))
     db.session.add_all(MandatoryModule(organisation_id=org.id, module_id=m) for m in sorted(module_ids))
     db.session.flush()
-    record("training_policy.saved", actor, org, organisation_id=org.id, modules=sorted(module_ids),
-           core_workshop=core_workshop, deadline=deadline.isoformat() if deadline else None,
-           joiner_days=joiner_days, refresh_months=refresh_months)
+    record(
+        "training_policy.saved",
+        actor,
+        org,
+        organisation_id=org.id,
+        modules=sorted(module_ids),
+        core_workshop=core_workshop,
+        deadline=deadline.isoformat() if deadline else None,
+        joiner_days=joiner_days,
+        refresh_months=refresh_months,
+    )
     return policy
 
 
 def set_team_deadline(actor: User, team: Team, deadline: dt.date | None) -> None:
     """Give a team a later date than its organisation's, or (None) take it away."""
-    org_deadline = db.session.scalar(select(TrainingPolicy.deadline)
-                                     .where(TrainingPolicy.organisation_id == team.organisation_id))
+    org_deadline = db.session.scalar(
+        select(TrainingPolicy.deadline).where(TrainingPolicy.organisation_id == team.organisation_id)
+    )
     if deadline is not None and org_deadline is not None and deadline < org_deadline:
-        raise ServiceError(f"A team's deadline can only be later than the organisation's ({org_deadline:%d %B %Y}). "
-                           "Choose a later date, or leave it blank.", "team_deadline")
+        raise ServiceError(
+            f"A team's deadline can only be later than the organisation's ({org_deadline:%d %B %Y}). "
+            "Choose a later date, or leave it blank.",
+            "team_deadline",
+        )
     row = db.session.get(TeamDeadline, team.id)
     if deadline is None:
         if row is not None:
@@ -67,8 +98,13 @@ def set_team_deadline(actor: User, team: Team, deadline: dt.date | None) -> None
     else:
         row.deadline, row.set_at = deadline, utcnow()
     db.session.flush()
-    record("team_deadline.set", actor, team, organisation_id=team.organisation_id,
-           deadline=deadline.isoformat() if deadline else None)
+    record(
+        "team_deadline.set",
+        actor,
+        team,
+        organisation_id=team.organisation_id,
+        deadline=deadline.isoformat() if deadline else None,
+    )
 
 
 @dataclass
@@ -80,14 +116,21 @@ class ReminderResult:
 def send_reminders(actor: User, team: Team, user_ids: set[int], now: dt.datetime | None = None) -> ReminderResult:
     """Email a reminder to each chosen member of the team, unless they had one in the last week."""
     now = now or utcnow()
-    people = db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                                .where(Membership.team_id == team.id, User.id.in_(user_ids or [-1]),
-                                       User.deactivated_at.is_(None)).order_by(User.name)).all()
+    people = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.team_id == team.id, User.id.in_(user_ids or [-1]), User.deactivated_at.is_(None))
+        .order_by(User.name)
+    ).all()
     if not people:
         raise ServiceError("Choose at least one person in this team to remind.", "people")
-    last = dict(db.session.execute(select(Reminder.user_id, func.max(Reminder.sent_at))
-                                   .where(Reminder.user_id.in_([p.id for p in people]))
-                                   .group_by(Reminder.user_id)).all())
+    last = dict(
+        db.session.execute(
+            select(Reminder.user_id, func.max(Reminder.sent_at))
+            .where(Reminder.user_id.in_([p.id for p in people]))
+            .group_by(Reminder.user_id)
+        ).all()
+    )
     result = ReminderResult()
     link = mail.external_url("learning.programme")
     for person in people:
@@ -96,12 +139,19 @@ def send_reminders(actor: User, team: Team, user_ids: set[int], now: dt.datetime
             result.throttled.append((person, previous))
             continue
         db.session.add(Reminder(user_id=person.id, team_id=team.id, sent_by_id=actor.id, sent_at=now))
-        mail.send(person.email, "A reminder about your EQUIP training",
-                  f"Hello {person.name},\n\n{actor.name}, a manager of {team.name}, has sent you a reminder to "
-                  f"carry on with your EQUIP training (involving service users and carers in care planning).\n\n"
-                  f"Your programme: {link}\n\n"
-                  + ("You have not set your password yet: use the invitation we sent you, or ask for a new "
-                     "one from the sign-in page.\n" if not person.has_password else ""))
+        mail.send(
+            person.email,
+            "A reminder about your EQUIP training",
+            f"Hello {person.name},\n\n{actor.name}, a manager of {team.name}, has sent you a reminder to "
+            f"carry on with your EQUIP training (involving service users and carers in care planning).\n\n"
+            f"Your programme: {link}\n\n"
+            + (
+                "You have not set your password yet: use the invitation we sent you, or ask for a new "
+                "one from the sign-in page.\n"
+                if not person.has_password
+                else ""
+            ),
+        )
         record("reminder.sent", actor, person, organisation_id=team.organisation_id, team_id=team.id)
         result.sent.append(person)
     db.session.flush()

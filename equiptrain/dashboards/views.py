@@ -1,5 +1,6 @@
 """The dashboards: a team's training (its managers, the organisation's programme leads and admins), one person's
 page, reminders, the organisation's table, downloads, and the organisation's training settings."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -52,6 +53,7 @@ def index():
 
 # -- a team -------------------------------------------------------------------------------------------------------
 
+
 def _team_page_data(team: Team):
     modules = queries.current_modules()
     policy = rules.load(team.organisation_id)
@@ -69,12 +71,23 @@ def team(team_id: int):
     view = listing.parse(request.args, listing.matrix_sort_keys(modules))
     shown = listing.apply_to_matrix(rows, view, modules)
     return render_template(
-        "dashboards/team.html", team=team, modules=modules, policy=policy, rows=shown, total=len(rows),
-        summary=summary, view=view, professions=sorted({r.profession for r in rows}, key=lambda p: p.label),
-        statuses=rules.STATUS_LABELS, fact_columns=queries.FACT_COLUMNS, today=queries.today(),
+        "dashboards/team.html",
+        team=team,
+        modules=modules,
+        policy=policy,
+        rows=shown,
+        total=len(rows),
+        summary=summary,
+        view=view,
+        professions=sorted({r.profession for r in rows}, key=lambda p: p.label),
+        statuses=rules.STATUS_LABELS,
+        fact_columns=queries.FACT_COLUMNS,
+        today=queries.today(),
         can_remind=current_user.is_admin or team.id in current_user.managed_team_ids,
         module_chart=charts.module_completion(team, modules, summary),
-        confidence_chart=charts.team_confidence(team, summary.confidence, items), form=EmptyForm())
+        confidence_chart=charts.team_confidence(team, summary.confidence, items),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/dashboards/teams/<int:team_id>/people/<int:user_id>")
@@ -86,10 +99,17 @@ def person(team_id: int, user_id: int):
     rows = queries.team_matrix(team, policy, modules, only_user_id=user_id)
     if not rows:
         abort(404)
-    return render_template("dashboards/person.html", team=team, row=rows[0], modules=modules, policy=policy,
-                           today=queries.today(), statuses=rules.STATUS_LABELS,
-                           can_remind=current_user.is_admin or team.id in current_user.managed_team_ids,
-                           form=EmptyForm())
+    return render_template(
+        "dashboards/person.html",
+        team=team,
+        row=rows[0],
+        modules=modules,
+        policy=policy,
+        today=queries.today(),
+        statuses=rules.STATUS_LABELS,
+        can_remind=current_user.is_admin or team.id in current_user.managed_team_ids,
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/dashboards/teams/<int:team_id>/remind", methods=["POST"])
@@ -108,11 +128,15 @@ def remind(team_id: int):
             flash(f"Reminder sent to {', '.join(p.name for p in result.sent)}.", "info")
         for person, last in result.throttled:
             next_on = (last + services.REMINDER_INTERVAL).date()
-            flash(f"Not sent to {person.name}: they were reminded on {last:%d %B %Y}, and a person gets at most one "
-                  f"reminder a week. You can remind them again from {next_on:%d %B %Y}.", "error")
+            flash(
+                f"Not sent to {person.name}: they were reminded on {last:%d %B %Y}, and a person gets at most one "
+                f"reminder a week. You can remind them again from {next_on:%d %B %Y}.",
+                "error",
+            )
     back = request.form.get("back", "")
-    return redirect(back if back.startswith("/dashboards/") and "//" not in back
-                    else url_for("dashboards.team", team_id=team.id))
+    return redirect(
+        back if back.startswith("/dashboards/") and "//" not in back else url_for("dashboards.team", team_id=team.id)
+    )
 
 
 @bp.route("/dashboards/teams/<int:team_id>/export.<any(csv, xlsx):fmt>")
@@ -126,6 +150,7 @@ def team_export(team_id: int, fmt: str):
 
 # -- the organisation -----------------------------------------------------------------------------------------------
 
+
 @bp.route("/dashboards/organisation")
 @roles_required("programme_lead", "admin")
 def organisation():
@@ -134,18 +159,31 @@ def organisation():
     policy = rules.load(org.id)
     lines = queries.organisation_table(org.id, policy, modules)
     view = listing.parse(request.args, listing.ORG_SORT_KEYS)
-    return render_template("dashboards/organisation.html", org=org, lines=listing.apply_to_organisation(lines, view),
-                           view=view, policy=policy, modules=modules,
-                           delivery=workshop_queries.delivery_summary(org.id),
-                           totals=_totals(lines), chart=charts.organisation_completion(org, lines),
-                           organisations=accounts_queries.organisations_for(current_user))
+    return render_template(
+        "dashboards/organisation.html",
+        org=org,
+        lines=listing.apply_to_organisation(lines, view),
+        view=view,
+        policy=policy,
+        modules=modules,
+        delivery=workshop_queries.delivery_summary(org.id),
+        totals=_totals(lines),
+        chart=charts.organisation_completion(org, lines),
+        organisations=accounts_queries.organisations_for(current_user),
+    )
 
 
 def _totals(lines) -> dict:
     staff = sum(t.staff for t in lines)
     complete = sum(t.complete for t in lines)
-    return {"teams": len(lines), "staff": staff, "complete": complete, "overdue": sum(t.overdue for t in lines),
-            "trained": sum(t.trained for t in lines), "percent": round(100 * complete / staff) if staff else 0}
+    return {
+        "teams": len(lines),
+        "staff": staff,
+        "complete": complete,
+        "overdue": sum(t.overdue for t in lines),
+        "trained": sum(t.trained for t in lines),
+        "percent": round(100 * complete / staff) if staff else 0,
+    }
 
 
 @bp.route("/dashboards/organisation/export.<any(csv, xlsx):fmt>")
@@ -168,6 +206,7 @@ def compliance():
 
 # -- settings -------------------------------------------------------------------------------------------------------
 
+
 @bp.route("/admin/training", methods=["GET", "POST"])
 @roles_required("admin")
 def settings():
@@ -183,9 +222,15 @@ def settings():
         form.refresh_months.data = policy.refresh_months
     if form.validate_on_submit():
         try:
-            services.save_policy(current_user, org, module_ids={int(v) for v in form.modules.data or []},
-                                 core_workshop=form.core_workshop.data, deadline=form.deadline.data,
-                                 joiner_days=form.joiner_days.data, refresh_months=form.refresh_months.data)
+            services.save_policy(
+                current_user,
+                org,
+                module_ids={int(v) for v in form.modules.data or []},
+                core_workshop=form.core_workshop.data,
+                deadline=form.deadline.data,
+                joiner_days=form.joiner_days.data,
+                refresh_months=form.refresh_months.data,
+            )
         except ServiceError as exc:
             getattr(form, exc.field or "deadline").errors.append(exc.message)
         else:
@@ -193,9 +238,14 @@ def settings():
             return redirect(url_for("dashboards.settings", org=org.id))
     team_form = TeamDeadlineForm()
     team_form.team.choices = choices([("", "Choose a team")] + [(t.id, t.name) for t in org.teams])
-    return render_template("dashboards/settings.html", org=org, form=form, team_form=team_form,
-                           team_deadlines=queries.team_deadlines(org.id),
-                           organisations=accounts_queries.organisations_for(current_user))
+    return render_template(
+        "dashboards/settings.html",
+        org=org,
+        form=form,
+        team_form=team_form,
+        team_deadlines=queries.team_deadlines(org.id),
+        organisations=accounts_queries.organisations_for(current_user),
+    )
 
 
 @bp.route("/admin/training/team-deadline", methods=["POST"])
@@ -213,12 +263,20 @@ def team_deadline():
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"{team.name}: " + (f"deadline {form.team_deadline.data:%d %B %Y}." if form.team_deadline.data
-                                  else "uses the organisation's deadline."), "info")
+        flash(
+            f"{team.name}: "
+            + (
+                f"deadline {form.team_deadline.data:%d %B %Y}."
+                if form.team_deadline.data
+                else "uses the organisation's deadline."
+            ),
+            "info",
+        )
     return redirect(url_for("dashboards.settings", org=team.organisation_id))
 
 
 # -- home page panels -----------------------------------------------------------------------------------------------
+
 
 def _team_panel(user):
     if not user.is_manager:

@@ -2,6 +2,7 @@
 
 Each feature adds a step; steps run in order in one transaction, and loading twice changes nothing.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -58,5 +59,7 @@ def load_demo() -> str:
     except Exception:
         db.session.rollback()
         raise
-    return f"Loaded the demo trust ({', '.join(n for n, _ in STEPS)}). Sign in as any demo person with the " \
-           f"password '{DEMO_PASSWORD}'; see the README for the list."
+    return (
+        f"Loaded the demo trust ({', '.join(n for n, _ in STEPS)}). Sign in as any demo person with the "
+        f"password '{DEMO_PASSWORD}'; see the README for the list."
+    )

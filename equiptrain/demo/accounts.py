@@ -1,4 +1,5 @@
 """Demo step: the trust, its teams, managers, learners, an administrator and trainers."""
+
 from __future__ import annotations
 
 from equiptrain.accounts import services
@@ -58,24 +59,52 @@ def load(world: dict) -> None:
     org = services.create_organisation(None, world["organisation_name"])
     teams = {key: services.create_team(None, org, name, setting) for key, (name, setting) in TEAMS.items()}
     people = {}
-    people["admin"] = services.create_user(None, name="Alex Morgan", email=f"alex.morgan@{DOMAIN}",
-                                           profession=P.OTHER, organisation=org, password=password,
-                                           is_org_admin=True)
-    people["platform-admin"] = services.create_user(None, name="Platform Administrator",
-                                                    email="platform.admin@equiptrain.example", profession=P.OTHER,
-                                                    organisation=None, password=password, is_platform_admin=True)
+    people["admin"] = services.create_user(
+        None,
+        name="Alex Morgan",
+        email=f"alex.morgan@{DOMAIN}",
+        profession=P.OTHER,
+        organisation=org,
+        password=password,
+        is_org_admin=True,
+    )
+    people["platform-admin"] = services.create_user(
+        None,
+        name="Platform Administrator",
+        email="platform.admin@equiptrain.example",
+        profession=P.OTHER,
+        organisation=None,
+        password=password,
+        is_platform_admin=True,
+    )
     for i, (key, name, local, profession, team_key, manager) in enumerate(PEOPLE):
-        user = services.create_user(None, name=name, email=f"{local}@{DOMAIN}", profession=profession,
-                                    organisation=org, password=password, employee_number=f"NB{10400 + i}")
-        services.set_membership(None, user, teams[team_key],
-                                MembershipRole.MANAGER if manager else MembershipRole.MEMBER)
+        user = services.create_user(
+            None,
+            name=name,
+            email=f"{local}@{DOMAIN}",
+            profession=profession,
+            organisation=org,
+            password=password,
+            employee_number=f"NB{10400 + i}",
+        )
+        services.set_membership(
+            None, user, teams[team_key], MembershipRole.MANAGER if manager else MembershipRole.MEMBER
+        )
         people[key] = user
     for key, name, local, profession, kind in TRAINERS:
-        people[key] = services.create_user(None, name=name, email=f"{local}@{DOMAIN}", profession=profession,
-                                           organisation=org, password=password, trainer_kind=kind)
+        people[key] = services.create_user(
+            None,
+            name=name,
+            email=f"{local}@{DOMAIN}",
+            profession=profession,
+            organisation=org,
+            password=password,
+            trainer_kind=kind,
+        )
     # A newcomer who has been invited but has not set a password yet.
-    invited = services.create_user(None, name="Olivia Grant", email=f"olivia.grant@{DOMAIN}", profession=P.NURSE,
-                                   organisation=org)
+    invited = services.create_user(
+        None, name="Olivia Grant", email=f"olivia.grant@{DOMAIN}", profession=P.NURSE, organisation=org
+    )
     services.set_membership(None, invited, teams["north-cmht"], MembershipRole.MEMBER)
     people["invited"] = invited
     world.update(organisation=org, teams=teams, people=people)

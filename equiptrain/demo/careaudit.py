@@ -1,6 +1,7 @@
 """Demo step: the North CMHT's care-plan audit: a closed baseline round before its core workshop and a
 follow-up round after supervision, each with enough plans to show, and the change between them. A
 lived-experience trainer co-audits with the team manager; excerpts hold no identifiers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,8 +30,13 @@ EXCERPTS = {
 def _score(round_, patterns, kind: str, auditor, co_auditor, criteria) -> None:
     for i, pattern in enumerate(patterns):
         scores = {c.slug: int(pattern[n]) if n < len(pattern) else 1 for n, c in enumerate(criteria)}
-        services.score_plan(auditor if i % 3 else co_auditor[0], round_, scores,
-                            excerpt=EXCERPTS.get((kind, i), ""), co_auditors=co_auditor[1] if i % 3 else [])
+        services.score_plan(
+            auditor if i % 3 else co_auditor[0],
+            round_,
+            scores,
+            excerpt=EXCERPTS.get((kind, i), ""),
+            co_auditors=co_auditor[1] if i % 3 else [],
+        )
 
 
 def load(world: dict) -> None:
@@ -42,15 +48,25 @@ def load(world: dict) -> None:
     team, people = world["teams"]["north-cmht"], world["people"]
     manager, trainer, su_trainer = people["manager"], people["trainer"], people["su-trainer"]
     today = utcnow().date()
-    baseline = services.create_round(manager, team, label="Baseline, before the core workshop",
-                                     kind=RoundKind.BASELINE, starts_on=today - dt.timedelta(days=70),
-                                     ends_on=today - dt.timedelta(days=42))
+    baseline = services.create_round(
+        manager,
+        team,
+        label="Baseline, before the core workshop",
+        kind=RoundKind.BASELINE,
+        starts_on=today - dt.timedelta(days=70),
+        ends_on=today - dt.timedelta(days=42),
+    )
     # The manager scores most plans with the service-user trainer; the professional trainer scores the rest.
     _score(baseline, BASELINE, "baseline", manager, (trainer, [su_trainer]), criteria)
     services.close_round(manager, baseline)
-    follow_up = services.create_round(manager, team, label="Follow-up, after team supervision",
-                                      kind=RoundKind.FOLLOW_UP, starts_on=today - dt.timedelta(days=7),
-                                      ends_on=today + dt.timedelta(days=21))
+    follow_up = services.create_round(
+        manager,
+        team,
+        label="Follow-up, after team supervision",
+        kind=RoundKind.FOLLOW_UP,
+        starts_on=today - dt.timedelta(days=7),
+        ends_on=today + dt.timedelta(days=21),
+    )
     _score(follow_up, FOLLOW_UP, "follow_up", manager, (trainer, [su_trainer]), criteria)
     world["audit_rounds"] = {"baseline": baseline, "follow_up": follow_up}
     db.session.flush()

@@ -1,6 +1,7 @@
 """Demo step: certificates. Module and programme certificates are issued by the earlier steps' events (Sam Okafor
 holds the foundations and core workshop certificates, Tomasz Nowak the core workshop one); this step adds a
 reissued one (a misspelt name corrected) and a revoked one, and records Margaret Doyle's consent to be named."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -21,8 +22,9 @@ def load(world: dict) -> None:
     # Tomasz's certificate went out with his name misspelt; the administrator reissued it. The old one stays
     # verifiable as replaced and points to the new one.
     ot = people["ot"]
-    first = db.session.scalar(select(Certificate).where(Certificate.user_id == ot.id,
-                                                        Certificate.achievement == "equip-core-workshop"))
+    first = db.session.scalar(
+        select(Certificate).where(Certificate.user_id == ot.id, Certificate.achievement == "equip-core-workshop")
+    )
     if first is not None:
         first.recipient_name = "Tomasz Nowack"
         first.claim = dict(first.claim, name="Tomasz Nowack")
@@ -37,6 +39,10 @@ def load(world: dict) -> None:
     _everything_open(chloe, foundations)
     revoked = db.session.scalar(select(Certificate).where(Certificate.user_id == chloe.id))
     if revoked is not None:
-        services.revoke(admin, revoked, "Issued in error: the module was completed by a colleague on a shared "
-                                         "computer while Chloe was signed in. Chloe will retake it.")
+        services.revoke(
+            admin,
+            revoked,
+            "Issued in error: the module was completed by a colleague on a shared "
+            "computer while Chloe was signed in. Chloe will retake it.",
+        )
     db.session.flush()

@@ -3,6 +3,7 @@
 Requirements that belong to other features (a reflective log entry, a workshop) are met by their demo steps:
 they announce `reflection_written` / `workshop_attended`, and the learning receivers complete the module then.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,11 @@ from equiptrain.learning import services
 
 
 def _active(model, module: Module):
-    return list(db.session.scalars(select(model).where(model.module_id == module.id, model.retired_at.is_(None))
-                                   .order_by(model.position)))
+    return list(
+        db.session.scalars(
+            select(model).where(model.module_id == module.id, model.retired_at.is_(None)).order_by(model.position)
+        )
+    )
 
 
 def _read(user, module: Module, how_many: int | None = None) -> None:

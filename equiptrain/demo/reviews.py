@@ -1,5 +1,6 @@
 """Demo step: review comments from the lived-experience trainers, one still open and one the course team
 accepted, so /reviews/comments has something to show."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -11,18 +12,29 @@ from equiptrain.reviews.models import CommentState
 
 COMMENTS = [
     # (trainer key, module slug, unit slug, comment, decision or None)
-    ("carer-trainer", "carers-confidentiality", "carers-own-needs",
-     "The carer in the example is offered an assessment, which is good. Could the page also say what a carer can "
-     "do when the assessment is delayed? That wait is when many of us give up.", None),
-    ("su-trainer", "insight", "advance-statements-and-decisions",
-     "Please say near the top that an advance statement can ask for things, not only refuse them. People I train "
-     "with assumed it was only about saying no.", CommentState.ACCEPTED),
+    (
+        "carer-trainer",
+        "carers-confidentiality",
+        "carers-own-needs",
+        "The carer in the example is offered an assessment, which is good. Could the page also say what a carer can "
+        "do when the assessment is delayed? That wait is when many of us give up.",
+        None,
+    ),
+    (
+        "su-trainer",
+        "insight",
+        "advance-statements-and-decisions",
+        "Please say near the top that an advance statement can ask for things, not only refuse them. People I train "
+        "with assumed it was only about saying no.",
+        CommentState.ACCEPTED,
+    ),
 ]
 
 
 def _unit(module_slug: str, unit_slug: str) -> Unit | None:
-    return db.session.scalar(select(Unit).join(Module).where(Module.slug == module_slug, Unit.slug == unit_slug,
-                                                            Unit.retired_at.is_(None)))
+    return db.session.scalar(
+        select(Unit).join(Module).where(Module.slug == module_slug, Unit.slug == unit_slug, Unit.retired_at.is_(None))
+    )
 
 
 def load(world: dict) -> None:

@@ -1,5 +1,6 @@
 """Inviting guests to a workshop. A guest's account opens that workshop's pages and nothing else: the allow-list
 and its scope are enforced in `equiptrain.authz` for every request."""
+
 from __future__ import annotations
 
 from flask import current_app, g
@@ -22,8 +23,15 @@ from equiptrain.workshops.models import Invitation, Workshop, WorkshopStatus
 from equiptrain.workshops.services import calendar_bytes
 
 
-def invite_guest(actor: User, workshop: Workshop, *, name: str, email: str, role_description: str,
-                 profession: Profession = Profession.OTHER) -> User:
+def invite_guest(
+    actor: User,
+    workshop: Workshop,
+    *,
+    name: str,
+    email: str,
+    role_description: str,
+    profession: Profession = Profession.OTHER,
+) -> User:
     """Give someone from outside the team a guest place at `workshop` and email them the invitation (with a link
     to set a password when they have none yet). Facilitators of the workshop and its administrators may."""
     if not can(actor, "facilitate", workshop):
@@ -36,21 +44,32 @@ def invite_guest(actor: User, workshop: Workshop, *, name: str, email: str, role
     if not name or len(name) > 200:
         raise ServiceError("Give the guest's name, in 200 characters or fewer.", "name")
     if not role_description or len(role_description) > 200:
-        raise ServiceError("Describe the guest's role in 200 characters or fewer, for example 'GP'.",
-                           "role_description")
+        raise ServiceError(
+            "Describe the guest's role in 200 characters or fewer, for example 'GP'.", "role_description"
+        )
     user = find_user_by_email(email)
     if user is not None and not user.is_guest:
-        raise ServiceError(f"{normalise_email(email)} belongs to someone with a staff account. Guests come from "
-                           "outside the organisation: invite their team to the workshop instead.", "email")
-    if user is not None and db.session.scalar(select(GuestAccess.id).where(
-            GuestAccess.user_id == user.id, GuestAccess.workshop_id == workshop.id)) is not None:
+        raise ServiceError(
+            f"{normalise_email(email)} belongs to someone with a staff account. Guests come from "
+            "outside the organisation: invite their team to the workshop instead.",
+            "email",
+        )
+    if (
+        user is not None
+        and db.session.scalar(
+            select(GuestAccess.id).where(GuestAccess.user_id == user.id, GuestAccess.workshop_id == workshop.id)
+        )
+        is not None
+    ):
         raise ServiceError(f"{user.name} is already invited to this workshop as a guest.", "email")
     if user is None:
         user = create_user(actor, name=name, email=email, profession=profession, organisation=None)
-    db.session.add(GuestAccess(user_id=user.id, workshop_id=workshop.id, role_description=role_description,
-                               invited_by_id=actor.id))
-    invitation = db.session.scalar(select(Invitation).where(Invitation.workshop_id == workshop.id,
-                                                            Invitation.user_id == user.id))
+    db.session.add(
+        GuestAccess(user_id=user.id, workshop_id=workshop.id, role_description=role_description, invited_by_id=actor.id)
+    )
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.workshop_id == workshop.id, Invitation.user_id == user.id)
+    )
     if invitation is None:
         db.session.add(Invitation(workshop_id=workshop.id, user_id=user.id))
     db.session.flush()
@@ -68,13 +87,18 @@ def _send_invitation(actor: User, workshop: Workshop, user: User, role_descripti
     else:
         link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.INVITE))
         days = current_app.config["INVITE_EXPIRY_DAYS"]
-        how = (f"To reply, set a password for your guest account (the link works once and expires in {days} "
-               f"days):\n{link}\n\nThen the workshop page is here: {page}\n")
-    mail.send(user.email, f"Invitation: {workshop.title}",
-              f"Hello {user.name},\n\n{actor.name} has invited you, as {role_description}, to an EQUIP workshop "
-              "on involving service users and carers in care planning.\n\n"
-              f"{workshop.title}\nWhen: {workshop.starts_at:%A %d %B %Y, %H:%M} to {workshop.ends_at:%H:%M} (UTC)\n"
-              f"Where: {workshop.place}\n\n{how}\n"
-              "Your guest account opens this workshop only: your reply, the calendar entry, check-in on the day, "
-              "your brief in a role play and anonymous feedback afterwards.\n",
-              attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop]))])
+        how = (
+            f"To reply, set a password for your guest account (the link works once and expires in {days} "
+            f"days):\n{link}\n\nThen the workshop page is here: {page}\n"
+        )
+    mail.send(
+        user.email,
+        f"Invitation: {workshop.title}",
+        f"Hello {user.name},\n\n{actor.name} has invited you, as {role_description}, to an EQUIP workshop "
+        "on involving service users and carers in care planning.\n\n"
+        f"{workshop.title}\nWhen: {workshop.starts_at:%A %d %B %Y, %H:%M} to {workshop.ends_at:%H:%M} (UTC)\n"
+        f"Where: {workshop.place}\n\n{how}\n"
+        "Your guest account opens this workshop only: your reply, the calendar entry, check-in on the day, "
+        "your brief in a role play and anonymous feedback afterwards.\n",
+        attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop]))],
+    )

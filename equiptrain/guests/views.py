@@ -1,4 +1,5 @@
 """The guests page of a workshop: who is invited from outside the team, and the form to invite someone."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -21,14 +22,19 @@ def manage(workshop_id: int):
     form = GuestForm()
     if form.validate_on_submit():
         try:
-            guest = services.invite_guest(current_user, workshop, name=form.name.data, email=form.email.data,
-                                          role_description=form.role_description.data,
-                                          profession=Profession(form.profession.data))
+            guest = services.invite_guest(
+                current_user,
+                workshop,
+                name=form.name.data,
+                email=form.email.data,
+                role_description=form.role_description.data,
+                profession=Profession(form.profession.data),
+            )
         except ServiceError as exc:
-            getattr(form, exc.field).errors.append(exc.message) if exc.field and hasattr(form, exc.field) \
-                else form.form_errors.append(exc.message)
+            getattr(form, exc.field).errors.append(exc.message) if exc.field and hasattr(
+                form, exc.field
+            ) else form.form_errors.append(exc.message)
         else:
             flash(f"{guest.name} has been sent an invitation to this workshop.", "info")
             return redirect(url_for("guests.manage", workshop_id=workshop.id))
-    return render_template("guests/manage.html", workshop=workshop, form=form,
-                           guests=queries.workshop_guests(workshop))
+    return render_template("guests/manage.html", workshop=workshop, form=form, guests=queries.workshop_guests(workshop))

@@ -3,6 +3,7 @@
 Records point at content rows by id; content rows are never deleted (only retired), so a reworded unit keeps
 its reads and a retired one keeps its history.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """What the learner's pages show, worked out from the course snapshot and the learner's record (no queries),
 plus the few read-only queries a page needs beyond them (attempts, best score)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,21 @@ from equiptrain.extensions import db
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
 from .record import AVAILABLE, COMPLETE, IN_PROGRESS, LOCKED, LearnerRecord, Summary, lock_reason, steps_total
 
-__all__ = ["AVAILABLE", "COMPLETE", "IN_PROGRESS", "LOCKED", "ModuleState", "Step", "module_state",
-           "module_states", "continue_step", "best_score", "quiz_attempts", "practice_attempts", "personal_data"]
+__all__ = [
+    "AVAILABLE",
+    "COMPLETE",
+    "IN_PROGRESS",
+    "LOCKED",
+    "ModuleState",
+    "Step",
+    "module_state",
+    "module_states",
+    "continue_step",
+    "best_score",
+    "quiz_attempts",
+    "practice_attempts",
+    "personal_data",
+]
 
 
 @dataclass
@@ -112,8 +126,9 @@ def next_step(state: ModuleState) -> Step | None:
         return Step(f"Take the knowledge check for {m.title}", url_for("learning.quiz", slug=m.slug))
     if m.requires_practice and not (p and p.practice_done_at) and m.solo:
         scenario = m.solo[0]
-        return Step(f"Practise: {scenario.title}",
-                    url_for("learning.practice", slug=m.slug, scenario_slug=scenario.slug))
+        return Step(
+            f"Practise: {scenario.title}", url_for("learning.practice", slug=m.slug, scenario_slug=scenario.slug)
+        )
     if m.requires_reflection and not (p and p.reflection_done_at):
         return Step(f"Write a reflective log entry about {m.title}", url_for("reflection.new", module=m.slug))
     if m.requires_workshop and not (p and p.workshop_done_at):
@@ -132,24 +147,34 @@ def continue_step(states: list[ModuleState]) -> Step | None:
 
 
 def best_score(user, quiz_id: int) -> int | None:
-    return db.session.scalar(select(func.max(QuizAttempt.score)).where(QuizAttempt.user_id == user.id,
-                                                                       QuizAttempt.quiz_id == quiz_id))
+    return db.session.scalar(
+        select(func.max(QuizAttempt.score)).where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz_id)
+    )
 
 
 def quiz_attempts(user, quiz_id: int) -> list[QuizAttempt]:
-    return list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id,
-                                                             QuizAttempt.quiz_id == quiz_id)
-                                   .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())))
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz_id)
+            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        )
+    )
 
 
 def practice_attempts(user, scenario_id: int) -> list[PracticeAttempt]:
-    return list(db.session.scalars(select(PracticeAttempt).where(PracticeAttempt.user_id == user.id,
-                                                                 PracticeAttempt.scenario_id == scenario_id)
-                                   .order_by(PracticeAttempt.started_at.desc(), PracticeAttempt.id.desc())))
+    return list(
+        db.session.scalars(
+            select(PracticeAttempt)
+            .where(PracticeAttempt.user_id == user.id, PracticeAttempt.scenario_id == scenario_id)
+            .order_by(PracticeAttempt.started_at.desc(), PracticeAttempt.id.desc())
+        )
+    )
 
 
 def personal_data(user) -> dict[str, list]:
     """This feature's section of the person's subject access download: every learning row about them."""
-    return {model.__tablename__: list(db.session.scalars(select(model).where(model.user_id == user.id)
-                                                         .order_by(model.id)))
-            for model in (ModuleProgress, UnitRead, QuizAttempt, PracticeAttempt)}
+    return {
+        model.__tablename__: list(db.session.scalars(select(model).where(model.user_id == user.id).order_by(model.id)))
+        for model in (ModuleProgress, UnitRead, QuizAttempt, PracticeAttempt)
+    }

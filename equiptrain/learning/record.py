@@ -5,6 +5,7 @@ have read. Together with the course snapshot it answers every question the learn
 locked, what is done, what comes next) without another query. The services keep the record in step with
 what they write, so one request loads it once.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,8 +24,12 @@ IN_PROGRESS, COMPLETE = "in progress", "complete"  # the stored statuses
 LOCKED, AVAILABLE = "locked", "available"  # what a module with no summary is, worked out from its prerequisites
 
 STEPS = ("quiz", "practice", "reflection", "workshop")  # the completion steps besides reading the units
-STAMPS = {"quiz": "quiz_passed_at", "practice": "practice_done_at", "reflection": "reflection_done_at",
-          "workshop": "workshop_done_at"}
+STAMPS = {
+    "quiz": "quiz_passed_at",
+    "practice": "practice_done_at",
+    "reflection": "reflection_done_at",
+    "workshop": "workshop_done_at",
+}
 
 
 @dataclass
@@ -69,10 +74,13 @@ class LearnerRecord:
 
 # Progress rows and read units in one statement: the units' rows fill the summary columns with NULLs.
 _RECORD: CompoundSelect = union_all(
-    select(literal("progress").label("kind"), *(getattr(ModuleProgress, f) for f in SUMMARY_FIELDS))
-    .where(ModuleProgress.user_id == bindparam("user_id")),
-    select(literal("read"), UnitRead.unit_id, *(null() for _ in SUMMARY_FIELDS[1:]))
-    .where(UnitRead.user_id == bindparam("user_id")))
+    select(literal("progress").label("kind"), *(getattr(ModuleProgress, f) for f in SUMMARY_FIELDS)).where(
+        ModuleProgress.user_id == bindparam("user_id")
+    ),
+    select(literal("read"), UnitRead.unit_id, *(null() for _ in SUMMARY_FIELDS[1:])).where(
+        UnitRead.user_id == bindparam("user_id")
+    ),
+)
 
 
 def load(user_id: int) -> LearnerRecord:
@@ -94,8 +102,11 @@ def summary_from(row: Any) -> Summary:
 
 def lock_reason(course: CourseSnapshot, record: LearnerRecord, module: ModuleView) -> str | None:
     """Why `module` is locked for this learner ("Complete X first: ..."), or None when it is open."""
-    missing = [course.by_slug[s].title for s in module.prerequisites
-               if s in course.by_slug and not record.completed(course.by_slug[s].id)]
+    missing = [
+        course.by_slug[s].title
+        for s in module.prerequisites
+        if s in course.by_slug and not record.completed(course.by_slug[s].id)
+    ]
     if not missing:
         return None
     names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
@@ -105,7 +116,8 @@ def lock_reason(course: CourseSnapshot, record: LearnerRecord, module: ModuleVie
 def steps_total(module: ModuleView) -> int:
     """The module's completion steps: each unit when reading them all is required, and each other rule."""
     return (len(module.units) if module.requires_units else 0) + sum(
-        bool(getattr(module, f"requires_{step}")) for step in STEPS)
+        bool(getattr(module, f"requires_{step}")) for step in STEPS
+    )
 
 
 def unmet(module: ModuleView, summary: Summary | None) -> list[str]:

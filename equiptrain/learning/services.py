@@ -6,6 +6,7 @@ given), records the learning event with its time, brings the learner's summary o
 Graduated order is enforced here: nothing can be recorded against a module whose prerequisites are not
 complete. The course comes from the worker's snapshot.
 """
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -50,11 +51,22 @@ def may_preview(user, module: ModuleView) -> bool:
     profile = user.trainer_profile
     if profile is not None and profile.kind.lived_experience:
         return True
-    return bool(db.session.scalar(select(or_(
-        exists().where(TrainerModule.module_id == module.id, TrainerModule.trainer_profile_id == profile.id)
-        if profile is not None else false(),
-        exists().where(Facilitator.user_id == user.id, Facilitator.workshop_id == workshop_modules.c.workshop_id,
-                       workshop_modules.c.module_id == module.id)))))
+    return bool(
+        db.session.scalar(
+            select(
+                or_(
+                    exists().where(TrainerModule.module_id == module.id, TrainerModule.trainer_profile_id == profile.id)
+                    if profile is not None
+                    else false(),
+                    exists().where(
+                        Facilitator.user_id == user.id,
+                        Facilitator.workshop_id == workshop_modules.c.workshop_id,
+                        workshop_modules.c.module_id == module.id,
+                    ),
+                )
+            )
+        )
+    )
 
 
 def _insert(table):
@@ -63,8 +75,9 @@ def _insert(table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def _add_to_summary(record: LearnerRecord, module: ModuleView, at, units_read: int = 0,
-                    steps: tuple[str, ...] = ()) -> records.Summary:
+def _add_to_summary(
+    record: LearnerRecord, module: ModuleView, at, units_read: int = 0, steps: tuple[str, ...] = ()
+) -> records.Summary:
     """Add to the learner's summary of `module` in one statement: `units_read` more units read and each of
     `steps` done at `at` (a step already done keeps its first time). A learner with no summary yet starts
     the module now. The database adds to what it holds, so concurrent requests do not undo each other."""
@@ -73,17 +86,37 @@ def _add_to_summary(record: LearnerRecord, module: ModuleView, at, units_read: i
     units = len(module.units)
     new_units = _PROGRESS.c.units_read + stmt.excluded.units_read
     new_stamps = {column: func.coalesce(_PROGRESS.c[column], stmt.excluded[column]) for column in STAMPS.values()}
-    new_steps = sum((case((new_stamps[STAMPS[step]].is_not(None), 1), else_=0)
-                     for step in STEPS if getattr(module, f"requires_{step}")),
-                    case((new_units > units, units), else_=new_units) if module.requires_units else 0)
+    new_steps = sum(
+        (
+            case((new_stamps[STAMPS[step]].is_not(None), 1), else_=0)
+            for step in STEPS
+            if getattr(module, f"requires_{step}")
+        ),
+        case((new_units > units, units), else_=new_units) if module.requires_units else 0,
+    )
     first_steps = (min(units_read, units) if module.requires_units else 0) + sum(
-        bool(getattr(module, f"requires_{step}")) for step in steps)
-    stmt = stmt.values(user_id=record.user_id, module_id=module.id, status=IN_PROGRESS, started_at=at,
-                       units_read=units_read, steps_done=first_steps, **stamps).on_conflict_do_update(
-        index_elements=["user_id", "module_id"],
-        set_={"units_read": new_units, **new_stamps,
-              "steps_done": case((_PROGRESS.c.completed_at.is_(None), new_steps), else_=_PROGRESS.c.steps_done)},
-    ).returning(*(_PROGRESS.c[f] for f in SUMMARY_FIELDS))
+        bool(getattr(module, f"requires_{step}")) for step in steps
+    )
+    stmt = (
+        stmt.values(
+            user_id=record.user_id,
+            module_id=module.id,
+            status=IN_PROGRESS,
+            started_at=at,
+            units_read=units_read,
+            steps_done=first_steps,
+            **stamps,
+        )
+        .on_conflict_do_update(
+            index_elements=["user_id", "module_id"],
+            set_={
+                "units_read": new_units,
+                **new_stamps,
+                "steps_done": case((_PROGRESS.c.completed_at.is_(None), new_steps), else_=_PROGRESS.c.steps_done),
+            },
+        )
+        .returning(*(_PROGRESS.c[f] for f in SUMMARY_FIELDS))
+    )
     summary = records.summary_from(db.session.execute(stmt).one())
     record.summaries[module.id] = summary
     return summary
@@ -106,11 +139,19 @@ def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module
     if module.requires_core and not workshop_services.attended_core(user.id):
         return False
     now = utcnow()
-    done = db.session.execute(
-        update(_PROGRESS).where(_PROGRESS.c.user_id == record.user_id, _PROGRESS.c.module_id == module.id,
-                                _PROGRESS.c.completed_at.is_(None))
-        .values(status=COMPLETE, completed_at=now, steps_done=records.steps_total(module))
-        .returning(_PROGRESS.c.id)).first() is not None
+    done = (
+        db.session.execute(
+            update(_PROGRESS)
+            .where(
+                _PROGRESS.c.user_id == record.user_id,
+                _PROGRESS.c.module_id == module.id,
+                _PROGRESS.c.completed_at.is_(None),
+            )
+            .values(status=COMPLETE, completed_at=now, steps_done=records.steps_total(module))
+            .returning(_PROGRESS.c.id)
+        ).first()
+        is not None
+    )
     summary.status, summary.completed_at, summary.steps_done = COMPLETE, now, records.steps_total(module)
     if done:  # (another request that completed it first has announced it)
         signals.module_completed.send(user, module=db.session.get(Module, module.id), at=now)
@@ -120,8 +161,9 @@ def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module
     return True
 
 
-def _context(user, record: LearnerRecord | None, module_id: int, retired: str
-             ) -> tuple[CourseSnapshot, LearnerRecord, ModuleView]:
+def _context(
+    user, record: LearnerRecord | None, module_id: int, retired: str
+) -> tuple[CourseSnapshot, LearnerRecord, ModuleView]:
     course = snapshot.current()
     module = course.by_id.get(module_id)
     if module is None:
@@ -140,6 +182,7 @@ def _attempt_policy(user, action: str, attempt) -> bool:
 
 # Units
 
+
 def mark_unit_read(user, record: LearnerRecord, module: ModuleView, unit: UnitView) -> bool:
     """Record that the learner read `unit` of `module` (once: marking it again keeps the first time).
 
@@ -151,9 +194,12 @@ def mark_unit_read(user, record: LearnerRecord, module: ModuleView, unit: UnitVi
     if unit.id in record.read_unit_ids:
         return False
     at = utcnow()
-    inserted = db.session.execute(_insert(_READS).values(user_id=record.user_id, unit_id=unit.id, read_at=at)
-                                  .on_conflict_do_nothing(index_elements=["user_id", "unit_id"])
-                                  .returning(_READS.c.id)).first()
+    inserted = db.session.execute(
+        _insert(_READS)
+        .values(user_id=record.user_id, unit_id=unit.id, read_at=at)
+        .on_conflict_do_nothing(index_elements=["user_id", "unit_id"])
+        .returning(_READS.c.id)
+    ).first()
     record.read_unit_ids.add(unit.id)
     if inserted is None:
         return False
@@ -164,14 +210,14 @@ def mark_unit_read(user, record: LearnerRecord, module: ModuleView, unit: UnitVi
 
 # Knowledge check
 
+
 def score_question(question: QuizQuestion, chosen: list[int]) -> bool:
     """Right when exactly the correct options are chosen (all that apply, for a multiple-answer question)."""
     correct = {n for n, option in enumerate(question.options, 1) if option["correct"]}
     return set(chosen) == correct
 
 
-def submit_quiz(user, quiz: Quiz, answers: dict[str, list[int]], record: LearnerRecord | None = None
-                ) -> QuizAttempt:
+def submit_quiz(user, quiz: Quiz, answers: dict[str, list[int]], record: LearnerRecord | None = None) -> QuizAttempt:
     """Score and keep an attempt; answers map question slug -> chosen option positions (from 1)."""
     retired = "This knowledge check is no longer part of the course. Go back to the module."
     if quiz.retired_at is not None:
@@ -193,8 +239,16 @@ def submit_quiz(user, quiz: Quiz, answers: dict[str, list[int]], record: Learner
     total = len(questions)
     passed = total > 0 and right * 100 >= quiz.pass_mark * total
     at = utcnow()
-    attempt = QuizAttempt(user_id=user.id, quiz_id=quiz.id, answers=clean, correct=right, total=total,
-                          score=right * 100 // total if total else 0, passed=passed, submitted_at=at)
+    attempt = QuizAttempt(
+        user_id=user.id,
+        quiz_id=quiz.id,
+        answers=clean,
+        correct=right,
+        total=total,
+        score=right * 100 // total if total else 0,
+        passed=passed,
+        submitted_at=at,
+    )
     db.session.add(attempt)
     db.session.flush()
     _add_to_summary(record, module, at, steps=("quiz",) if passed else ())
@@ -204,6 +258,7 @@ def submit_quiz(user, quiz: Quiz, answers: dict[str, list[int]], record: Learner
 
 # Solo practice
 
+
 def start_practice(user, scenario: Scenario, record: LearnerRecord | None = None) -> PracticeAttempt:
     """Begin a new attempt at a solo scenario (earlier attempts stay as they were)."""
     retired = "This scenario is not available for solo practice. Choose one from the module page."
@@ -212,8 +267,9 @@ def start_practice(user, scenario: Scenario, record: LearnerRecord | None = None
     _, record, module = _context(user, record, scenario.module_id, retired)
     at = utcnow()
     _add_to_summary(record, module, at)
-    attempt = PracticeAttempt(user_id=user.id, scenario_id=scenario.id, path=[],
-                              current_node=scenario.data["start"], started_at=at)
+    attempt = PracticeAttempt(
+        user_id=user.id, scenario_id=scenario.id, path=[], current_node=scenario.data["start"], started_at=at
+    )
     db.session.add(attempt)
     db.session.flush()
     return attempt
@@ -226,8 +282,9 @@ def choose(user, attempt: PracticeAttempt, choice: int, record: LearnerRecord | 
     if attempt.finished:
         raise ServiceError("This attempt has reached its ending. Start again to try a different path.")
     scenario = attempt.scenario
-    course, record, module = _context(user, record, scenario.module_id,
-                                      "This scenario is no longer part of the course. Go back to the module.")
+    course, record, module = _context(
+        user, record, scenario.module_id, "This scenario is no longer part of the course. Go back to the module."
+    )
     nodes = scenario.data["nodes"]
     node = nodes.get(attempt.current_node or "")
     if node is None or not node["choices"]:
@@ -250,6 +307,7 @@ def choose(user, attempt: PracticeAttempt, choice: int, record: LearnerRecord | 
 
 
 # Steps recorded by other features
+
 
 def _record_step(user, step: str, module_slugs, at) -> None:
     course = snapshot.current()
@@ -275,8 +333,12 @@ def record_workshop(user, module_slugs: list[str] | None = None, at=None, worksh
     that require the core."""
     kind = getattr(getattr(workshop, "kind", None), "value", None)
     course = snapshot.current()
-    slugs = [slug for slug in module_slugs or [] if slug in course.by_slug
-             and not (course.by_slug[slug].workshop_kind and kind and course.by_slug[slug].workshop_kind != kind)]
+    slugs = [
+        slug
+        for slug in module_slugs or []
+        if slug in course.by_slug
+        and not (course.by_slug[slug].workshop_kind and kind and course.by_slug[slug].workshop_kind != kind)
+    ]
     _record_step(user, "workshop", slugs, at)
     if kind == "core":
         record = records.load(user.id)
@@ -290,15 +352,24 @@ def recount_summaries(*_args, **_ignored) -> None:
     """After a sync, count again what each unfinished summary holds against the units now active (a unit may
     have been retired or added), in one statement. Completed modules keep their summaries as they were."""
     units, reads, modules = cast(Table, Unit.__table__), _READS, cast(Table, Module.__table__)
-    read = (select(func.count()).select_from(reads.join(units, units.c.id == reads.c.unit_id))
-            .where(reads.c.user_id == _PROGRESS.c.user_id, units.c.module_id == _PROGRESS.c.module_id,
-                   units.c.retired_at.is_(None)).scalar_subquery())
+    read = (
+        select(func.count())
+        .select_from(reads.join(units, units.c.id == reads.c.unit_id))
+        .where(
+            reads.c.user_id == _PROGRESS.c.user_id,
+            units.c.module_id == _PROGRESS.c.module_id,
+            units.c.retired_at.is_(None),
+        )
+        .scalar_subquery()
+    )
     steps: ColumnElement[Any] = case((modules.c.requires_units, read), else_=0)
     for step, column in STAMPS.items():
         steps = steps + case((and_(modules.c[f"requires_{step}"], _PROGRESS.c[column].is_not(None)), 1), else_=0)
-    db.session.execute(update(_PROGRESS).where(_PROGRESS.c.module_id == modules.c.id,
-                                               _PROGRESS.c.completed_at.is_(None))
-                       .values(units_read=read, steps_done=steps))
+    db.session.execute(
+        update(_PROGRESS)
+        .where(_PROGRESS.c.module_id == modules.c.id, _PROGRESS.c.completed_at.is_(None))
+        .values(units_read=read, steps_done=steps)
+    )
 
 
 signals.reflection_written.connect(record_reflection)

@@ -5,6 +5,7 @@ who deliver a module and admins may open its overview and units even when it is 
 that records nothing. Every form post's CSRF token is checked before the view runs (CSRFProtect, for the
 whole app), so no view does work for a forged request.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -38,9 +39,12 @@ def _home_panel(user) -> str | None:
     if not course.modules:
         return None
     states = queries.module_states(course, records.load(user.id))
-    return render_template("learning/_home_panel.html", states=states,
-                           complete=sum(s.status == queries.COMPLETE for s in states),
-                           step=queries.continue_step(states))
+    return render_template(
+        "learning/_home_panel.html",
+        states=states,
+        complete=sum(s.status == queries.COMPLETE for s in states),
+        step=queries.continue_step(states),
+    )
 
 
 ui.add_home_panel("learning", _home_panel, order=10)
@@ -70,9 +74,13 @@ def _module(slug: str) -> ModuleView:
 def programme():
     course = snapshot.current()
     states = queries.module_states(course, records.load(current_user.id))
-    return render_template("learning/programme.html", programme_title=course.title, states=states,
-                           step=queries.continue_step(states),
-                           complete=sum(s.status == queries.COMPLETE for s in states))
+    return render_template(
+        "learning/programme.html",
+        programme_title=course.title,
+        states=states,
+        step=queries.continue_step(states),
+        complete=sum(s.status == queries.COMPLETE for s in states),
+    )
 
 
 @bp.route("/modules/<slug>")
@@ -86,14 +94,24 @@ def module(slug: str):
     quiz = module.quiz
     # Scenarios that fit the learner's teams' settings come first (content.ordering).
     settings = ordering.team_settings(current_user)
-    return render_template("learning/module.html", module=module, state=state, progress=state.summary,
-                           preview=preview, units=module.units, read_ids=record.read_unit_ids,
-                           solo=ordering.by_setting(module.solo, settings),
-                           roleplays=ordering.by_setting(module.roleplays, settings),
-                           team_settings=settings, setting_labels=SETTING_LABELS, made_by=provenance.describe,
-                           best_score=queries.best_score(current_user, quiz.id) if quiz and not preview else None,
-                           confidence_phase=None if preview else confidence.phase_to_ask(
-                               current_user, module.id, state.status == queries.COMPLETE))
+    return render_template(
+        "learning/module.html",
+        module=module,
+        state=state,
+        progress=state.summary,
+        preview=preview,
+        units=module.units,
+        read_ids=record.read_unit_ids,
+        solo=ordering.by_setting(module.solo, settings),
+        roleplays=ordering.by_setting(module.roleplays, settings),
+        team_settings=settings,
+        setting_labels=SETTING_LABELS,
+        made_by=provenance.describe,
+        best_score=queries.best_score(current_user, quiz.id) if quiz and not preview else None,
+        confidence_phase=None
+        if preview
+        else confidence.phase_to_ask(current_user, module.id, state.status == queries.COMPLETE),
+    )
 
 
 @bp.route("/modules/<slug>/units/<unit_slug>")
@@ -108,10 +126,18 @@ def unit(slug: str, unit_slug: str):
         abort(404)
     index, page = found
     units = module.units
-    return render_template("learning/unit.html", module=module, unit=page, units=units, index=index,
-                           read=page.id in record.read_unit_ids, preview=preview, made_by=provenance.describe,
-                           previous=units[index - 1] if index else None,
-                           next=units[index + 1] if index + 1 < len(units) else None)
+    return render_template(
+        "learning/unit.html",
+        module=module,
+        unit=page,
+        units=units,
+        index=index,
+        read=page.id in record.read_unit_ids,
+        preview=preview,
+        made_by=provenance.describe,
+        previous=units[index - 1] if index else None,
+        next=units[index + 1] if index + 1 < len(units) else None,
+    )
 
 
 @bp.route("/modules/<slug>/units/<unit_slug>/read", methods=["POST"])
@@ -160,8 +186,15 @@ def quiz(slug: str):
         else:
             return redirect(url_for("learning.quiz_attempt", slug=slug, attempt_id=attempt.id))
     attempts = queries.quiz_attempts(current_user, quiz.id)
-    return render_template("learning/quiz.html", module=module, quiz=quiz, form=form, questions=questions,
-                           attempts=attempts, field_name=field_name)
+    return render_template(
+        "learning/quiz.html",
+        module=module,
+        quiz=quiz,
+        form=form,
+        questions=questions,
+        attempts=attempts,
+        field_name=field_name,
+    )
 
 
 @bp.route("/modules/<slug>/quiz/attempts/<int:attempt_id>")
@@ -180,14 +213,26 @@ def quiz_attempt(slug: str, attempt_id: int):
             results.append((q, chosen, services.score_question(q, chosen)))
     state = queries.module_state(snapshot.current(), record, module)
     state.next_step = queries.next_step(state)
-    return render_template("learning/quiz_result.html", module=module, quiz=quiz, attempt=attempt,
-                           results=results, attempts=queries.quiz_attempts(current_user, quiz.id), state=state)
+    return render_template(
+        "learning/quiz_result.html",
+        module=module,
+        quiz=quiz,
+        attempt=attempt,
+        results=results,
+        attempts=queries.quiz_attempts(current_user, quiz.id),
+        state=state,
+    )
 
 
 def _solo(module: ModuleView, scenario_slug: str) -> Scenario:
-    scenario = db.session.scalar(select(Scenario).where(Scenario.module_id == module.id,
-                                                        Scenario.slug == scenario_slug, Scenario.kind == "solo",
-                                                        Scenario.retired_at.is_(None)))
+    scenario = db.session.scalar(
+        select(Scenario).where(
+            Scenario.module_id == module.id,
+            Scenario.slug == scenario_slug,
+            Scenario.kind == "solo",
+            Scenario.retired_at.is_(None),
+        )
+    )
     if scenario is None:
         abort(404)
     return scenario
@@ -214,9 +259,17 @@ def practice(slug: str, scenario_slug: str):
     nodes = scenario.data["nodes"]
     node = nodes.get(latest.current_node) if latest and not latest.finished and latest.current_node else None
     ending = nodes[latest.ending]["ending"] if latest and latest.finished and latest.ending in nodes else None
-    return render_template("learning/practice.html", module=module, scenario=scenario, attempt=latest, node=node,
-                           ending=ending, feedback=_last_feedback(scenario, latest), attempts=attempts,
-                           form=EmptyForm())
+    return render_template(
+        "learning/practice.html",
+        module=module,
+        scenario=scenario,
+        attempt=latest,
+        node=node,
+        ending=ending,
+        feedback=_last_feedback(scenario, latest),
+        attempts=attempts,
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/modules/<slug>/practice/<scenario_slug>/start", methods=["POST"])
@@ -263,5 +316,6 @@ def practice_attempt(slug: str, scenario_slug: str, attempt_id: int):
         if node and 1 <= step["choice"] <= len(node["choices"]):
             steps.append(node["choices"][step["choice"] - 1])
     ending = nodes.get(attempt.ending or "", {}).get("ending")
-    return render_template("learning/practice_attempt.html", module=module, scenario=scenario, attempt=attempt,
-                           steps=steps, ending=ending)
+    return render_template(
+        "learning/practice_attempt.html", module=module, scenario=scenario, attempt=attempt, steps=steps, ending=ending
+    )

@@ -1,5 +1,6 @@
 """Building the printable PDFs. WeasyPrint writes tagged PDF/UA with the page's language and title, so screen
 readers can read the download as well as the page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,12 @@ from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.content.provenance import describe
 
 ROLE_ORDER = ("practitioner", "service_user", "carer", "observer")
-ROLE_HEADINGS = {"practitioner": "Practitioner's brief", "service_user": "Service user's brief",
-                 "carer": "Carer's brief", "observer": "Observer's brief"}
+ROLE_HEADINGS = {
+    "practitioner": "Practitioner's brief",
+    "service_user": "Service user's brief",
+    "carer": "Carer's brief",
+    "observer": "Observer's brief",
+}
 
 
 CACHE_KEY = "equiptrain.printables"
@@ -38,27 +43,35 @@ def _cached(key: tuple, make) -> bytes:
 
 
 def unit_html(module: Module, unit: Unit) -> str:
-    return render_template("printables/unit.html", module=module, unit=unit, made_by=describe(unit.provenance),
-                           made_on=dt.date.today())
+    return render_template(
+        "printables/unit.html", module=module, unit=unit, made_by=describe(unit.provenance), made_on=dt.date.today()
+    )
 
 
 def unit_pdf(module: Module, unit: Unit) -> bytes:
-    return _cached(("unit", unit.id, unit.content_hash, module.title),
-                   lambda: _pdf(unit_html(module, unit)))
+    return _cached(("unit", unit.id, unit.content_hash, module.title), lambda: _pdf(unit_html(module, unit)))
 
 
 def roleplay_html(module: Module, scenario: Scenario) -> str:
     data = scenario.data
     roles = [(key, ROLE_HEADINGS[key], data["roles"][key]) for key in ROLE_ORDER if key in data["roles"]]
-    return render_template("printables/roleplay.html", module=module, scenario=scenario, roles=roles,
-                           checklist=data["observer_checklist"], questions=data["debrief_questions"],
-                           timings=data["timings"], made_by=describe(data.get("provenance")),
-                           made_on=dt.date.today())
+    return render_template(
+        "printables/roleplay.html",
+        module=module,
+        scenario=scenario,
+        roles=roles,
+        checklist=data["observer_checklist"],
+        questions=data["debrief_questions"],
+        timings=data["timings"],
+        made_by=describe(data.get("provenance")),
+        made_on=dt.date.today(),
+    )
 
 
 def roleplay_pdf(module: Module, scenario: Scenario) -> bytes:
-    return _cached(("roleplay", scenario.id, scenario.content_hash, module.title),
-                   lambda: _pdf(roleplay_html(module, scenario)))
+    return _cached(
+        ("roleplay", scenario.id, scenario.content_hash, module.title), lambda: _pdf(roleplay_html(module, scenario))
+    )
 
 
 def filename(*parts: str) -> str:

@@ -2,6 +2,7 @@
 
 The same graduated order as the pages applies: a locked module's downloads answer 403 with the reason.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort
@@ -35,16 +36,20 @@ def _open_module(slug: str) -> Module:
 
 
 def _download(data: bytes, name: str) -> Response:
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"},
+    )
 
 
 @bp.route("/modules/<slug>/units/<unit_slug>/printable.pdf")
 @roles_required("learner")
 def unit(slug: str, unit_slug: str):
     module = _open_module(slug)
-    row = db.session.scalar(select(Unit).where(Unit.module_id == module.id, Unit.slug == unit_slug,
-                                               Unit.retired_at.is_(None)))
+    row = db.session.scalar(
+        select(Unit).where(Unit.module_id == module.id, Unit.slug == unit_slug, Unit.retired_at.is_(None))
+    )
     if row is None:
         abort(404)
     return _download(services.unit_pdf(module, row), services.filename(module.slug, row.slug))
@@ -54,8 +59,14 @@ def unit(slug: str, unit_slug: str):
 @roles_required("learner")
 def roleplay(slug: str, scenario_slug: str):
     module = _open_module(slug)
-    row = db.session.scalar(select(Scenario).where(Scenario.module_id == module.id, Scenario.slug == scenario_slug,
-                                                   Scenario.kind == "roleplay", Scenario.retired_at.is_(None)))
+    row = db.session.scalar(
+        select(Scenario).where(
+            Scenario.module_id == module.id,
+            Scenario.slug == scenario_slug,
+            Scenario.kind == "roleplay",
+            Scenario.retired_at.is_(None),
+        )
+    )
     if row is None:
         abort(404)
     return _download(services.roleplay_pdf(module, row), services.filename(module.slug, row.slug, "pack"))

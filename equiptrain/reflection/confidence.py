@@ -1,5 +1,6 @@
 """The confidence self-assessment: the items and scale come from course_content/confidence.yaml (synced to
 `confidence_items` and `Programme.confidence_scale`); a learner answers before a module and after it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,14 +26,21 @@ def scale() -> dict:
 
 
 def items() -> list[ConfidenceItem]:
-    return list(db.session.scalars(select(ConfidenceItem).where(ConfidenceItem.retired_at.is_(None))
-                                   .order_by(ConfidenceItem.position)))
+    return list(
+        db.session.scalars(
+            select(ConfidenceItem).where(ConfidenceItem.retired_at.is_(None)).order_by(ConfidenceItem.position)
+        )
+    )
 
 
 def response_for(user: User, module: Module, phase: str) -> ConfidenceResponse | None:
-    return db.session.scalar(select(ConfidenceResponse).where(
-        ConfidenceResponse.user_id == user.id, ConfidenceResponse.module_id == module.id,
-        ConfidenceResponse.phase == phase))
+    return db.session.scalar(
+        select(ConfidenceResponse).where(
+            ConfidenceResponse.user_id == user.id,
+            ConfidenceResponse.module_id == module.id,
+            ConfidenceResponse.phase == phase,
+        )
+    )
 
 
 def answer(user: User, module: Module, phase: str, answers: dict[str, int]) -> ConfidenceResponse:
@@ -60,8 +68,9 @@ def answer(user: User, module: Module, phase: str, answers: dict[str, int]) -> C
         clean[slug] = value
     if not clean:
         raise ServiceError("There are no confidence questions yet: the course content has not been loaded.")
-    response = ConfidenceResponse(user_id=user.id, module_id=module.id, phase=phase, answers=clean,
-                                  answered_at=utcnow())
+    response = ConfidenceResponse(
+        user_id=user.id, module_id=module.id, phase=phase, answers=clean, answered_at=utcnow()
+    )
     db.session.add(response)
     db.session.flush()
     return response
@@ -76,9 +85,12 @@ class ModuleChange:
 
 def my_changes(user: User) -> list[ModuleChange]:
     """The learner's answers grouped by module, in course order (one query)."""
-    rows = db.session.execute(select(ConfidenceResponse, Module).join(Module, Module.id == ConfidenceResponse.module_id)
-                              .where(ConfidenceResponse.user_id == user.id)
-                              .order_by(Module.position)).all()
+    rows = db.session.execute(
+        select(ConfidenceResponse, Module)
+        .join(Module, Module.id == ConfidenceResponse.module_id)
+        .where(ConfidenceResponse.user_id == user.id)
+        .order_by(Module.position)
+    ).all()
     by_module: dict[int, dict] = {}
     for response, module in rows:
         slot = by_module.setdefault(module.id, {"module": module, "before": None, "after": None})
@@ -87,30 +99,47 @@ def my_changes(user: User) -> list[ModuleChange]:
 
 
 def _completed(user: User, module: Module) -> bool:
-    return db.session.scalar(select(ModuleProgress.completed_at).where(
-        ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id)) is not None
+    return (
+        db.session.scalar(
+            select(ModuleProgress.completed_at).where(
+                ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id
+            )
+        )
+        is not None
+    )
 
 
 def phase_to_ask(user: User, module_id: int, module_complete: bool) -> str | None:
     """The questionnaire a module page invites the learner to answer: "before" until they have, then "after"
     once the module is complete and they have not (1 query)."""
     phase = "after" if module_complete else "before"
-    answered = db.session.scalar(select(ConfidenceResponse.id).where(
-        ConfidenceResponse.user_id == user.id, ConfidenceResponse.module_id == module_id,
-        ConfidenceResponse.phase == phase).limit(1))
+    answered = db.session.scalar(
+        select(ConfidenceResponse.id)
+        .where(
+            ConfidenceResponse.user_id == user.id,
+            ConfidenceResponse.module_id == module_id,
+            ConfidenceResponse.phase == phase,
+        )
+        .limit(1)
+    )
     return None if answered else phase
 
 
 def pending(user: User) -> list[tuple[Module, str]]:
     """Questionnaires waiting: modules started without a 'before' answer, completed without an 'after' one."""
     progress = ModuleProgress
-    answered = {(r.module_id, r.phase) for r in db.session.execute(
-        select(ConfidenceResponse.module_id, ConfidenceResponse.phase)
-        .where(ConfidenceResponse.user_id == user.id))}
+    answered = {
+        (r.module_id, r.phase)
+        for r in db.session.execute(
+            select(ConfidenceResponse.module_id, ConfidenceResponse.phase).where(ConfidenceResponse.user_id == user.id)
+        )
+    }
     rows = db.session.execute(
         select(Module, progress.started_at, progress.completed_at)
         .join(progress, progress.module_id == Module.id)
-        .where(progress.user_id == user.id, Module.retired_at.is_(None)).order_by(Module.position)).all()
+        .where(progress.user_id == user.id, Module.retired_at.is_(None))
+        .order_by(Module.position)
+    ).all()
     waiting = []
     for module, started_at, completed_at in rows:
         if started_at is not None and completed_at is None and (module.id, "before") not in answered:

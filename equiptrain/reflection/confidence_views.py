@@ -1,4 +1,5 @@
 """The confidence self-assessment's pages: answering before and after a module, and the learner's chart."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,8 +17,12 @@ def confidence_chart():
     items = confidence.items()
     changes = confidence.my_changes(current_user)
     s = confidence.scale()
-    return render_template("reflection/confidence_chart.html", items=items, scale=s,
-                           charts=[chart.module_chart(c, items, s) for c in changes])
+    return render_template(
+        "reflection/confidence_chart.html",
+        items=items,
+        scale=s,
+        charts=[chart.module_chart(c, items, s) for c in changes],
+    )
 
 
 def _local(target: str | None) -> str | None:
@@ -45,5 +50,12 @@ def confidence_form(slug: str, phase: str):
         else:
             flash("Thank you: your answers are saved. Only you see them; your team sees only group totals.", "info")
             return redirect(_local(request.args.get("next")) or url_for("reflection.confidence_chart"))
-    return render_template("reflection/confidence_form.html", form=form, module=module, phase=phase,
-                           phase_text=confidence.PHASES[phase], done=done, items=items)
+    return render_template(
+        "reflection/confidence_form.html",
+        form=form,
+        module=module,
+        phase=phase,
+        phase_text=confidence.PHASES[phase],
+        done=done,
+        items=items,
+    )

@@ -1,5 +1,6 @@
 """The CPD record: entries added by module completions and workshop attendance (idempotently, through the
 signals), entries added by hand, and totals over a 3-year revalidation window against the NMC requirements."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,13 +25,22 @@ KINDS = {"participatory": "Participatory", "individual": "Individual"}
 SOURCES = {"module": "Course module", "workshop": "Workshop", "manual": "Added by you"}
 
 
-def _add_automatic(user: User, source: str, ref: str, *, title: str, hours: float, kind: str,
-                   at: dt.datetime) -> CPDEntry | None:
+def _add_automatic(
+    user: User, source: str, ref: str, *, title: str, hours: float, kind: str, at: dt.datetime
+) -> CPDEntry | None:
     existing = db.session.scalar(select(CPDEntry).where(CPDEntry.user_id == user.id, CPDEntry.source_ref == ref))
     if existing is not None or not hours or hours <= 0:
         return existing
-    entry = CPDEntry(user_id=user.id, date=at.date(), hours=float(hours), kind=kind, title=title[:200],
-                     source=source, source_ref=ref, created_at=utcnow())
+    entry = CPDEntry(
+        user_id=user.id,
+        date=at.date(),
+        hours=float(hours),
+        kind=kind,
+        title=title[:200],
+        source=source,
+        source_ref=ref,
+        created_at=utcnow(),
+    )
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -38,15 +48,23 @@ def _add_automatic(user: User, source: str, ref: str, *, title: str, hours: floa
 
 def record_module_cpd(user: User, module, at: dt.datetime) -> CPDEntry | None:
     """Individual CPD for completing a module (once per module)."""
-    return _add_automatic(user, "module", f"module:{module.slug}", title=f"EQUIP module: {module.title}",
-                          hours=module.cpd_individual_hours, kind="individual", at=at)
+    return _add_automatic(
+        user,
+        "module",
+        f"module:{module.slug}",
+        title=f"EQUIP module: {module.title}",
+        hours=module.cpd_individual_hours,
+        kind="individual",
+        at=at,
+    )
 
 
 def record_workshop_cpd(user: User, workshop, hours: float, at: dt.datetime, module_slugs=()) -> CPDEntry | None:
     """Participatory CPD for attending a workshop (once per workshop)."""
     title = getattr(workshop, "title", None) or "EQUIP workshop"
-    return _add_automatic(user, "workshop", f"workshop:{workshop.id}", title=title,
-                          hours=hours, kind="participatory", at=at)
+    return _add_automatic(
+        user, "workshop", f"workshop:{workshop.id}", title=title, hours=hours, kind="participatory", at=at
+    )
 
 
 @policy(CPDEntry, private=True)
@@ -66,8 +84,9 @@ def _on_workshop_attended(user, workshop, hours, at, module_slugs=(), **_):
     record_workshop_cpd(user, workshop, hours, at, module_slugs)
 
 
-def add_manual(user: User, *, date: dt.date, hours: float, kind: str, title: str,
-               description: str | None = None) -> CPDEntry:
+def add_manual(
+    user: User, *, date: dt.date, hours: float, kind: str, title: str, description: str | None = None
+) -> CPDEntry:
     """CPD the learner did elsewhere: a course, a conference, supervision, reading."""
     if kind not in KINDS:
         raise ServiceError("Choose whether the activity was participatory or individual.", "kind")
@@ -77,8 +96,16 @@ def add_manual(user: User, *, date: dt.date, hours: float, kind: str, title: str
         raise ServiceError("The date cannot be in the future: enter the date you did the activity.", "date")
     if not (title or "").strip():
         raise ServiceError("Enter what the activity was.", "title")
-    entry = CPDEntry(user_id=user.id, date=date, hours=round(float(hours), 2), kind=kind, title=title.strip()[:200],
-                     description=(description or "").strip() or None, source="manual", created_at=utcnow())
+    entry = CPDEntry(
+        user_id=user.id,
+        date=date,
+        hours=round(float(hours), 2),
+        kind=kind,
+        title=title.strip()[:200],
+        description=(description or "").strip() or None,
+        source="manual",
+        created_at=utcnow(),
+    )
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -89,8 +116,10 @@ def delete_manual(user: User, entry: CPDEntry) -> None:
     if entry.user_id != user.id:
         raise ServiceError("You can only remove your own CPD entries.")
     if entry.source != "manual":
-        raise ServiceError("This entry was added by the platform when you completed a module or attended a "
-                           "workshop, so it cannot be removed.")
+        raise ServiceError(
+            "This entry was added by the platform when you completed a module or attended a "
+            "workshop, so it cannot be removed."
+        )
     db.session.delete(entry)
     db.session.flush()
 
@@ -137,18 +166,29 @@ def totals(user: User, ends: dt.date) -> Totals:
     """CPD hours, participatory hours and NMC reflective accounts inside the window ending on `ends`."""
     starts, ends = window_for(ends)
     row = db.session.execute(
-        select(func.coalesce(func.sum(CPDEntry.hours), 0.0),
-               func.coalesce(func.sum(CPDEntry.hours).filter(CPDEntry.kind == "participatory"), 0.0))
-        .where(CPDEntry.user_id == user.id, CPDEntry.date >= starts, CPDEntry.date <= ends)).one()
+        select(
+            func.coalesce(func.sum(CPDEntry.hours), 0.0),
+            func.coalesce(func.sum(CPDEntry.hours).filter(CPDEntry.kind == "participatory"), 0.0),
+        ).where(CPDEntry.user_id == user.id, CPDEntry.date >= starts, CPDEntry.date <= ends)
+    ).one()
     start_at = dt.datetime.combine(starts, dt.time.min, tzinfo=dt.UTC)
     end_at = dt.datetime.combine(ends + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-    accounts = db.session.scalar(select(func.count(ReflectiveEntry.id)).where(
-        ReflectiveEntry.author_id == user.id, ReflectiveEntry.template == "nmc",
-        ReflectiveEntry.created_at >= start_at, ReflectiveEntry.created_at < end_at))
+    accounts = db.session.scalar(
+        select(func.count(ReflectiveEntry.id)).where(
+            ReflectiveEntry.author_id == user.id,
+            ReflectiveEntry.template == "nmc",
+            ReflectiveEntry.created_at >= start_at,
+            ReflectiveEntry.created_at < end_at,
+        )
+    )
     return Totals(starts, ends, round(float(row[0]), 2), round(float(row[1]), 2), accounts or 0)
 
 
 def entries_in_window(user: User, starts: dt.date, ends: dt.date) -> list[CPDEntry]:
-    return list(db.session.scalars(select(CPDEntry).where(
-        CPDEntry.user_id == user.id, CPDEntry.date >= starts, CPDEntry.date <= ends)
-        .order_by(CPDEntry.date.desc(), CPDEntry.id.desc())))
+    return list(
+        db.session.scalars(
+            select(CPDEntry)
+            .where(CPDEntry.user_id == user.id, CPDEntry.date >= starts, CPDEntry.date <= ends)
+            .order_by(CPDEntry.date.desc(), CPDEntry.id.desc())
+        )
+    )

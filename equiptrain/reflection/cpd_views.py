@@ -1,4 +1,5 @@
 """CPD record pages, the revalidation pack and the subject access download."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,10 +32,20 @@ def cpd_record():
     totals = cpd.totals(current_user, _window_end(form))
     if form.ends.data is None:
         form.ends.data = totals.ends
-    return render_template("reflection/cpd.html", form=form, totals=totals, kinds=cpd.KINDS, sources=cpd.SOURCES,
-                           entries=cpd.entries_in_window(current_user, totals.starts, totals.ends),
-                           required={"hours": cpd.REQUIRED_HOURS, "participatory": cpd.REQUIRED_PARTICIPATORY,
-                                     "accounts": cpd.REQUIRED_ACCOUNTS}, delete_form=EmptyForm())
+    return render_template(
+        "reflection/cpd.html",
+        form=form,
+        totals=totals,
+        kinds=cpd.KINDS,
+        sources=cpd.SOURCES,
+        entries=cpd.entries_in_window(current_user, totals.starts, totals.ends),
+        required={
+            "hours": cpd.REQUIRED_HOURS,
+            "participatory": cpd.REQUIRED_PARTICIPATORY,
+            "accounts": cpd.REQUIRED_ACCOUNTS,
+        },
+        delete_form=EmptyForm(),
+    )
 
 
 @bp.route("/cpd/new", methods=["GET", "POST"])
@@ -43,12 +54,21 @@ def cpd_new():
     form = CPDForm()
     if form.validate_on_submit():
         try:
-            cpd.add_manual(current_user, date=form.date.data, hours=float(form.hours.data), kind=form.kind.data,
-                           title=form.title.data, description=form.description.data)
+            cpd.add_manual(
+                current_user,
+                date=form.date.data,
+                hours=float(form.hours.data),
+                kind=form.kind.data,
+                title=form.title.data,
+                description=form.description.data,
+            )
         except ServiceError as exc:
             target = form[exc.field] if exc.field and exc.field in form else None
-            (target.errors.append(exc.message) if target is not None and isinstance(target.errors, list)
-             else form.form_errors.append(exc.message))
+            (
+                target.errors.append(exc.message)
+                if target is not None and isinstance(target.errors, list)
+                else form.form_errors.append(exc.message)
+            )
         else:
             flash("The activity is added to your CPD record.", "info")
             return redirect(url_for("reflection.cpd_record"))
@@ -71,9 +91,13 @@ def cpd_delete(cpd_id: int):
 
 def _pack_form():
     form = PackForm(request.args)
-    accounts = list(db.session.scalars(select(ReflectiveEntry).where(
-        ReflectiveEntry.author_id == current_user.id, ReflectiveEntry.template == "nmc")
-        .order_by(ReflectiveEntry.created_at.desc())))
+    accounts = list(
+        db.session.scalars(
+            select(ReflectiveEntry)
+            .where(ReflectiveEntry.author_id == current_user.id, ReflectiveEntry.template == "nmc")
+            .order_by(ReflectiveEntry.created_at.desc())
+        )
+    )
     form.entries.choices = choices((e.id, f"{e.title} ({e.created_at:%d %B %Y})") for e in accounts)
     return form, accounts
 
@@ -95,8 +119,11 @@ def pack_pdf():
     ends = _window_end(form)
     data = pdf.revalidation_pack(current_user, ends, form.entries.data or [])
     record("reflection.pack_exported", current_user, subject=current_user, accounts=len(form.entries.data or []))
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="revalidation-pack-{ends.isoformat()}.pdf"'})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="revalidation-pack-{ends.isoformat()}.pdf"'},
+    )
 
 
 @bp.route("/reflection/my-data.json")
@@ -104,5 +131,10 @@ def pack_pdf():
 def my_data():
     data = exports.subject_access(current_user)
     record("subject_access.downloaded", current_user, subject=current_user)
-    return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="equiptrain-my-data-{dt.date.today().isoformat()}.json"'})
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="equiptrain-my-data-{dt.date.today().isoformat()}.json"'
+        },
+    )

@@ -4,6 +4,7 @@ Each feature answers for its own tables: the sections below ask the learning and
 theirs (`personal_data(user)` in their `queries.py`), and build this feature's and the account's here. A
 section is JSON-able data, where model rows stand for their columns (secrets left out).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,8 +52,9 @@ def jsonable(value):
 
 def row_dict(obj) -> dict:
     """A model row's columns (secrets left out) as JSON-able values."""
-    return {c.key: jsonable(getattr(obj, c.key)) for c in inspect(obj).mapper.column_attrs
-            if c.key not in _SECRET_COLUMNS}
+    return {
+        c.key: jsonable(getattr(obj, c.key)) for c in inspect(obj).mapper.column_attrs if c.key not in _SECRET_COLUMNS
+    }
 
 
 def _account(user: User):
@@ -68,45 +70,67 @@ def _teams(user: User):
 
 
 def _reflections(user: User):
-    entries = db.session.scalars(select(ReflectiveEntry).where(ReflectiveEntry.author_id == user.id)
-                                 .order_by(ReflectiveEntry.created_at))
+    entries = db.session.scalars(
+        select(ReflectiveEntry).where(ReflectiveEntry.author_id == user.id).order_by(ReflectiveEntry.created_at)
+    )
     out = []
     for e in entries:
         data = row_dict(e)
         data["template_name"] = TEMPLATES[e.template].label if e.template in TEMPLATES else e.template
         data["module"] = e.module.slug if e.module else None
-        data["shares"] = [{"supervisor": s.supervisor.name, "shared_at": jsonable(s.shared_at),
-                           "revoked_at": jsonable(s.revoked_at)} for s in e.shares]
+        data["shares"] = [
+            {"supervisor": s.supervisor.name, "shared_at": jsonable(s.shared_at), "revoked_at": jsonable(s.revoked_at)}
+            for s in e.shares
+        ]
         out.append(data)
     return out
 
 
 def _cpd(user: User):
-    return [row_dict(c) for c in db.session.scalars(select(CPDEntry).where(CPDEntry.user_id == user.id)
-                                                   .order_by(CPDEntry.date))]
+    return [
+        row_dict(c)
+        for c in db.session.scalars(select(CPDEntry).where(CPDEntry.user_id == user.id).order_by(CPDEntry.date))
+    ]
 
 
 def _confidence(user: User):
-    rows = db.session.scalars(select(ConfidenceResponse).where(ConfidenceResponse.user_id == user.id)
-                              .order_by(ConfidenceResponse.answered_at))
+    rows = db.session.scalars(
+        select(ConfidenceResponse).where(ConfidenceResponse.user_id == user.id).order_by(ConfidenceResponse.answered_at)
+    )
     return [{**row_dict(r), "module": r.module.slug} for r in rows]
 
 
 def _audit(user: User):
-    rows = db.session.scalars(select(AuditEvent).where(or_(
-        AuditEvent.actor_id == user.id,
-        (AuditEvent.subject_type == "User") & (AuditEvent.subject_id == user.id))).order_by(AuditEvent.at))
+    rows = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            or_(
+                AuditEvent.actor_id == user.id, (AuditEvent.subject_type == "User") & (AuditEvent.subject_id == user.id)
+            )
+        )
+        .order_by(AuditEvent.at)
+    )
     return [row_dict(r) for r in rows]
 
 
-for _name, _build in (("account", _account), ("teams", _teams), ("reflections", _reflections), ("cpd", _cpd),
-                      ("confidence", _confidence), ("audit_events", _audit),
-                      ("learning", learning_queries.personal_data), ("workshops", workshops_queries.personal_data)):
+for _name, _build in (
+    ("account", _account),
+    ("teams", _teams),
+    ("reflections", _reflections),
+    ("cpd", _cpd),
+    ("confidence", _confidence),
+    ("audit_events", _audit),
+    ("learning", learning_queries.personal_data),
+    ("workshops", workshops_queries.personal_data),
+):
     register_section(_name, _build)
 
 
 def subject_access(user: User) -> dict:
     """Everything the platform holds about `user`, section by section."""
     sections = dict(SUBJECT_ACCESS_SECTIONS)
-    return {"generated_at": jsonable(utcnow()), "user_id": user.id,
-            "sections": {name: jsonable(build(user)) for name, build in sections.items()}}
+    return {
+        "generated_at": jsonable(utcnow()),
+        "user_id": user.id,
+        "sections": {name: jsonable(build(user)) for name, build in sections.items()},
+    }

@@ -7,6 +7,7 @@ passes). It runs on the server before every save; the author either
 edits the matches out or confirms that they identify no one. It is a safety net, not a guarantee: the hints on
 the form still ask people to write without naming anyone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,18 +50,22 @@ _TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+(?:[A-Z]\.?\s+)
 _CALLED_NAME = re.compile(r"\b(?:called|named|name is|known as)\s+(" + _NAME + r")")
 # Capitalised words that follow "called" without being anyone's name.
 _NOT_NAMES = {"The", "A", "An", "Our", "Their", "His", "Her", "My", "Your", "This", "That", "It", "Team", "Home"}
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
-_MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|" \
-         r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+_MONTHS = {
+    m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+}
+_MONTH = (
+    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 _DATES = [
     (re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b"), "dmy"),
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), "ymd"),
     (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})\b", re.IGNORECASE), "d_month_y"),
     (re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.IGNORECASE), "month_d_y"),
 ]
-_DOB_WORDS = re.compile(r"(?:\bd\.?o\.?b\b\.?|date of birth|\bborn\b|\bbirthday\b)[\s:,-]*(?:on\s+|is\s+)?$",
-                        re.IGNORECASE)
+_DOB_WORDS = re.compile(
+    r"(?:\bd\.?o\.?b\b\.?|date of birth|\bborn\b|\bbirthday\b)[\s:,-]*(?:on\s+|is\s+)?$", re.IGNORECASE
+)
 # A full date this many years back is more likely someone's birth than an event a learner reflects on.
 _BIRTH_YEARS_AGO = 16
 
@@ -134,7 +139,7 @@ def _dates_of_birth(text: str, today: dt.date):
                 dt.date(year, month, day)
             except (ValueError, KeyError):
                 continue
-            labelled = _DOB_WORDS.search(text[max(0, m.start() - 30):m.start()])
+            labelled = _DOB_WORDS.search(text[max(0, m.start() - 30) : m.start()])
             if labelled or year <= today.year - _BIRTH_YEARS_AGO:
                 yield Match("date_of_birth", m.start(), m.end(), m.group())
 
@@ -144,8 +149,14 @@ def check(text: str, today: dt.date | None = None) -> list[Match]:
     if not text:
         return []
     today = today or dt.date.today()
-    found = [*_nhs_numbers(text), *(Match("email", m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text)),
-             *_phones(text), *_postcodes(text), *_dates_of_birth(text, today), *_names(text)]
+    found = [
+        *_nhs_numbers(text),
+        *(Match("email", m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text)),
+        *_phones(text),
+        *_postcodes(text),
+        *_dates_of_birth(text, today),
+        *_names(text),
+    ]
     found.sort(key=lambda m: (_PRIORITY.index(m.kind), m.start))
     kept: list[Match] = []
     for match in found:
@@ -164,9 +175,12 @@ def highlight(text: str, matches: list[Match]) -> Markup:
     """The text with each match marked in place (and named for screen readers); line breaks kept."""
     out, pos = [], 0
     for m in matches:
-        out.append(escape(text[pos:m.start]))
-        out.append(Markup('<mark class="et-guard-match">{}<span class="nhsuk-u-visually-hidden"> ({})</span></mark>')
-                   .format(m.text, m.label))
+        out.append(escape(text[pos : m.start]))
+        out.append(
+            Markup('<mark class="et-guard-match">{}<span class="nhsuk-u-visually-hidden"> ({})</span></mark>').format(
+                m.text, m.label
+            )
+        )
         pos = m.end
     out.append(escape(text[pos:]))
     return Markup("".join(out)).replace("\n", Markup("<br>"))

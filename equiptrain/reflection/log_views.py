@@ -1,5 +1,6 @@
 """Reflective log pages: list, write (through the guard), read, edit, delete, share and revoke; and the pages a
 supervisor reads shared entries on."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -74,10 +75,15 @@ def _prompt_text(modules, module_id, prompt_slug) -> str | None:
 
 def _input(form, template) -> services.EntryInput:
     return services.EntryInput(
-        title=form.title.data or "", fields=form.answers(template),
+        title=form.title.data or "",
+        fields=form.answers(template),
         module_id=int(form.module_id.data) if (form.module_id.data or "").isdigit() else None,
-        unit_id=form.unit_id.data, scenario_id=form.scenario_id.data, workshop_id=form.workshop_id.data,
-        observer_feedback_id=form.observer_feedback_id.data, prompt_slug=form.prompt_slug.data or None)
+        unit_id=form.unit_id.data,
+        scenario_id=form.scenario_id.data,
+        workshop_id=form.workshop_id.data,
+        observer_feedback_id=form.observer_feedback_id.data,
+        prompt_slug=form.prompt_slug.data or None,
+    )
 
 
 def _save(form, template, save):
@@ -87,8 +93,10 @@ def _save(form, template, save):
     except services.GuardTripped as trip:
         for key, found in trip.matches.items():
             kinds = ", ".join(sorted({m.label for m in found}))
-            form[key].errors = [*form[key].errors, f"This may identify someone ({kinds}): remove it, or confirm "
-                                                   "below that it identifies no one."]
+            form[key].errors = [
+                *form[key].errors,
+                f"This may identify someone ({kinds}): remove it, or confirm below that it identifies no one.",
+            ]
         form.form_errors.append(trip.message)
         form.confirm_no_identifiers.data = False
         return None, trip.matches
@@ -108,13 +116,20 @@ def write(template: str):
     form, modules = _entry_form(tpl)
     matches = None
     if form.validate_on_submit():
-        entry, matches = _save(form, tpl, lambda data, ok: services.create_entry(current_user, tpl.key, data,
-                                                                                confirmed=ok))
+        entry, matches = _save(
+            form, tpl, lambda data, ok: services.create_entry(current_user, tpl.key, data, confirmed=ok)
+        )
         if entry is not None:
             flash("Your reflection is saved. Only you can read it.", "info")
             return redirect(url_for("reflection.entry", entry_id=entry.id))
-    return render_template("reflection/write.html", form=form, template=tpl, entry=None, matches=matches or {},
-                           prompt=_prompt_text(modules, form.module_id.data, form.prompt_slug.data))
+    return render_template(
+        "reflection/write.html",
+        form=form,
+        template=tpl,
+        entry=None,
+        matches=matches or {},
+        prompt=_prompt_text(modules, form.module_id.data, form.prompt_slug.data),
+    )
 
 
 @bp.route("/reflection/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -125,20 +140,34 @@ def edit(entry_id: int):
     form, modules = _entry_form(tpl, entry)
     matches = None
     if form.validate_on_submit():
-        saved, matches = _save(form, tpl, lambda data, ok: services.update_entry(current_user, entry, data,
-                                                                                confirmed=ok))
+        saved, matches = _save(
+            form, tpl, lambda data, ok: services.update_entry(current_user, entry, data, confirmed=ok)
+        )
         if saved is not None:
             flash("Your changes are saved.", "info")
             return redirect(url_for("reflection.entry", entry_id=entry.id))
-    return render_template("reflection/write.html", form=form, template=tpl, entry=entry, matches=matches or {},
-                           prompt=_prompt_text(modules, form.module_id.data, form.prompt_slug.data))
+    return render_template(
+        "reflection/write.html",
+        form=form,
+        template=tpl,
+        entry=entry,
+        matches=matches or {},
+        prompt=_prompt_text(modules, form.module_id.data, form.prompt_slug.data),
+    )
 
 
 def _entry_page(entry: ReflectiveEntry, shared_view: bool):
     tpl = TEMPLATES[entry.template]
-    return render_template("reflection/entry.html", entry=entry, template=tpl,
-                           answers=text_fields(entry.fields, tpl), themes=CODE_THEMES, shared_view=shared_view,
-                           workshop=queries.workshop_title(entry.workshop_id), form=EmptyForm())
+    return render_template(
+        "reflection/entry.html",
+        entry=entry,
+        template=tpl,
+        answers=text_fields(entry.fields, tpl),
+        themes=CODE_THEMES,
+        shared_view=shared_view,
+        workshop=queries.workshop_title(entry.workshop_id),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/reflection/<int:entry_id>")
@@ -169,8 +198,9 @@ def share(entry_id: int):
     entry = get_or_abort(ReflectiveEntry, entry_id, "share")
     people = services.eligible_supervisors(current_user)
     form = ShareForm()
-    form.supervisor.choices = choices([("", "Choose someone")] + [
-        (p.id, f"{p.name} ({_supervisor_role(p)})") for p in people])
+    form.supervisor.choices = choices(
+        [("", "Choose someone")] + [(p.id, f"{p.name} ({_supervisor_role(p)})") for p in people]
+    )
     if entry.active_share is None and form.validate_on_submit():
         supervisor = db.session.get(User, int(form.supervisor.data)) if form.supervisor.data.isdigit() else None
         try:

@@ -1,4 +1,5 @@
 """Reflective entries and their shares, CPD entries and confidence answers: all owned by one learner."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,9 @@ class ReflectiveEntry(Base):
     module: Mapped[Module | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
     scenario: Mapped[Scenario | None] = relationship()
-    shares: Mapped[list[Share]] = relationship(back_populates="entry", cascade="all, delete-orphan",
-                                               order_by="Share.shared_at")
+    shares: Mapped[list[Share]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="Share.shared_at"
+    )
 
     @property
     def active_share(self) -> Share | None:

@@ -1,4 +1,5 @@
 """Read-only queries for the reflection pages (a fixed number of queries each)."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -12,24 +13,38 @@ from equiptrain.workshops.models import Workshop
 
 
 def my_entries(user: User) -> list[ReflectiveEntry]:
-    return list(db.session.scalars(
-        select(ReflectiveEntry).where(ReflectiveEntry.author_id == user.id)
-        .options(selectinload(ReflectiveEntry.module),
-                 selectinload(ReflectiveEntry.shares).selectinload(Share.supervisor))
-        .order_by(ReflectiveEntry.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(ReflectiveEntry)
+            .where(ReflectiveEntry.author_id == user.id)
+            .options(
+                selectinload(ReflectiveEntry.module),
+                selectinload(ReflectiveEntry.shares).selectinload(Share.supervisor),
+            )
+            .order_by(ReflectiveEntry.created_at.desc())
+        )
+    )
 
 
 def shared_with(user: User) -> list[Share]:
     """Active shares to `user`; the page shows who and when (the text only on the entry's own page)."""
-    return list(db.session.scalars(
-        select(Share).where(Share.supervisor_id == user.id, Share.revoked_at.is_(None))
-        .options(selectinload(Share.entry).selectinload(ReflectiveEntry.author))
-        .order_by(Share.shared_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Share)
+            .where(Share.supervisor_id == user.id, Share.revoked_at.is_(None))
+            .options(selectinload(Share.entry).selectinload(ReflectiveEntry.author))
+            .order_by(Share.shared_at.desc())
+        )
+    )
 
 
 def count_shared_with(user: User) -> int:
-    return db.session.scalar(select(func.count(Share.id)).where(Share.supervisor_id == user.id,
-                                                                Share.revoked_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Share.id)).where(Share.supervisor_id == user.id, Share.revoked_at.is_(None))
+        )
+        or 0
+    )
 
 
 def active_modules() -> list[Module]:

@@ -1,5 +1,6 @@
 """The reflective log's rules: writing (through the anonymisation guard), editing, deleting, sharing with one
 supervisor and revoking, and who may read an entry."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,8 +26,10 @@ class GuardTripped(ServiceError):
 
     def __init__(self, matches: dict[str, list[guard.Match]]):
         count = sum(len(m) for m in matches.values())
-        super().__init__(f"Your reflection may contain details that identify someone ({count} found, marked "
-                         "below). Remove them, or confirm that they identify no one.")
+        super().__init__(
+            f"Your reflection may contain details that identify someone ({count} found, marked "
+            "below). Remove them, or confirm that they identify no one."
+        )
         self.matches = matches
 
 
@@ -60,36 +63,47 @@ def _may_supervise(author: User, supervisor: User) -> bool:
         return False
     if author.team_ids & supervisor.managed_team_ids:
         return True
-    return supervisor.is_trainer and supervisor.organisation_id is not None \
+    return (
+        supervisor.is_trainer
+        and supervisor.organisation_id is not None
         and supervisor.organisation_id == author.organisation_id
+    )
 
 
 def eligible_supervisors(author: User) -> list[User]:
     """Who the author may share with: managers of their teams and trainers in their organisation."""
-    managers = select(Membership.user_id).where(Membership.team_id.in_(author.team_ids or {-1}),
-                                                Membership.role == MembershipRole.MANAGER)
-    trainers = select(TrainerProfile.user_id).join(User, User.id == TrainerProfile.user_id).where(
-        User.organisation_id == author.organisation_id)
+    managers = select(Membership.user_id).where(
+        Membership.team_id.in_(author.team_ids or {-1}), Membership.role == MembershipRole.MANAGER
+    )
+    trainers = (
+        select(TrainerProfile.user_id)
+        .join(User, User.id == TrainerProfile.user_id)
+        .where(User.organisation_id == author.organisation_id)
+    )
     who = [User.id.in_(managers)]
     if author.organisation_id is not None:
         who.append(User.id.in_(trainers))
     people = db.session.scalars(
-        select(User).where(User.id != author.id, User.deactivated_at.is_(None), or_(*who)).order_by(User.name)).all()
+        select(User).where(User.id != author.id, User.deactivated_at.is_(None), or_(*who)).order_by(User.name)
+    ).all()
     return [p for p in people if _may_supervise(author, p)]
 
 
 def _clean(author: User, data: EntryInput, template_key: str) -> dict:
     template = TEMPLATES.get(template_key)
     if template is None:
-        raise ServiceError("Choose one of the templates: NMC reflective account, Gibbs, What? So what? Now what? "
-                           "or free text.", "template")
+        raise ServiceError(
+            "Choose one of the templates: NMC reflective account, Gibbs, What? So what? Now what? or free text.",
+            "template",
+        )
     title = (data.title or "").strip()
     if not title:
         raise ServiceError("Enter a title for your reflection.", "title")
     fields = {f.key: (data.fields.get(f.key) or "").strip() for f in template.fields}
     if not any(fields.values()):
-        raise ServiceError("Write something in at least one part of the template before saving.",
-                           template.fields[0].key)
+        raise ServiceError(
+            "Write something in at least one part of the template before saving.", template.fields[0].key
+        )
     if template.code_themes:
         themes = [t for t in data.fields.get("code_themes") or [] if t in CODE_THEMES]
         fields["code_themes"] = themes
@@ -100,17 +114,26 @@ def _clean(author: User, data: EntryInput, template_key: str) -> dict:
         if ident:
             obj: Unit | Scenario | None = db.session.get(model, ident)  # type: ignore[assignment]
             if obj is None or module is None or obj.module_id != module.id:
-                raise ServiceError("The unit or scenario this entry was started from is not part of the chosen "
-                                   "module: start again from the module page.", "module_id")
+                raise ServiceError(
+                    "The unit or scenario this entry was started from is not part of the chosen "
+                    "module: start again from the module page.",
+                    "module_id",
+                )
     _check_workshop_links(author, data)
     prompt = data.prompt_slug
     if prompt and (module is None or prompt not in {p.get("slug") for p in module.reflective_prompts or []}):
         prompt = None
-    return {"template": template.key, "title": title[:200], "fields": fields,
-            "module_id": module.id if module else None,
-            "unit_id": data.unit_id or None, "scenario_id": data.scenario_id or None,
-            "workshop_id": data.workshop_id or None, "observer_feedback_id": data.observer_feedback_id or None,
-            "prompt_slug": prompt}
+    return {
+        "template": template.key,
+        "title": title[:200],
+        "fields": fields,
+        "module_id": module.id if module else None,
+        "unit_id": data.unit_id or None,
+        "scenario_id": data.scenario_id or None,
+        "workshop_id": data.workshop_id or None,
+        "observer_feedback_id": data.observer_feedback_id or None,
+        "prompt_slug": prompt,
+    }
 
 
 def _check_workshop_links(author: User, data: EntryInput) -> None:
@@ -118,15 +141,20 @@ def _check_workshop_links(author: User, data: EntryInput) -> None:
     if data.observer_feedback_id:
         feedback = db.session.get(ObserverFeedback, data.observer_feedback_id)
         if feedback is None or feedback.practitioner_id != author.id:
-            raise ServiceError("That observer feedback was not given to you: start the entry from your own "
-                               "role-play round.", "title")
+            raise ServiceError(
+                "That observer feedback was not given to you: start the entry from your own role-play round.", "title"
+            )
     if data.workshop_id:
-        took_part = db.session.scalar(select(
-            exists().where(Invitation.workshop_id == data.workshop_id, Invitation.user_id == author.id)
-            | exists().where(Facilitator.workshop_id == data.workshop_id, Facilitator.user_id == author.id)))
+        took_part = db.session.scalar(
+            select(
+                exists().where(Invitation.workshop_id == data.workshop_id, Invitation.user_id == author.id)
+                | exists().where(Facilitator.workshop_id == data.workshop_id, Facilitator.user_id == author.id)
+            )
+        )
         if not took_part:
-            raise ServiceError("You were not invited to that workshop: start the entry from one of your own "
-                               "workshops.", "title")
+            raise ServiceError(
+                "You were not invited to that workshop: start the entry from one of your own workshops.", "title"
+            )
 
 
 def _run_guard(author: User, values: dict, confirmed: bool) -> tuple[str, int]:
@@ -191,8 +219,11 @@ def share_entry(author: User, entry: ReflectiveEntry, supervisor: User | None) -
     if entry.author_id != author.id:
         raise ServiceError("Only the author can share a reflection.")
     if entry.active_share is not None:
-        raise ServiceError(f"This reflection is already shared with {entry.active_share.supervisor.name}. Stop "
-                           "sharing it first, then share it with someone else.", "supervisor")
+        raise ServiceError(
+            f"This reflection is already shared with {entry.active_share.supervisor.name}. Stop "
+            "sharing it first, then share it with someone else.",
+            "supervisor",
+        )
     if supervisor is None or not _may_supervise(author, supervisor):
         raise ServiceError("Choose a manager of one of your teams or a trainer in your organisation.", "supervisor")
     share = Share(entry=entry, supervisor=supervisor, shared_at=utcnow())

@@ -1,6 +1,7 @@
 """The reflection feature's routes, by job: the reflective log and sharing (`log_views`), the CPD record, the
 revalidation pack and the subject access download (`cpd_views`), the confidence self-assessment
 (`confidence_views`); here, the navigation and the home page panels."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -18,7 +19,6 @@ from equiptrain.reflection import (  # noqa: F401  (the *_views modules add thei
 )
 
 __all__ = ["bp"]
-
 
 
 @bp.context_processor

@@ -1,4 +1,5 @@
 """A review comment on one unit, left by a service-user or carer trainer, with the course team's decision."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,9 @@ class ReviewComment(Base):
     body: Mapped[str] = mapped_column(Text)
     # The unit's content hash when the comment was written: the list says when the page has changed since.
     unit_hash: Mapped[str] = mapped_column(String(64))
-    state: Mapped[CommentState] = mapped_column(str_enum(CommentState, "comment_state"), default=CommentState.OPEN,
-                                                index=True)
+    state: Mapped[CommentState] = mapped_column(
+        str_enum(CommentState, "comment_state"), default=CommentState.OPEN, index=True
+    )
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None]
@@ -48,8 +50,9 @@ class ReviewComment(Base):
     def decide(self, state: CommentState, reason: str | None, by: User) -> None:
         """Accept, or decline with a reason; a decided comment can be reopened by deciding it again."""
         if state is CommentState.DECLINED and not (reason or "").strip():
-            raise ServiceError("Say why the comment is declined: the trainer who wrote it will read the reason.",
-                               field="reason")
+            raise ServiceError(
+                "Say why the comment is declined: the trainer who wrote it will read the reason.", field="reason"
+            )
         if state is CommentState.OPEN:
             self.decision_reason, self.decided_by, self.decided_at = None, None, None
         else:

@@ -1,4 +1,5 @@
 """Leaving a review comment and deciding on one. Services flush; the request commits."""
+
 from __future__ import annotations
 
 from equiptrain.accounts.models import User
@@ -29,8 +30,9 @@ def leave_comment(user: User, unit: Unit, body: str) -> ReviewComment:
     if not body:
         raise ServiceError("Write your comment.", field="body")
     if len(body) > MAX_BODY:
-        raise ServiceError(f"Keep the comment to {MAX_BODY} characters or fewer; split it into two if you need to.",
-                           field="body")
+        raise ServiceError(
+            f"Keep the comment to {MAX_BODY} characters or fewer; split it into two if you need to.", field="body"
+        )
     comment = ReviewComment(unit=unit, author=user, author_role=kind, body=body, unit_hash=unit.content_hash)
     db.session.add(comment)
     db.session.flush()

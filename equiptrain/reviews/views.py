@@ -4,6 +4,7 @@ list of every comment with its state.
 Trainer pages answer 403 to anyone who is not a service-user or carer trainer; the list and decisions are for
 admins (the course team).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -37,8 +38,11 @@ ui.add_home_panel("reviews", _home_panel, order=40)
 def _course_team_for(user, comment: ReviewComment) -> bool:
     """Platform admins see every comment; an organisation's admins see those by their own organisation's
     trainers (the same scope as queries.visible_to)."""
-    return user.is_platform_admin or (user.is_org_admin and user.organisation_id is not None
-                                      and comment.author.organisation_id == user.organisation_id)
+    return user.is_platform_admin or (
+        user.is_org_admin
+        and user.organisation_id is not None
+        and comment.author.organisation_id == user.organisation_id
+    )
 
 
 @policy(ReviewComment)
@@ -80,9 +84,14 @@ def unit(unit_id: int):
             db.session.commit()
             flash("Thank you: your comment has been sent to the course team.", "success")
             return redirect(url_for("reviews.unit", unit_id=unit.id))
-    return render_template("reviews/unit.html", unit=unit, module=unit.module, form=form,
-                           comments=queries.own_comments(current_user, unit),
-                           made_by=provenance.describe(unit.provenance))
+    return render_template(
+        "reviews/unit.html",
+        unit=unit,
+        module=unit.module,
+        form=form,
+        comments=queries.own_comments(current_user, unit),
+        made_by=provenance.describe(unit.provenance),
+    )
 
 
 @bp.route("/comments")
@@ -91,8 +100,9 @@ def comments():
     value = request.args.get("state")
     state = CommentState(value) if value in {s.value for s in CommentState} else None
     rows, counts = queries.all_comments(current_user, state)
-    return render_template("reviews/comments.html", comments=rows, counts=counts, state=state,
-                           states=list(CommentState))
+    return render_template(
+        "reviews/comments.html", comments=rows, counts=counts, state=state, states=list(CommentState)
+    )
 
 
 @bp.route("/comments/<int:comment_id>", methods=["GET", "POST"])
@@ -109,6 +119,6 @@ def comment(comment_id: int):
             db.session.commit()
             flash(f"The comment is now {comment.state.value}.", "success")
             return redirect(url_for("reviews.comments"))
-    return render_template("reviews/comment.html", comment=comment, form=form, changed=(
-        comment.unit.content_hash != comment.unit_hash))
-
+    return render_template(
+        "reviews/comment.html", comment=comment, form=form, changed=(comment.unit.content_hash != comment.unit_hash)
+    )

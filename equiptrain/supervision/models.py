@@ -1,5 +1,6 @@
 """A team's supervision plan after the core, its sessions (due dates, the supervision workshop that delivers
 each) and the team action plan agreed and reviewed at those sessions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,12 +22,12 @@ class ActionStatus(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"open": "Not started", "in_progress": "In progress", "done": "Done",
-                "dropped": "Dropped"}[self.value]
+        return {"open": "Not started", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}[self.value]
 
 
 class SupervisionPlan(Base):
     """One plan per team, counted from the end of the core workshop it follows."""
+
     __tablename__ = "supervision_plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,14 +40,17 @@ class SupervisionPlan(Base):
     team: Mapped[Team] = relationship()
     core_workshop: Mapped[Workshop | None] = relationship()
     sessions: Mapped[list[SupervisionSession]] = relationship(
-        back_populates="plan", order_by="SupervisionSession.number", cascade="all, delete-orphan")
-    actions: Mapped[list[TeamAction]] = relationship(back_populates="plan", order_by="TeamAction.id",
-                                                     cascade="all, delete-orphan")
+        back_populates="plan", order_by="SupervisionSession.number", cascade="all, delete-orphan"
+    )
+    actions: Mapped[list[TeamAction]] = relationship(
+        back_populates="plan", order_by="TeamAction.id", cascade="all, delete-orphan"
+    )
 
 
 class SupervisionSession(Base):
     """A planned supervision session: due by a date, delivered by a supervision workshop once scheduled, held
     once that workshop's register is signed off."""
+
     __tablename__ = "supervision_sessions"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
@@ -70,6 +74,7 @@ class SupervisionSession(Base):
 
 class TeamAction(Base):
     """One action of the team's action plan: agreed at a session, reviewed at the next."""
+
     __tablename__ = "team_actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,8 +83,9 @@ class TeamAction(Base):
     action: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[dt.date]
-    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus, "team_action_status"),
-                                                 default=ActionStatus.OPEN)
+    status: Mapped[ActionStatus] = mapped_column(
+        str_enum(ActionStatus, "team_action_status"), default=ActionStatus.OPEN
+    )
     review_note: Mapped[str] = mapped_column(Text, default="")
     reviewed_at_session: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,4 +1,5 @@
 """Read-only queries for the supervision pages (a fixed number of queries each, whatever the number of teams)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,10 +14,12 @@ from equiptrain.supervision.models import SupervisionPlan, SupervisionSession
 from equiptrain.workshops.models import Workshop, WorkshopKind, WorkshopStatus, workshop_teams
 from equiptrain.workshops.uktime import to_uk
 
-_PLAN = (selectinload(SupervisionPlan.team), selectinload(SupervisionPlan.core_workshop),
-         selectinload(SupervisionPlan.sessions).selectinload(SupervisionSession.workshop)
-         .selectinload(Workshop.sessions),
-         selectinload(SupervisionPlan.actions))
+_PLAN = (
+    selectinload(SupervisionPlan.team),
+    selectinload(SupervisionPlan.core_workshop),
+    selectinload(SupervisionPlan.sessions).selectinload(SupervisionSession.workshop).selectinload(Workshop.sessions),
+    selectinload(SupervisionPlan.actions),
+)
 
 
 def today() -> dt.date:
@@ -37,17 +40,28 @@ def _visible_teams(user: User):
 def overview(user: User) -> dict:
     """The plans the person sees, each with its next session and whether one is overdue, and the teams without a
     plan (3 queries plus the plans' eager loads)."""
-    plans = list(db.session.scalars(select(SupervisionPlan).join(Team).where(_visible_teams(user))
-                                    .options(*_PLAN).order_by(Team.name)))
-    without = list(db.session.scalars(select(Team).where(
-        _visible_teams(user), ~Team.id.in_(select(SupervisionPlan.team_id))).order_by(Team.name)))
+    plans = list(
+        db.session.scalars(
+            select(SupervisionPlan).join(Team).where(_visible_teams(user)).options(*_PLAN).order_by(Team.name)
+        )
+    )
+    without = list(
+        db.session.scalars(
+            select(Team).where(_visible_teams(user), ~Team.id.in_(select(SupervisionPlan.team_id))).order_by(Team.name)
+        )
+    )
     now = today()
     rows = []
     for plan in plans:
         pending = [s for s in plan.sessions if s.held_at is None]
-        rows.append({"plan": plan, "next": pending[0] if pending else None,
-                     "overdue": [s for s in pending if s.overdue(now)],
-                     "held": len(plan.sessions) - len(pending)})
+        rows.append(
+            {
+                "plan": plan,
+                "next": pending[0] if pending else None,
+                "overdue": [s for s in pending if s.overdue(now)],
+                "held": len(plan.sessions) - len(pending),
+            }
+        )
     return {"rows": rows, "without": without, "today": now}
 
 
@@ -57,32 +71,53 @@ def plan_for(team: Team) -> SupervisionPlan | None:
 
 def templates() -> dict[int, SupervisionTemplate]:
     """The active session templates by number."""
-    return {t.number: t for t in db.session.scalars(select(SupervisionTemplate).where(
-        SupervisionTemplate.retired_at.is_(None)))}
+    return {
+        t.number: t
+        for t in db.session.scalars(select(SupervisionTemplate).where(SupervisionTemplate.retired_at.is_(None)))
+    }
 
 
 def template(number: int) -> SupervisionTemplate | None:
-    return db.session.scalar(select(SupervisionTemplate).where(SupervisionTemplate.number == number,
-                                                               SupervisionTemplate.retired_at.is_(None)))
+    return db.session.scalar(
+        select(SupervisionTemplate).where(
+            SupervisionTemplate.number == number, SupervisionTemplate.retired_at.is_(None)
+        )
+    )
 
 
 def linkable_workshops(team: Team) -> list[Workshop]:
     """The team's supervision workshops that are not cancelled and deliver no planned session yet."""
-    return list(db.session.scalars(select(Workshop).join(workshop_teams, workshop_teams.c.workshop_id == Workshop.id)
-                                   .where(workshop_teams.c.team_id == team.id,
-                                          Workshop.kind == WorkshopKind.SUPERVISION,
-                                          Workshop.status != WorkshopStatus.CANCELLED,
-                                          ~Workshop.id.in_(select(SupervisionSession.workshop_id).where(
-                                              SupervisionSession.workshop_id.is_not(None))))
-                                   .order_by(Workshop.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Workshop)
+            .join(workshop_teams, workshop_teams.c.workshop_id == Workshop.id)
+            .where(
+                workshop_teams.c.team_id == team.id,
+                Workshop.kind == WorkshopKind.SUPERVISION,
+                Workshop.status != WorkshopStatus.CANCELLED,
+                ~Workshop.id.in_(
+                    select(SupervisionSession.workshop_id).where(SupervisionSession.workshop_id.is_not(None))
+                ),
+            )
+            .order_by(Workshop.starts_at)
+        )
+    )
 
 
 def cores(team: Team) -> list[Workshop]:
     """The team's core workshops, newest first (to start a plan from)."""
-    return list(db.session.scalars(select(Workshop).join(workshop_teams, workshop_teams.c.workshop_id == Workshop.id)
-                                   .where(workshop_teams.c.team_id == team.id, Workshop.kind == WorkshopKind.CORE,
-                                          Workshop.status != WorkshopStatus.CANCELLED)
-                                   .order_by(Workshop.starts_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Workshop)
+            .join(workshop_teams, workshop_teams.c.workshop_id == Workshop.id)
+            .where(
+                workshop_teams.c.team_id == team.id,
+                Workshop.kind == WorkshopKind.CORE,
+                Workshop.status != WorkshopStatus.CANCELLED,
+            )
+            .order_by(Workshop.starts_at.desc())
+        )
+    )
 
 
 def overdue_count(user: User) -> int:

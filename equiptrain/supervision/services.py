@@ -5,6 +5,7 @@ Who: the organisation's admins, the team's managers and the organisation's train
 action plan; admins and trainers start plans and link workshops. A plan starts itself, from the end of the core,
 when a core workshop's last register is signed off for a team that has none (`workshop_signed_off`).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -30,16 +31,21 @@ MAX_TEXT = 2000
 
 # -- access ------------------------------------------------------------------------------------------------------
 
+
 def may_see(user: User, team: Team) -> bool:
     """The organisation's admins, the team's managers and the organisation's trainers."""
-    return (administers(user, team.organisation_id) or team.id in user.managed_team_ids
-            or (bool(user.is_trainer) and user.organisation_id == team.organisation_id))
+    return (
+        administers(user, team.organisation_id)
+        or team.id in user.managed_team_ids
+        or (bool(user.is_trainer) and user.organisation_id == team.organisation_id)
+    )
 
 
 def may_plan(user: User, team: Team) -> bool:
     """Admins and the organisation's trainers start plans and link the workshops that deliver them."""
-    return administers(user, team.organisation_id) or (bool(user.is_trainer)
-                                                       and user.organisation_id == team.organisation_id)
+    return administers(user, team.organisation_id) or (
+        bool(user.is_trainer) and user.organisation_id == team.organisation_id
+    )
 
 
 @policy(SupervisionPlan)
@@ -53,6 +59,7 @@ def plan_policy(user: User, action: str, plan: SupervisionPlan) -> bool:
 
 # -- the plan ----------------------------------------------------------------------------------------------------
 
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (the month's last day when it is shorter)."""
     month = day.month - 1 + months
@@ -65,8 +72,9 @@ def due_dates(starts_on: dt.date, sessions: int, months: int) -> list[dt.date]:
     return [add_months(starts_on, int(months * n / sessions + 0.5)) for n in range(1, sessions + 1)]
 
 
-def start_plan(actor: User | None, team: Team, starts_on: dt.date, core_workshop: Workshop | None = None
-               ) -> SupervisionPlan:
+def start_plan(
+    actor: User | None, team: Team, starts_on: dt.date, core_workshop: Workshop | None = None
+) -> SupervisionPlan:
     """The team's supervision plan, counted from `starts_on` (the end of the core)."""
     if db.session.scalar(select(SupervisionPlan.id).where(SupervisionPlan.team_id == team.id)):
         raise ServiceError(f"{team.name} already has a supervision plan. Change its sessions' dates instead.")
@@ -74,19 +82,29 @@ def start_plan(actor: User | None, team: Team, starts_on: dt.date, core_workshop
         raise ServiceError("A supervision plan follows a core workshop. Choose the team's core.", "core_workshop")
     config = current_app.config
     count, minutes = int(config["SUPERVISION_SESSIONS"]), int(config["SUPERVISION_SESSION_MINUTES"])
-    plan = SupervisionPlan(team_id=team.id, core_workshop=core_workshop, starts_on=starts_on,
-                           created_by_id=actor.id if actor else None)
-    plan.sessions = [SupervisionSession(number=n, due_on=due, minutes=minutes)
-                     for n, due in enumerate(due_dates(starts_on, count, int(config["SUPERVISION_MONTHS"])), 1)]
+    plan = SupervisionPlan(
+        team_id=team.id, core_workshop=core_workshop, starts_on=starts_on, created_by_id=actor.id if actor else None
+    )
+    plan.sessions = [
+        SupervisionSession(number=n, due_on=due, minutes=minutes)
+        for n, due in enumerate(due_dates(starts_on, count, int(config["SUPERVISION_MONTHS"])), 1)
+    ]
     db.session.add(plan)
     db.session.flush()
-    record("supervision.plan_started", actor, team, organisation_id=team.organisation_id,
-           starts_on=starts_on.isoformat(), sessions=count)
+    record(
+        "supervision.plan_started",
+        actor,
+        team,
+        organisation_id=team.organisation_id,
+        starts_on=starts_on.isoformat(),
+        sessions=count,
+    )
     return plan
 
 
-def update_session(actor: User, session: SupervisionSession, *, due_on: dt.date | None = None,
-                   workshop: Workshop | None = None) -> None:
+def update_session(
+    actor: User, session: SupervisionSession, *, due_on: dt.date | None = None, workshop: Workshop | None = None
+) -> None:
     """Move a planned session's due date and/or record the workshop that delivers it: both or neither."""
     if due_on is not None and due_on < session.plan.starts_on:
         raise ServiceError("A supervision session falls due after the core. Choose a later date.", "due_on")
@@ -116,8 +134,14 @@ def link_workshop(actor: User, session: SupervisionSession, workshop: Workshop) 
     team = session.plan.team
     session.workshop = workshop
     db.session.flush()
-    record("supervision.workshop_linked", actor, team, organisation_id=team.organisation_id,
-           session=session.number, workshop_id=workshop.id)
+    record(
+        "supervision.workshop_linked",
+        actor,
+        team,
+        organisation_id=team.organisation_id,
+        session=session.number,
+        workshop_id=workshop.id,
+    )
 
 
 @signals.workshop_signed_off.connect
@@ -126,8 +150,10 @@ def _on_signed_off(workshop: Workshop, **_) -> None:
     planned session: it delivers the earliest undelivered session of the first invited team with a plan (one
     workshop delivers one planned session; supervision is held team by team)."""
     teams = list(workshop.teams)
-    plans = {p.team_id: p for p in db.session.scalars(select(SupervisionPlan).where(
-        SupervisionPlan.team_id.in_([t.id for t in teams])))}
+    plans = {
+        p.team_id: p
+        for p in db.session.scalars(select(SupervisionPlan).where(SupervisionPlan.team_id.in_([t.id for t in teams])))
+    }
     if workshop.kind is WorkshopKind.CORE:
         for team in teams:
             if team.id not in plans:
@@ -146,6 +172,7 @@ def _on_signed_off(workshop: Workshop, **_) -> None:
 
 # -- the action plan ---------------------------------------------------------------------------------------------
 
+
 def _text(value: str, field: str, what: str, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if not value:
@@ -155,23 +182,31 @@ def _text(value: str, field: str, what: str, limit: int = MAX_TEXT) -> str:
     return value
 
 
-def add_action(actor: User, plan: SupervisionPlan, *, session_number: int, action: str, owner: str,
-               due_on: dt.date) -> TeamAction:
+def add_action(
+    actor: User, plan: SupervisionPlan, *, session_number: int, action: str, owner: str, due_on: dt.date
+) -> TeamAction:
     """An action agreed at a session: what, who owns it, by when. Reviewed at the next session."""
     if session_number not in {s.number for s in plan.sessions}:
         raise ServiceError("Choose the session at which the action was agreed.", "session_number")
-    row = TeamAction(plan=plan, agreed_at_session=session_number, action=_text(action, "action", "the action"),
-                     owner=_text(owner, "owner", "who owns the action", 200), due_on=due_on,
-                     created_by_id=actor.id, created_at=utcnow(), updated_at=utcnow())
+    row = TeamAction(
+        plan=plan,
+        agreed_at_session=session_number,
+        action=_text(action, "action", "the action"),
+        owner=_text(owner, "owner", "who owns the action", 200),
+        due_on=due_on,
+        created_by_id=actor.id,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
-    record("supervision.action_added", actor, plan.team, organisation_id=plan.team.organisation_id,
-           action_id=row.id)
+    record("supervision.action_added", actor, plan.team, organisation_id=plan.team.organisation_id, action_id=row.id)
     return row
 
 
-def review_action(actor: User, action: TeamAction, *, status: ActionStatus, note: str,
-                  session_number: int | None) -> None:
+def review_action(
+    actor: User, action: TeamAction, *, status: ActionStatus, note: str, session_number: int | None
+) -> None:
     """Record progress on an action, usually at the next session (`session_number`)."""
     if session_number is not None:
         if session_number not in {s.number for s in action.plan.sessions}:

@@ -1,5 +1,6 @@
 """Team supervision pages: the plans a person can see, one team's plan with its due dates and action plan, and the
 session templates (the agenda a trainer runs)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -38,15 +39,15 @@ ui.add_home_panel("supervision", _home_panel, order=25)
 def _team(team_id: int, plan: bool = False) -> Team:
     team = db.session.get(Team, team_id) or abort(404)
     if not (services.may_plan if plan else services.may_see)(current_user, team):
-        abort(403, "A team's supervision plan is seen by its managers, the organisation's trainers and "
-                   "administrators.")
+        abort(403, "A team's supervision plan is seen by its managers, the organisation's trainers and administrators.")
     return team
 
 
 def _fill(team, plan, start_form=None, action_form=None):
     start_form = start_form or StartPlanForm(prefix="start")
-    start_form.core_workshop.choices = choices([("", "None recorded")] + [
-        (w.id, f"{w.title} ({w.ends_at:%d %b %Y})") for w in queries.cores(team)])
+    start_form.core_workshop.choices = choices(
+        [("", "None recorded")] + [(w.id, f"{w.title} ({w.ends_at:%d %b %Y})") for w in queries.cores(team)]
+    )
     action_form = action_form or ActionForm(prefix="action")
     numbers = [(s.number, f"Session {s.number}") for s in plan.sessions] if plan else []
     action_form.session_number.choices = choices(numbers)
@@ -58,25 +59,41 @@ def _page(team, start_form=None, action_form=None, status=200):
     start_form, action_form = _fill(team, plan, start_form, action_form)
     numbers = [(s.number, f"Session {s.number}") for s in plan.sessions] if plan else []
     review_forms = {}
-    for action in (plan.actions if plan else []):
-        form = ReviewForm(prefix=f"review-{action.id}", status=action.status.value,
-                          session_number=str(action.reviewed_at_session or ""))
+    for action in plan.actions if plan else []:
+        form = ReviewForm(
+            prefix=f"review-{action.id}",
+            status=action.status.value,
+            session_number=str(action.reviewed_at_session or ""),
+        )
         form.session_number.choices = choices([("", "Not reviewed yet")] + numbers)
         review_forms[action.id] = form
     session_form = SessionForm(prefix="session")
-    session_form.workshop.choices = choices([("", "Not scheduled yet")] + [
-        (w.id, f"{w.title} ({w.starts_at:%d %b %Y})") for w in queries.linkable_workshops(team)])
+    session_form.workshop.choices = choices(
+        [("", "Not scheduled yet")]
+        + [(w.id, f"{w.title} ({w.starts_at:%d %b %Y})") for w in queries.linkable_workshops(team)]
+    )
     return render_template(
-        "supervision/team.html", team=team, plan=plan, today=queries.today(), templates=queries.templates(),
-        start_form=start_form, action_form=action_form, review_forms=review_forms, session_form=session_form,
-        may_plan=services.may_plan(current_user, team)), status
+        "supervision/team.html",
+        team=team,
+        plan=plan,
+        today=queries.today(),
+        templates=queries.templates(),
+        start_form=start_form,
+        action_form=action_form,
+        review_forms=review_forms,
+        session_form=session_form,
+        may_plan=services.may_plan(current_user, team),
+    ), status
 
 
 @bp.route("/supervision/")
 @roles_required(*ROLES)
 def index():
-    return render_template("supervision/index.html", **queries.overview(current_user),
-                           may_plan=current_user.is_admin or current_user.is_trainer)
+    return render_template(
+        "supervision/index.html",
+        **queries.overview(current_user),
+        may_plan=current_user.is_admin or current_user.is_trainer,
+    )
 
 
 @bp.route("/supervision/teams/<int:team_id>")
@@ -117,11 +134,15 @@ def planned_session(team_id: int, number: int):
     team = _team(team_id, plan=True)
     session = _planned_session(team, number)
     form = SessionForm(prefix="session")
-    form.workshop.choices = choices([("", "Not scheduled yet")] + [
-        (w.id, w.title) for w in queries.linkable_workshops(team)])
+    form.workshop.choices = choices(
+        [("", "Not scheduled yet")] + [(w.id, w.title) for w in queries.linkable_workshops(team)]
+    )
     if not form.validate_on_submit():
-        errors = form.workshop.errors or form.due_on.errors or ["Choose a listed workshop, or enter the due date "
-                                                                "as a date such as 2026-05-01."]
+        errors = (
+            form.workshop.errors
+            or form.due_on.errors
+            or ["Choose a listed workshop, or enter the due date as a date such as 2026-05-01."]
+        )
         flash(errors[0], "error")
         return redirect(url_for("supervision.team", team_id=team.id) + f"#session-{number}")
     workshop = db.session.get(Workshop, int(form.workshop.data)) if form.workshop.data else None
@@ -131,8 +152,7 @@ def planned_session(team_id: int, number: int):
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"Session {number} saved." + (" Its workshop's register counts toward CPD." if workshop else ""),
-              "info")
+        flash(f"Session {number} saved." + (" Its workshop's register counts toward CPD." if workshop else ""), "info")
     return redirect(url_for("supervision.team", team_id=team.id) + f"#session-{number}")
 
 
@@ -145,8 +165,14 @@ def add_action(team_id: int):
     _fill(team, plan, action_form=form)
     if form.validate_on_submit():
         try:
-            services.add_action(current_user, plan, session_number=int(form.session_number.data),
-                                action=form.action.data, owner=form.owner.data, due_on=form.due_on.data)
+            services.add_action(
+                current_user,
+                plan,
+                session_number=int(form.session_number.data),
+                action=form.action.data,
+                owner=form.owner.data,
+                due_on=form.due_on.data,
+            )
         except ServiceError as exc:
             getattr(form, exc.field or "action", form.action).errors.append(exc.message)
         else:
@@ -163,12 +189,18 @@ def review_action(team_id: int, action_id: int):
     if action is None or action.plan.team_id != team.id:
         abort(404)
     form = ReviewForm(prefix=f"review-{action.id}")
-    form.session_number.choices = choices([("", "Not reviewed yet")] + [
-        (s.number, f"Session {s.number}") for s in action.plan.sessions])
+    form.session_number.choices = choices(
+        [("", "Not reviewed yet")] + [(s.number, f"Session {s.number}") for s in action.plan.sessions]
+    )
     if form.validate_on_submit():
         try:
-            services.review_action(current_user, action, status=ActionStatus(form.status.data), note=form.note.data,
-                                   session_number=int(form.session_number.data) if form.session_number.data else None)
+            services.review_action(
+                current_user,
+                action,
+                status=ActionStatus(form.status.data),
+                note=form.note.data,
+                session_number=int(form.session_number.data) if form.session_number.data else None,
+            )
             flash("Action updated.", "info")
         except ServiceError as exc:
             flash(exc.message, "error")

@@ -1,6 +1,7 @@
 """The page furniture every feature shares, one job a module: `nav` (the main navigation and the home page's
 panels, which features add to), `layout` (the header and footer, rendered once per app from the NHS.UK macros)
 and `assets` (versioned static URLs and the installed NHS.UK frontend's file names)."""
+
 from __future__ import annotations
 
 from flask import Flask

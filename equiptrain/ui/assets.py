@@ -1,4 +1,5 @@
 """Versioned URLs for our static files, and the file names of the installed NHS.UK frontend."""
+
 from __future__ import annotations
 
 import hashlib

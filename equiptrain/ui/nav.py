@@ -1,4 +1,5 @@
 """The main navigation and the home page's panels: each feature adds its own when its views are imported."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,6 +1,7 @@
 """On the day and after: self check-in and the register of each session, their sign-off (the last one
 establishes who attended the whole workshop and credits CPD through `signals.workshop_attended`), anonymous
 feedback, and lived-experience trainers' support records."""
+
 from __future__ import annotations
 
 import hashlib
@@ -78,8 +79,9 @@ def close_check_in(actor: User, workshop: Workshop, session: WorkshopSession | N
 
 
 def _attendance(session: WorkshopSession, user: User) -> Attendance:
-    row = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
-                                                     Attendance.user_id == user.id))
+    row = db.session.scalar(
+        select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
+    )
     if row is None:
         row = Attendance(workshop_id=session.workshop_id, session_id=session.id, user_id=user.id)
         db.session.add(row)
@@ -104,24 +106,29 @@ def check_in(user: User, code: str) -> Workshop:
     return workshop
 
 
-def register_rows(workshop: Workshop, session: WorkshopSession | None = None
-                  ) -> list[tuple[User, Invitation | None, Attendance | None]]:
+def register_rows(
+    workshop: Workshop, session: WorkshopSession | None = None
+) -> list[tuple[User, Invitation | None, Attendance | None]]:
     """Everyone invited, and anyone who checked in to the session, with their reply and attendance (two queries)."""
     session = session or current_session(workshop)
-    invitations = db.session.scalars(select(Invitation).where(Invitation.workshop_id == workshop.id)
-                                     .options(joinedload(Invitation.user))).all()
-    attendances = db.session.scalars(select(Attendance).where(Attendance.session_id == session.id)
-                                     .options(joinedload(Attendance.user))).all()
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.workshop_id == workshop.id).options(joinedload(Invitation.user))
+    ).all()
+    attendances = db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id).options(joinedload(Attendance.user))
+    ).all()
     by_user = {a.user_id: a for a in attendances}
     rows: dict[int, tuple[User, Invitation | None, Attendance | None]] = {
-        i.user_id: (i.user, i, by_user.get(i.user_id)) for i in invitations}
+        i.user_id: (i.user, i, by_user.get(i.user_id)) for i in invitations
+    }
     for a in attendances:
         rows.setdefault(a.user_id, (a.user, None, a))
     return sorted(rows.values(), key=lambda r: r[0].name.lower())
 
 
-def mark(actor: User, workshop: Workshop, statuses: dict[int, AttendanceStatus],
-         session: WorkshopSession | None = None) -> None:
+def mark(
+    actor: User, workshop: Workshop, statuses: dict[int, AttendanceStatus], session: WorkshopSession | None = None
+) -> None:
     """Record a session's register (person id -> status). Only people invited can be on it."""
     session = session or current_session(workshop)
     _not_signed_off(session)
@@ -176,8 +183,9 @@ def _establish(actor: User, workshop: Workshop) -> None:
     hours = {s.id: workshop.session_cpd_hours(s) for s in workshop.sessions}
     came: dict[int, list[int]] = {}
     people: dict[int, User] = {}
-    for a in db.session.scalars(select(Attendance).where(Attendance.workshop_id == workshop.id)
-                                .options(joinedload(Attendance.user))):
+    for a in db.session.scalars(
+        select(Attendance).where(Attendance.workshop_id == workshop.id).options(joinedload(Attendance.user))
+    ):
         people[a.user_id] = a.user
         came.setdefault(a.user_id, [])
         if a.status is not None and a.status.attended:
@@ -185,9 +193,14 @@ def _establish(actor: User, workshop: Workshop) -> None:
     total, slugs = len(workshop.sessions), [m.slug for m in workshop.modules]
     results = []
     for user_id, sessions in sorted(came.items()):
-        result = WorkshopResult(workshop_id=workshop.id, user_id=user_id, sessions_attended=len(sessions),
-                                sessions_total=total, attended=attended_enough(len(sessions), total),
-                                hours=round(sum(hours[s] for s in sessions), 2))
+        result = WorkshopResult(
+            workshop_id=workshop.id,
+            user_id=user_id,
+            sessions_attended=len(sessions),
+            sessions_total=total,
+            attended=attended_enough(len(sessions), total),
+            hours=round(sum(hours[s] for s in sessions), 2),
+        )
         db.session.add(result)
         results.append(result)
     db.session.flush()  # the receivers (completion rules that require the core) read the results
@@ -199,16 +212,19 @@ def _establish(actor: User, workshop: Workshop) -> None:
             signal = signals.workshop_attended if result.attended else signals.workshop_partly_attended
             signal.send(user, workshop=workshop, module_slugs=slugs, hours=result.hours, at=workshop.ends_at)
         db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
-        link = mail.external_url("workshops.feedback", workshop_id=workshop.id,
-                                 token=feedback_token(workshop, user))
-        mail.send(user.email, f"How was {workshop.title}?",
-                  f"Hello {user.name},\n\nThank you for coming. Three short questions; your answers are "
-                  f"anonymous (they are stored with no link to you):\n{link}\n")
+        link = mail.external_url("workshops.feedback", workshop_id=workshop.id, token=feedback_token(workshop, user))
+        mail.send(
+            user.email,
+            f"How was {workshop.title}?",
+            f"Hello {user.name},\n\nThank you for coming. Three short questions; your answers are "
+            f"anonymous (they are stored with no link to you):\n{link}\n",
+        )
     db.session.flush()
     signals.workshop_signed_off.send(workshop)
 
 
 # -- anonymous feedback ------------------------------------------------------------------------------------------
+
 
 def feedback_token(workshop: Workshop, user: User) -> str:
     """The person's one-time feedback token: derived, never stored (only its hash, once used)."""
@@ -222,16 +238,20 @@ def _token_hash(token: str) -> str:
 
 def feedback_state(user: User, workshop: Workshop) -> str:
     """'not_asked', 'open' or 'given' for this person."""
-    asked = db.session.scalar(select(FeedbackInvitation.id).where(
-        FeedbackInvitation.workshop_id == workshop.id, FeedbackInvitation.user_id == user.id))
+    asked = db.session.scalar(
+        select(FeedbackInvitation.id).where(
+            FeedbackInvitation.workshop_id == workshop.id, FeedbackInvitation.user_id == user.id
+        )
+    )
     if asked is None:
         return "not_asked"
     used = db.session.get(UsedFeedbackToken, _token_hash(feedback_token(workshop, user)))
     return "given" if used else "open"
 
 
-def submit_feedback(user: User, workshop: Workshop, token: str, *, useful: int, lived_experience_valuable: int,
-                    do_differently: str) -> None:
+def submit_feedback(
+    user: User, workshop: Workshop, token: str, *, useful: int, lived_experience_valuable: int, do_differently: str
+) -> None:
     """Store an anonymous response; the token, spent, stops a second one."""
     if not hmac.compare_digest(token, feedback_token(workshop, user)) or feedback_state(user, workshop) == "not_asked":
         raise ServiceError("This feedback link is not yours. Use the link you were sent after the workshop.")
@@ -241,40 +261,62 @@ def submit_feedback(user: User, workshop: Workshop, token: str, *, useful: int, 
         if not 1 <= value <= 5:
             raise ServiceError("Choose an answer from 1 to 5.")
     db.session.add(UsedFeedbackToken(token_hash=_token_hash(token), workshop_id=workshop.id))
-    db.session.add(FeedbackResponse(workshop_id=workshop.id, organisation_id=workshop.organisation_id,
-                                    useful=useful, lived_experience_valuable=lived_experience_valuable,
-                                    do_differently=(do_differently or "").strip(),
-                                    submitted_on=utcnow().date()))
+    db.session.add(
+        FeedbackResponse(
+            workshop_id=workshop.id,
+            organisation_id=workshop.organisation_id,
+            useful=useful,
+            lived_experience_valuable=lived_experience_valuable,
+            do_differently=(do_differently or "").strip(),
+            submitted_on=utcnow().date(),
+        )
+    )
     db.session.flush()
 
 
 def feedback_summary(workshop: Workshop) -> dict:
     """Aggregates, or only the count when fewer than MIN_GROUP_SIZE people answered."""
     # The averages are None without answers, and a Decimal or a float depending on the database.
-    row: tuple[int, Any, Any] = db.session.execute(select(
-        func.count(FeedbackResponse.id), func.avg(FeedbackResponse.useful),
-        func.avg(FeedbackResponse.lived_experience_valuable)).where(
-        FeedbackResponse.workshop_id == workshop.id)).one()
+    row: tuple[int, Any, Any] = db.session.execute(
+        select(
+            func.count(FeedbackResponse.id),
+            func.avg(FeedbackResponse.useful),
+            func.avg(FeedbackResponse.lived_experience_valuable),
+        ).where(FeedbackResponse.workshop_id == workshop.id)
+    ).one()
     count, useful, le = row
     minimum = current_app.config["MIN_GROUP_SIZE"]
     if count < minimum:
         return {"count": count, "shown": False, "minimum": minimum}
-    texts = db.session.scalars(select(FeedbackResponse.do_differently).where(
-        FeedbackResponse.workshop_id == workshop.id, FeedbackResponse.do_differently != "")
-        .order_by(func.random())).all()
-    return {"count": count, "shown": True, "minimum": minimum, "useful": round(float(useful), 1),
-            "lived_experience": round(float(le), 1), "do_differently": texts}
+    texts = db.session.scalars(
+        select(FeedbackResponse.do_differently)
+        .where(FeedbackResponse.workshop_id == workshop.id, FeedbackResponse.do_differently != "")
+        .order_by(func.random())
+    ).all()
+    return {
+        "count": count,
+        "shown": True,
+        "minimum": minimum,
+        "useful": round(float(useful), 1),
+        "lived_experience": round(float(le), 1),
+        "do_differently": texts,
+    }
 
 
 # -- lived-experience trainer support ----------------------------------------------------------------------------
 
+
 def support_for(workshop: Workshop, trainer: User) -> TrainerSupport:
     """The support record of a lived-experience facilitator (created when first needed)."""
-    if not (trainer.trainer_profile and trainer.trainer_profile.kind.lived_experience
-            and trainer.id in workshop.facilitator_ids):
+    if not (
+        trainer.trainer_profile
+        and trainer.trainer_profile.kind.lived_experience
+        and trainer.id in workshop.facilitator_ids
+    ):
         raise ServiceError("Support records are for lived-experience trainers facilitating this workshop.")
-    row = db.session.scalar(select(TrainerSupport).where(TrainerSupport.workshop_id == workshop.id,
-                                                         TrainerSupport.trainer_id == trainer.id))
+    row = db.session.scalar(
+        select(TrainerSupport).where(TrainerSupport.workshop_id == workshop.id, TrainerSupport.trainer_id == trainer.id)
+    )
     if row is None:
         row = TrainerSupport(workshop_id=workshop.id, trainer_id=trainer.id)
         db.session.add(row)
@@ -287,8 +329,9 @@ def save_briefing(actor: User, support: TrainerSupport, briefing: str) -> None:
     db.session.flush()
 
 
-def save_debrief(actor: User, support: TrainerSupport, *, how_it_went: str, support_wanted: str,
-                 preparation_minutes: int) -> None:
+def save_debrief(
+    actor: User, support: TrainerSupport, *, how_it_went: str, support_wanted: str, preparation_minutes: int
+) -> None:
     if actor.id != support.trainer_id:
         raise ServiceError("Only the trainer writes their own debrief.")
     if preparation_minutes < 0 or preparation_minutes > 60 * 40:
@@ -302,8 +345,9 @@ def set_payment(actor: User, support: TrainerSupport, status: PaymentStatus) -> 
     """The trainer claims; an admin marks paid. Payment moves forward only."""
     order = [PaymentStatus.NOT_CLAIMED, PaymentStatus.CLAIMED, PaymentStatus.PAID]
     if order.index(status) != order.index(support.payment_status) + 1:
-        raise ServiceError(f"Payment is {support.payment_status.label.lower()}; it cannot become "
-                           f"{status.label.lower()} from there.")
+        raise ServiceError(
+            f"Payment is {support.payment_status.label.lower()}; it cannot become {status.label.lower()} from there."
+        )
     if status is PaymentStatus.CLAIMED and actor.id != support.trainer_id:
         raise ServiceError("Only the trainer claims their payment.")
     if status is PaymentStatus.PAID and not administers(actor, support.workshop.organisation_id):

@@ -1,5 +1,6 @@
 """The day itself: the register, self check-in, the facilitator's console and presenter view, and live
 role-play rounds on participants' phones. Everything works by ordinary page loads and refreshes."""
+
 from __future__ import annotations
 
 import re
@@ -37,6 +38,7 @@ def _session(workshop: Workshop) -> WorkshopSession:
 
 # -- the register and check-in -----------------------------------------------------------------------------------
 
+
 @bp.route("/workshops/<int:workshop_id>/register", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def register(workshop_id: int):
@@ -56,20 +58,31 @@ def register(workshop_id: int):
             if request.form.get("action") == "sign_off":
                 n = attendance.sign_off(current_user, workshop, session)
                 if len(workshop.sessions) == 1:
-                    flash(f"Register signed off: {n} attended. They have been credited and asked for feedback.",
-                          "info")
+                    flash(f"Register signed off: {n} attended. They have been credited and asked for feedback.", "info")
                 else:
-                    flash(f"{session.label} signed off: {n} attended." + (
-                        " Every session is now signed off: attendance of the workshop is credited and people "
-                        "have been asked for anonymous feedback." if workshop.signed_off_at else ""), "info")
+                    flash(
+                        f"{session.label} signed off: {n} attended."
+                        + (
+                            " Every session is now signed off: attendance of the workshop is credited and people "
+                            "have been asked for anonymous feedback."
+                            if workshop.signed_off_at
+                            else ""
+                        ),
+                        "info",
+                    )
             else:
                 flash("Register saved.", "info")
             return redirect(url_for("workshops.register", workshop_id=workshop.id, session=session.number))
         except ServiceError as exc:
             flash(exc.message, "error")
-    return render_template("workshops/register.html", workshop=workshop, session=session,
-                           rows=attendance.register_rows(workshop, session), form=form,
-                           statuses=list(AttendanceStatus))
+    return render_template(
+        "workshops/register.html",
+        workshop=workshop,
+        session=session,
+        rows=attendance.register_rows(workshop, session),
+        form=form,
+        statuses=list(AttendanceStatus),
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>/check-in", methods=["GET", "POST"])
@@ -90,8 +103,9 @@ def check_in_screen(workshop_id: int):
     qr = None
     if session.checkin_open:
         url = external_url("workshops.check_in", code=session.checkin_code)
-        qr = Markup(segno.make(url, error="m").svg_inline(scale=6, omitsize=True,
-                                                          title=f"QR code for checking in: {url}"))
+        qr = Markup(
+            segno.make(url, error="m").svg_inline(scale=6, omitsize=True, title=f"QR code for checking in: {url}")
+        )
     return render_template("workshops/check_in_screen.html", workshop=workshop, session=session, form=form, qr=qr)
 
 
@@ -114,6 +128,7 @@ def check_in():
 
 # -- the console -------------------------------------------------------------------------------------------------
 
+
 def agenda(workshop: Workshop) -> list[dict]:
     """The workshop's steps from its modules: each module's introduction, units and role plays, with timings."""
     steps = []
@@ -122,13 +137,22 @@ def agenda(workshop: Workshop) -> list[dict]:
         steps.append({"kind": "module", "title": f"Introduce: {module.title}", "minutes": 5, "module": module})
         for unit in module.units:
             if unit.retired_at is None:
-                steps.append({"kind": "unit", "title": unit.title, "minutes": unit.minutes, "unit": unit,
-                              "module": module})
+                steps.append(
+                    {"kind": "unit", "title": unit.title, "minutes": unit.minutes, "unit": unit, "module": module}
+                )
         for scenario in (s for s in scenarios if s.module_id == module.id):
             t = scenario.data.get("timings", {}) or {}
             minutes = sum(int(t.get(k, 0) or 0) for k in ("prepare_minutes", "play_minutes", "debrief_minutes"))
-            steps.append({"kind": "roleplay", "title": f"Role play: {scenario.title}", "minutes": minutes or 30,
-                          "scenario": scenario, "module": module, "timings": t})
+            steps.append(
+                {
+                    "kind": "roleplay",
+                    "title": f"Role play: {scenario.title}",
+                    "minutes": minutes or 30,
+                    "scenario": scenario,
+                    "module": module,
+                    "timings": t,
+                }
+            )
     return steps
 
 
@@ -141,10 +165,19 @@ def console(workshop_id: int):
     current = roleplay.current_round(workshop)
     form = RoundForm()
     form.scenario.choices = choices((s.id, f"{s.module.title}: {s.title}") for s in roleplay.scenarios_for(workshop))
-    return render_template("workshops/console.html", workshop=workshop, steps=steps, step=step,
-                           this=steps[step - 1] if steps else None, round=current, form=form, end_form=EmptyForm(),
-                           observed=roleplay.observed_group_ids(current) if current else set(),
-                           present=len(roleplay.present_people(workshop)), rounds=roleplay.rounds(workshop))
+    return render_template(
+        "workshops/console.html",
+        workshop=workshop,
+        steps=steps,
+        step=step,
+        this=steps[step - 1] if steps else None,
+        round=current,
+        form=form,
+        end_form=EmptyForm(),
+        observed=roleplay.observed_group_ids(current) if current else set(),
+        present=len(roleplay.present_people(workshop)),
+        rounds=roleplay.rounds(workshop),
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>/present/<int:unit_id>")
@@ -154,8 +187,9 @@ def present(workshop_id: int, unit_id: int):
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.module not in workshop.modules:
         abort(404, "That unit is not part of this workshop's modules.")
-    return render_template("workshops/present.html", workshop=workshop, unit=unit,
-                           body=_presenter_links(workshop, unit.body_html or ""))
+    return render_template(
+        "workshops/present.html", workshop=workshop, unit=unit, body=_presenter_links(workshop, unit.body_html or "")
+    )
 
 
 _UNIT_LINK = re.compile(r'<a href="(/modules/[^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
@@ -164,9 +198,13 @@ _UNIT_LINK = re.compile(r'<a href="(/modules/[^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 def _presenter_links(workshop: Workshop, html: str) -> Markup:
     """A unit's links to other units, for the presenter: to the same unit's presenter page when the workshop
     covers it, otherwise plain text (the learner page of a module the trainer has not unlocked would be a 403)."""
-    targets = {url_for("learning.unit", slug=m.slug, unit_slug=u.slug):
-               url_for("workshops.present", workshop_id=workshop.id, unit_id=u.id)
-               for m in workshop.modules for u in m.units}
+    targets = {
+        url_for("learning.unit", slug=m.slug, unit_slug=u.slug): url_for(
+            "workshops.present", workshop_id=workshop.id, unit_id=u.id
+        )
+        for m in workshop.modules
+        for u in m.units
+    }
 
     def relink(match: re.Match) -> str:
         target = targets.get(html_unescape(match.group(1)))
@@ -190,14 +228,18 @@ def rounds(workshop_id: int):
             if not form.validate_on_submit():
                 raise ServiceError("Choose a scenario for the round.")
             round_ = roleplay.start_round(current_user, workshop, db.session.get(Scenario, int(form.scenario.data)))
-            flash(f"Round {round_.number} started with {len(round_.groups)} groups. Ask everyone to open the "
-                  "workshop on their phone.", "info")
+            flash(
+                f"Round {round_.number} started with {len(round_.groups)} groups. Ask everyone to open the "
+                "workshop on their phone.",
+                "info",
+            )
     except ServiceError as exc:
         flash(exc.message, "error")
     return redirect(url_for("workshops.console", workshop_id=workshop.id) + "#roleplay")
 
 
 # -- role play on participants' phones ---------------------------------------------------------------------------
+
 
 def _round(workshop: Workshop, round_id: int) -> RolePlayRound:
     round_ = db.session.get(RolePlayRound, round_id)
@@ -214,8 +256,13 @@ def my_role(workshop_id: int):
     group = None
     if mine is not None:
         group = [(a.user.name, a.role) for a in mine.group.assignments]
-    return render_template("workshops/my_role.html", workshop=workshop, mine=mine, group=group,
-                           received=roleplay.feedback_for_practitioner(current_user, workshop))
+    return render_template(
+        "workshops/my_role.html",
+        workshop=workshop,
+        mine=mine,
+        group=group,
+        received=roleplay.feedback_for_practitioner(current_user, workshop),
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>/rounds/<int:round_id>/brief/<role>")
@@ -244,8 +291,9 @@ def observe(workshop_id: int, round_id: int):
     if mine is None or mine.role is not Role.OBSERVER:
         abort(403, "Only the group's observer fills in the checklist.")
     form = ObservationForm()
-    form.checklist.choices = choices((c["slug"], c["behaviour"]) for c in round_.scenario.data.get(
-        "observer_checklist", []))
+    form.checklist.choices = choices(
+        (c["slug"], c["behaviour"]) for c in round_.scenario.data.get("observer_checklist", [])
+    )
     if form.validate_on_submit():
         roleplay.submit_observation(current_user, round_, form.checklist.data or [], form.comments.data or "")
         flash("Thank you: your observations have gone to the practitioner.", "info")

@@ -1,4 +1,5 @@
 """Forms for workshops: scheduling, publishing, replies, the register, check-in, role play, feedback, support."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -30,15 +31,32 @@ class WorkshopForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title for the workshop"), Length(max=200)])
     kind = SelectField("Kind of workshop", choices=KIND_CHOICES)
     follow_up_of = OptionalSelectField("Follows up (for supervision and booster sessions)", coerce=str)
-    starts_at = DateTimeLocalField("Session 1 starts (UK time)", format="%Y-%m-%dT%H:%M",
-                                   validators=[InputRequired("Enter when the workshop starts, like 2026-03-14 09:30")])
-    ends_at = DateTimeLocalField("Session 1 ends (UK time)", format="%Y-%m-%dT%H:%M",
-                                 validators=[InputRequired("Enter when the workshop ends, like 2026-03-14 16:30")])
+    starts_at = DateTimeLocalField(
+        "Session 1 starts (UK time)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired("Enter when the workshop starts, like 2026-03-14 09:30")],
+    )
+    ends_at = DateTimeLocalField(
+        "Session 1 ends (UK time)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired("Enter when the workshop ends, like 2026-03-14 16:30")],
+    )
     room = StringField("Room (optional if online)", validators=[Optional(), Length(max=300)])
-    online_url = StringField("Online link (optional)", validators=[
-        Optional(), URL(message="Enter the online link as a full address starting https://"), Length(max=500)])
-    capacity = IntegerField("Capacity (places)", validators=[
-        InputRequired("Enter how many places there are"), NumberRange(1, 500, "Enter a capacity from 1 to 500")])
+    online_url = StringField(
+        "Online link (optional)",
+        validators=[
+            Optional(),
+            URL(message="Enter the online link as a full address starting https://"),
+            Length(max=500),
+        ],
+    )
+    capacity = IntegerField(
+        "Capacity (places)",
+        validators=[
+            InputRequired("Enter how many places there are"),
+            NumberRange(1, 500, "Enter a capacity from 1 to 500"),
+        ],
+    )
     modules = MultiCheckboxField("Modules covered", coerce=str)
     teams = MultiCheckboxField("Teams invited", coerce=str)
     facilitators = MultiCheckboxField("Facilitators", coerce=str)
@@ -54,41 +72,57 @@ class WorkshopForm(FlaskForm):
                 continue
             if start.data is None or end.data is None:
                 (start if start.data is None else end).errors.append(
-                    f"Enter both the start and the end of session {n}, or leave both empty")
+                    f"Enter both the start and the end of session {n}, or leave both empty"
+                )
                 return []
             times.append((start.data, end.data))
         return times
 
 
 for _n in range(2, MAX_SESSIONS + 1):
-    setattr(WorkshopForm, f"session{_n}_starts_at", DateTimeLocalField(
-        f"Session {_n} starts (UK time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]))
-    setattr(WorkshopForm, f"session{_n}_ends_at", DateTimeLocalField(
-        f"Session {_n} ends (UK time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]))
+    setattr(
+        WorkshopForm,
+        f"session{_n}_starts_at",
+        DateTimeLocalField(f"Session {_n} starts (UK time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]),
+    )
+    setattr(
+        WorkshopForm,
+        f"session{_n}_ends_at",
+        DateTimeLocalField(f"Session {_n} ends (UK time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]),
+    )
 
 
 class PublishForm(FlaskForm):
-    override_reason = TextAreaField("Reason for publishing without co-delivery by trained trainers (only if the "
-                                    "facilitators lack a lived-experience or a professional trainer, or a "
-                                    "lived-experience trainer has not completed train-the-trainers)",
-                                    validators=[Optional(), Length(max=2000)])
+    override_reason = TextAreaField(
+        "Reason for publishing without co-delivery by trained trainers (only if the "
+        "facilitators lack a lived-experience or a professional trainer, or a "
+        "lived-experience trainer has not completed train-the-trainers)",
+        validators=[Optional(), Length(max=2000)],
+    )
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField("Reason for cancelling (sent to everyone invited)", validators=[
-        DataRequired("Give the reason for cancelling: it is sent to everyone invited"),
-        Length(max=2000, message="Keep the reason to 2000 characters or fewer")])
+    reason = TextAreaField(
+        "Reason for cancelling (sent to everyone invited)",
+        validators=[
+            DataRequired("Give the reason for cancelling: it is sent to everyone invited"),
+            Length(max=2000, message="Keep the reason to 2000 characters or fewer"),
+        ],
+    )
 
 
 class ReplyForm(FlaskForm):
-    attending = RadioField("Will you attend?", choices=choices([("yes", "Yes, I will attend"),
-                                                               ("no", "No, I cannot attend")]),
-                           validators=[DataRequired("Choose whether you will attend")])
+    attending = RadioField(
+        "Will you attend?",
+        choices=choices([("yes", "Yes, I will attend"), ("no", "No, I cannot attend")]),
+        validators=[DataRequired("Choose whether you will attend")],
+    )
 
 
 class CheckInForm(FlaskForm):
-    code = StringField("Check-in code", validators=[DataRequired("Enter the code shown on the room's screen"),
-                                                    Length(max=12)])
+    code = StringField(
+        "Check-in code", validators=[DataRequired("Enter the code shown on the room's screen"), Length(max=12)]
+    )
 
 
 class RoundForm(FlaskForm):
@@ -101,25 +135,33 @@ class ObservationForm(FlaskForm):
 
 
 class FeedbackForm(FlaskForm):
-    useful = RadioField("How useful was the workshop?", choices=SCALE,
-                        validators=[DataRequired("Choose how useful the workshop was")])
+    useful = RadioField(
+        "How useful was the workshop?", choices=SCALE, validators=[DataRequired("Choose how useful the workshop was")]
+    )
     do_differently = TextAreaField("What will you do differently?", validators=[Optional(), Length(max=3000)])
-    lived_experience_valuable = RadioField("How valuable was the lived-experience trainers' input?", choices=SCALE,
-                                           validators=[DataRequired("Choose how valuable the lived-experience "
-                                                                    "input was")])
+    lived_experience_valuable = RadioField(
+        "How valuable was the lived-experience trainers' input?",
+        choices=SCALE,
+        validators=[DataRequired("Choose how valuable the lived-experience input was")],
+    )
 
 
 class BriefingForm(FlaskForm):
-    briefing = TextAreaField("Briefing before the workshop", validators=[DataRequired("Write the briefing"),
-                                                                          Length(max=5000)])
+    briefing = TextAreaField(
+        "Briefing before the workshop", validators=[DataRequired("Write the briefing"), Length(max=5000)]
+    )
 
 
 class DebriefForm(FlaskForm):
     how_it_went = TextAreaField("How did it go?", validators=[Optional(), Length(max=5000)])
     support_wanted = TextAreaField("Any support you would like", validators=[Optional(), Length(max=5000)])
-    preparation_minutes = IntegerField("Preparation time (minutes)", validators=[
-        InputRequired("Enter your preparation time in minutes (0 if none)"),
-        NumberRange(0, 2400, "Enter a preparation time from 0 to 2400 minutes")])
+    preparation_minutes = IntegerField(
+        "Preparation time (minutes)",
+        validators=[
+            InputRequired("Enter your preparation time in minutes (0 if none)"),
+            NumberRange(0, 2400, "Enter a preparation time from 0 to 2400 minutes"),
+        ],
+    )
 
 
 class PreparedModulesForm(FlaskForm):
@@ -128,8 +170,14 @@ class PreparedModulesForm(FlaskForm):
 
 class TrainingForm(FlaskForm):
     completed_on = DateField("Train-the-trainers course completed on (leave empty if not yet)", validators=[Optional()])
-    sessions_shadowed = IntegerField("Workshops shadowed", validators=[
-        InputRequired("Enter how many workshops they have shadowed (0 if none)"),
-        NumberRange(0, 200, "Enter a number of workshops from 0 to 200")])
-    preparation = TextAreaField("Preparation done (what they have prepared, any support they asked for)",
-                                validators=[Optional(), Length(max=5000)])
+    sessions_shadowed = IntegerField(
+        "Workshops shadowed",
+        validators=[
+            InputRequired("Enter how many workshops they have shadowed (0 if none)"),
+            NumberRange(0, 200, "Enter a number of workshops from 0 to 200"),
+        ],
+    )
+    preparation = TextAreaField(
+        "Preparation done (what they have prepared, any support they asked for)",
+        validators=[Optional(), Length(max=5000)],
+    )

@@ -5,6 +5,7 @@ group of 5 with two observers). Every group has an observer. Each round the prac
 the practitioner least so far, so over ceil(n / groups) rounds everyone is the practitioner once; professions are
 spread across groups; the other roles go to whoever has played them least.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,8 +38,9 @@ def roles_for(size: int, has_carer: bool) -> list[str]:
 K = TypeVar("K", bound=Hashable)  # a person's id
 
 
-def form_groups(people: Sequence[tuple[K, str]], history: Mapping[K, Counter], has_carer: bool,
-                seed: int = 0) -> list[list[tuple[K, str]]]:
+def form_groups(
+    people: Sequence[tuple[K, str]], history: Mapping[K, Counter], has_carer: bool, seed: int = 0
+) -> list[list[tuple[K, str]]]:
     """Split `people` ((id, profession) pairs) into groups of (id, role).
 
     `history` counts the roles each person has had in earlier rounds.
@@ -49,7 +51,7 @@ def form_groups(people: Sequence[tuple[K, str]], history: Mapping[K, Counter], h
     sizes = group_sizes(len(order))
     count = lambda pid, role: history.get(pid, Counter())[role]  # noqa: E731
 
-    practitioners = sorted(order, key=lambda p: count(p[0], PRACTITIONER))[:len(sizes)]
+    practitioners = sorted(order, key=lambda p: count(p[0], PRACTITIONER))[: len(sizes)]
     chosen = {p[0] for p in practitioners}
     rest = [p for p in order if p[0] not in chosen]
 
@@ -60,8 +62,7 @@ def form_groups(people: Sequence[tuple[K, str]], history: Mapping[K, Counter], h
     rest.sort(key=lambda p: (-common[p[1]], p[1]))
     for person in rest:
         open_groups = [i for i in range(len(sizes)) if len(members[i]) < sizes[i]]
-        best = min(open_groups, key=lambda i: (sum(1 for _, prof in members[i] if prof == person[1]),
-                                               len(members[i])))
+        best = min(open_groups, key=lambda i: (sum(1 for _, prof in members[i] if prof == person[1]), len(members[i])))
         members[best].append(person)
 
     groups = []

@@ -5,6 +5,7 @@ Anonymity of feedback is structural: `FeedbackResponse` has no column that leads
 tokens holds only a hash and the workshop (no response link, no timestamp), and `FeedbackInvitation` (keyed to
 the person) holds no response or token link.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,11 @@ class WorkshopKind(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"core": "Core workshop", "supervision": "Team supervision (follow-up)",
-                "booster": "Booster session (follow-up)"}[self.value]
+        return {
+            "core": "Core workshop",
+            "supervision": "Team supervision (follow-up)",
+            "booster": "Booster session (follow-up)",
+        }[self.value]
 
 
 class WorkshopStatus(str, enum.Enum):
@@ -45,8 +49,12 @@ class Reply(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"none": "Not replied", "attending": "Attending", "not_attending": "Not attending",
-                "waiting": "On the waiting list"}[self.value]
+        return {
+            "none": "Not replied",
+            "attending": "Attending",
+            "not_attending": "Not attending",
+            "waiting": "On the waiting list",
+        }[self.value]
 
 
 class AttendanceStatus(str, enum.Enum):
@@ -86,13 +94,15 @@ class PaymentStatus(str, enum.Enum):
 
 
 workshop_modules = Table(
-    "workshop_modules", Base.metadata,
+    "workshop_modules",
+    Base.metadata,
     Column("workshop_id", ForeignKey("workshops.id"), primary_key=True),
     Column("module_id", ForeignKey("modules.id"), primary_key=True),
 )
 
 workshop_teams = Table(
-    "workshop_teams", Base.metadata,
+    "workshop_teams",
+    Base.metadata,
     Column("workshop_id", ForeignKey("workshops.id"), primary_key=True),
     Column("team_id", ForeignKey("teams.id"), primary_key=True),
 )
@@ -100,6 +110,7 @@ workshop_teams = Table(
 
 class TrainerModule(Base):
     """A module a trainer is prepared to deliver (recorded by an admin)."""
+
     __tablename__ = "trainer_modules"
 
     trainer_profile_id: Mapped[int] = mapped_column(ForeignKey("trainer_profiles.id"), primary_key=True)
@@ -123,8 +134,9 @@ class Workshop(Base):
     room: Mapped[str | None] = mapped_column(String(300))
     online_url: Mapped[str | None] = mapped_column(String(500))
     capacity: Mapped[int]
-    status: Mapped[WorkshopStatus] = mapped_column(str_enum(WorkshopStatus, "workshop_status"),
-                                                   default=WorkshopStatus.DRAFT)
+    status: Mapped[WorkshopStatus] = mapped_column(
+        str_enum(WorkshopStatus, "workshop_status"), default=WorkshopStatus.DRAFT
+    )
     published_at: Mapped[dt.datetime | None]
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: bumped on each change sent
     # Set when the last session's register is signed off: everyone's attendance of the whole workshop is known.
@@ -136,8 +148,9 @@ class Workshop(Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship()
-    sessions: Mapped[list[WorkshopSession]] = relationship(back_populates="workshop", order_by="WorkshopSession.number",
-                                                           cascade="all, delete-orphan")
+    sessions: Mapped[list[WorkshopSession]] = relationship(
+        back_populates="workshop", order_by="WorkshopSession.number", cascade="all, delete-orphan"
+    )
     follow_up_of: Mapped[Workshop | None] = relationship(remote_side=[id])
     modules: Mapped[list[Module]] = relationship(secondary=workshop_modules, order_by=Module.position)
     teams: Mapped[list[Team]] = relationship(secondary=workshop_teams, order_by=Team.name)
@@ -184,6 +197,7 @@ class Workshop(Base):
 class WorkshopSession(Base):
     """One sitting of a workshop (the core is two days, possibly a week apart), with its own time, check-in
     and register. A one-day workshop has one session."""
+
     __tablename__ = "workshop_sessions"
     __table_args__ = (UniqueConstraint("workshop_id", "number"),)
 
@@ -222,6 +236,7 @@ class Facilitator(Base):
 
 class CoDeliveryOverride(Base):
     """An admin published without the co-delivery pair, giving a written reason (shown in reports)."""
+
     __tablename__ = "co_delivery_overrides"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,6 +270,7 @@ class Invitation(Base):
 
 class Attendance(Base):
     """A person's attendance of one session."""
+
     __tablename__ = "attendances"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
@@ -275,6 +291,7 @@ class WorkshopResult(Base):
     """A person's attendance of a whole workshop, written when its last register is signed off: how many sessions
     they came to, whether that meets WORKSHOP_ATTENDANCE_SHARE (`attended`), and the CPD hours of those sessions.
     What the team-trained rule, completion rules and dashboards read."""
+
     __tablename__ = "workshop_results"
     __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
 
@@ -292,6 +309,7 @@ class WorkshopResult(Base):
 
 class CalendarFeed(Base):
     """A person's private calendar feed; only a hash of its token is kept. Revoking deletes the row."""
+
     __tablename__ = "calendar_feeds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -315,8 +333,9 @@ class RolePlayRound(Base):
 
     workshop: Mapped[Workshop] = relationship()
     scenario: Mapped[Scenario] = relationship()
-    groups: Mapped[list[RolePlayGroup]] = relationship(back_populates="round", order_by="RolePlayGroup.number",
-                                                       cascade="all, delete-orphan")
+    groups: Mapped[list[RolePlayGroup]] = relationship(
+        back_populates="round", order_by="RolePlayGroup.number", cascade="all, delete-orphan"
+    )
 
 
 class RolePlayGroup(Base):
@@ -346,6 +365,7 @@ class RoleAssignment(Base):
 
 class ObserverFeedback(Base):
     """An observer's checklist and comments, seen only by the round's practitioner (and its author)."""
+
     __tablename__ = "observer_feedback"
     __table_args__ = (UniqueConstraint("group_id", "observer_id"),)
 
@@ -364,6 +384,7 @@ class ObserverFeedback(Base):
 
 class FeedbackInvitation(Base):
     """Who was asked for feedback (one row per attendee). No link to a token or a response."""
+
     __tablename__ = "feedback_invitations"
     __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
 
@@ -375,6 +396,7 @@ class FeedbackInvitation(Base):
 
 class UsedFeedbackToken(Base):
     """A spent feedback token, as a hash: it stops a second response and leads nowhere."""
+
     __tablename__ = "used_feedback_tokens"
     # No hidden rowid on SQLite: rows are kept in hash order, so nothing records the order of responses.
     __table_args__ = {"sqlite_with_rowid": False}
@@ -385,6 +407,7 @@ class UsedFeedbackToken(Base):
 
 class FeedbackResponse(Base):
     """An anonymous response: no person, no token, and only the day it was given."""
+
     __tablename__ = "feedback_responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -399,6 +422,7 @@ class FeedbackResponse(Base):
 class TrainerSupport(Base):
     """A lived-experience trainer's briefing, debrief, preparation time and payment for one workshop.
     Seen by that trainer and the programme's admins only."""
+
     __tablename__ = "trainer_supports"
     __table_args__ = (UniqueConstraint("workshop_id", "trainer_id"),)
 
@@ -411,8 +435,9 @@ class TrainerSupport(Base):
     debrief_support_wanted: Mapped[str] = mapped_column(Text, default="")
     debrief_at: Mapped[dt.datetime | None]
     preparation_minutes: Mapped[int] = mapped_column(default=0)
-    payment_status: Mapped[PaymentStatus] = mapped_column(str_enum(PaymentStatus, "payment_status"),
-                                                          default=PaymentStatus.NOT_CLAIMED)
+    payment_status: Mapped[PaymentStatus] = mapped_column(
+        str_enum(PaymentStatus, "payment_status"), default=PaymentStatus.NOT_CLAIMED
+    )
     claimed_at: Mapped[dt.datetime | None]
     paid_at: Mapped[dt.datetime | None]
 
@@ -420,11 +445,11 @@ class TrainerSupport(Base):
     trainer: Mapped[User] = relationship()
 
 
-
 class TrainerTraining(Base):
     """A lived-experience trainer's train-the-trainers record: when they completed the training, how many sessions
     they have shadowed, and the preparation they have done. Publishing a workshop led by a lived-experience
     trainer without a completed training asks for a written override."""
+
     __tablename__ = "trainer_trainings"
 
     id: Mapped[int] = mapped_column(primary_key=True)

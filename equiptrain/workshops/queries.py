@@ -1,4 +1,5 @@
 """Read-only queries for the workshop pages and reports (a fixed number of queries each)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,17 +28,30 @@ from equiptrain.workshops.models import (
     workshop_teams,
 )
 
-_LOAD = (selectinload(Workshop.modules), selectinload(Workshop.teams), selectinload(Workshop.sessions),
-         selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile))
+_LOAD = (
+    selectinload(Workshop.modules),
+    selectinload(Workshop.teams),
+    selectinload(Workshop.sessions),
+    selectinload(Workshop.facilitators).selectinload(Facilitator.user).selectinload(User.trainer_profile),
+)
 
 
 def my_workshops(user) -> dict:
     """Invitations (with replies), workshops the person facilitates, and, for admins, all of the organisation's."""
-    invitations = db.session.scalars(select(Invitation).join(Workshop).where(
-        Invitation.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT)
-        .options(selectinload(Invitation.workshop).options(*_LOAD)).order_by(Workshop.starts_at.desc())).all()
-    facilitating = db.session.scalars(select(Workshop).join(Facilitator).where(Facilitator.user_id == user.id)
-                                      .options(*_LOAD).order_by(Workshop.starts_at.desc())).all()
+    invitations = db.session.scalars(
+        select(Invitation)
+        .join(Workshop)
+        .where(Invitation.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT)
+        .options(selectinload(Invitation.workshop).options(*_LOAD))
+        .order_by(Workshop.starts_at.desc())
+    ).all()
+    facilitating = db.session.scalars(
+        select(Workshop)
+        .join(Facilitator)
+        .where(Facilitator.user_id == user.id)
+        .options(*_LOAD)
+        .order_by(Workshop.starts_at.desc())
+    ).all()
     organisation: Sequence[Workshop] = []
     if user.is_admin:
         q = select(Workshop).options(*_LOAD).order_by(Workshop.starts_at.desc())
@@ -45,21 +59,33 @@ def my_workshops(user) -> dict:
             q = q.where(Workshop.organisation_id == user.organisation_id)
         organisation = db.session.scalars(q).all()
     now = utcnow()
-    return {"upcoming": [i for i in invitations if i.workshop.ends_at >= now],
-            "past": [i for i in invitations if i.workshop.ends_at < now],
-            "facilitating": facilitating, "organisation": organisation}
+    return {
+        "upcoming": [i for i in invitations if i.workshop.ends_at >= now],
+        "past": [i for i in invitations if i.workshop.ends_at < now],
+        "facilitating": facilitating,
+        "organisation": organisation,
+    }
 
 
 def upcoming(user, limit: int = 3) -> dict:
     """The next few workshops the person is invited to and the next few they facilitate (2 queries)."""
     now = utcnow()
-    invitations = db.session.scalars(select(Invitation).join(Workshop).where(
-        Invitation.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT, Workshop.ends_at >= now)
+    invitations = db.session.scalars(
+        select(Invitation)
+        .join(Workshop)
+        .where(Invitation.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT, Workshop.ends_at >= now)
         .options(selectinload(Invitation.workshop).selectinload(Workshop.sessions))
-        .order_by(Workshop.starts_at).limit(limit)).all()
-    facilitating = db.session.scalars(select(Workshop).join(Facilitator).where(
-        Facilitator.user_id == user.id, Workshop.ends_at >= now).options(selectinload(Workshop.sessions))
-        .order_by(Workshop.starts_at).limit(limit)).all()
+        .order_by(Workshop.starts_at)
+        .limit(limit)
+    ).all()
+    facilitating = db.session.scalars(
+        select(Workshop)
+        .join(Facilitator)
+        .where(Facilitator.user_id == user.id, Workshop.ends_at >= now)
+        .options(selectinload(Workshop.sessions))
+        .order_by(Workshop.starts_at)
+        .limit(limit)
+    ).all()
     return {"invitations": invitations, "facilitating": facilitating}
 
 
@@ -70,8 +96,11 @@ def load_workshop(workshop_id: int) -> Workshop | None:
 def invitation_counts(workshop: Workshop) -> dict[str, int]:
     """Replies counted by kind, plus "offered": waiting-list places offered and not yet confirmed (one query)."""
     offered = Invitation.offer_expires_at.is_not(None)
-    rows = db.session.execute(select(Invitation.reply, offered, func.count())
-                              .where(Invitation.workshop_id == workshop.id).group_by(Invitation.reply, offered)).all()
+    rows = db.session.execute(
+        select(Invitation.reply, offered, func.count())
+        .where(Invitation.workshop_id == workshop.id)
+        .group_by(Invitation.reply, offered)
+    ).all()
     counts: dict[str, int] = {}
     for reply, is_offer, n in rows:
         counts[reply.value] = counts.get(reply.value, 0) + n
@@ -81,8 +110,11 @@ def invitation_counts(workshop: Workshop) -> dict[str, int]:
 
 
 def overrides(organisation_id: int | None) -> list[CoDeliveryOverride]:
-    q = select(CoDeliveryOverride).join(Workshop).options(selectinload(CoDeliveryOverride.workshop),
-                                                          selectinload(CoDeliveryOverride.by))
+    q = (
+        select(CoDeliveryOverride)
+        .join(Workshop)
+        .options(selectinload(CoDeliveryOverride.workshop), selectinload(CoDeliveryOverride.by))
+    )
     if organisation_id is not None:
         q = q.where(Workshop.organisation_id == organisation_id)
     return list(db.session.scalars(q.order_by(CoDeliveryOverride.created_at.desc())))
@@ -101,11 +133,16 @@ def core_attendance(user_ids) -> dict[int, dt.datetime]:
     ids = _ids(user_ids)
     if not isinstance(ids, Select) and not ids:
         return {}
-    return dict(db.session.execute(
-        select(WorkshopResult.user_id, func.min(Workshop.ends_at))
-        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
-        .where(WorkshopResult.user_id.in_(ids), WorkshopResult.attended.is_(True), Workshop.kind == WorkshopKind.CORE)
-        .group_by(WorkshopResult.user_id)).all())
+    return dict(
+        db.session.execute(
+            select(WorkshopResult.user_id, func.min(Workshop.ends_at))
+            .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+            .where(
+                WorkshopResult.user_id.in_(ids), WorkshopResult.attended.is_(True), Workshop.kind == WorkshopKind.CORE
+            )
+            .group_by(WorkshopResult.user_id)
+        ).all()
+    )
 
 
 def follow_ups_attended(user_ids) -> dict[int, int]:
@@ -114,11 +151,16 @@ def follow_ups_attended(user_ids) -> dict[int, int]:
     ids = _ids(user_ids)
     if not isinstance(ids, Select) and not ids:
         return {}
-    return dict(db.session.execute(
-        select(WorkshopResult.user_id, func.count(WorkshopResult.id))
-        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
-        .where(WorkshopResult.user_id.in_(ids), WorkshopResult.attended.is_(True), Workshop.kind != WorkshopKind.CORE)
-        .group_by(WorkshopResult.user_id)).all())
+    return dict(
+        db.session.execute(
+            select(WorkshopResult.user_id, func.count(WorkshopResult.id))
+            .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+            .where(
+                WorkshopResult.user_id.in_(ids), WorkshopResult.attended.is_(True), Workshop.kind != WorkshopKind.CORE
+            )
+            .group_by(WorkshopResult.user_id)
+        ).all()
+    )
 
 
 def team_training(organisation_id: int) -> list[dict]:
@@ -127,42 +169,68 @@ def team_training(organisation_id: int) -> list[dict]:
     and whether a follow-up is due (trained, none scheduled)."""
     share = float(current_app.config["TEAM_TRAINED_SHARE"])
     teams = db.session.scalars(select(Team).where(Team.organisation_id == organisation_id).order_by(Team.name)).all()
-    members = dict(db.session.execute(select(Membership.team_id, func.count(Membership.id)).join(User).where(
-        User.deactivated_at.is_(None)).group_by(Membership.team_id)).all())
-    attended = dict(db.session.execute(
-        select(Membership.team_id, func.count(func.distinct(WorkshopResult.user_id)))
-        .join(User, User.id == Membership.user_id)
-        .join(WorkshopResult, WorkshopResult.user_id == Membership.user_id)
-        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
-        .join(workshop_teams, (workshop_teams.c.workshop_id == Workshop.id)
-              & (workshop_teams.c.team_id == Membership.team_id))
-        .where(Workshop.kind == WorkshopKind.CORE, WorkshopResult.attended.is_(True),
-               User.deactivated_at.is_(None))
-        .group_by(Membership.team_id)).all())
+    members = dict(
+        db.session.execute(
+            select(Membership.team_id, func.count(Membership.id))
+            .join(User)
+            .where(User.deactivated_at.is_(None))
+            .group_by(Membership.team_id)
+        ).all()
+    )
+    attended = dict(
+        db.session.execute(
+            select(Membership.team_id, func.count(func.distinct(WorkshopResult.user_id)))
+            .join(User, User.id == Membership.user_id)
+            .join(WorkshopResult, WorkshopResult.user_id == Membership.user_id)
+            .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+            .join(
+                workshop_teams,
+                (workshop_teams.c.workshop_id == Workshop.id) & (workshop_teams.c.team_id == Membership.team_id),
+            )
+            .where(Workshop.kind == WorkshopKind.CORE, WorkshopResult.attended.is_(True), User.deactivated_at.is_(None))
+            .group_by(Membership.team_id)
+        ).all()
+    )
     follow_ups = defaultdict(list)
-    for team_id, w in db.session.execute(select(workshop_teams.c.team_id, Workshop).join(
-            Workshop, Workshop.id == workshop_teams.c.workshop_id).where(
-            Workshop.kind != WorkshopKind.CORE, Workshop.status != WorkshopStatus.CANCELLED)).all():
+    for team_id, w in db.session.execute(
+        select(workshop_teams.c.team_id, Workshop)
+        .join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
+        .where(Workshop.kind != WorkshopKind.CORE, Workshop.status != WorkshopStatus.CANCELLED)
+    ).all():
         follow_ups[team_id].append(w)
     result = []
     for team in teams:
         n, came = members.get(team.id, 0), attended.get(team.id, 0)
         trained = n > 0 and came / n >= share
-        result.append({"team": team, "members": n, "attended": came, "trained": trained,
-                       "follow_ups": follow_ups[team.id],
-                       "follow_up_due": trained and not follow_ups[team.id]})
+        result.append(
+            {
+                "team": team,
+                "members": n,
+                "attended": came,
+                "trained": trained,
+                "follow_ups": follow_ups[team.id],
+                "follow_up_due": trained and not follow_ups[team.id],
+            }
+        )
     return result
 
 
 def lived_experience_sessions(organisation_id: int | None, trainer_id: int | None = None) -> list[dict]:
     """Sessions each lived-experience trainer facilitated, with preparation time and payment status."""
-    q = (select(Facilitator, TrainerSupport).join(Workshop, Workshop.id == Facilitator.workshop_id)
-         .join(User, User.id == Facilitator.user_id).join(TrainerProfile, TrainerProfile.user_id == User.id)
-         .outerjoin(TrainerSupport, (TrainerSupport.workshop_id == Facilitator.workshop_id)
-                    & (TrainerSupport.trainer_id == Facilitator.user_id))
-         .where(TrainerProfile.kind != TrainerKind.PROFESSIONAL, Workshop.status == WorkshopStatus.PUBLISHED)
-         .options(selectinload(Facilitator.workshop), selectinload(Facilitator.user))
-         .order_by(User.name, Workshop.starts_at))
+    q = (
+        select(Facilitator, TrainerSupport)
+        .join(Workshop, Workshop.id == Facilitator.workshop_id)
+        .join(User, User.id == Facilitator.user_id)
+        .join(TrainerProfile, TrainerProfile.user_id == User.id)
+        .outerjoin(
+            TrainerSupport,
+            (TrainerSupport.workshop_id == Facilitator.workshop_id)
+            & (TrainerSupport.trainer_id == Facilitator.user_id),
+        )
+        .where(TrainerProfile.kind != TrainerKind.PROFESSIONAL, Workshop.status == WorkshopStatus.PUBLISHED)
+        .options(selectinload(Facilitator.workshop), selectinload(Facilitator.user))
+        .order_by(User.name, Workshop.starts_at)
+    )
     if organisation_id is not None:
         q = q.where(Workshop.organisation_id == organisation_id)
     if trainer_id is not None:
@@ -183,13 +251,20 @@ def training(profile_id: int) -> TrainerTraining | None:
 
 def trainings(profile_ids) -> dict[int, TrainerTraining]:
     ids = list(profile_ids)
-    return {t.trainer_profile_id: t for t in db.session.scalars(select(TrainerTraining).where(
-        TrainerTraining.trainer_profile_id.in_(ids)))} if ids else {}
+    return (
+        {
+            t.trainer_profile_id: t
+            for t in db.session.scalars(select(TrainerTraining).where(TrainerTraining.trainer_profile_id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
 
 
 def prepared_module_ids(profile_id: int) -> set[int]:
-    return set(db.session.scalars(select(TrainerModule.module_id).where(
-        TrainerModule.trainer_profile_id == profile_id)))
+    return set(
+        db.session.scalars(select(TrainerModule.module_id).where(TrainerModule.trainer_profile_id == profile_id))
+    )
 
 
 def personal_data(user) -> dict[str, list]:
@@ -201,8 +276,11 @@ def personal_data(user) -> dict[str, list]:
             continue
         columns = [c for c in model.__table__.c if any(fk.column.table.name == "users" for fk in c.foreign_keys)]
         if columns:
-            section[model.__tablename__] = list(db.session.scalars(
-                select(model).where(or_(*(c == user.id for c in columns))).order_by(*model.__table__.primary_key)))
+            section[model.__tablename__] = list(
+                db.session.scalars(
+                    select(model).where(or_(*(c == user.id for c in columns))).order_by(*model.__table__.primary_key)
+                )
+            )
     return section
 
 
@@ -215,40 +293,61 @@ def personal_data(user) -> dict[str, list]:
 def attended_core(user_id_column):
     """The same rule as `core_attendance`, as SQL for one person per row (`user_id_column`, e.g.
     Membership.user_id): true when they attended a core workshop. The organisation view counts with it."""
-    return (select(WorkshopResult.id).join(Workshop, Workshop.id == WorkshopResult.workshop_id)
-            .where(WorkshopResult.user_id == user_id_column, WorkshopResult.attended.is_(True),
-                   Workshop.kind == WorkshopKind.CORE).exists())
+    return (
+        select(WorkshopResult.id)
+        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+        .where(
+            WorkshopResult.user_id == user_id_column,
+            WorkshopResult.attended.is_(True),
+            Workshop.kind == WorkshopKind.CORE,
+        )
+        .exists()
+    )
 
 
 def attended_follow_up(user_id_column):
     """The same rule as `follow_ups_attended`, as SQL: true when the person attended at least one follow-up."""
-    return (select(WorkshopResult.id).join(Workshop, Workshop.id == WorkshopResult.workshop_id)
-            .where(WorkshopResult.user_id == user_id_column, WorkshopResult.attended.is_(True),
-                   Workshop.kind != WorkshopKind.CORE).exists())
+    return (
+        select(WorkshopResult.id)
+        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+        .where(
+            WorkshopResult.user_id == user_id_column,
+            WorkshopResult.attended.is_(True),
+            Workshop.kind != WorkshopKind.CORE,
+        )
+        .exists()
+    )
 
 
 def team_workshops(team_ids) -> dict[int, dict[str, int]]:
     """{team_id: {"held": workshops the team was invited to whose register was signed off,
     "follow_ups": follow-ups scheduled or held for the team (not cancelled)}}."""
     rows: Sequence[tuple[int, int, int]] = db.session.execute(
-        select(workshop_teams.c.team_id,
-               func.count(Workshop.id).filter(Workshop.signed_off_at.is_not(None)),
-               func.count(Workshop.id).filter(Workshop.kind != WorkshopKind.CORE))
+        select(
+            workshop_teams.c.team_id,
+            func.count(Workshop.id).filter(Workshop.signed_off_at.is_not(None)),
+            func.count(Workshop.id).filter(Workshop.kind != WorkshopKind.CORE),
+        )
         .join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
         .where(workshop_teams.c.team_id.in_(team_ids), Workshop.status != WorkshopStatus.CANCELLED)
-        .group_by(workshop_teams.c.team_id)).all()
+        .group_by(workshop_teams.c.team_id)
+    ).all()
     return {team_id: {"held": held, "follow_ups": follow_ups} for team_id, held, follow_ups in rows}
 
 
 def delivery_summary(organisation_id: int) -> dict[str, int]:
     """Workshops delivered (register signed off) by the organisation; how many had a lived-experience trainer
     among their facilitators, and how many were published with a co-delivery override."""
-    lived = (select(Facilitator.id).join(TrainerProfile, TrainerProfile.user_id == Facilitator.user_id)
-             .where(Facilitator.workshop_id == Workshop.id, TrainerProfile.kind != TrainerKind.PROFESSIONAL)
-             .exists())
+    lived = (
+        select(Facilitator.id)
+        .join(TrainerProfile, TrainerProfile.user_id == Facilitator.user_id)
+        .where(Facilitator.workshop_id == Workshop.id, TrainerProfile.kind != TrainerKind.PROFESSIONAL)
+        .exists()
+    )
     overridden = select(CoDeliveryOverride.id).where(CoDeliveryOverride.workshop_id == Workshop.id).exists()
     delivered, co_delivered, with_override = db.session.execute(
-        select(func.count(Workshop.id), func.count(Workshop.id).filter(lived),
-               func.count(Workshop.id).filter(overridden))
-        .where(Workshop.organisation_id == organisation_id, Workshop.signed_off_at.is_not(None))).one()
+        select(
+            func.count(Workshop.id), func.count(Workshop.id).filter(lived), func.count(Workshop.id).filter(overridden)
+        ).where(Workshop.organisation_id == organisation_id, Workshop.signed_off_at.is_not(None))
+    ).one()
     return {"delivered": delivered, "co_delivered": co_delivered, "overridden": with_override}

@@ -1,5 +1,6 @@
 """Live role-play rounds: forming groups from those present, rotating roles, role-brief privacy and the
 observer's checklist for the round's practitioner."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -31,9 +32,13 @@ def scenarios_for(workshop: Workshop) -> list[Scenario]:
     ids = [m.id for m in workshop.modules]
     if not ids:
         return []
-    return list(db.session.scalars(select(Scenario).where(
-        Scenario.module_id.in_(ids), Scenario.kind == "roleplay", Scenario.retired_at.is_(None))
-        .order_by(Scenario.module_id, Scenario.position)))
+    return list(
+        db.session.scalars(
+            select(Scenario)
+            .where(Scenario.module_id.in_(ids), Scenario.kind == "roleplay", Scenario.retired_at.is_(None))
+            .order_by(Scenario.module_id, Scenario.position)
+        )
+    )
 
 
 def open_session(workshop: Workshop) -> WorkshopSession | None:
@@ -48,31 +53,43 @@ def present_people(workshop: Workshop) -> list[User]:
     session = open_session(workshop)
     if session is None:
         return []
-    rows = db.session.scalars(select(Attendance).where(
-        Attendance.session_id == session.id,
-        Attendance.status.in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE]))
-        .options(selectinload(Attendance.user))).all()
+    rows = db.session.scalars(
+        select(Attendance)
+        .where(
+            Attendance.session_id == session.id,
+            Attendance.status.in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE]),
+        )
+        .options(selectinload(Attendance.user))
+    ).all()
     facilitators = workshop.facilitator_ids
     return [a.user for a in rows if a.user_id not in facilitators and a.user.has_password and a.user.is_active]
 
 
 def current_round(workshop: Workshop) -> RolePlayRound | None:
-    return db.session.scalar(select(RolePlayRound).where(
-        RolePlayRound.workshop_id == workshop.id, RolePlayRound.ended_at.is_(None))
-        .options(selectinload(RolePlayRound.groups).selectinload(RolePlayGroup.assignments)
-                 .selectinload(RoleAssignment.user)))
+    return db.session.scalar(
+        select(RolePlayRound)
+        .where(RolePlayRound.workshop_id == workshop.id, RolePlayRound.ended_at.is_(None))
+        .options(
+            selectinload(RolePlayRound.groups).selectinload(RolePlayGroup.assignments).selectinload(RoleAssignment.user)
+        )
+    )
 
 
 def rounds(workshop: Workshop) -> list[RolePlayRound]:
-    return list(db.session.scalars(select(RolePlayRound).where(RolePlayRound.workshop_id == workshop.id)
-                                   .order_by(RolePlayRound.number)))
+    return list(
+        db.session.scalars(
+            select(RolePlayRound).where(RolePlayRound.workshop_id == workshop.id).order_by(RolePlayRound.number)
+        )
+    )
 
 
 def role_history(workshop: Workshop) -> dict[int, Counter]:
     history: dict[int, Counter] = defaultdict(Counter)
-    for user_id, role in db.session.execute(select(RoleAssignment.user_id, RoleAssignment.role).join(
-            RolePlayRound, RolePlayRound.id == RoleAssignment.round_id).where(
-            RolePlayRound.workshop_id == workshop.id)):
+    for user_id, role in db.session.execute(
+        select(RoleAssignment.user_id, RoleAssignment.role)
+        .join(RolePlayRound, RolePlayRound.id == RoleAssignment.round_id)
+        .where(RolePlayRound.workshop_id == workshop.id)
+    ):
         history[user_id][role.value] += 1
     return history
 
@@ -90,12 +107,17 @@ def start_round(actor: User, workshop: Workshop, scenario: Scenario | None) -> R
         raise ServiceError("A round is running. End it before starting the next one.")
     people = present_people(workshop)
     if len(people) < 3:
-        raise ServiceError(f"A role play needs at least 3 people present; {len(people)} are. Take the "
-                           "register or open check-in first.")
+        raise ServiceError(
+            f"A role play needs at least 3 people present; {len(people)} are. Take the register or open check-in first."
+        )
     number = len(rounds(workshop)) + 1
     has_carer = "carer" in (scenario.data or {}).get("roles", {})
-    groups = grouping.form_groups([(u.id, u.profession.value) for u in people], role_history(workshop),
-                                  has_carer, seed=workshop.id * 1000 + number)
+    groups = grouping.form_groups(
+        [(u.id, u.profession.value) for u in people],
+        role_history(workshop),
+        has_carer,
+        seed=workshop.id * 1000 + number,
+    )
     round_ = RolePlayRound(workshop_id=workshop.id, scenario_id=scenario.id, number=number)
     db.session.add(round_)
     db.session.flush()
@@ -118,15 +140,20 @@ def end_round(actor: User, workshop: Workshop) -> None:
 
 
 def assignment(user: User, round_: RolePlayRound) -> RoleAssignment | None:
-    return db.session.scalar(select(RoleAssignment).where(RoleAssignment.round_id == round_.id,
-                                                          RoleAssignment.user_id == user.id))
+    return db.session.scalar(
+        select(RoleAssignment).where(RoleAssignment.round_id == round_.id, RoleAssignment.user_id == user.id)
+    )
 
 
 def latest_assignment(user: User, workshop: Workshop) -> RoleAssignment | None:
     """The person's role in the workshop's latest round."""
-    return db.session.scalar(select(RoleAssignment).join(RolePlayRound, RolePlayRound.id == RoleAssignment.round_id)
-                             .where(RolePlayRound.workshop_id == workshop.id, RoleAssignment.user_id == user.id)
-                             .order_by(RolePlayRound.number.desc()).limit(1))
+    return db.session.scalar(
+        select(RoleAssignment)
+        .join(RolePlayRound, RolePlayRound.id == RoleAssignment.round_id)
+        .where(RolePlayRound.workshop_id == workshop.id, RoleAssignment.user_id == user.id)
+        .order_by(RolePlayRound.number.desc())
+        .limit(1)
+    )
 
 
 def may_read_brief(user: User, round_: RolePlayRound, role: Role, facilitator: bool) -> bool:
@@ -148,8 +175,11 @@ def submit_observation(user: User, round_: RolePlayRound, checked: list[str], co
         raise ServiceError("Only the group's observer fills in the checklist.")
     slugs = [c["slug"] for c in round_.scenario.data.get("observer_checklist", [])]
     practitioner = group_practitioner(mine.group)
-    row = db.session.scalar(select(ObserverFeedback).where(ObserverFeedback.group_id == mine.group_id,
-                                                           ObserverFeedback.observer_id == user.id))
+    row = db.session.scalar(
+        select(ObserverFeedback).where(
+            ObserverFeedback.group_id == mine.group_id, ObserverFeedback.observer_id == user.id
+        )
+    )
     if row is None:
         row = ObserverFeedback(group_id=mine.group_id, observer_id=user.id, practitioner_id=practitioner.user_id)
         db.session.add(row)
@@ -160,13 +190,25 @@ def submit_observation(user: User, round_: RolePlayRound, checked: list[str], co
 
 
 def feedback_for_practitioner(user: User, workshop: Workshop) -> list[ObserverFeedback]:
-    return list(db.session.scalars(select(ObserverFeedback).join(RolePlayGroup).join(RolePlayRound).where(
-        RolePlayRound.workshop_id == workshop.id, ObserverFeedback.practitioner_id == user.id)
-        .options(selectinload(ObserverFeedback.group).selectinload(RolePlayGroup.round)
-                 .selectinload(RolePlayRound.scenario))
-        .order_by(ObserverFeedback.id)))
+    return list(
+        db.session.scalars(
+            select(ObserverFeedback)
+            .join(RolePlayGroup)
+            .join(RolePlayRound)
+            .where(RolePlayRound.workshop_id == workshop.id, ObserverFeedback.practitioner_id == user.id)
+            .options(
+                selectinload(ObserverFeedback.group)
+                .selectinload(RolePlayGroup.round)
+                .selectinload(RolePlayRound.scenario)
+            )
+            .order_by(ObserverFeedback.id)
+        )
+    )
 
 
 def observed_group_ids(round_: RolePlayRound) -> set[int]:
-    return set(db.session.scalars(select(ObserverFeedback.group_id).where(
-        ObserverFeedback.group_id.in_([g.id for g in round_.groups]))))
+    return set(
+        db.session.scalars(
+            select(ObserverFeedback.group_id).where(ObserverFeedback.group_id.in_([g.id for g in round_.groups]))
+        )
+    )

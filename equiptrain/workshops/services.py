@@ -1,6 +1,7 @@
 """Workshop rules: scheduling, the co-delivery rule and its override, invitations and the waiting list, calendar
 files and feeds, trainers' prepared modules. The register, feedback and trainer support are in `attendance.py`;
 live role play in `roleplay.py`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,8 +64,11 @@ def workshop_policy(user: User, action: str, workshop: Workshop) -> bool:
     if action == "facilitate":
         return admin or is_facilitator(user, workshop)
     if action == "view":
-        return admin or is_facilitator(user, workshop) or (workshop.status is not WorkshopStatus.DRAFT
-                                                             and invited(user, workshop))
+        return (
+            admin
+            or is_facilitator(user, workshop)
+            or (workshop.status is not WorkshopStatus.DRAFT and invited(user, workshop))
+        )
     if action == "take_part":
         return workshop.is_published and invited(user, workshop)
     return False
@@ -78,19 +82,20 @@ def attended_core(user_id: int) -> bool:
 
 # -- scheduling --------------------------------------------------------------------------------------------------
 
+
 def _check_times(sessions: list[tuple[dt.datetime, dt.datetime]], capacity: int) -> None:
     if not sessions:
         raise ServiceError("Give the first session's start and end times.", "starts_at")
     if len(sessions) > MAX_SESSIONS:
-        raise ServiceError(f"A workshop has at most {MAX_SESSIONS} sessions. Split it into two workshops.",
-                           "starts_at")
+        raise ServiceError(f"A workshop has at most {MAX_SESSIONS} sessions. Split it into two workshops.", "starts_at")
     for n, (starts_at, ends_at) in enumerate(sessions, 1):
         if ends_at <= starts_at:
             field = "ends_at" if n == 1 else f"session{n}_ends_at"
             raise ServiceError(f"Session {n} must end after it starts. Check its end time.", field)
         if n > 1 and starts_at < sessions[n - 2][1]:
-            raise ServiceError(f"Session {n} must start after session {n - 1} ends. Check its start time.",
-                               f"session{n}_starts_at")
+            raise ServiceError(
+                f"Session {n} must start after session {n - 1} ends. Check its start time.", f"session{n}_starts_at"
+            )
     if capacity < 1:
         raise ServiceError("Capacity must be at least 1 place.", "capacity")
 
@@ -105,12 +110,15 @@ def _set_sessions(workshop: Workshop, times: list[tuple[dt.datetime, dt.datetime
             workshop.sessions.append(WorkshopSession(number=n, starts_at=starts_at, ends_at=ends_at))
         elif (session.starts_at, session.ends_at) != (starts_at, ends_at):
             if session.signed_off_at is not None:
-                raise ServiceError(f"Session {n}'s register is signed off, so its time cannot change.",
-                                   "starts_at" if n == 1 else f"session{n}_starts_at")
+                raise ServiceError(
+                    f"Session {n}'s register is signed off, so its time cannot change.",
+                    "starts_at" if n == 1 else f"session{n}_starts_at",
+                )
             session.starts_at, session.ends_at = starts_at, ends_at
     extra = [s for s in workshop.sessions if s.number > len(times)]
-    if extra and db.session.scalar(select(func.count(Attendance.id)).where(
-            Attendance.session_id.in_([s.id for s in extra if s.id]))):
+    if extra and db.session.scalar(
+        select(func.count(Attendance.id)).where(Attendance.session_id.in_([s.id for s in extra if s.id]))
+    ):
         raise ServiceError(f"Session {extra[0].number} has a register, so it cannot be removed.", "starts_at")
     for s in extra:
         workshop.sessions.remove(s)
@@ -120,18 +128,43 @@ def _set_sessions(workshop: Workshop, times: list[tuple[dt.datetime, dt.datetime
 def unprepared(facilitators: list[User], modules: list[Module]) -> list[tuple[User, Module]]:
     """(trainer, module) pairs where the trainer is not recorded as prepared to deliver the module."""
     profile_ids = [u.trainer_profile.id for u in facilitators if u.trainer_profile]
-    prepared = set(db.session.execute(
-        select(TrainerModule.trainer_profile_id, TrainerModule.module_id)
-        .where(TrainerModule.trainer_profile_id.in_(profile_ids))).all()) if profile_ids else set()
-    return [(u, m) for u in facilitators for m in modules
-            if not u.trainer_profile or (u.trainer_profile.id, m.id) not in prepared]
+    prepared = (
+        set(
+            db.session.execute(
+                select(TrainerModule.trainer_profile_id, TrainerModule.module_id).where(
+                    TrainerModule.trainer_profile_id.in_(profile_ids)
+                )
+            ).all()
+        )
+        if profile_ids
+        else set()
+    )
+    return [
+        (u, m)
+        for u in facilitators
+        for m in modules
+        if not u.trainer_profile or (u.trainer_profile.id, m.id) not in prepared
+    ]
 
 
-def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organisation, title: str,
-                  kind: WorkshopKind, starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None,
-                  room: str | None, online_url: str | None, capacity: int, modules: list[Module], teams: list[Team],
-                  facilitators: list[User], follow_up_of: Workshop | None = None,
-                  sessions: list[tuple[dt.datetime, dt.datetime]] | None = None) -> Workshop:
+def save_workshop(
+    actor: User,
+    workshop: Workshop | None,
+    *,
+    organisation: Organisation,
+    title: str,
+    kind: WorkshopKind,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+    room: str | None,
+    online_url: str | None,
+    capacity: int,
+    modules: list[Module],
+    teams: list[Team],
+    facilitators: list[User],
+    follow_up_of: Workshop | None = None,
+    sessions: list[tuple[dt.datetime, dt.datetime]] | None = None,
+) -> Workshop:
     """Create or change a workshop: one session from `starts_at`/`ends_at`, or several from `sessions` (the core
     is two days, possibly a week apart). Changes to a published workshop are sent to everyone invited."""
     times = list(sessions) if sessions else ([(starts_at, ends_at)] if starts_at and ends_at else [])
@@ -145,8 +178,7 @@ def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organ
     if any(not u.is_trainer for u in facilitators):
         raise ServiceError("Facilitators must be trainers. Give the person a trainer role first.", "facilitators")
     if kind is not WorkshopKind.CORE and follow_up_of is None:
-        raise ServiceError("A follow-up must say which workshop it follows. Choose the first workshop.",
-                           "follow_up_of")
+        raise ServiceError("A follow-up must say which workshop it follows. Choose the first workshop.", "follow_up_of")
     creating = workshop is None
     if workshop is None:
         workshop = Workshop(organisation=organisation, created_by_id=actor.id)
@@ -159,7 +191,8 @@ def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organ
     workshop.modules, workshop.teams = list(modules), list(teams)
     wanted = {u.id for u in facilitators}
     workshop.facilitators = [f for f in workshop.facilitators if f.user_id in wanted] + [
-        Facilitator(user=u) for u in facilitators if u.id not in workshop.facilitator_ids]
+        Facilitator(user=u) for u in facilitators if u.id not in workshop.facilitator_ids
+    ]
     db.session.flush()
     record("workshop.created" if creating else "workshop.changed", actor, workshop)
     if workshop.is_published:
@@ -168,8 +201,7 @@ def save_workshop(actor: User, workshop: Workshop | None, *, organisation: Organ
         _promote_waiting(workshop)
         if was != (times, workshop.room, workshop.online_url):
             workshop.sequence += 1
-            _mail_everyone(workshop, f"Changed: {workshop.title}",
-                           "The time or place of this workshop has changed.")
+            _mail_everyone(workshop, f"Changed: {workshop.title}", "The time or place of this workshop has changed.")
     return workshop
 
 
@@ -189,8 +221,9 @@ def co_delivery_missing(workshop: Workshop) -> list[str]:
 
 
 def lived_experience_facilitators(workshop: Workshop) -> list[User]:
-    return [f.user for f in workshop.facilitators
-            if f.user.trainer_profile and f.user.trainer_profile.kind.lived_experience]
+    return [
+        f.user for f in workshop.facilitators if f.user.trainer_profile and f.user.trainer_profile.kind.lived_experience
+    ]
 
 
 def untrained(workshop: Workshop) -> list[User]:
@@ -198,9 +231,14 @@ def untrained(workshop: Workshop) -> list[User]:
     people = lived_experience_facilitators(workshop)
     if not people:
         return []
-    done = set(db.session.scalars(select(TrainerTraining.trainer_profile_id).where(
-        TrainerTraining.trainer_profile_id.in_([u.trainer_profile.id for u in people if u.trainer_profile]),
-        TrainerTraining.completed_on.is_not(None))))
+    done = set(
+        db.session.scalars(
+            select(TrainerTraining.trainer_profile_id).where(
+                TrainerTraining.trainer_profile_id.in_([u.trainer_profile.id for u in people if u.trainer_profile]),
+                TrainerTraining.completed_on.is_not(None),
+            )
+        )
+    )
     return [u for u in people if u.trainer_profile and u.trainer_profile.id not in done]
 
 
@@ -215,14 +253,18 @@ def publish_gaps(workshop: Workshop) -> list[str]:
     return gaps
 
 
-def save_training(actor: User, profile: TrainerProfile, *, completed_on: dt.date | None, sessions_shadowed: int,
-                  preparation: str) -> TrainerTraining:
+def save_training(
+    actor: User, profile: TrainerProfile, *, completed_on: dt.date | None, sessions_shadowed: int, preparation: str
+) -> TrainerTraining:
     """Record a lived-experience trainer's train-the-trainers course, sessions shadowed and preparation."""
     if not profile.kind.lived_experience:
         raise ServiceError("Train-the-trainers records are kept for lived-experience trainers.")
     if completed_on is not None and completed_on > utcnow().date():
-        raise ServiceError("The training cannot be completed in the future. Enter the date it was completed, or "
-                           "leave it empty until then.", "completed_on")
+        raise ServiceError(
+            "The training cannot be completed in the future. Enter the date it was completed, or "
+            "leave it empty until then.",
+            "completed_on",
+        )
     if not 0 <= sessions_shadowed <= 200:
         raise ServiceError("Enter the sessions shadowed as a number from 0 to 200.", "sessions_shadowed")
     row = db.session.scalar(select(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile.id))
@@ -232,8 +274,13 @@ def save_training(actor: User, profile: TrainerProfile, *, completed_on: dt.date
     row.completed_on, row.sessions_shadowed = completed_on, sessions_shadowed
     row.preparation, row.updated_by_id, row.updated_at = (preparation or "").strip(), actor.id, utcnow()
     db.session.flush()
-    record("trainer.training", actor, profile.user, completed_on=completed_on.isoformat() if completed_on else None,
-           sessions_shadowed=sessions_shadowed)
+    record(
+        "trainer.training",
+        actor,
+        profile.user,
+        completed_on=completed_on.isoformat() if completed_on else None,
+        sessions_shadowed=sessions_shadowed,
+    )
     return row
 
 
@@ -245,12 +292,16 @@ def publish(actor: User, workshop: Workshop, override_reason: str | None = None)
     missing = publish_gaps(workshop)
     reason = (override_reason or "").strip()
     if missing and not reason:
-        raise ServiceError(f"A workshop is co-delivered by trained trainers: it lacks {' and '.join(missing)}. "
-                           "Change the facilitators or record the training, or give a written reason to publish "
-                           "without.", "override_reason")
+        raise ServiceError(
+            f"A workshop is co-delivered by trained trainers: it lacks {' and '.join(missing)}. "
+            "Change the facilitators or record the training, or give a written reason to publish "
+            "without.",
+            "override_reason",
+        )
     if missing:
-        db.session.add(CoDeliveryOverride(workshop=workshop, reason=reason, missing="; ".join(missing)[:200],
-                                          by_id=actor.id))
+        db.session.add(
+            CoDeliveryOverride(workshop=workshop, reason=reason, missing="; ".join(missing)[:200], by_id=actor.id)
+        )
         record("workshop.co_delivery_override", actor, workshop, reason=reason, missing=missing)
     workshop.status, workshop.published_at = WorkshopStatus.PUBLISHED, utcnow()
     db.session.flush()
@@ -261,8 +312,9 @@ def publish(actor: User, workshop: Workshop, override_reason: str | None = None)
 @signals.trainer_role_removed.connect
 def forget_prepared_modules(user: User, *, profile_id: int) -> int:
     """The trainer role was removed: the modules that trainer was prepared to deliver go with it."""
-    result = cast(CursorResult, db.session.execute(delete(TrainerModule)
-                                                   .where(TrainerModule.trainer_profile_id == profile_id)))
+    result = cast(
+        CursorResult, db.session.execute(delete(TrainerModule).where(TrainerModule.trainer_profile_id == profile_id))
+    )
     return result.rowcount
 
 
@@ -277,37 +329,52 @@ def set_prepared_modules(actor: User, profile: TrainerProfile, modules: list[Mod
 
 # -- invitations and the waiting list ----------------------------------------------------------------------------
 
+
 def _invite_members(workshop: Workshop) -> None:
     """Invite every active member (managers included) of the invited teams who is not invited yet."""
     have = {i.user_id for i in workshop.invitations}
     people = db.session.scalars(
-        select(User).join(Membership).where(Membership.team_id.in_([t.id for t in workshop.teams]),
-                                            User.deactivated_at.is_(None)).distinct()).all()
+        select(User)
+        .join(Membership)
+        .where(Membership.team_id.in_([t.id for t in workshop.teams]), User.deactivated_at.is_(None))
+        .distinct()
+    ).all()
     for user in people:
         if user.id in have:
             continue
         workshop.invitations.append(Invitation(user=user))
-        _mail(workshop, user, f"Invitation: {workshop.title}",
-              "Your team is invited to this EQUIP workshop. Reply on the workshop page.")
+        _mail(
+            workshop,
+            user,
+            f"Invitation: {workshop.title}",
+            "Your team is invited to this EQUIP workshop. Reply on the workshop page.",
+        )
     db.session.flush()
 
 
 def attending_count(workshop: Workshop) -> int:
-    return db.session.scalars(select(func.count(Invitation.id)).where(
-        Invitation.workshop_id == workshop.id, Invitation.reply == Reply.ATTENDING)).one()
+    return db.session.scalars(
+        select(func.count(Invitation.id)).where(
+            Invitation.workshop_id == workshop.id, Invitation.reply == Reply.ATTENDING
+        )
+    ).one()
 
 
 def places_taken(workshop: Workshop) -> int:
     """Places held: people attending, and places offered from the waiting list that are still open."""
-    return db.session.scalars(select(func.count(Invitation.id)).where(
-        Invitation.workshop_id == workshop.id,
-        (Invitation.reply == Reply.ATTENDING)
-        | ((Invitation.reply == Reply.WAITING) & Invitation.offer_expires_at.is_not(None)))).one()
+    return db.session.scalars(
+        select(func.count(Invitation.id)).where(
+            Invitation.workshop_id == workshop.id,
+            (Invitation.reply == Reply.ATTENDING)
+            | ((Invitation.reply == Reply.WAITING) & Invitation.offer_expires_at.is_not(None)),
+        )
+    ).one()
 
 
 def _invitation(user: User, workshop: Workshop) -> Invitation | None:
-    return db.session.scalar(select(Invitation).where(Invitation.workshop_id == workshop.id,
-                                                      Invitation.user_id == user.id))
+    return db.session.scalar(
+        select(Invitation).where(Invitation.workshop_id == workshop.id, Invitation.user_id == user.id)
+    )
 
 
 def reply(user: User, workshop: Workshop, attending: bool) -> Invitation:
@@ -353,19 +420,29 @@ def _promote_waiting(workshop: Workshop) -> None:
     free = workshop.capacity - places_taken(workshop)
     if free <= 0:
         return
-    waiting = db.session.scalars(select(Invitation).where(
-        Invitation.workshop_id == workshop.id, Invitation.reply == Reply.WAITING,
-        Invitation.offer_expires_at.is_(None))
-        .order_by(Invitation.waiting_since, Invitation.id).limit(free)).all()
+    waiting = db.session.scalars(
+        select(Invitation)
+        .where(
+            Invitation.workshop_id == workshop.id,
+            Invitation.reply == Reply.WAITING,
+            Invitation.offer_expires_at.is_(None),
+        )
+        .order_by(Invitation.waiting_since, Invitation.id)
+        .limit(free)
+    ).all()
     hours = float(current_app.config["WAITING_LIST_OFFER_HOURS"])
     # An offer never outlives the start of the workshop.
     expires = min(utcnow() + dt.timedelta(hours=hours), workshop.starts_at)
     for invitation in waiting:
         invitation.offer_expires_at = expires
-        _mail(workshop, invitation.user, f"A place is free: please confirm by {to_uk(expires):%a %d %b, %H:%M}",
-              f"A place has come free and you are next on the waiting list. Confirm it on the workshop page by "
-              f"{to_uk(expires):%A %d %B, %H:%M} (UK time), by replying that you will attend; after that it is "
-              "offered to the next person.")
+        _mail(
+            workshop,
+            invitation.user,
+            f"A place is free: please confirm by {to_uk(expires):%a %d %b, %H:%M}",
+            f"A place has come free and you are next on the waiting list. Confirm it on the workshop page by "
+            f"{to_uk(expires):%A %d %B, %H:%M} (UK time), by replying that you will attend; after that it is "
+            "offered to the next person.",
+        )
     db.session.flush()
 
 
@@ -373,8 +450,11 @@ def expire_offers(workshop: Workshop | None = None) -> int:
     """Lapse the waiting-list offers whose time has passed (for one workshop, or all): the person is told and
     leaves the waiting list, and the place is offered to the next. Runs when the workshop is next read or
     written, and from `equiptrain workshops expire-offers`; returns how many lapsed."""
-    q = select(Invitation).where(Invitation.reply == Reply.WAITING, Invitation.offer_expires_at.is_not(None),
-                                 Invitation.offer_expires_at <= utcnow())
+    q = select(Invitation).where(
+        Invitation.reply == Reply.WAITING,
+        Invitation.offer_expires_at.is_not(None),
+        Invitation.offer_expires_at <= utcnow(),
+    )
     if workshop is not None:
         q = q.where(Invitation.workshop_id == workshop.id)
     lapsed = db.session.scalars(q.order_by(Invitation.workshop_id, Invitation.id)).all()
@@ -382,13 +462,16 @@ def expire_offers(workshop: Workshop | None = None) -> int:
     for invitation in lapsed:
         invitation.reply, invitation.waiting_since, invitation.offer_expires_at = Reply.NOT_ATTENDING, None, None
         touched[invitation.workshop_id] = invitation.workshop
-        _mail(invitation.workshop, invitation.user, f"Place not confirmed: {invitation.workshop.title}",
-              "The place offered to you from the waiting list was not confirmed in time, so it has gone to the "
-              "next person. If you can still come, reply on the workshop page to join the waiting list again.")
+        _mail(
+            invitation.workshop,
+            invitation.user,
+            f"Place not confirmed: {invitation.workshop.title}",
+            "The place offered to you from the waiting list was not confirmed in time, so it has gone to the "
+            "next person. If you can still come, reply on the workshop page to join the waiting list again.",
+        )
     db.session.flush()
     for w in touched.values():
-        record("workshop.waiting_list_offers_lapsed", None, w,
-               count=sum(1 for i in lapsed if i.workshop_id == w.id))
+        record("workshop.waiting_list_offers_lapsed", None, w, count=sum(1 for i in lapsed if i.workshop_id == w.id))
         _promote_waiting(w)
     return len(lapsed)
 
@@ -424,18 +507,24 @@ def cancel(actor: User, workshop: Workshop, reason: str) -> None:
 
 # -- calendar ----------------------------------------------------------------------------------------------------
 
+
 def _event(workshop: Workshop, session: WorkshopSession) -> Event:
     """One calendar event per session; a one-session workshop keeps the UID it had before sessions existed."""
     event = Event()
     several = len(workshop.sessions) > 1
-    uid = f"workshop-{workshop.id}-session-{session.number}" if several and session.number > 1 else \
-        f"workshop-{workshop.id}"
+    uid = (
+        f"workshop-{workshop.id}-session-{session.number}"
+        if several and session.number > 1
+        else f"workshop-{workshop.id}"
+    )
     event.add("uid", f"{uid}@equiptrain")
     event.add("dtstamp", utcnow())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    event.add("summary", f"{workshop.title} (session {session.number} of {len(workshop.sessions)})" if several
-              else workshop.title)
+    event.add(
+        "summary",
+        f"{workshop.title} (session {session.number} of {len(workshop.sessions)})" if several else workshop.title,
+    )
     event.add("location", workshop.place)
     event.add("description", "EQUIP workshop: " + ", ".join(m.title for m in workshop.modules))
     event.add("sequence", workshop.sequence)
@@ -484,20 +573,29 @@ def feed_user(token: str) -> User | None:
 
 # -- mail --------------------------------------------------------------------------------------------------------
 
+
 def when_lines(workshop: Workshop) -> str:
     """The sessions' times in UK time, one a line, for emails."""
-    return "\n".join(f"{'Session ' + str(s.number) + ': ' if len(workshop.sessions) > 1 else ''}"
-                     f"{to_uk(s.starts_at):%A %d %B %Y, %H:%M} to {to_uk(s.ends_at):%H:%M} (UK time)"
-                     for s in workshop.sessions)
+    return "\n".join(
+        f"{'Session ' + str(s.number) + ': ' if len(workshop.sessions) > 1 else ''}"
+        f"{to_uk(s.starts_at):%A %d %B %Y, %H:%M} to {to_uk(s.ends_at):%H:%M} (UK time)"
+        for s in workshop.sessions
+    )
 
 
 def _mail(workshop: Workshop, user: User, subject: str, lead: str, method: str = "PUBLISH") -> None:
-    text = (f"Hello {user.name},\n\n{lead}\n\n{workshop.title}\n"
-            f"When:\n{when_lines(workshop)}\n"
-            f"Where: {workshop.place}\n\n"
-            f"Reply and see the details: {mail.external_url('workshops.detail', workshop_id=workshop.id)}\n")
-    mail.send(user.email, subject, text,
-              attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop], method=method))])
+    text = (
+        f"Hello {user.name},\n\n{lead}\n\n{workshop.title}\n"
+        f"When:\n{when_lines(workshop)}\n"
+        f"Where: {workshop.place}\n\n"
+        f"Reply and see the details: {mail.external_url('workshops.detail', workshop_id=workshop.id)}\n"
+    )
+    mail.send(
+        user.email,
+        subject,
+        text,
+        attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop], method=method))],
+    )
 
 
 def _mail_everyone(workshop: Workshop, subject: str, lead: str) -> None:

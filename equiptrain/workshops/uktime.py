@@ -1,4 +1,5 @@
 """UK time for workshops: times are entered and shown in UK local time and stored in UTC."""
+
 from __future__ import annotations
 
 import datetime as dt

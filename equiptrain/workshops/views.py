@@ -1,6 +1,7 @@
 """The workshops blueprint and its pages: the list, scheduling and publishing, replies, calendar files and feeds,
 anonymous feedback, lived-experience trainer support, reports, and trainers' prepared modules (under
 /admin/trainers). The day itself (register, check-in, console, role play) is in `console_views`."""
+
 from __future__ import annotations
 
 import click
@@ -60,7 +61,6 @@ def core_attended_on(user) -> object:
     return queries.core_attendance([user.id]).get(user.id)
 
 
-
 def _workshop(workshop_id: int, action: str = "view") -> Workshop:
     return get_or_abort(Workshop, workshop_id, action)
 
@@ -81,13 +81,17 @@ def _fill_workshop_form(form: WorkshopForm, org: Organisation, workshop: Worksho
     modules = db.session.scalars(select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)).all()
     form.modules.choices = choices((m.id, f"{m.position}. {m.title}") for m in modules)
     form.teams.choices = choices((t.id, t.name) for t in org.teams)
-    form.facilitators.choices = choices((u.id, f"{u.name} ({u.trainer_profile.kind.label})")
-                                        for u in queries.trainers(org.id) if u.trainer_profile)
-    cores = db.session.scalars(select(Workshop).where(Workshop.organisation_id == org.id,
-                                                      Workshop.kind == WorkshopKind.CORE)
-                               .order_by(Workshop.starts_at.desc())).all()
-    form.follow_up_of.choices = choices([("", "Not a follow-up")] + [(w.id, f"{w.title} ({w.starts_at:%d %b %Y})")
-                                                                     for w in cores if w is not workshop])
+    form.facilitators.choices = choices(
+        (u.id, f"{u.name} ({u.trainer_profile.kind.label})") for u in queries.trainers(org.id) if u.trainer_profile
+    )
+    cores = db.session.scalars(
+        select(Workshop)
+        .where(Workshop.organisation_id == org.id, Workshop.kind == WorkshopKind.CORE)
+        .order_by(Workshop.starts_at.desc())
+    ).all()
+    form.follow_up_of.choices = choices(
+        [("", "Not a follow-up")] + [(w.id, f"{w.title} ({w.starts_at:%d %b %Y})") for w in cores if w is not workshop]
+    )
     if request.method == "GET" and workshop is not None:
         form.title.data, form.kind.data, form.capacity.data = workshop.title, workshop.kind.value, workshop.capacity
         for session in workshop.sessions:
@@ -120,13 +124,24 @@ def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
         follow = None
     try:
         saved = services.save_workshop(
-            current_user, workshop, organisation=org, title=form.title.data, kind=WorkshopKind(form.kind.data),
-            sessions=[(from_uk(a), from_uk(b)) for a, b in times], room=form.room.data,
-            online_url=form.online_url.data, capacity=form.capacity.data, modules=list(modules), teams=list(teams),
-            facilitators=list(facilitators), follow_up_of=follow)
+            current_user,
+            workshop,
+            organisation=org,
+            title=form.title.data,
+            kind=WorkshopKind(form.kind.data),
+            sessions=[(from_uk(a), from_uk(b)) for a, b in times],
+            room=form.room.data,
+            online_url=form.online_url.data,
+            capacity=form.capacity.data,
+            modules=list(modules),
+            teams=list(teams),
+            facilitators=list(facilitators),
+            follow_up_of=follow,
+        )
     except ServiceError as exc:
-        getattr(form, exc.field, form.title).errors.append(exc.message) if exc.field and hasattr(form, exc.field) \
-            else form.form_errors.append(exc.message)
+        getattr(form, exc.field, form.title).errors.append(exc.message) if exc.field and hasattr(
+            form, exc.field
+        ) else form.form_errors.append(exc.message)
         return None, []
     return saved, []
 
@@ -141,8 +156,15 @@ def new():
     if workshop:
         flash("Workshop saved as a draft. Check the details, then publish it to send the invitations.", "info")
         return _after_save(workshop)
-    return render_template("workshops/edit.html", form=form, org=org, workshop=None, warnings=warnings,
-                           max_sessions=MAX_SESSIONS, no_lived_experience=_no_lived_experience(form))
+    return render_template(
+        "workshops/edit.html",
+        form=form,
+        org=org,
+        workshop=None,
+        warnings=warnings,
+        max_sessions=MAX_SESSIONS,
+        no_lived_experience=_no_lived_experience(form),
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
@@ -153,11 +175,19 @@ def edit(workshop_id: int):
     _fill_workshop_form(form, workshop.organisation, workshop)
     saved, warnings = _save(form, workshop.organisation, workshop)
     if saved:
-        flash("Workshop saved." + (" Everyone invited has been told of the change." if saved.is_published else ""),
-              "info")
+        flash(
+            "Workshop saved." + (" Everyone invited has been told of the change." if saved.is_published else ""), "info"
+        )
         return _after_save(saved)
-    return render_template("workshops/edit.html", form=form, org=workshop.organisation, workshop=workshop,
-                           warnings=warnings, max_sessions=MAX_SESSIONS, no_lived_experience=_no_lived_experience(form))
+    return render_template(
+        "workshops/edit.html",
+        form=form,
+        org=workshop.organisation,
+        workshop=workshop,
+        warnings=warnings,
+        max_sessions=MAX_SESSIONS,
+        no_lived_experience=_no_lived_experience(form),
+    )
 
 
 def _no_lived_experience(form: WorkshopForm) -> bool:
@@ -187,15 +217,25 @@ def detail(workshop_id: int):
     invitation = next((i for i in workshop.invitations if i.user_id == current_user.id), None)
     assignment = roleplay.latest_assignment(current_user, workshop) if invitation else None
     return render_template(
-        "workshops/detail.html", workshop=workshop, invitation=invitation, reply_form=ReplyForm(),
-        publish_form=PublishForm(), cancel_form=CancelForm(),
+        "workshops/detail.html",
+        workshop=workshop,
+        invitation=invitation,
+        reply_form=ReplyForm(),
+        publish_form=PublishForm(),
+        cancel_form=CancelForm(),
         missing=services.publish_gaps(workshop) if workshop.status is WorkshopStatus.DRAFT else [],
-        counts=queries.invitation_counts(workshop), manage=can(current_user, "manage", workshop),
-        facilitate=can(current_user, "facilitate", workshop), assignment=assignment,
+        counts=queries.invitation_counts(workshop),
+        manage=can(current_user, "manage", workshop),
+        facilitate=can(current_user, "facilitate", workshop),
+        assignment=assignment,
         feedback_state=attendance.feedback_state(current_user, workshop),
         feedback_token=attendance.feedback_token(workshop, current_user),
-        lived_experience=[f.user for f in workshop.facilitators
-                          if f.user.trainer_profile and f.user.trainer_profile.kind.lived_experience])
+        lived_experience=[
+            f.user
+            for f in workshop.facilitators
+            if f.user.trainer_profile and f.user.trainer_profile.kind.lived_experience
+        ],
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>/publish", methods=["POST"])
@@ -227,8 +267,10 @@ def cancel(workshop_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
-        flash("Workshop cancelled. Everyone invited and the facilitators have been told, with a calendar "
-              "cancellation.", "info")
+        flash(
+            "Workshop cancelled. Everyone invited and the facilitators have been told, with a calendar cancellation.",
+            "info",
+        )
     return redirect(url_for("workshops.detail", workshop_id=workshop.id))
 
 
@@ -254,10 +296,15 @@ def reply(workshop_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
-        flash({Reply.ATTENDING: "Thank you: you are attending.",
-               Reply.WAITING: "The workshop is full: you are on the waiting list. If a place comes free it is "
-                              "offered to you by email, and you confirm it here.",
-               Reply.NOT_ATTENDING: "Thank you: you are not attending."}[invitation.reply], "info")
+        flash(
+            {
+                Reply.ATTENDING: "Thank you: you are attending.",
+                Reply.WAITING: "The workshop is full: you are on the waiting list. If a place comes free it is "
+                "offered to you by email, and you confirm it here.",
+                Reply.NOT_ATTENDING: "Thank you: you are not attending.",
+            }[invitation.reply],
+            "info",
+        )
     return redirect(url_for("workshops.detail", workshop_id=workshop.id))
 
 
@@ -265,19 +312,28 @@ def reply(workshop_id: int):
 @roles_required("learner")
 def ics(workshop_id: int):
     workshop = _workshop(workshop_id)
-    return Response(services.calendar_bytes([workshop]), mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="workshop-{workshop.id}.ics"'})
+    return Response(
+        services.calendar_bytes([workshop]),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="workshop-{workshop.id}.ics"'},
+    )
 
 
 @bp.route("/workshops/feed/<token>.ics")
 def feed(token: str):
     user = services.feed_user(token)
     if user is None:
-        abort(404, "This calendar feed address is not valid (it may have been replaced). Get a new one from "
-                   "your Workshops page.")
+        abort(
+            404,
+            "This calendar feed address is not valid (it may have been replaced). Get a new one from "
+            "your Workshops page.",
+        )
     data = queries.my_workshops(user)
-    workshops = {i.workshop.id: i.workshop for i in data["upcoming"] + data["past"]
-                 if i.reply in (Reply.ATTENDING, Reply.WAITING, Reply.NONE)}
+    workshops = {
+        i.workshop.id: i.workshop
+        for i in data["upcoming"] + data["past"]
+        if i.reply in (Reply.ATTENDING, Reply.WAITING, Reply.NONE)
+    }
     workshops.update({w.id: w for w in data["facilitating"]})
     return Response(services.calendar_bytes(list(workshops.values()), "My EQUIP workshops"), mimetype="text/calendar")
 
@@ -293,8 +349,11 @@ def calendar_feed():
             flash("Your calendar feed address has been switched off.", "info")
             return redirect(url_for("workshops.calendar_feed"))
         token = services.new_feed(current_user)
-    return render_template("workshops/calendar_feed.html", form=form,
-                           feed_url=external_url("workshops.feed", token=token) if token else None)
+    return render_template(
+        "workshops/calendar_feed.html",
+        form=form,
+        feed_url=external_url("workshops.feed", token=token) if token else None,
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>/feedback/<token>", methods=["GET", "POST"])
@@ -307,9 +366,14 @@ def feedback(workshop_id: int, token: str):
     form = FeedbackForm()
     if form.validate_on_submit():
         try:
-            attendance.submit_feedback(current_user, workshop, token, useful=int(form.useful.data),
-                                       lived_experience_valuable=int(form.lived_experience_valuable.data),
-                                       do_differently=form.do_differently.data)
+            attendance.submit_feedback(
+                current_user,
+                workshop,
+                token,
+                useful=int(form.useful.data),
+                lived_experience_valuable=int(form.lived_experience_valuable.data),
+                do_differently=form.do_differently.data,
+            )
         except ServiceError as exc:
             form.form_errors.append(exc.message)
         else:
@@ -323,8 +387,9 @@ def feedback(workshop_id: int, token: str):
 @roles_required("trainer", "admin")
 def feedback_results(workshop_id: int):
     workshop = _workshop(workshop_id, "facilitate")
-    return render_template("workshops/feedback_results.html", workshop=workshop,
-                           summary=attendance.feedback_summary(workshop))
+    return render_template(
+        "workshops/feedback_results.html", workshop=workshop, summary=attendance.feedback_summary(workshop)
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>/support/<int:trainer_id>", methods=["GET", "POST"])
@@ -346,9 +411,13 @@ def support(workshop_id: int, trainer_id: int):
             attendance.save_briefing(current_user, record, briefing_form.briefing.data)
             return _saved(workshop, trainer, "Briefing saved.")
         if action == "debrief" and current_user.id == trainer_id and debrief_form.validate_on_submit():
-            attendance.save_debrief(current_user, record, how_it_went=debrief_form.how_it_went.data or "",
-                                    support_wanted=debrief_form.support_wanted.data or "",
-                                    preparation_minutes=debrief_form.preparation_minutes.data)
+            attendance.save_debrief(
+                current_user,
+                record,
+                how_it_went=debrief_form.how_it_went.data or "",
+                support_wanted=debrief_form.support_wanted.data or "",
+                preparation_minutes=debrief_form.preparation_minutes.data,
+            )
             return _saved(workshop, trainer, "Debrief saved. Thank you.")
         if action in ("claimed", "paid") and EmptyForm().validate_on_submit():
             attendance.set_payment(current_user, record, PaymentStatus(action))
@@ -357,11 +426,21 @@ def support(workshop_id: int, trainer_id: int):
         flash(exc.message, "error")
     if request.method == "GET":
         briefing_form.briefing.data = record.briefing
-        debrief_form.how_it_went.data, debrief_form.support_wanted.data = (record.debrief_how_it_went,
-                                                                           record.debrief_support_wanted)
+        debrief_form.how_it_went.data, debrief_form.support_wanted.data = (
+            record.debrief_how_it_went,
+            record.debrief_support_wanted,
+        )
         debrief_form.preparation_minutes.data = record.preparation_minutes
-    return render_template("workshops/support.html", workshop=workshop, trainer=trainer, record=record, admin=admin,
-                           briefing_form=briefing_form, debrief_form=debrief_form, form=EmptyForm())
+    return render_template(
+        "workshops/support.html",
+        workshop=workshop,
+        trainer=trainer,
+        record=record,
+        admin=admin,
+        briefing_form=briefing_form,
+        debrief_form=debrief_form,
+        form=EmptyForm(),
+    )
 
 
 def _saved(workshop, trainer, message):
@@ -372,17 +451,24 @@ def _saved(workshop, trainer, message):
 @bp.route("/workshops/my-sessions")
 @roles_required("trainer")
 def my_sessions():
-    return render_template("workshops/sessions.html", sessions=queries.lived_experience_sessions(
-        None, trainer_id=current_user.id), mine=True)
+    return render_template(
+        "workshops/sessions.html",
+        sessions=queries.lived_experience_sessions(None, trainer_id=current_user.id),
+        mine=True,
+    )
 
 
 @bp.route("/workshops/reports")
 @roles_required("admin")
 def reports():
     org_id = admin_organisation(current_user).id
-    return render_template("workshops/reports.html", overrides=queries.overrides(org_id),
-                           teams=queries.team_training(org_id), sessions=queries.lived_experience_sessions(org_id),
-                           guests=guest_queries.guest_counts(org_id))
+    return render_template(
+        "workshops/reports.html",
+        overrides=queries.overrides(org_id),
+        teams=queries.team_training(org_id),
+        sessions=queries.lived_experience_sessions(org_id),
+        guests=guest_queries.guest_counts(org_id),
+    )
 
 
 @bp.route("/admin/trainers/")
@@ -407,17 +493,23 @@ def trainer(user_id: int):
     if profile.kind.lived_experience and request.form.get("action") == "training":
         if training_form.validate_on_submit():
             try:
-                services.save_training(current_user, profile, completed_on=training_form.completed_on.data,
-                                       sessions_shadowed=training_form.sessions_shadowed.data,
-                                       preparation=training_form.preparation.data or "")
+                services.save_training(
+                    current_user,
+                    profile,
+                    completed_on=training_form.completed_on.data,
+                    sessions_shadowed=training_form.sessions_shadowed.data,
+                    preparation=training_form.preparation.data or "",
+                )
             except ServiceError as exc:
                 getattr(training_form, exc.field or "completed_on").errors.append(exc.message)
             else:
                 flash("Train-the-trainers record saved.", "info")
                 return redirect(url_for("workshops.trainer", user_id=user.id))
     elif request.method == "GET" and training is not None:
-        training_form.completed_on.data, training_form.sessions_shadowed.data = (training.completed_on,
-                                                                                 training.sessions_shadowed)
+        training_form.completed_on.data, training_form.sessions_shadowed.data = (
+            training.completed_on,
+            training.sessions_shadowed,
+        )
         training_form.preparation.data = training.preparation
     elif request.method == "GET":
         training_form.sessions_shadowed.data = 0
@@ -429,6 +521,12 @@ def trainer(user_id: int):
     if request.method == "GET":
         form.modules.data = [str(i) for i in queries.prepared_module_ids(profile.id)]
     sessions = queries.lived_experience_sessions(None, trainer_id=user.id) if profile.kind.lived_experience else []
-    return render_template("workshops/trainer.html", trainer=user, profile=profile, form=form, sessions=sessions,
-                           training=training, training_form=training_form)
-
+    return render_template(
+        "workshops/trainer.html",
+        trainer=user,
+        profile=profile,
+        form=form,
+        sessions=sessions,
+        training=training,
+        training_form=training_form,
+    )

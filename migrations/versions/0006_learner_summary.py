@@ -3,19 +3,20 @@
 Revision ID: 0006
 Revises: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('module_progress', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('status', sa.String(length=16), server_default='in progress', nullable=False))
-        batch_op.add_column(sa.Column('steps_done', sa.Integer(), server_default='0', nullable=False))
+    with op.batch_alter_table("module_progress", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("status", sa.String(length=16), server_default="in progress", nullable=False))
+        batch_op.add_column(sa.Column("steps_done", sa.Integer(), server_default="0", nullable=False))
     # Fill both in for the rows already there, from the row and its module's completion rules.
     op.execute("""
         UPDATE module_progress SET
@@ -31,6 +32,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('module_progress', schema=None) as batch_op:
-        batch_op.drop_column('steps_done')
-        batch_op.drop_column('status')
+    with op.batch_alter_table("module_progress", schema=None) as batch_op:
+        batch_op.drop_column("steps_done")
+        batch_op.drop_column("status")

@@ -1,4 +1,5 @@
 """Signing in, rate limits, CSRF, invitations, password reset and sessions."""
+
 from __future__ import annotations
 
 import re
@@ -40,6 +41,7 @@ def test_deactivated_person_cannot_sign_in(client, build):
     user = build.user()
     admin = build.user("admin", org=user.organisation)
     from equiptrain.accounts import services
+
     services.deactivate(admin, user)
     db.session.commit()  # as the admin's request would
     response = _sign_in(client, user.email, PASSWORD)
@@ -94,6 +96,7 @@ def test_security_headers_and_cookie_flags(client, build):
 
 def test_production_cookies_are_secure(tmp_path):
     from equiptrain import create_app
+
     app = create_app({"PRODUCTION": True, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "SECRET_KEY": "x" * 32})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
@@ -108,9 +111,17 @@ def test_invitation_sets_password_once(client, build, outbox, login):
     admin = build.user("admin")
     team = build.team(admin.organisation)
     login(admin)
-    response = client.post("/admin/people/new", data={
-        "name": "Ruth Adams", "email": "ruth.adams@example.nhs.uk", "profession": "social_worker",
-        "team": str(team.id), "team_role": "member", "org": admin.organisation_id})
+    response = client.post(
+        "/admin/people/new",
+        data={
+            "name": "Ruth Adams",
+            "email": "ruth.adams@example.nhs.uk",
+            "profession": "social_worker",
+            "team": str(team.id),
+            "team_role": "member",
+            "org": admin.organisation_id,
+        },
+    )
     assert response.status_code == 302
     [message] = outbox.to("ruth.adams@example.nhs.uk")
     link = _link(message)
@@ -131,6 +142,7 @@ def test_invitation_sets_password_once(client, build, outbox, login):
 
 def test_expired_and_tampered_links_are_refused(app, client, build, monkeypatch):
     from equiptrain.accounts import tokens
+
     user = build.user(password=None)
     token = tokens.make_token(user, tokens.INVITE)
     assert client.get(f"/set-password/{token[:-3]}xyz").status_code == 400
@@ -159,8 +171,10 @@ def test_password_change_ends_other_sessions(app, build):
     phone, laptop = app.test_client(), app.test_client()
     for c in (phone, laptop):
         assert _sign_in(c, user.email, PASSWORD).status_code == 302
-    response = laptop.post("/account", data={"current_password": PASSWORD, "password": "brand new passphrase",
-                                             "confirm": "brand new passphrase"})
+    response = laptop.post(
+        "/account",
+        data={"current_password": PASSWORD, "password": "brand new passphrase", "confirm": "brand new passphrase"},
+    )
     assert response.status_code == 302
     assert laptop.get("/account").status_code == 200  # this session carries on
     assert phone.get("/account").status_code == 302  # the other one has ended
@@ -170,8 +184,10 @@ def test_mail_is_not_sent_when_the_request_fails(client, build, outbox, login):
     admin = build.user("admin")
     existing = build.user(org=admin.organisation)
     login(admin)
-    response = client.post("/admin/people/new", data={"name": "Dup", "email": existing.email.upper(),
-                                                      "profession": "nurse", "team_role": "member"})
+    response = client.post(
+        "/admin/people/new",
+        data={"name": "Dup", "email": existing.email.upper(), "profession": "nurse", "team_role": "member"},
+    )
     assert "already has an account" in response.get_data(as_text=True)
     assert outbox.messages == []
 
@@ -179,7 +195,9 @@ def test_mail_is_not_sent_when_the_request_fails(client, build, outbox, login):
 def test_an_application_wide_limit_still_applies_to_every_page(tmp_path):
     # The before-request check is only dropped when there is nothing for it to enforce.
     from equiptrain import create_app
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/l.db", "SECRET_KEY": "x" * 32,
-                      "RATELIMIT_APPLICATION": "2 per minute"})
+
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path}/l.db", "SECRET_KEY": "x" * 32, "RATELIMIT_APPLICATION": "2 per minute"}
+    )
     client = app.test_client()
     assert [client.get("/about").status_code for _ in range(3)][-1] == 429

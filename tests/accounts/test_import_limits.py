@@ -1,5 +1,6 @@
 """Staff import under pressure: limits checked before reading, bounded problem lists, unreadable fields, formula
 cells, and invitations sent in the background in batches with a progress page that survives a restart."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -94,7 +95,7 @@ def test_the_page_shows_the_first_problems_and_how_many_there_are(app, client, l
 
 
 def test_a_field_over_the_csv_modules_limit_is_a_row_error(org_team):
-    text = _people(1) + "Huge," + "a" * 200_000 + "@nhs.net,nurse,,North CMHT,no\n" + _people(1, 5)[len(HEADER):]
+    text = _people(1) + "Huge," + "a" * 200_000 + "@nhs.net,nurse,,North CMHT,no\n" + _people(1, 5)[len(HEADER) :]
     with pytest.raises(ImportInvalid) as caught:
         import_users(None, org_team[0], text)
     [problem] = caught.value.problems
@@ -108,7 +109,7 @@ def test_an_unclosed_quote_is_a_row_error(org_team):
     assert any(p.column == "row" and "cannot be read" in p.message for p in caught.value.problems)
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+44", "-1", "@SUM(A1)"])
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+44", "-1", "@SUM(A1)"])
 def test_a_cell_a_spreadsheet_would_run_is_refused(org_team, cell):
     text = HEADER + f"{cell},a@nhs.net,nurse,{cell},North CMHT,no\n"
     with pytest.raises(ImportInvalid) as caught:
@@ -123,11 +124,13 @@ def test_a_value_longer_than_its_column_is_refused(org_team):
         import_users(None, org_team[0], text)
     assert {(p.column, p.message) for p in caught.value.problems} >= {
         ("name", "is 201 characters long; it can be at most 200"),
-        ("employee_number", "is 51 characters long; it can be at most 50")}
+        ("employee_number", "is 51 characters long; it can be at most 50"),
+    }
 
 
-def test_a_large_import_answers_at_once_and_invites_in_batches(app, client, login, admin, outbox,
-                                                                background_queue, monkeypatch):
+def test_a_large_import_answers_at_once_and_invites_in_batches(
+    app, client, login, admin, outbox, background_queue, monkeypatch
+):
     monkeypatch.setitem(app.config, "INVITATION_BATCH_SIZE", 50)
     login(admin)
     response = _upload(client, _people(120))
@@ -155,11 +158,13 @@ def _clock(calls):
     def now():
         calls.append(1)
         return utcnow()
+
     return now
 
 
-def test_a_run_a_restart_interrupted_carries_on_from_where_it_stopped(app, client, login, admin, org_team, outbox,
-                                                                       background_queue):
+def test_a_run_a_restart_interrupted_carries_on_from_where_it_stopped(
+    app, client, login, admin, org_team, outbox, background_queue
+):
     org, _ = org_team
     result = import_users(admin, org, _people(30))
     db.session.commit()
@@ -197,8 +202,9 @@ def test_the_command_refuses_an_oversized_file_before_reading_it(app, org_team, 
     monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 1000)
     big = tmp_path / "big.csv"
     big.write_text(_people(100))
-    result = CliRunner().invoke(main, ["users", "import", str(big), "--organisation", "Bolton Trust"],
-                                obj=_script_info(app))
+    result = CliRunner().invoke(
+        main, ["users", "import", str(big), "--organisation", "Bolton Trust"], obj=_script_info(app)
+    )
     assert result.exit_code == 1
     assert "larger than the 1 KB an import may be" in result.output
 
@@ -207,8 +213,9 @@ def test_the_command_sends_invitations_with_progress(app, org_team, tmp_path, ou
     monkeypatch.setitem(app.config, "INVITATION_BATCH_SIZE", 2)
     good = tmp_path / "good.csv"
     good.write_text(_people(5))
-    result = CliRunner().invoke(main, ["users", "import", str(good), "--organisation", "Bolton Trust"],
-                                obj=_script_info(app))
+    result = CliRunner().invoke(
+        main, ["users", "import", str(good), "--organisation", "Bolton Trust"], obj=_script_info(app)
+    )
     assert result.exit_code == 0, result.output
     assert "Invitations: 2 of 5" in result.output and "Invitations: 5 of 5" in result.output
     assert len(outbox.messages) == 5

@@ -1,6 +1,7 @@
 """Sign-in limits that cannot lock a person out: failures from one address do not stop the right password from
 another; guessing from many addresses is throttled per account over an hour, except in browsers the person has
 signed in with before."""
+
 from __future__ import annotations
 
 from tests.builders import PASSWORD

@@ -1,4 +1,5 @@
 """People and team pages: what they show, and a fixed number of queries whatever the size of the team."""
+
 from __future__ import annotations
 
 import pytest
@@ -69,9 +70,11 @@ def test_roles_and_membership_changes_are_audited(client, login, build):
     login(admin)
     client.post(f"/admin/people/{person.id}/roles", data={"trainer_kind": TrainerKind.CARER.value})
     client.post(f"/admin/people/{person.id}/membership", data={"team": str(new_team.id), "team_role": "manager"})
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_id == person.id,
-                                                         AuditEvent.action == "role.changed",
-                                                         AuditEvent.actor_id == admin.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.subject_id == person.id, AuditEvent.action == "role.changed", AuditEvent.actor_id == admin.id
+        )
+    ).all()
     details = [e.details for e in events]
     assert {"trainer": "carer"} in details
     assert any(d.get("team") == "Second Team" and d.get("after") == "manager" for d in details)

@@ -1,5 +1,6 @@
 """A password-reset request does the same work whether or not the account exists: the look-up, the token and
 the email happen after the response, in the background (so neither the page nor its timing tells them apart)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -19,19 +20,23 @@ def test_the_request_path_does_no_account_work_either_way(client, build, outbox,
         m.setattr(services, "find_user_by_email", forbidden)
         m.setattr("equiptrain.accounts.tokens.make_token", forbidden)
         m.setattr("equiptrain.mail.send", forbidden)
-        known = client.post("/reset-password", data={"email": user.email},
-                            environ_base={"REMOTE_ADDR": "10.1.2.3"})
-        unknown = client.post("/reset-password", data={"email": "nobody@example.nhs.uk"},
-                              environ_base={"REMOTE_ADDR": "10.1.2.3"})
+        known = client.post("/reset-password", data={"email": user.email}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+        unknown = client.post(
+            "/reset-password", data={"email": "nobody@example.nhs.uk"}, environ_base={"REMOTE_ADDR": "10.1.2.3"}
+        )
     assert known.status_code == unknown.status_code == 200
-    assert known.get_data(as_text=True).replace(user.email, "@") == \
-        unknown.get_data(as_text=True).replace("nobody@example.nhs.uk", "@")
+    assert known.get_data(as_text=True).replace(user.email, "@") == unknown.get_data(as_text=True).replace(
+        "nobody@example.nhs.uk", "@"
+    )
     assert outbox.messages == []
     # The same task was queued for each; it runs (here, now) after the response.
     assert [fn for fn, _args, _kwargs in background_queue.pending] == [services.request_password_reset] * 2
     background_queue.run_pending()
     assert [m["To"] for m in outbox.messages] == [user.email]
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("password.reset_requested%"))
-                                .order_by(AuditEvent.id)).all()
-    assert [(e.action, e.ip_address) for e in events] == [("password.reset_requested", "10.1.2.3"),
-                                                         ("password.reset_requested_unknown", "10.1.2.3")]
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.like("password.reset_requested%")).order_by(AuditEvent.id)
+    ).all()
+    assert [(e.action, e.ip_address) for e in events] == [
+        ("password.reset_requested", "10.1.2.3"),
+        ("password.reset_requested_unknown", "10.1.2.3"),
+    ]

@@ -1,5 +1,6 @@
 """The session row: created at sign-in, holding only a digest of the cookie's token; last seen refreshed by
 writing requests (coarsely), never by page views."""
+
 from __future__ import annotations
 
 import datetime as dt

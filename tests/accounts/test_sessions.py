@@ -1,6 +1,7 @@
 """Sessions end on the server: signing out, "sign out of every device" and a password change end the sessions
 on every app server (two app instances on one database stand in for two workers or servers), and neither a
 replayed session cookie nor a remember-me cookie brings an ended session back."""
+
 from __future__ import annotations
 
 import pytest
@@ -90,8 +91,10 @@ def test_sign_out_of_every_device_ends_every_session_on_every_server(two_servers
 def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(two_servers):
     first, second, email = two_servers
     laptop, phone = _sign_in(first, email), _sign_in(second, email)
-    response = laptop.post("/account", data={"current_password": PASSWORD, "password": "a brand new passphrase",
-                                             "confirm": "a brand new passphrase"})
+    response = laptop.post(
+        "/account",
+        data={"current_password": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase"},
+    )
     assert response.status_code == 302
     assert _signed_in(laptop) and not _signed_in(phone)
 

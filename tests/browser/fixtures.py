@@ -1,5 +1,6 @@
 """Browser-test fixtures: a live app on 127.0.0.1 with its own database, Debian's Chromium driven by Playwright,
 and an axe-core scan (WCAG 2.2 A and AA) of every page a test visits."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,8 +14,16 @@ from equiptrain import create_app
 from equiptrain.extensions import db
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 class LiveServer:
@@ -79,6 +88,7 @@ def browser():
 @pytest.fixture(scope="session")
 def axe():
     from axe_playwright_python.sync_playwright import Axe
+
     return Axe()
 
 
@@ -107,8 +117,10 @@ class Browsing:
         violations = results.response["violations"]
         self.scanned.add(_page(self.page.url))
         if violations:
-            lines = [f"{v['id']} ({v['impact']}): {v['help']} -> " +
-                     "; ".join(n["html"][:120] for n in v["nodes"][:3]) for v in violations]
+            lines = [
+                f"{v['id']} ({v['impact']}): {v['help']} -> " + "; ".join(n["html"][:120] for n in v["nodes"][:3])
+                for v in violations
+            ]
             pytest.fail(f"axe violations on {self.page.url}:\n" + "\n".join(lines))
 
     def sign_in(self, email: str, password: str):

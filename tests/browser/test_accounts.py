@@ -1,4 +1,5 @@
 """Sign-in, home and administration pages in a real browser: accessible, keyboard-operable, and usable at 320 px."""
+
 from __future__ import annotations
 
 import itertools
@@ -20,8 +21,15 @@ def people(live_db):
     team = services.create_team(None, org, "Harbour CMHT", TeamSetting.COMMUNITY)
     made = {}
     for key, extra in (("admin", {"is_org_admin": True}), ("manager", {}), ("learner", {})):
-        made[key] = services.create_user(None, name=f"{key.title()} {n}", email=f"{key}{n}@browser.example",
-                                         profession=Profession.NURSE, organisation=org, password=PASSWORD, **extra)
+        made[key] = services.create_user(
+            None,
+            name=f"{key.title()} {n}",
+            email=f"{key}{n}@browser.example",
+            profession=Profession.NURSE,
+            organisation=org,
+            password=PASSWORD,
+            **extra,
+        )
     services.set_membership(None, made["manager"], team, MembershipRole.MANAGER)
     services.set_membership(None, made["learner"], team, MembershipRole.MEMBER)
     live_db.session.commit()
@@ -61,9 +69,20 @@ def test_wrong_password_shows_an_accessible_error_summary(browse, people):
 def test_admin_pages_are_accessible(browse, people):
     tab = browse()
     tab.sign_in(people["admin"].email, PASSWORD)
-    for path in ("/admin/people", "/admin/people/new", "/admin/teams", "/admin/import", "/admin/audit",
-                 f"/admin/people/{people['learner'].id}", "/account", f"/teams/{people['team_id']}",
-                 f"/teams/{people['team_id']}/invite", "/about", "/accessibility", "/privacy"):
+    for path in (
+        "/admin/people",
+        "/admin/people/new",
+        "/admin/teams",
+        "/admin/import",
+        "/admin/audit",
+        f"/admin/people/{people['learner'].id}",
+        "/account",
+        f"/teams/{people['team_id']}",
+        f"/teams/{people['team_id']}/invite",
+        "/about",
+        "/accessibility",
+        "/privacy",
+    ):
         response = tab.goto(path)
         assert response.status == 200, path
     # A form with errors shows the error summary, and it passes the scan too.
@@ -121,8 +140,13 @@ def test_invited_person_sets_a_password_from_the_email(browse, live_app, live_db
 
     n = next(_n)
     org = services.create_organisation(None, f"Invite Trust {n}")
-    person = services.create_user(None, name="Invited Person", email=f"invited{n}@browser.example",
-                                  profession=Profession.SOCIAL_WORKER, organisation=org)
+    person = services.create_user(
+        None,
+        name="Invited Person",
+        email=f"invited{n}@browser.example",
+        profession=Profession.SOCIAL_WORKER,
+        organisation=org,
+    )
     services.invite(None, person)
     live_db.session.commit()
     outbox = Path(live_app.config["MAIL_OUTBOX_DIR"])

@@ -1,5 +1,6 @@
 """Certificate pages in a real browser, each scanned by axe: My certificates (also at 320 px), the verification
 pages in every state, the lookup form, the organisation's list, revoking, and a trainer's naming choice."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,14 +17,31 @@ _n = itertools.count()
 
 
 def _claim(name: str, n: int) -> dict:
-    return {"name": name, "profession": "Nurse", "achievement": f"browser-cert-{n}",
-            "title": "EQUIP foundations certificate", "description": "Awarded for the first two modules.",
-            "modules": [{"slug": "foundations", "title": "Foundations of involved care planning",
-                         "outcomes": ["Describe what involvement in care planning means in practice"]}],
-            "hours": {"individual": 3.0, "participatory": 7.0}, "completed_on": dt.date.today().isoformat(),
-            "workshops": [{"title": "EQUIP day 1", "date": dt.date.today().isoformat(), "kind": "Core workshop",
-                           "trainers": ["Dr Nia Evans (professional trainer)", "a service-user trainer"]}],
-            "issuer": {"key": "0", "name": "Browser Trust"}}
+    return {
+        "name": name,
+        "profession": "Nurse",
+        "achievement": f"browser-cert-{n}",
+        "title": "EQUIP foundations certificate",
+        "description": "Awarded for the first two modules.",
+        "modules": [
+            {
+                "slug": "foundations",
+                "title": "Foundations of involved care planning",
+                "outcomes": ["Describe what involvement in care planning means in practice"],
+            }
+        ],
+        "hours": {"individual": 3.0, "participatory": 7.0},
+        "completed_on": dt.date.today().isoformat(),
+        "workshops": [
+            {
+                "title": "EQUIP day 1",
+                "date": dt.date.today().isoformat(),
+                "kind": "Core workshop",
+                "trainers": ["Dr Nia Evans (professional trainer)", "a service-user trainer"],
+            }
+        ],
+        "issuer": {"key": "0", "name": "Browser Trust"},
+    }
 
 
 @pytest.fixture
@@ -34,9 +52,15 @@ def setting(live_db):
     made = {}
     for key in ("admin", "learner", "trainer"):
         made[key] = accounts.create_user(
-            None, name="فاطمة الزهراء" if key == "learner" else f"Cert {key.title()} {n}",
-            email=f"cert-{key}{n}@browser.example", profession=Profession.NURSE, organisation=org, password=PASSWORD,
-            is_org_admin=key == "admin", trainer_kind=TrainerKind.SERVICE_USER if key == "trainer" else None)
+            None,
+            name="فاطمة الزهراء" if key == "learner" else f"Cert {key.title()} {n}",
+            email=f"cert-{key}{n}@browser.example",
+            profession=Profession.NURSE,
+            organisation=org,
+            password=PASSWORD,
+            is_org_admin=key == "admin",
+            trainer_kind=TrainerKind.SERVICE_USER if key == "trainer" else None,
+        )
     accounts.set_membership(None, made["learner"], team, MembershipRole.MEMBER)
     valid = services._insert(made["learner"], _claim("فاطمة الزهراء", n))
     old = services._insert(made["learner"], {**_claim("Fatima Al-Zahra", n), "achievement": f"browser-old-{n}"})
@@ -54,7 +78,8 @@ def test_learner_pages_and_verification_states(browse, setting):
     tab.goto("/certificates/")
     link = page.get_by_label("Verification link (select it and copy)").first
     assert link.input_value().endswith(f"/verify/{setting['valid'].display_code}") or link.input_value().endswith(
-        f"/verify/{setting['new'].display_code}")
+        f"/verify/{setting['new'].display_code}"
+    )
     assert page.get_by_text("Revoked", exact=True).first.is_visible()
     for cert in ("valid", "revoked", "old"):
         tab.goto(f"/verify/{setting[cert].display_code}")

@@ -1,5 +1,6 @@
 """The dashboards in a real browser: every page passes the accessibility scan, the matrix is usable with a
 keyboard, and the pages fit a 320 px screen (the wide tables scroll inside their own labelled region)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,41 +29,87 @@ def trust(live_db):
     team = services.create_team(None, org, "Riverside CMHT", TeamSetting.COMMUNITY)
     modules = []
     for i in range(2):
-        module = Module(slug=f"dash-{n}-{i}", position=500 + 10 * n + i, title=f"Dashboard module {n}.{i}",
-                        summary="s", intro_html="<p>i</p>", estimated_minutes=30, cpd_individual_hours=1,
-                        cpd_participatory_hours=1, requires_units=True, requires_quiz=False,
-                        requires_reflection=False, requires_practice=False, requires_workshop=False, content_hash="x")
+        module = Module(
+            slug=f"dash-{n}-{i}",
+            position=500 + 10 * n + i,
+            title=f"Dashboard module {n}.{i}",
+            summary="s",
+            intro_html="<p>i</p>",
+            estimated_minutes=30,
+            cpd_individual_hours=1,
+            cpd_participatory_hours=1,
+            requires_units=True,
+            requires_quiz=False,
+            requires_reflection=False,
+            requires_practice=False,
+            requires_workshop=False,
+            content_hash="x",
+        )
         session.add(module)
         modules.append(module)
     if session.scalar(select(ConfidenceItem.id).limit(1)) is None:
         session.add(ConfidenceItem(slug="explain", position=1, text="I can explain why involvement matters"))
     session.flush()
-    admin = services.create_user(None, name=f"Admin {n}", email=f"dash-admin{n}@browser.example",
-                                 profession=Profession.NURSE, organisation=org, password=PASSWORD, is_org_admin=True)
+    admin = services.create_user(
+        None,
+        name=f"Admin {n}",
+        email=f"dash-admin{n}@browser.example",
+        profession=Profession.NURSE,
+        organisation=org,
+        password=PASSWORD,
+        is_org_admin=True,
+    )
     admin.is_programme_lead = True
-    manager = services.create_user(None, name=f"Manager {n}", email=f"dash-manager{n}@browser.example",
-                                   profession=Profession.NURSE, organisation=org, password=PASSWORD)
+    manager = services.create_user(
+        None,
+        name=f"Manager {n}",
+        email=f"dash-manager{n}@browser.example",
+        profession=Profession.NURSE,
+        organisation=org,
+        password=PASSWORD,
+    )
     services.set_membership(None, manager, team, MembershipRole.MANAGER)
     items = session.scalars(select(ConfidenceItem)).all()
     for i in range(6):
-        person = services.create_user(None, name=f"Learner {n}.{i}", email=f"dash-learner{n}-{i}@browser.example",
-                                      profession=list(Profession)[i % 4], organisation=org,
-                                      password=PASSWORD if i else None)
+        person = services.create_user(
+            None,
+            name=f"Learner {n}.{i}",
+            email=f"dash-learner{n}-{i}@browser.example",
+            profession=list(Profession)[i % 4],
+            organisation=org,
+            password=PASSWORD if i else None,
+        )
         services.set_membership(None, person, team, MembershipRole.MEMBER)
         session.flush()
         if i % 2:
-            session.add(ModuleProgress(user_id=person.id, module_id=modules[0].id, started_at=utcnow(),
-                                       completed_at=utcnow()))
-            session.add(ReflectiveEntry(author_id=person.id, template="free", title="t", fields={"text": "x"},
-                                        guard_outcome="clean"))
+            session.add(
+                ModuleProgress(user_id=person.id, module_id=modules[0].id, started_at=utcnow(), completed_at=utcnow())
+            )
+            session.add(
+                ReflectiveEntry(
+                    author_id=person.id, template="free", title="t", fields={"text": "x"}, guard_outcome="clean"
+                )
+            )
         if i:
             for phase, value in (("before", 2), ("after", 4)):
-                session.add(ConfidenceResponse(user_id=person.id, module_id=modules[0].id, phase=phase,
-                                               answers={it.slug: value for it in items}))
+                session.add(
+                    ConfidenceResponse(
+                        user_id=person.id,
+                        module_id=modules[0].id,
+                        phase=phase,
+                        answers={it.slug: value for it in items},
+                    )
+                )
     session.flush()
-    dashboard_services.save_policy(admin, org, module_ids={modules[0].id}, core_workshop=True,
-                                   deadline=dt.date.today() - dt.timedelta(days=1), joiner_days=30,
-                                   refresh_months=None)
+    dashboard_services.save_policy(
+        admin,
+        org,
+        module_ids={modules[0].id},
+        core_workshop=True,
+        deadline=dt.date.today() - dt.timedelta(days=1),
+        joiner_days=30,
+        refresh_months=None,
+    )
     session.commit()
     return {"admin": admin.email, "manager": manager.email, "team_id": team.id}
 
@@ -96,8 +143,7 @@ def test_every_dashboard_page_passes_the_scan(browse, trust):
 
     admin = browse()
     admin.sign_in(trust["admin"], PASSWORD)
-    for path in ("/dashboards/organisation", "/dashboards/organisation?sort=overdue&dir=desc", "/admin/training",
-                 team):
+    for path in ("/dashboards/organisation", "/dashboards/organisation?sort=overdue&dir=desc", "/admin/training", team):
         assert admin.goto(path).status == 200, path
     admin.goto("/admin/training")
     admin.page.get_by_label("Completion deadline").fill("")
@@ -108,8 +154,9 @@ def test_every_dashboard_page_passes_the_scan(browse, trust):
     assert "Give a completion deadline" in admin.page.locator(".nhsuk-error-summary").inner_text()
 
 
-@pytest.mark.parametrize("who,path", [("manager", "team"), ("admin", "/dashboards/organisation"),
-                                      ("admin", "/admin/training")])
+@pytest.mark.parametrize(
+    "who,path", [("manager", "team"), ("admin", "/dashboards/organisation"), ("admin", "/admin/training")]
+)
 def test_dashboards_fit_a_320_pixel_screen(browse, trust, who, path):
     tab = browse({"width": 320, "height": 640})
     tab.sign_in(trust[who], PASSWORD)

@@ -1,6 +1,7 @@
 """Guests and the care-plan audit in the browser: a facilitator invites a guest, the guest replies and is kept to
 their workshop; a manager runs an audit round, scores a plan (the guard refusing an identifier) and reads the
 report. Every page is scanned by axe, some at 320 px wide."""
+
 from __future__ import annotations
 
 from equiptrain.accounts.models import TrainerKind

@@ -1,5 +1,6 @@
 """The staff import in a real browser: a refused file lists its problems accessibly; an accepted one leads to the
 invitations' progress page, which fills as the background sends them."""
+
 from __future__ import annotations
 
 import itertools
@@ -16,13 +17,21 @@ def test_import_problems_then_progress(browse, live_db, tmp_path):
     n = next(_n)
     org = services.create_organisation(None, f"Import Trust {n}")
     services.create_team(None, org, "Harbour CMHT", TeamSetting.COMMUNITY)
-    admin = services.create_user(None, name=f"Admin {n}", email=f"import-admin{n}@browser.example",
-                                 profession=Profession.OTHER, organisation=org, password=PASSWORD, is_org_admin=True)
+    admin = services.create_user(
+        None,
+        name=f"Admin {n}",
+        email=f"import-admin{n}@browser.example",
+        profession=Profession.OTHER,
+        organisation=org,
+        password=PASSWORD,
+        is_org_admin=True,
+    )
     live_db.session.commit()
     bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
     bad.write_text(HEADER + "".join(f"=cmd{i},nobody-{i},pilot,,Nowhere,maybe\n" for i in range(30)))
-    good.write_text(HEADER + "".join(f"Person {i},imp{n}-{i}@browser.example,nurse,,Harbour CMHT,no\n"
-                                     for i in range(12)))
+    good.write_text(
+        HEADER + "".join(f"Person {i},imp{n}-{i}@browser.example,nurse,,Harbour CMHT,no\n" for i in range(12))
+    )
     tab = browse({"width": 320, "height": 640})
     tab.sign_in(admin.email, PASSWORD)
     tab.goto("/admin/import")

@@ -1,4 +1,5 @@
 """A new learner takes module 1 from start to completion in a real browser; every page is scanned by axe."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,14 +25,26 @@ def _click(tab, role: str, name: str):
 
 def test_a_new_learner_completes_module_one(browse, live_db):
     sync_course(Path(current_app.config["CONTENT_DIR"]))
-    user = accounts.create_user(None, name="Browser Learner", email="learning.browser@example.nhs.uk",
-                                profession=Profession.NURSE, organisation=None, password=PASSWORD)
+    user = accounts.create_user(
+        None,
+        name="Browser Learner",
+        email="learning.browser@example.nhs.uk",
+        profession=Profession.NURSE,
+        organisation=None,
+        password=PASSWORD,
+    )
     module = live_db.session.scalar(select(Module).where(Module.position == 1))
     units = [u for u in module.units if u.retired_at is None]
-    answers = {q.id: [n for n, o in enumerate(q.options, 1) if o["correct"]] for q in module.quiz.questions
-               if q.retired_at is None}
-    scenario = live_db.session.scalar(select(Scenario).where(Scenario.module_id == module.id, Scenario.kind == "solo",
-                                                             Scenario.retired_at.is_(None)).order_by(Scenario.position))
+    answers = {
+        q.id: [n for n, o in enumerate(q.options, 1) if o["correct"]]
+        for q in module.quiz.questions
+        if q.retired_at is None
+    }
+    scenario = live_db.session.scalar(
+        select(Scenario)
+        .where(Scenario.module_id == module.id, Scenario.kind == "solo", Scenario.retired_at.is_(None))
+        .order_by(Scenario.position)
+    )
     route = _route(scenario.data["nodes"], scenario.data["start"], True)
     user_id, module_id, title, unit_titles = user.id, module.id, module.title, [u.title for u in units]
     live_db.session.commit()
@@ -64,6 +77,7 @@ def test_a_new_learner_completes_module_one(browse, live_db):
     assert "You have completed 1 of" in tab.page.content()
 
     live_db.session.rollback()  # end the test's read transaction: see what the browser's requests wrote
-    progress = live_db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == user_id,
-                                                                   ModuleProgress.module_id == module_id))
+    progress = live_db.session.scalar(
+        select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id)
+    )
     assert progress.completed_at is not None and progress.units_read == len(units)

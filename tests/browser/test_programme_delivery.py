@@ -2,6 +2,7 @@
 the facilitators), a register per session, the train-the-trainers record, a team's supervision plan with its
 action plan and session template, a waiting-list offer and a cancellation. Every page is scanned by axe, some at
 320 px wide."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,11 +29,25 @@ def test_programme_delivery_pages(browse, live_db):
     carer = build.user("trainer", org=org, trainer_kind=TrainerKind.CARER)
     make_module()
     make_template(1)
-    core = make_workshop(build, org=org, teams=[team], facilitators=[pro, carer], days=2, admin=admin,
-                         starts_in=dt.timedelta(days=-9), capacity=1)
+    core = make_workshop(
+        build,
+        org=org,
+        teams=[team],
+        facilitators=[pro, carer],
+        days=2,
+        admin=admin,
+        starts_in=dt.timedelta(days=-9),
+        capacity=1,
+    )
     plan = supervision.start_plan(admin, team, dt.date.today() - dt.timedelta(days=90), core)
-    supervision.add_action(manager, plan, session_number=1, action="Write goals with the person",
-                           owner="All care coordinators", due_on=dt.date.today() + dt.timedelta(days=10))
+    supervision.add_action(
+        manager,
+        plan,
+        session_number=1,
+        action="Write goals with the person",
+        owner="All care coordinators",
+        due_on=dt.date.today() + dt.timedelta(days=10),
+    )
     upcoming = make_workshop(build, org=org, teams=[team], facilitators=[pro, carer], admin=admin, capacity=1)
     services.reply(a, upcoming, True)
     services.reply(b, upcoming, True)

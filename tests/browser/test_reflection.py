@@ -1,5 +1,6 @@
 """The reflective log, the guard, sharing, the CPD record and the confidence chart in a real browser; every page
 is scanned by axe."""
+
 from __future__ import annotations
 
 import itertools
@@ -21,8 +22,14 @@ def setting(live_db):
     team = services.create_team(None, org, "Riverside CMHT", TeamSetting.COMMUNITY)
     made = {}
     for key in ("manager", "learner"):
-        made[key] = services.create_user(None, name=f"Refl {key.title()} {n}", email=f"refl-{key}{n}@browser.example",
-                                         profession=Profession.NURSE, organisation=org, password=PASSWORD)
+        made[key] = services.create_user(
+            None,
+            name=f"Refl {key.title()} {n}",
+            email=f"refl-{key}{n}@browser.example",
+            profession=Profession.NURSE,
+            organisation=org,
+            password=PASSWORD,
+        )
     services.set_membership(None, made["manager"], team, MembershipRole.MANAGER)
     services.set_membership(None, made["learner"], team, MembershipRole.MEMBER)
     live_db.session.commit()
@@ -50,7 +57,8 @@ def test_write_trip_the_guard_fix_save_share_and_see_cpd_and_confidence(browse, 
     nature.fill("A review with a man (NHS number 943 476 5919) who wanted to talk about work.")
     page.get_by_label("What did you learn from it?").fill("To ask what matters first.")
     page.get_by_label("How did you change or improve your practice as a result, or how will you?").fill(
-        "I open every review with his agenda.")
+        "I open every review with his agenda."
+    )
     page.get_by_label("Prioritise people").check()
     _click(tab, "button", "Save reflection")
     assert page.locator(".nhsuk-error-summary").is_visible()

@@ -1,5 +1,6 @@
 """A carer trainer comments on a course page and the course team declines it with a reason, in a real browser;
 the module page with its references and the unit page with who wrote it are scanned too."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,10 +18,24 @@ PASSWORD = "a long review password"
 
 def test_a_carer_trainer_comments_and_the_course_team_answers(browse, live_db):
     sync_course(Path(current_app.config["CONTENT_DIR"]))
-    accounts.create_user(None, name="Rowan Ellery", email="review.carer@example.nhs.uk", profession=Profession.OTHER,
-                         organisation=None, password=PASSWORD, trainer_kind=TrainerKind.CARER)
-    accounts.create_user(None, name="Course Lead", email="review.admin@example.nhs.uk", profession=Profession.NURSE,
-                         organisation=None, password=PASSWORD, is_platform_admin=True)
+    accounts.create_user(
+        None,
+        name="Rowan Ellery",
+        email="review.carer@example.nhs.uk",
+        profession=Profession.OTHER,
+        organisation=None,
+        password=PASSWORD,
+        trainer_kind=TrainerKind.CARER,
+    )
+    accounts.create_user(
+        None,
+        name="Course Lead",
+        email="review.admin@example.nhs.uk",
+        profession=Profession.NURSE,
+        organisation=None,
+        password=PASSWORD,
+        is_platform_admin=True,
+    )
     first = live_db.session.scalar(select(Unit).join(Module).where(Module.position == 1, Unit.position == 1))
     unit_title = first.title
     live_db.session.commit()

@@ -1,5 +1,6 @@
 """A workshop end to end in the browser: published, replied to by two teams, register taken, a role-play round
 on separate phones (each seeing only their own role), feedback given. Every page is scanned by axe."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,9 @@ def test_workshop_end_to_end(browse, live_db):
     admin = build.user("admin", org=org)
     pro = build.user("trainer", org=org)
     su = build.user("trainer", org=org, trainer_kind=TrainerKind.SERVICE_USER)
-    w = make_workshop(build, org=org, teams=[north, ward], facilitators=[pro, su], modules=[make_module()],
-                      publish=False, admin=admin)
+    w = make_workshop(
+        build, org=org, teams=[north, ward], facilitators=[pro, su], modules=[make_module()], publish=False, admin=admin
+    )
     wid, title = w.id, w.title
     live_db.session.commit()
 

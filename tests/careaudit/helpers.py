@@ -1,4 +1,5 @@
 """Builders for care-plan audit tests: the shipped criteria as rows, rounds, and scored plans."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,9 +22,16 @@ def make_criteria() -> list[AuditCriterion]:
     if existing:
         return existing
     data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    rows = [AuditCriterion(slug=c["slug"], position=n, title=c["title"], guidance_html=f"<p>{c['guidance']}</p>",
-                           scores={str(k): v for k, v in c["scores"].items()})
-            for n, c in enumerate(data["criteria"], 1)]
+    rows = [
+        AuditCriterion(
+            slug=c["slug"],
+            position=n,
+            title=c["title"],
+            guidance_html=f"<p>{c['guidance']}</p>",
+            scores={str(k): v for k, v in c["scores"].items()},
+        )
+        for n, c in enumerate(data["criteria"], 1)
+    ]
     db.session.add_all(rows)
     db.session.commit()
     return rows
@@ -31,8 +39,9 @@ def make_criteria() -> list[AuditCriterion]:
 
 def make_round(actor, team, kind=RoundKind.BASELINE, label=None):
     start = dt.date(2027, 3, 1) if kind is RoundKind.BASELINE else dt.date(2027, 10, 1)
-    round_ = services.create_round(actor, team, label=label or kind.label, kind=kind, starts_on=start,
-                                   ends_on=start + dt.timedelta(days=30))
+    round_ = services.create_round(
+        actor, team, label=label or kind.label, kind=kind, starts_on=start, ends_on=start + dt.timedelta(days=30)
+    )
     db.session.commit()
     return round_
 
@@ -41,8 +50,11 @@ def score_plans(actor, round_, patterns: list[dict[str, int] | int]) -> None:
     """One plan per pattern: a dict of slug -> score (others 0), or one score for every criterion."""
     criteria = make_criteria()
     for pattern in patterns:
-        scores = ({c.slug: pattern for c in criteria} if isinstance(pattern, int)
-                  else {c.slug: pattern.get(c.slug, 0) for c in criteria})
+        scores = (
+            {c.slug: pattern for c in criteria}
+            if isinstance(pattern, int)
+            else {c.slug: pattern.get(c.slug, 0) for c in criteria}
+        )
         services.score_plan(actor, round_, scores)
     db.session.commit()
 

@@ -1,4 +1,5 @@
 """The demo: guests at the upcoming workshop, and the North CMHT's audit showing change."""
+
 from sqlalchemy import select
 
 from equiptrain.accounts.models import Team

@@ -1,4 +1,5 @@
 """Shortcuts for certificate tests: rules set on the synced small course, completed modules, attended workshops."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,12 +15,20 @@ from equiptrain.workshops.models import AttendanceStatus, WorkshopKind
 from tests.learning.helpers import complete, module
 from tests.workshops.helpers import make_workshop
 
-FOUNDATIONS = {"slug": "equip-foundations", "title": "EQUIP foundations certificate",
-               "description": "Awarded for the first module.", "modules": ["foundations"], "workshops": None}
-WITH_WORKSHOPS = {"slug": "equip-practitioner", "title": "EQUIP practitioner certificate",
-                  "description": "Awarded for both modules, the core workshop and a follow-up.",
-                  "modules": ["foundations", "listening"],
-                  "workshops": {"core": ["foundations"], "follow_ups": 1}}
+FOUNDATIONS = {
+    "slug": "equip-foundations",
+    "title": "EQUIP foundations certificate",
+    "description": "Awarded for the first module.",
+    "modules": ["foundations"],
+    "workshops": None,
+}
+WITH_WORKSHOPS = {
+    "slug": "equip-practitioner",
+    "title": "EQUIP practitioner certificate",
+    "description": "Awarded for both modules, the core workshop and a follow-up.",
+    "modules": ["foundations", "listening"],
+    "workshops": {"core": ["foundations"], "follow_ups": 1},
+}
 
 
 def set_rules(*rules: dict) -> None:
@@ -29,8 +38,7 @@ def set_rules(*rules: dict) -> None:
 
 
 def certificates_of(user) -> list[Certificate]:
-    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
-                                   .order_by(Certificate.id)))
+    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id)))
 
 
 def complete_modules(user, *slugs: str) -> None:
@@ -39,16 +47,35 @@ def complete_modules(user, *slugs: str) -> None:
     db.session.commit()
 
 
-def attended_workshop(build, team, people, *, slugs=("foundations",), kind=WorkshopKind.CORE, follow_up_of=None,
-                      facilitators=None, absent=()):
+def attended_workshop(
+    build,
+    team,
+    people,
+    *,
+    slugs=("foundations",),
+    kind=WorkshopKind.CORE,
+    follow_up_of=None,
+    facilitators=None,
+    absent=(),
+):
     """A past workshop for `team` whose register is signed off with `people` present (and `absent` absent)."""
     org = team.organisation
     if facilitators is None:
-        facilitators = [build.user("trainer", org=org, name="Nia Evans"),
-                        build.user("trainer", org=org, name="Jordan Blake", trainer_kind=TrainerKind.SERVICE_USER)]
+        facilitators = [
+            build.user("trainer", org=org, name="Nia Evans"),
+            build.user("trainer", org=org, name="Jordan Blake", trainer_kind=TrainerKind.SERVICE_USER),
+        ]
     modules = [module(s) for s in slugs] if slugs else []
-    workshop = make_workshop(build, org=org, teams=[team], facilitators=facilitators, modules=modules,
-                             starts_in=dt.timedelta(days=-2), kind=kind, follow_up_of=follow_up_of)
+    workshop = make_workshop(
+        build,
+        org=org,
+        teams=[team],
+        facilitators=facilitators,
+        modules=modules,
+        starts_in=dt.timedelta(days=-2),
+        kind=kind,
+        follow_up_of=follow_up_of,
+    )
     statuses = {p.id: AttendanceStatus.PRESENT for p in people}
     statuses.update({p.id: AttendanceStatus.ABSENT for p in absent})
     attendance.mark(facilitators[0], workshop, statuses)

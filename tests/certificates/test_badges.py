@@ -1,5 +1,6 @@
 """Open Badges: 2.0 hosted assertions checked with 1EdTech's validator (offline), and the 3.0 signed credential
 checked against the published JWKS."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,13 @@ def _validate(ob_python, client, cert, email, override=None) -> dict:
     badge_class = client.get(doc["badge"].removeprefix(PUBLIC)).get_json()
     urls = [doc["id"], doc["badge"], badge_class["issuer"], badge_class["image"]]
     job = {"assertion": doc["id"], "email": email, "responses": _served(client, urls, override)}
-    run = subprocess.run([str(ob_python), str(Path(__file__).parent / "ob2_verify.py")], input=json.dumps(job),
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [str(ob_python), str(Path(__file__).parent / "ob2_verify.py")],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)
 
@@ -86,8 +92,7 @@ def test_the_validator_fails_a_broken_or_wrongly_addressed_assertion(ob_python, 
         del doc["issuedOn"]
         return json.dumps(doc)
 
-    broken = _validate(ob_python, client, cert, learner.email,
-                       override={badges.assertion_url(cert): no_date})
+    broken = _validate(ob_python, client, cert, learner.email, override={badges.assertion_url(cert): no_date})
     assert not broken["valid"] and broken["errorCount"] > 0
 
 
@@ -100,11 +105,20 @@ def test_a_revoked_assertion_says_so_and_fails_verification(ob_python, client, i
     assert "issued in error" not in response.get_data(as_text=True)
     # The validator (1.1.2) does not look at the status or `revoked` of a hosted assertion; what it fetches
     # now no longer names a badge or recipient, so it cannot pass as valid.
-    job = {"assertion": doc["id"], "email": learner.email,
-           "responses": {doc["id"]: {"body": response.get_data(as_text=True), "content_type": response.mimetype,
-                                     "status": 410}}}
-    run = subprocess.run([str(ob_python), str(Path(__file__).parent / "ob2_verify.py")], input=json.dumps(job),
-                         capture_output=True, text=True, timeout=120)
+    job = {
+        "assertion": doc["id"],
+        "email": learner.email,
+        "responses": {
+            doc["id"]: {"body": response.get_data(as_text=True), "content_type": response.mimetype, "status": 410}
+        },
+    }
+    run = subprocess.run(
+        [str(ob_python), str(Path(__file__).parent / "ob2_verify.py")],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert not json.loads(run.stdout)["valid"]
 
@@ -147,7 +161,11 @@ def test_the_open_badges_3_credential_verifies_with_the_published_jwks(app, clie
     assert subject["achievement"]["criteria"]["narrative"]
     assert subject["identifier"][0]["identityHash"] == badges.identity_hash(learner.email, cert.badge_salt)
     # a token signed by any other key does not verify against the published set
-    forged = jwt.encode({"alg": "ES256", "kid": published["keys"][0]["kid"]}, decoded.claims,
-                        ECKey.generate_key("P-256"), algorithms=["ES256"])
+    forged = jwt.encode(
+        {"alg": "ES256", "kid": published["keys"][0]["kid"]},
+        decoded.claims,
+        ECKey.generate_key("P-256"),
+        algorithms=["ES256"],
+    )
     with pytest.raises(Exception, match="signature"):
         jwt.decode(forged, KeySet.import_key_set(published), algorithms=["ES256"])

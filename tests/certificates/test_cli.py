@@ -1,4 +1,5 @@
 """`equiptrain certificates issue`: everyone who already qualifies, once, a batch at a time."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner

@@ -1,4 +1,5 @@
 """The demo has module and programme certificates, a reissued (superseded) one and a revoked one."""
+
 from sqlalchemy import select
 
 from equiptrain.accounts.models import User
@@ -9,8 +10,11 @@ from equiptrain.extensions import db
 
 def test_demo_certificates(app, client, no_course):
     load_demo()
-    rows = db.session.execute(select(User.email, Certificate.achievement, Certificate.status,
-                                     Certificate.recipient_name).join(User, User.id == Certificate.user_id)).all()
+    rows = db.session.execute(
+        select(User.email, Certificate.achievement, Certificate.status, Certificate.recipient_name).join(
+            User, User.id == Certificate.user_id
+        )
+    ).all()
     held = {(email.split("@")[0], achievement, status.value) for email, achievement, status, _ in rows}
     assert ("sam.okafor", "equip-foundations", "valid") in held  # a programme certificate (two modules)
     assert ("sam.okafor", "equip-core-workshop", "valid") in held  # a module certificate with a workshop

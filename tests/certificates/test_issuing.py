@@ -1,4 +1,5 @@
 """Issuing on the learning and register events, the rules with and without workshops, never twice."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,8 +30,11 @@ def test_a_rule_without_workshops_issues_when_the_last_module_completes(course, 
     assert certificates_of(learner) == []
     complete_modules(learner, "foundations")
     [cert] = certificates_of(learner)
-    assert (cert.achievement, cert.status, cert.recipient_name) == ("equip-foundations", CertificateStatus.VALID,
-                                                                    "Siân Ŵyn-Jones")
+    assert (cert.achievement, cert.status, cert.recipient_name) == (
+        "equip-foundations",
+        CertificateStatus.VALID,
+        "Siân Ŵyn-Jones",
+    )
     assert cert.claim["modules"][0]["slug"] == "foundations" and cert.claim["modules"][0]["outcomes"]
     assert cert.claim["workshops"] == []
     assert cert.hours_participatory == 0 and cert.hours_individual > 0
@@ -106,8 +110,7 @@ def test_trainers_are_named_only_with_consent(course, build):
     complete_modules(b, "foundations")
     attended_workshop(build, team, [a, b], facilitators=[pro, su, carer])
     trainers = certificates_of(a)[0].claim["workshops"][0]["trainers"]
-    assert trainers == ["Nia Evans (professional trainer)", "a service-user trainer",
-                        "Margaret Doyle (carer trainer)"]
+    assert trainers == ["Nia Evans (professional trainer)", "a service-user trainer", "Margaret Doyle (carer trainer)"]
     assert "Jordan Blake" not in str(certificates_of(a)[0].claim)
 
 
@@ -126,8 +129,16 @@ def test_the_database_refuses_a_second_valid_certificate(course, build):
     learner = build.user()
     complete_modules(learner, "foundations")
     [cert] = certificates_of(learner)
-    twin = Certificate(user_id=learner.id, achievement=cert.achievement, title=cert.title, recipient_name="x",
-                       completed_on=cert.completed_on, hours_individual=0, hours_participatory=0, claim={})
+    twin = Certificate(
+        user_id=learner.id,
+        achievement=cert.achievement,
+        title=cert.title,
+        recipient_name="x",
+        completed_on=cert.completed_on,
+        hours_individual=0,
+        hours_participatory=0,
+        claim={},
+    )
     with pytest.raises(IntegrityError):
         with db.session.begin_nested():
             db.session.add(twin)
@@ -142,13 +153,17 @@ def test_a_name_correction_reissues_and_the_old_one_points_to_the_new(course, bu
     learner = build.user(org=org, team=build.team(org), name="Tomasz Nowack")
     complete_modules(learner, "foundations")
     [old] = certificates_of(learner)
-    accounts.update_details(admin, learner, name="Tomasz Nowak", email=learner.email,
-                            profession=learner.profession, employee_number=None)
+    accounts.update_details(
+        admin, learner, name="Tomasz Nowak", email=learner.email, profession=learner.profession, employee_number=None
+    )
     db.session.commit()
     old, new = certificates_of(learner)
     assert old.status is CertificateStatus.SUPERSEDED and old.superseded_by_id == new.id
-    assert (new.status, new.recipient_name, old.recipient_name) == (CertificateStatus.VALID, "Tomasz Nowak",
-                                                                    "Tomasz Nowack")
+    assert (new.status, new.recipient_name, old.recipient_name) == (
+        CertificateStatus.VALID,
+        "Tomasz Nowak",
+        "Tomasz Nowack",
+    )
     assert new.code != old.code and new.badge_salt != old.badge_salt
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.reissued"))
     assert event.details["replaces"] == old.code and event.actor_id == admin.id
@@ -160,8 +175,14 @@ def test_other_detail_changes_do_not_reissue(course, build):
     admin = build.user("admin", org=org)
     learner = build.user(org=org, team=build.team(org))
     complete_modules(learner, "foundations")
-    accounts.update_details(admin, learner, name=learner.name, email="new@example.nhs.uk",
-                            profession=learner.profession, employee_number="E1")
+    accounts.update_details(
+        admin,
+        learner,
+        name=learner.name,
+        email="new@example.nhs.uk",
+        profession=learner.profession,
+        employee_number="E1",
+    )
     assert len(certificates_of(learner)) == 1
 
 

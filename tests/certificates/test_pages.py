@@ -1,5 +1,6 @@
 """The certificate pages: My certificates, downloads, the manager's zip, the organisation's list, revoke and
 reissue, and the trainers' naming choice."""
+
 from __future__ import annotations
 
 import io
@@ -19,9 +20,13 @@ def org_world(course, build):
     set_rules(FOUNDATIONS)
     org = build.org("Northbridge Trust")
     team = build.team(org, name="North CMHT")
-    people = {"admin": build.user("admin", org=org), "manager": build.user("manager", team=team),
-              "a": build.user(team=team, name="Amir Hussain"), "b": build.user(team=team, name="王秀英"),
-              "outsider": build.user(name="Elsewhere Person")}
+    people = {
+        "admin": build.user("admin", org=org),
+        "manager": build.user("manager", team=team),
+        "a": build.user(team=team, name="Amir Hussain"),
+        "b": build.user(team=team, name="王秀英"),
+        "outsider": build.user(name="Elsewhere Person"),
+    }
     for key in ("a", "b", "outsider"):
         complete_modules(people[key], "foundations")
     return org, team, people
@@ -54,13 +59,17 @@ def test_nobody_else_downloads_a_certificate(client, login, org_world):
 
 def test_a_revoked_certificate_is_not_handed_out_again(client, login, org_world):
     from equiptrain.certificates import services
+
     _, _, people = org_world
     [cert] = certificates_of(people["a"])
     services.revoke(people["admin"], cert, "Issued in error")
     db.session.commit()
     login(people["a"])
-    for url in (f"/certificates/{cert.id}.pdf", f"/certificates/{cert.id}/badge.json",
-                f"/certificates/{cert.id}/credential.jwt"):
+    for url in (
+        f"/certificates/{cert.id}.pdf",
+        f"/certificates/{cert.id}/badge.json",
+        f"/certificates/{cert.id}/credential.jwt",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response.headers["Location"].endswith(f"/verify/{cert.display_code}")
     assert login(people["admin"]).get(f"/certificates/{cert.id}.pdf").mimetype == "application/pdf"
@@ -94,6 +103,7 @@ def test_the_organisation_list_runs_a_fixed_number_of_queries(client, login, org
     for _ in range(4):
         completed_quietly(build.user(team=team), "foundations")
     from equiptrain.certificates import services
+
     services.issue_due([m.user for m in team.memberships])
     db.session.commit()
     db.session.expire_all()

@@ -1,4 +1,5 @@
 """The certificate PDF: one tagged A4 page, language and title set, a real text layer in any script."""
+
 from __future__ import annotations
 
 import io
@@ -48,7 +49,7 @@ def test_one_tagged_a4_page_with_language_title_and_the_whole_claim(course, buil
         if "/S" in node:
             tags.add(str(node["/S"]))
         kids = node.get("/K")
-        for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
             kid = kid.get_object() if hasattr(kid, "get_object") else kid
             if isinstance(kid, dict):
                 walk(kid)
@@ -58,16 +59,26 @@ def test_one_tagged_a4_page_with_language_title_and_the_whole_claim(course, buil
     xmp = reader.xmp_metadata
     assert xmp is not None and "pdfuaid" in str(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
     text = _text(reader)
-    for expected in ("Siobhán O'Néill", "Social worker", "EQUIP foundations certificate", "participatory",
-                     "individual", cert.display_code, f"http://equiptrain.test/verify/{cert.display_code}",
-                     "Nia Evans (professional trainer)", "a service-user trainer", "Completed on"):
+    for expected in (
+        "Siobhán O'Néill",
+        "Social worker",
+        "EQUIP foundations certificate",
+        "participatory",
+        "individual",
+        cert.display_code,
+        f"http://equiptrain.test/verify/{cert.display_code}",
+        "Nia Evans (professional trainer)",
+        "a service-user trainer",
+        "Completed on",
+    ):
         assert expected in text, expected
     outcome = cert.claim["modules"][0]["outcomes"][0]
     assert " ".join(outcome.split()[:4]) in text
 
 
-@pytest.mark.parametrize("name", ["Gwenllian ap Dafydd Ŵŷn", "Zdzisław Łukaszewski-Żółć", "فاطمة الزهراء",
-                                  "王秀英", "Nguyễn Thị Hương"])
+@pytest.mark.parametrize(
+    "name", ["Gwenllian ap Dafydd Ŵŷn", "Zdzisław Łukaszewski-Żółć", "فاطمة الزهراء", "王秀英", "Nguyễn Thị Hương"]
+)
 def test_names_in_any_script_are_real_text(course, build, name):
     cert = _certificate(build, name)
     reader = PdfReader(io.BytesIO(pdf.certificate_pdf(cert)))

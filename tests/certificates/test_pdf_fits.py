@@ -1,4 +1,5 @@
 """Every certificate the shipped course defines fits on one A4 page, with a long name and several workshops."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,21 +14,38 @@ from equiptrain.certificates.models import Certificate
 from equiptrain.content.loader import load_course
 
 COURSE = load_course(Path(__file__).resolve().parents[2] / "course_content")
-WORKSHOPS = [{"title": f"EQUIP day {n}: involving people in care planning, {n} of 3", "date": "2026-10-0" + str(n),
-              "kind": "Core workshop", "trainers": ["Dr Nia Evans (professional trainer)", "a service-user trainer",
-                                                    "Margaret Doyle (carer trainer)"]} for n in (1, 2, 3)]
+WORKSHOPS = [
+    {
+        "title": f"EQUIP day {n}: involving people in care planning, {n} of 3",
+        "date": "2026-10-0" + str(n),
+        "kind": "Core workshop",
+        "trainers": ["Dr Nia Evans (professional trainer)", "a service-user trainer", "Margaret Doyle (carer trainer)"],
+    }
+    for n in (1, 2, 3)
+]
 
 
 @pytest.mark.parametrize("rule", COURSE.programme.certificates, ids=lambda r: r.slug)
 def test_each_shipped_certificate_fits_one_page(app, rule):
     modules = {m.slug: m for m in COURSE.modules}
-    claim = {"name": "Gwenllian Angharad ap Dafydd-Łukaszewska Ŵŷn", "profession": "Occupational therapist",
-             "achievement": rule.slug, "title": rule.title, "description": rule.description,
-             "modules": [{"slug": s, "title": modules[s].title, "outcomes": modules[s].outcomes} for s in rule.modules],
-             "hours": {"individual": 12.5, "participatory": 21.0}, "completed_on": "2026-11-01",
-             "workshops": WORKSHOPS, "issuer": {"key": "1", "name": "Northbridge Mental Health NHS Foundation Trust"}}
-    cert = Certificate(code="ABCDEFGHJKMNPQRSTVWXYZ012345", claim=claim, achievement=rule.slug,
-                       issued_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
+    claim = {
+        "name": "Gwenllian Angharad ap Dafydd-Łukaszewska Ŵŷn",
+        "profession": "Occupational therapist",
+        "achievement": rule.slug,
+        "title": rule.title,
+        "description": rule.description,
+        "modules": [{"slug": s, "title": modules[s].title, "outcomes": modules[s].outcomes} for s in rule.modules],
+        "hours": {"individual": 12.5, "participatory": 21.0},
+        "completed_on": "2026-11-01",
+        "workshops": WORKSHOPS,
+        "issuer": {"key": "1", "name": "Northbridge Mental Health NHS Foundation Trust"},
+    }
+    cert = Certificate(
+        code="ABCDEFGHJKMNPQRSTVWXYZ012345",
+        claim=claim,
+        achievement=rule.slug,
+        issued_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+    )
     with app.test_request_context():
         reader = PdfReader(io.BytesIO(pdf.certificate_pdf(cert)))
     assert len(reader.pages) == 1

@@ -1,4 +1,5 @@
 """/verify: the whole claim and its state, nothing more; forgiving codes; a rate limit; unknown codes are 404."""
+
 from __future__ import annotations
 
 import re
@@ -39,9 +40,18 @@ def test_a_valid_certificate_shows_the_whole_claim_and_nothing_more(client, issu
     page = client.get(f"/verify/{cert.display_code}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for shown in ("This certificate is valid", "Zainab Ali", "Nurse", cert.title, "Foundations", "Northbridge Trust",
-                  "Nia Evans (professional trainer)", "a service-user trainer", cert.display_code,
-                  "participatory"):
+    for shown in (
+        "This certificate is valid",
+        "Zainab Ali",
+        "Nurse",
+        cert.title,
+        "Foundations",
+        "Northbridge Trust",
+        "Nia Evans (professional trainer)",
+        "a service-user trainer",
+        cert.display_code,
+        "participatory",
+    ):
         assert shown in html, shown
     # nothing beyond the certificate: no email, no team, no other records
     assert learner.email not in html and "Jordan Blake" not in html
@@ -68,8 +78,14 @@ def test_an_unknown_code_is_a_plain_404(client, issued):
 
 def test_superseded_points_to_the_new_certificate(client, issued):
     cert, learner, admin = issued
-    accounts.update_details(admin, learner, name="Zainab Ali-Hassan", email=learner.email,
-                            profession=learner.profession, employee_number=None)
+    accounts.update_details(
+        admin,
+        learner,
+        name="Zainab Ali-Hassan",
+        email=learner.email,
+        profession=learner.profession,
+        employee_number=None,
+    )
     old, new = certificates_of(learner)
     html = client.get(f"/verify/{old.display_code}").get_data(as_text=True)
     assert "replaced by a reissued one" in html and f"/verify/{new.display_code}" in html

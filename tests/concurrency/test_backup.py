@@ -1,6 +1,7 @@
 """`equiptrain backup` while people write, and `equiptrain restore`: the copy holds every write committed before
 the backup started, and restoring it brings exactly a consistent moment back. On SQLite (the online backup API)
 and, in the PostgreSQL run, on PostgreSQL (pg_dump / pg_restore)."""
+
 from __future__ import annotations
 
 import threading
@@ -40,8 +41,9 @@ def _wait_for(condition, seconds: float = 60) -> None:
 
 
 def test_a_backup_taken_during_a_write_burst_restores_every_write_committed_before_it(tmp_path):
-    app = own_app(tmp_path, "backup", database_url=database_url_for(tmp_path, "equiptrain_servers"),
-                  WTF_CSRF_ENABLED=True)
+    app = own_app(
+        tmp_path, "backup", database_url=database_url_for(tmp_path, "equiptrain_servers"), WTF_CSRF_ENABLED=True
+    )
     with app.app_context():
         build = Builders()
         team = build.team()
@@ -60,13 +62,18 @@ def test_a_backup_taken_during_a_write_burst_restores_every_write_committed_befo
             if stop.is_set():
                 return
             sent = time.monotonic()
-            status, headers, _ = client.post("/reflection/new/gibbs", {
-                "csrf_token": token, "title": f"Entry {n}", "description": "We reviewed the plan together.",
-                "module_id": ""})
+            status, headers, _ = client.post(
+                "/reflection/new/gibbs",
+                {
+                    "csrf_token": token,
+                    "title": f"Entry {n}",
+                    "description": "We reviewed the plan together.",
+                    "module_id": "",
+                },
+            )
             if status == 302:
                 with lock:
-                    accepted.append((int(headers["Location"].rstrip("/").rsplit("/", 1)[1]), sent,
-                                     time.monotonic()))
+                    accepted.append((int(headers["Location"].rstrip("/").rsplit("/", 1)[1]), sent, time.monotonic()))
 
     threads = [threading.Thread(target=write, args=(email,)) for email in emails]
     try:

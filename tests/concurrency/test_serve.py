@@ -1,5 +1,6 @@
 """`equiptrain serve` runs a production server (gunicorn's threaded worker), says where it is serving, and
 refuses several workers without a shared rate-limit store."""
+
 from __future__ import annotations
 
 import os
@@ -18,12 +19,23 @@ pytestmark = pytest.mark.own_database
 
 def _serve(tmp_path, *args) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "EQUIPTRAIN_INSTANCE_PATH": str(tmp_path / "instance"),
-           "EQUIPTRAIN_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "EQUIPTRAIN_SECRET_KEY": "k" * 32,
-           "EQUIPTRAIN_SYNC_CONTENT_ON_SERVE": "false"}
-    process = subprocess.Popen([sys.executable, "-c", "from equiptrain.cli import main; main()", "serve", "--port",
-                                str(port), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "EQUIPTRAIN_INSTANCE_PATH": str(tmp_path / "instance"),
+        "EQUIPTRAIN_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "EQUIPTRAIN_SECRET_KEY": "k" * 32,
+        "EQUIPTRAIN_SYNC_CONTENT_ON_SERVE": "false",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from equiptrain.cli import main; main()", "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     return process, port
 
 

@@ -1,6 +1,7 @@
 """Sign-in limits hold across worker processes: under gunicorn with two workers (each request on a new
 connection, so the workers share them) the limits are what the settings say, not twice that, because the
 workers count in one Redis."""
+
 from __future__ import annotations
 
 import pytest

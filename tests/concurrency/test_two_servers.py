@@ -4,6 +4,7 @@ both, the sign-in limit is shared, and a course sync is seen by both within CONT
 
 On PostgreSQL (EQUIPTRAIN_TEST_DATABASE_URL set) the servers use the `equiptrain_servers` database beside the
 test database, which scripts/test creates; otherwise a SQLite file."""
+
 from __future__ import annotations
 
 import time

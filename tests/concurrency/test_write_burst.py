@@ -1,6 +1,7 @@
 """A room acting at once on the embedded default: 20 people sign in, save a reflection, mark a unit read and
 check in to one register at the same moment, against the real app on a live server over SQLite. Nobody gets
 a server error, and every write the server accepted is in the database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,24 +55,36 @@ def test_a_room_writing_at_once_gets_no_errors_and_loses_nothing(room):
     app, server, world = room
     clients = [Client(server.url) for _ in world["emails"]]
 
-    signed_in = together(lambda c=c, e=e: c.sign_in(e, PASSWORD)
-                         for c, e in zip(clients, world["emails"], strict=True))
+    signed_in = together(lambda c=c, e=e: c.sign_in(e, PASSWORD) for c, e in zip(clients, world["emails"], strict=True))
     assert _failures(signed_in) == [] and set(signed_in) == {302}
 
     tokens = [c.csrf("/reflection/new/gibbs") for c in clients]
-    entries = together(lambda c=c, t=t: c.post("/reflection/new/gibbs", {
-        "csrf_token": t, "title": "Review meeting", "description": "We reviewed the plan together.",
-        "feelings": "Nervous.", "action_plan": "Ask first.", "module_id": ""})[0]
-        for c, t in zip(clients, tokens, strict=True))
+    entries = together(
+        lambda c=c, t=t: c.post(
+            "/reflection/new/gibbs",
+            {
+                "csrf_token": t,
+                "title": "Review meeting",
+                "description": "We reviewed the plan together.",
+                "feelings": "Nervous.",
+                "action_plan": "Ask first.",
+                "module_id": "",
+            },
+        )[0]
+        for c, t in zip(clients, tokens, strict=True)
+    )
 
     unit_path = "/modules/foundations/units/what-involvement-means"
     tokens = [c.csrf(unit_path) for c in clients]
-    reads = together(lambda c=c, t=t: c.post(unit_path + "/read", {"csrf_token": t})[0]
-                     for c, t in zip(clients, tokens, strict=True))
+    reads = together(
+        lambda c=c, t=t: c.post(unit_path + "/read", {"csrf_token": t})[0] for c, t in zip(clients, tokens, strict=True)
+    )
 
     tokens = [c.csrf("/workshops/check-in") for c in clients]
-    check_ins = together(lambda c=c, t=t: c.post("/workshops/check-in", {"csrf_token": t, "code": world["code"]})[0]
-                         for c, t in zip(clients, tokens, strict=True))
+    check_ins = together(
+        lambda c=c, t=t: c.post("/workshops/check-in", {"csrf_token": t, "code": world["code"]})[0]
+        for c, t in zip(clients, tokens, strict=True)
+    )
 
     assert _failures(entries) == [] and _failures(reads) == [] and _failures(check_ins) == []
     with app.app_context():

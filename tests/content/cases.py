@@ -1,4 +1,5 @@
 """Shared machinery for the rule tests: a Case mutates the valid tree and names the one problem it must cause."""
+
 from __future__ import annotations
 
 import shutil
@@ -19,10 +20,10 @@ class Case:
     id: str
     mutate: Mutation
     file: str
-    where: str | int        # a fragment of the offending line (looked up after mutating), or a line number
+    where: str | int  # a fragment of the offending line (looked up after mutating), or a line number
     field: str
-    says: str               # a fragment of the message
-    nth: int = 1            # which line containing `where`
+    says: str  # a fragment of the message
+    nth: int = 1  # which line containing `where`
 
     def __str__(self) -> str:
         return self.id
@@ -36,6 +37,7 @@ def rm(rel: str) -> Mutation:
     def mutate(root: Path) -> None:
         path = root / rel
         shutil.rmtree(path) if path.is_dir() else path.unlink()
+
     return mutate
 
 
@@ -45,10 +47,12 @@ def put(rel: str, text: str) -> Mutation:
 
 def cut(rel: str, marker: str) -> Mutation:
     """Drop everything from `marker` to the end of the file."""
+
     def mutate(root: Path) -> None:
         text = (root / rel).read_text(encoding="utf-8")
         assert marker in text
         (root / rel).write_text(text.split(marker)[0], encoding="utf-8")
+
     return mutate
 
 
@@ -56,6 +60,7 @@ def both(*mutations: Mutation) -> Mutation:
     def mutate(root: Path) -> None:
         for m in mutations:
             m(root)
+
     return mutate
 
 

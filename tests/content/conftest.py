@@ -3,6 +3,7 @@
 tests/conftest.py wraps every test in a database transaction through an autouse fixture that builds the app;
 this same-named fixture replaces it for tests/content only, so these tests run without (and despite) the app.
 """
+
 import pytest
 
 

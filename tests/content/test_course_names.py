@@ -1,5 +1,6 @@
 """The real course keeps its composite people apart from the demo accounts: no first name or surname of a demo
 person appears in a unit, scenario or quiz (reference lists aside, where authors are real people)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The valid tree loads into the expected structure; problems are all reported at once, sorted."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,14 +36,18 @@ def test_modules_in_programme_order_with_their_parts(root):
     course = load_course(root)
     foundations, listening = course.modules
     assert [(m.slug, m.folder, m.position) for m in course.modules] == [
-        ("foundations", "01-foundations", 1), ("listening", "02-listening", 2)]
+        ("foundations", "01-foundations", 1),
+        ("listening", "02-listening", 2),
+    ]
     assert listening.prerequisites == ["foundations"]
     assert (foundations.cpd_individual_hours, foundations.cpd_participatory_hours) == (1.5, 3.0)
     assert foundations.completion.quiz and not foundations.completion.workshop
     assert foundations.settings == ["all"]
     assert [a.role for a in foundations.authors] == ["professional", "service_user_trainer"]
     assert [(p.slug, p.position) for p in foundations.reflective_prompts] == [
-        ("a-plan-you-wrote", 1), ("a-time-you-listened", 2)]
+        ("a-plan-you-wrote", 1),
+        ("a-time-you-listened", 2),
+    ]
     assert foundations.intro_md.startswith("Welcome to **Foundations")
     assert '<a href="/modules/foundations/units/what-involvement-means"' in foundations.intro_html
     module_md = (root / F / "module.md").read_text(encoding="utf-8")
@@ -52,7 +57,9 @@ def test_modules_in_programme_order_with_their_parts(root):
 def test_units_render_boxes_and_links(root):
     unit1, unit2 = load_course(root).modules[0].units
     assert [(unit1.slug, unit1.position), (unit2.slug, unit2.position)] == [
-        ("what-involvement-means", 1), ("power-in-the-relationship", 2)]
+        ("what-involvement-means", 1),
+        ("power-in-the-relationship", 2),
+    ]
     assert unit1.minutes == 12 and unit1.body_md.startswith("## What involvement means")
     assert '<div class="admonition lived-experience">' in unit1.body_html
     assert 'href="/modules/foundations/units/power-in-the-relationship"' in unit1.body_html

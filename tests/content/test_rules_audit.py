@@ -1,4 +1,5 @@
 """audit.yaml, the care-plan audit criteria: the shipped file is valid, and each mistake is reported at its line."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,9 @@ CRITERION = """\
       1: Partly met.
       2: Met.
 """
-VALID = ("title: Care-plan audit\nintroduction: |\n  Score each plan.\ncriteria:\n"
-         + "".join(CRITERION.format(slug=s) for s in ("one", "two", "three", "four", "five", "six")))
+VALID = "title: Care-plan audit\nintroduction: |\n  Score each plan.\ncriteria:\n" + "".join(
+    CRITERION.format(slug=s) for s in ("one", "two", "three", "four", "five", "six")
+)
 
 
 def with_audit(*mutations):
@@ -30,22 +32,59 @@ def with_audit(*mutations):
 
 
 CASES = [
-    Case("missing-title", with_audit(ed(AUDIT, "title: Care-plan audit\n", "")), AUDIT, 1, "title",
-         "'title' is missing"),
-    Case("unknown-field", with_audit(ed(AUDIT, "    guidance: |", "    guidence: |")), AUDIT, "guidence",
-         "criteria.1.guidence", "unknown field 'guidence'"),
-    Case("bad-slug", with_audit(ed(AUDIT, "slug: three", "slug: Three Things")), AUDIT, "slug: Three Things",
-         "criteria.3.slug", "slug"),
-    Case("duplicate-slug", with_audit(ed(AUDIT, "slug: four", "slug: two")), AUDIT, "slug: two",
-         "criteria.4.slug", "duplicate slug 'two': criterion 2 already uses it", nth=2),
-    Case("missing-score", with_audit(ed(AUDIT, "      1: Partly met.\n", "")), AUDIT, "scores:",
-         "criteria.1.scores", "must describe scores 0, 1 and 2: add 1"),
-    Case("score-off-scale", with_audit(ed(AUDIT, "      2: Met.\n", "      2: Met.\n      3: Beyond.\n")), AUDIT,
-         "3: Beyond.", "criteria.1.scores.3", "score 3 is not on the scale"),
-    Case("blank-score-text", with_audit(ed(AUDIT, "      0: Not met.", '      0: " "')), AUDIT, '0: " "',
-         "criteria.1.scores.0", "is empty: write some text here"),
-    Case("too-few-criteria", put(AUDIT, VALID.split("  - slug: six")[0]), AUDIT, "criteria:", "criteria",
-         "at least 6"),
+    Case(
+        "missing-title", with_audit(ed(AUDIT, "title: Care-plan audit\n", "")), AUDIT, 1, "title", "'title' is missing"
+    ),
+    Case(
+        "unknown-field",
+        with_audit(ed(AUDIT, "    guidance: |", "    guidence: |")),
+        AUDIT,
+        "guidence",
+        "criteria.1.guidence",
+        "unknown field 'guidence'",
+    ),
+    Case(
+        "bad-slug",
+        with_audit(ed(AUDIT, "slug: three", "slug: Three Things")),
+        AUDIT,
+        "slug: Three Things",
+        "criteria.3.slug",
+        "slug",
+    ),
+    Case(
+        "duplicate-slug",
+        with_audit(ed(AUDIT, "slug: four", "slug: two")),
+        AUDIT,
+        "slug: two",
+        "criteria.4.slug",
+        "duplicate slug 'two': criterion 2 already uses it",
+        nth=2,
+    ),
+    Case(
+        "missing-score",
+        with_audit(ed(AUDIT, "      1: Partly met.\n", "")),
+        AUDIT,
+        "scores:",
+        "criteria.1.scores",
+        "must describe scores 0, 1 and 2: add 1",
+    ),
+    Case(
+        "score-off-scale",
+        with_audit(ed(AUDIT, "      2: Met.\n", "      2: Met.\n      3: Beyond.\n")),
+        AUDIT,
+        "3: Beyond.",
+        "criteria.1.scores.3",
+        "score 3 is not on the scale",
+    ),
+    Case(
+        "blank-score-text",
+        with_audit(ed(AUDIT, "      0: Not met.", '      0: " "')),
+        AUDIT,
+        '0: " "',
+        "criteria.1.scores.0",
+        "is empty: write some text here",
+    ),
+    Case("too-few-criteria", put(AUDIT, VALID.split("  - slug: six")[0]), AUDIT, "criteria:", "criteria", "at least 6"),
 ]
 
 
@@ -59,8 +98,16 @@ def test_the_shipped_criteria_are_valid_and_cover_the_framework(tmp_path):
     (root / AUDIT).write_text(SHIPPED.read_text(encoding="utf-8"), encoding="utf-8")
     assert validate_course(root) == []
     audit = load_course(root).audit
-    assert [c.slug for c in audit.criteria] == ["own-words", "action-plan", "whole-person", "risk-narrative",
-                                                 "divergent-views", "advance-wishes", "carers", "usable-copy"]
+    assert [c.slug for c in audit.criteria] == [
+        "own-words",
+        "action-plan",
+        "whole-person",
+        "risk-narrative",
+        "divergent-views",
+        "advance-wishes",
+        "carers",
+        "usable-copy",
+    ]
     assert all(set(c.scores) == {0, 1, 2} and c.guidance_html.startswith("<p>") for c in audit.criteria)
 
 

@@ -3,6 +3,7 @@
 `write_valid_tree(root)` writes programme.yaml, confidence.yaml and two modules (foundations, listening), each
 with 2 units, a 6-question quiz, one role play (first-meeting) and one solo scenario (review-conversation).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,10 @@ MODULES = {
         "folder": "01-foundations",
         "title": "Foundations of involved care planning",
         "prerequisites": "[]",
-        "units": [("what-involvement-means", "What involvement means"),
-                  ("power-in-the-relationship", "Power in the relationship")],
+        "units": [
+            ("what-involvement-means", "What involvement means"),
+            ("power-in-the-relationship", "Power in the relationship"),
+        ],
     },
     "listening": {
         "folder": "02-listening",
@@ -239,9 +242,13 @@ def write_valid_tree(root: Path) -> Path:
     for slug, spec in MODULES.items():
         base = module_dir(slug)
         units = spec["units"]
-        write(root, f"{base}/module.md", MODULE_MD.format(slug=slug, title=spec["title"],
-                                                          prerequisites=spec["prerequisites"],
-                                                          first_unit=units[0][0]))
+        write(
+            root,
+            f"{base}/module.md",
+            MODULE_MD.format(
+                slug=slug, title=spec["title"], prerequisites=spec["prerequisites"], first_unit=units[0][0]
+            ),
+        )
         for n, (unit_slug, title) in enumerate(units, 1):
             link = units[1 - (n - 1)][0] if slug == "foundations" else "foundations/what-involvement-means"
             write(root, f"{base}/units/{n:02d}-{unit_slug}.md", UNIT_MD.format(slug=unit_slug, title=title, link=link))

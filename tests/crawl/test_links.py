@@ -1,5 +1,6 @@
 """No page links to a page its viewer cannot open: the demo trust is loaded, each demo person signs in, and every
 page reachable from their home page is fetched; a same-site link that answers 403 or 404 fails the test."""
+
 from __future__ import annotations
 
 from collections import deque

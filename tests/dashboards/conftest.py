@@ -27,8 +27,24 @@ def team_world(build):
     helpers.progress(midway, m1)
     helpers.progress(midway, m2, complete=False)
     helpers.attended([done], org, [team])
-    services.save_policy(admin, org, module_ids={m1.id, m2.id}, core_workshop=False,
-                         deadline=dt.date.today() - dt.timedelta(days=1), joiner_days=None, refresh_months=12)
+    services.save_policy(
+        admin,
+        org,
+        module_ids={m1.id, m2.id},
+        core_workshop=False,
+        deadline=dt.date.today() - dt.timedelta(days=1),
+        joiner_days=None,
+        refresh_months=12,
+    )
     db.session.commit()
-    return {"org": org, "team": team, "manager": manager, "done": done, "midway": midway, "never": never,
-            "invited": invited, "admin": admin, "modules": (m1, m2)}
+    return {
+        "org": org,
+        "team": team,
+        "manager": manager,
+        "done": done,
+        "midway": midway,
+        "never": never,
+        "invited": invited,
+        "admin": admin,
+        "modules": (m1, m2),
+    }

@@ -1,5 +1,6 @@
 """Privacy: no reflective text on any dashboard page or download, and no confidence figure for fewer than
 MIN_GROUP_SIZE people. Downloads parse back."""
+
 from __future__ import annotations
 
 import csv
@@ -19,12 +20,22 @@ TITLE = "Quixotic lighthouse evening"
 
 def _every_response(client, w, organisation: bool = True) -> dict[str, bytes]:
     team, person = w["team"].id, w["never"].id
-    urls = ["/", "/dashboards", f"/dashboards/teams/{team}", f"/dashboards/teams/{team}?sort=entries&dir=desc",
-            f"/dashboards/teams/{team}/people/{person}", f"/dashboards/teams/{team}/people/{w['done'].id}",
-            f"/dashboards/teams/{team}/export.csv", f"/dashboards/teams/{team}/export.xlsx",
-            "/dashboards/organisation", "/dashboards/organisation?sort=confidence",
-            "/dashboards/organisation/export.csv", "/dashboards/organisation/export.xlsx",
-            "/dashboards/organisation/compliance.csv", "/admin/training"]
+    urls = [
+        "/",
+        "/dashboards",
+        f"/dashboards/teams/{team}",
+        f"/dashboards/teams/{team}?sort=entries&dir=desc",
+        f"/dashboards/teams/{team}/people/{person}",
+        f"/dashboards/teams/{team}/people/{w['done'].id}",
+        f"/dashboards/teams/{team}/export.csv",
+        f"/dashboards/teams/{team}/export.xlsx",
+        "/dashboards/organisation",
+        "/dashboards/organisation?sort=confidence",
+        "/dashboards/organisation/export.csv",
+        "/dashboards/organisation/export.xlsx",
+        "/dashboards/organisation/compliance.csv",
+        "/admin/training",
+    ]
     if not organisation:
         urls = [u for u in urls if u.startswith(("/dashboards/teams", "/dashboards?")) or u in ("/", "/dashboards")]
     out = {}
@@ -93,7 +104,7 @@ def test_confidence_hidden_under_the_group_size_and_shown_at_it(build, client, l
 
 def test_exports_parse_back(client, login, team_world, build):
     w = team_world
-    sneaky = build.user("learner", team=w["team"], name="=HYPERLINK(\"http://evil.example\")")
+    sneaky = build.user("learner", team=w["team"], name='=HYPERLINK("http://evil.example")')
     sneaky.employee_number = "+44123"
     w["done"].employee_number = "E1234"
     db.session.commit()
@@ -105,8 +116,10 @@ def test_exports_parse_back(client, login, team_world, build):
     assert len(rows) == 6
     assert by_name["Dana Done"]["Status"] == "Complete" and by_name["Dana Done"]["Employee number"] == "E1234"
     assert by_name["Nell Never"]["Overdue"] == "Yes"
-    assert "'=HYPERLINK(\"http://evil.example\")" in by_name and by_name[
-        "'=HYPERLINK(\"http://evil.example\")"]["Employee number"] == "'+44123"
+    assert (
+        '\'=HYPERLINK("http://evil.example")' in by_name
+        and by_name['\'=HYPERLINK("http://evil.example")']["Employee number"] == "'+44123"
+    )
     m1 = w["modules"][0]
     assert by_name["Milo Midway"][f"{m1.title}: status"] == "Complete"
     xlsx = client.get(f"/dashboards/teams/{w['team'].id}/export.xlsx")
@@ -116,16 +129,19 @@ def test_exports_parse_back(client, login, team_world, build):
     assert all(not str(cell).startswith(("=", "+", "@")) for row in values for cell in row if cell is not None)
 
     login(w["admin"])
-    org_rows = list(csv.DictReader(io.StringIO(
-        client.get("/dashboards/organisation/export.csv").data.decode("utf-8-sig"))))
+    org_rows = list(
+        csv.DictReader(io.StringIO(client.get("/dashboards/organisation/export.csv").data.decode("utf-8-sig")))
+    )
     assert [r["Team"] for r in org_rows] == ["Harbour CMHT"] and org_rows[0]["Staff"] == "6"
-    compliance = list(csv.DictReader(io.StringIO(
-        client.get("/dashboards/organisation/compliance.csv").data.decode("utf-8-sig"))))
+    compliance = list(
+        csv.DictReader(io.StringIO(client.get("/dashboards/organisation/compliance.csv").data.decode("utf-8-sig")))
+    )
     dana = [r for r in compliance if r["Employee number"] == "E1234"]
     assert {r["Module or workshop"] for r in dana} == {f"Module: {m.title}" for m in w["modules"]} | {"Core workshop"}
     assert all(r["Expiry date"] > r["Completion date"] for r in dana)  # refresh_months = 12
     db.session.scalar(select(TrainingPolicy).where(TrainingPolicy.organisation_id == w["org"].id)).refresh_months = None
     db.session.commit()
-    compliance = list(csv.DictReader(io.StringIO(
-        client.get("/dashboards/organisation/compliance.csv").data.decode("utf-8-sig"))))
+    compliance = list(
+        csv.DictReader(io.StringIO(client.get("/dashboards/organisation/compliance.csv").data.decode("utf-8-sig")))
+    )
     assert all(r["Expiry date"] == "" for r in compliance)

@@ -1,4 +1,5 @@
 """Every dashboard page runs the same number of SQL statements whatever the size of the team or organisation."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -19,8 +20,9 @@ def _count(client, count_queries, url: str) -> int:
 
 
 def _manager_of(team_id: int) -> User:
-    return db.session.scalar(select(User).join(Membership).where(Membership.team_id == team_id,
-                                                                 Membership.role == MembershipRole.MANAGER))
+    return db.session.scalar(
+        select(User).join(Membership).where(Membership.team_id == team_id, Membership.role == MembershipRole.MANAGER)
+    )
 
 
 def _lead_of(built) -> User:
@@ -35,15 +37,28 @@ def test_team_pages_cost_the_same_for_5_and_200_people(client, login, count_quer
     confidence_items()
     counts = {}
     for size in (5, 200):
-        built = build_organisation(f"Count trust {size}", teams=1, staff_per_team=size, password_hash="x",
-                                   modules=modules, entries=size * 2, workshops=2)
+        built = build_organisation(
+            f"Count trust {size}",
+            teams=1,
+            staff_per_team=size,
+            password_hash="x",
+            modules=modules,
+            entries=size * 2,
+            workshops=2,
+        )
         db.session.commit()
         team_id = built.team_ids[0]
         login(_manager_of(team_id))
-        counts[size] = [_count(client, count_queries, url) for url in (
-            f"/dashboards/teams/{team_id}", f"/dashboards/teams/{team_id}?sort=status&overdue=yes",
-            f"/dashboards/teams/{team_id}/people/{built.user_ids[-1]}", f"/dashboards/teams/{team_id}/export.csv",
-            f"/dashboards/teams/{team_id}/export.xlsx")]
+        counts[size] = [
+            _count(client, count_queries, url)
+            for url in (
+                f"/dashboards/teams/{team_id}",
+                f"/dashboards/teams/{team_id}?sort=status&overdue=yes",
+                f"/dashboards/teams/{team_id}/people/{built.user_ids[-1]}",
+                f"/dashboards/teams/{team_id}/export.csv",
+                f"/dashboards/teams/{team_id}/export.xlsx",
+            )
+        ]
     assert counts[5] == counts[200], counts
     assert counts[5][0] <= 20
 
@@ -52,12 +67,25 @@ def test_organisation_pages_cost_the_same_for_10_and_500_teams(client, login, co
     modules = helpers.modules(3)
     counts = {}
     for teams in (10, 500):
-        built = build_organisation(f"Org count trust {teams}", teams=teams, staff_per_team=3, password_hash="x",
-                                   modules=modules, entries=teams, workshops=teams + 5)
+        built = build_organisation(
+            f"Org count trust {teams}",
+            teams=teams,
+            staff_per_team=3,
+            password_hash="x",
+            modules=modules,
+            entries=teams,
+            workshops=teams + 5,
+        )
         db.session.commit()
         login(_lead_of(built))
-        counts[teams] = [_count(client, count_queries, url) for url in (
-            "/dashboards/organisation", "/dashboards/organisation?sort=confidence&dir=desc",
-            "/dashboards/organisation/export.csv", "/dashboards/organisation/compliance.csv")]
+        counts[teams] = [
+            _count(client, count_queries, url)
+            for url in (
+                "/dashboards/organisation",
+                "/dashboards/organisation?sort=confidence&dir=desc",
+                "/dashboards/organisation/export.csv",
+                "/dashboards/organisation/compliance.csv",
+            )
+        ]
     assert counts[10] == counts[500], counts
     assert counts[10][0] <= 20

@@ -1,4 +1,5 @@
 """Deadlines, status and overdue rules; the spreadsheet-cell guard; the shared chart component."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,7 +44,7 @@ def test_expiry_adds_months_and_keeps_to_the_month_end():
 
 
 def test_safe_cell_neutralises_formulas():
-    for bad in ("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"):
+    for bad in ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"):
         assert safe_cell(bad) == "'" + bad
     assert safe_cell("Sam Okafor") == "Sam Okafor"
     assert safe_cell(-3) == -3 and safe_cell(None) is None
@@ -51,9 +52,14 @@ def test_safe_cell_neutralises_formulas():
 
 
 def test_chart_labels_bars_with_their_text_and_escapes_it():
-    svg = charts.bar_chart("k", "Title <b>", "Description", ["I can explain what <involvement> means"],
-                           [charts.Series("Before", charts.GREY, (2,)), charts.Series("After", charts.BLUE, (None,))],
-                           high=5)
-    assert 'role="img"' in svg and "<title id=\"chart-k-title\">Title &lt;b&gt;</title>" in svg
+    svg = charts.bar_chart(
+        "k",
+        "Title <b>",
+        "Description",
+        ["I can explain what <involvement> means"],
+        [charts.Series("Before", charts.GREY, (2,)), charts.Series("After", charts.BLUE, (None,))],
+        high=5,
+    )
+    assert 'role="img"' in svg and '<title id="chart-k-title">Title &lt;b&gt;</title>' in svg
     assert "I can explain what &lt;involvement&gt; means" in svg and "Item 1" not in svg
     assert "After: no answer" in svg

@@ -1,5 +1,6 @@
 """The team view: the matrix, filters and sorting, the summary, one person's page, who may see which team, the
 training settings and reminders."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -76,8 +77,15 @@ def test_who_may_see_which_team(build, client, login, team_world):
     stranger_lead = build.user("programme_lead", org=stranger_org)
     stranger_admin = build.user("admin", org=stranger_org)
     url = f"/dashboards/teams/{w['team'].id}"
-    for person, expected in ((w["manager"], 200), (lead, 200), (w["admin"], 200), (other_manager, 403),
-                             (stranger_lead, 403), (stranger_admin, 403), (w["done"], 403)):
+    for person, expected in (
+        (w["manager"], 200),
+        (lead, 200),
+        (w["admin"], 200),
+        (other_manager, 403),
+        (stranger_lead, 403),
+        (stranger_admin, 403),
+        (w["done"], 403),
+    ):
         login(person)
         assert client.get(url).status_code == expected, person
         assert client.get(url + "/export.csv").status_code == expected, person
@@ -95,18 +103,27 @@ def test_settings_save_and_team_deadline_only_later(client, login, team_world):
     login(w["admin"])
     page = client.get("/admin/training").get_data(as_text=True)
     assert m1.title in page and "Completion deadline" in page
-    response = client.post("/admin/training", data={"modules": [str(m1.id)], "core_workshop": "y",
-                                                     "deadline": "", "joiner_days": "", "refresh_months": ""})
+    response = client.post(
+        "/admin/training",
+        data={"modules": [str(m1.id)], "core_workshop": "y", "deadline": "", "joiner_days": "", "refresh_months": ""},
+    )
     assert "Give a completion deadline" in response.get_data(as_text=True)
-    response = client.post("/admin/training", data={"modules": [str(m1.id)], "deadline": "2027-03-31",
-                                                     "joiner_days": "90", "refresh_months": "abc"})
-    assert "Enter a number of months" in response.get_data(as_text=True) or "Not a valid integer" in \
-        response.get_data(as_text=True)
-    response = client.post("/admin/training", data={"modules": [str(m1.id)], "deadline": "2027-03-31",
-                                                     "joiner_days": "90"})
+    response = client.post(
+        "/admin/training",
+        data={"modules": [str(m1.id)], "deadline": "2027-03-31", "joiner_days": "90", "refresh_months": "abc"},
+    )
+    assert "Enter a number of months" in response.get_data(as_text=True) or "Not a valid integer" in response.get_data(
+        as_text=True
+    )
+    response = client.post(
+        "/admin/training", data={"modules": [str(m1.id)], "deadline": "2027-03-31", "joiner_days": "90"}
+    )
     assert response.status_code == 302
-    early = client.post("/admin/training/team-deadline", data={"team": w["team"].id, "team_deadline": "2027-01-01"},
-                        follow_redirects=True).get_data(as_text=True)
+    early = client.post(
+        "/admin/training/team-deadline",
+        data={"team": w["team"].id, "team_deadline": "2027-01-01"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "can only be later" in early
     assert db.session.get(TeamDeadline, w["team"].id) is None
     client.post("/admin/training/team-deadline", data={"team": w["team"].id, "team_deadline": "2027-06-30"})
@@ -130,8 +147,9 @@ def test_reminders_are_sent_throttled_and_audited(client, login, team_world, out
     assert "Not sent to Nell Never" in again and "at most one reminder a week" in again
     assert len(outbox.to(w["never"].email)) == 1
     # A week later it goes.
-    result = services.send_reminders(w["manager"], w["team"], {w["never"].id},
-                                     now=utcnow() + dt.timedelta(days=7, minutes=1))
+    result = services.send_reminders(
+        w["manager"], w["team"], {w["never"].id}, now=utcnow() + dt.timedelta(days=7, minutes=1)
+    )
     assert [p.id for p in result.sent] == [w["never"].id]
     # Someone outside the team cannot be reminded through it.
     nothing = client.post(url, data={"people": [w["admin"].id]}, follow_redirects=True).get_data(as_text=True)
@@ -162,19 +180,22 @@ def test_organisation_counts_agree_with_the_team_matrix(app, build, team_world):
     modules = queries.current_modules()
     ids = frozenset(m.id for m in w["modules"])
     today = dt.date.today()
-    policies = [rules.Policy(w["org"].id, today - dt.timedelta(days=1), None, False, None, ids),
-                rules.Policy(w["org"].id, today - dt.timedelta(days=1), 30, False, None, ids),
-                rules.Policy(w["org"].id, None, 5, True, None, frozenset()),
-                rules.Policy(w["org"].id, today + dt.timedelta(days=3), None, True, None, ids),
-                rules.Policy(w["org"].id, None, None, False, None, frozenset())]
+    policies = [
+        rules.Policy(w["org"].id, today - dt.timedelta(days=1), None, False, None, ids),
+        rules.Policy(w["org"].id, today - dt.timedelta(days=1), 30, False, None, ids),
+        rules.Policy(w["org"].id, None, 5, True, None, frozenset()),
+        rules.Policy(w["org"].id, today + dt.timedelta(days=3), None, True, None, ids),
+        rules.Policy(w["org"].id, None, None, False, None, frozenset()),
+    ]
     for later in (None, today + dt.timedelta(days=1)):
         if later:
             db.session.add(TeamDeadline(team_id=w["team"].id, deadline=later))
             db.session.commit()
         for policy in policies:
             rows = queries.team_matrix(w["team"], policy, modules)
-            line = next(t for t in queries.organisation_table(w["org"].id, policy, modules)
-                        if t.team_id == w["team"].id)
+            line = next(
+                t for t in queries.organisation_table(w["org"].id, policy, modules) if t.team_id == w["team"].id
+            )
             assert line.staff == len(rows)
             assert line.complete == sum(r.status == rules.COMPLETE for r in rows), policy
             assert line.overdue == sum(r.overdue for r in rows), (policy, later)

@@ -1,4 +1,5 @@
 """Builders for guest tests: a guest invited through the service, with a password set."""
+
 from __future__ import annotations
 
 import itertools
@@ -14,8 +15,9 @@ _seq = itertools.count(1)
 def make_guest(workshop, actor, *, role: str = "GP, Riverside Surgery", email: str | None = None):
     """A guest of `workshop`, invited by `actor` (a facilitator or an administrator), password set."""
     n = next(_seq)
-    guest = services.invite_guest(actor, workshop, name=f"Guest {n}", email=email or f"guest{n}@surgery.example",
-                                  role_description=role)
+    guest = services.invite_guest(
+        actor, workshop, name=f"Guest {n}", email=email or f"guest{n}@surgery.example", role_description=role
+    )
     account_services.set_password(guest, PASSWORD)
     db.session.commit()
     return guest

@@ -1,4 +1,5 @@
 """Workshop guests: invited by email, an account limited to one workshop, counted apart from the team."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,9 +31,15 @@ def test_a_facilitator_invites_a_guest_who_sets_a_password_and_lands_on_the_work
     w, _, _ = _workshop(build)
     trainer = w.facilitators[0].user
     login(trainer)
-    response = client.post(f"/workshops/{w.id}/guests", data={
-        "name": "Dr Amira Khan", "email": "Amira.Khan@surgery.example", "role_description": "GP, Riverside Surgery",
-        "profession": "gp"})
+    response = client.post(
+        f"/workshops/{w.id}/guests",
+        data={
+            "name": "Dr Amira Khan",
+            "email": "Amira.Khan@surgery.example",
+            "role_description": "GP, Riverside Surgery",
+            "profession": "gp",
+        },
+    )
     assert response.status_code == 302
     guest = db.session.query(User).filter_by(email="amira.khan@surgery.example").one()
     assert guest.is_guest and guest.organisation_id is None and not guest.memberships and not guest.is_trainer
@@ -77,8 +84,9 @@ def test_a_guest_can_open_nothing_but_their_own_workshop(app, build, client, log
         access = ROUTES.get(rule.endpoint, (None,))[0]
         if status not in (403, 404) and access not in (PUBLIC, SIGNED_OUT):
             opened.append((rule.endpoint, status))
-    assert sorted(opened) == sorted([("accounts.home", 302), ("accounts.my_account", 200),
-                                     ("workshops.check_in", 200)]), opened
+    assert sorted(opened) == sorted(
+        [("accounts.home", 302), ("accounts.my_account", 200), ("workshops.check_in", 200)]
+    ), opened
     # their own workshop's pages do open
     for endpoint, expected in GUEST_OPENS.items():
         access, kwargs, method = ROUTES[endpoint]
@@ -120,15 +128,18 @@ def test_who_may_invite_and_what_is_refused(build, client, login):
         services.invite_guest(trainer, w, name="A", email=guest.email, role_description="GP")
     draft = make_workshop(build, org=w.organisation, teams=[team], publish=False)
     with pytest.raises(ServiceError, match="Publish the workshop"):
-        services.invite_guest(draft.facilitators[0].user, draft, name="A", email="b@x.example",
-                              role_description="GP")
+        services.invite_guest(draft.facilitators[0].user, draft, name="A", email="b@x.example", role_description="GP")
     # the form says what is wrong, beside the field
     login(trainer)
-    page = client.post(f"/workshops/{w.id}/guests", data={"name": "A", "email": member.email,
-                                                           "role_description": "GP", "profession": "gp"})
+    page = client.post(
+        f"/workshops/{w.id}/guests",
+        data={"name": "A", "email": member.email, "role_description": "GP", "profession": "gp"},
+    )
     assert page.status_code == 200 and "staff account" in page.get_data(as_text=True)
-    page = client.post(f"/workshops/{w.id}/guests", data={"name": "", "email": "not-an-email",
-                                                           "role_description": "", "profession": "gp"})
+    page = client.post(
+        f"/workshops/{w.id}/guests",
+        data={"name": "", "email": "not-an-email", "role_description": "", "profession": "gp"},
+    )
     text = page.get_data(as_text=True)
     assert "Enter the guest&#39;s name" in text and "Enter an email address like" in text
 
@@ -138,8 +149,9 @@ def test_a_guest_invited_to_a_second_workshop_opens_both_and_only_those(build, c
     second = make_workshop(build, org=w.organisation, teams=[team])
     third = make_workshop(build, org=w.organisation, teams=[team])
     guest = make_guest(w, w.facilitators[0].user)
-    services.invite_guest(second.facilitators[0].user, second, name=guest.name, email=guest.email,
-                          role_description="Advocate")
+    services.invite_guest(
+        second.facilitators[0].user, second, name=guest.name, email=guest.email, role_description="Advocate"
+    )
     db.session.commit()
     login(guest)
     assert client.get(f"/workshops/{w.id}").status_code == 200
@@ -181,8 +193,10 @@ def test_guests_check_in_take_part_and_give_feedback_but_are_counted_apart(build
     # guests earn no course completion or CPD, but are asked for anonymous feedback like everyone else
     assert {u.id for u in received} == {p.id for p in people}
     token = attendance.feedback_token(w, guest)
-    response = client.post(f"/workshops/{w.id}/feedback/{token}", data={
-        "useful": "5", "lived_experience_valuable": "5", "do_differently": ""})
+    response = client.post(
+        f"/workshops/{w.id}/feedback/{token}",
+        data={"useful": "5", "lived_experience_valuable": "5", "do_differently": ""},
+    )
     assert response.status_code == 200 and attendance.feedback_state(guest, w) == "given"
     # team attendance does not count the guest; the report shows guests on their own line
     (row,) = [t for t in workshop_queries.team_training(w.organisation_id) if t["team"].id == team.id]

@@ -1,5 +1,6 @@
 """Helpers for the learning tests: a small synced course (tests/content/trees.py) and shortcuts through the
 services to put a learner at any point of a module."""
+
 from __future__ import annotations
 
 import shutil
@@ -94,6 +95,9 @@ def complete(user, slug: str) -> None:
 
 def progress(user, slug: str) -> ModuleProgress | None:
     """The learner's summary row for the module, as the database holds it now."""
-    return db.session.scalar(select(ModuleProgress).join(Module).where(ModuleProgress.user_id == user.id,
-                                                                       Module.slug == slug)
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(
+        select(ModuleProgress)
+        .join(Module)
+        .where(ModuleProgress.user_id == user.id, Module.slug == slug)
+        .execution_options(populate_existing=True)
+    )

@@ -1,4 +1,5 @@
 """The demo step puts learners at every stage, through the services, after syncing the shipped course."""
+
 from equiptrain.demo import accounts as accounts_demo
 from equiptrain.demo import learning as learning_demo
 from equiptrain.learning import services

@@ -1,4 +1,5 @@
 """The learning rules: sequencing, quiz scoring, branching practice and module completion."""
+
 from __future__ import annotations
 
 import itertools
@@ -163,18 +164,25 @@ def test_practice_refuses_an_unknown_choice_and_someone_elses_attempt(course, bu
 
 RULES = ("units", "quiz", "practice", "reflection", "workshop")
 COMBINATIONS = [c for n in range(1, 6) for c in itertools.combinations(RULES, n)]
-DO = {"units": lambda u: read_all_units(u, "foundations"), "quiz": lambda u: pass_quiz(u, "foundations"),
-      "practice": lambda u: finish_practice(u, "foundations"),
-      "reflection": lambda u: write_reflection(u, "foundations"),
-      "workshop": lambda u: attend_workshop(u, "foundations")}
+DO = {
+    "units": lambda u: read_all_units(u, "foundations"),
+    "quiz": lambda u: pass_quiz(u, "foundations"),
+    "practice": lambda u: finish_practice(u, "foundations"),
+    "reflection": lambda u: write_reflection(u, "foundations"),
+    "workshop": lambda u: attend_workshop(u, "foundations"),
+}
 
 
 @pytest.mark.parametrize("rules", COMBINATIONS, ids="+".join)
 def test_module_completes_when_its_last_requirement_is_met(course, build, rules):
     md = f"{module_dir('foundations')}/module.md"
     for rule in RULES:
-        edit(course, md, f"  {rule}: {'false' if rule in ('workshop',) else 'true'}",
-             f"  {rule}: {'true' if rule in rules else 'false'}")
+        edit(
+            course,
+            md,
+            f"  {rule}: {'false' if rule in ('workshop',) else 'true'}",
+            f"  {rule}: {'true' if rule in rules else 'false'}",
+        )
     sync_course(course)
     assert module("foundations").requirements == list(rules)
     learner = build.user()

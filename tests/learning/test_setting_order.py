@@ -1,4 +1,5 @@
 """Setting-aware ordering: a learner's module page offers the scenarios set where their team works first."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -10,8 +11,10 @@ from tests.content.trees import ROLEPLAY, write, write_valid_tree
 
 
 def test_by_setting_puts_fitting_then_all_then_others_and_keeps_course_order():
-    items = [SimpleNamespace(slug=s, setting=setting) for s, setting in
-             [("a", "community"), ("b", "all"), ("c", "inpatient"), ("d", "crisis"), ("e", "inpatient")]]
+    items = [
+        SimpleNamespace(slug=s, setting=setting)
+        for s, setting in [("a", "community"), ("b", "all"), ("c", "inpatient"), ("d", "crisis"), ("e", "inpatient")]
+    ]
     assert [i.slug for i in by_setting(items, frozenset({"inpatient"}))] == ["c", "e", "b", "a", "d"]
     assert [i.slug for i in by_setting(items, frozenset({"inpatient", "crisis"}))] == ["c", "d", "e", "b", "a"]
     assert [i.slug for i in by_setting(items, frozenset())] == ["a", "b", "c", "d", "e"]
@@ -29,9 +32,11 @@ def test_team_settings_are_the_learners_teams(build):
 
 def test_the_module_page_lists_the_teams_setting_first(tmp_path, build, login, client):
     root = write_valid_tree(tmp_path / "course")
-    ward_play = ROLEPLAY.replace("slug: first-meeting", "slug: ward-meeting").replace(
-        "title: A first care-planning meeting", "title: A meeting on the ward").replace(
-        "setting: community", "setting: inpatient")
+    ward_play = (
+        ROLEPLAY.replace("slug: first-meeting", "slug: ward-meeting")
+        .replace("title: A first care-planning meeting", "title: A meeting on the ward")
+        .replace("setting: community", "setting: inpatient")
+    )
     write(root, "modules/01-foundations/scenarios/ward-meeting.yaml", ward_play)
     sync_course(root)
 

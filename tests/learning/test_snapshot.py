@@ -1,4 +1,5 @@
 """The worker's copy of the course: reused between requests, dropped by a sync, re-checked after a while."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,6 +37,7 @@ def test_another_workers_sync_is_seen_after_the_cache_period(app, course, cached
     unit = db.session.get(Unit, first.modules[0].units[0].id)
     unit.title = "Changed elsewhere"
     from equiptrain.content.models import Programme
+
     db.session.scalars(db.select(Programme)).first().tree_hash = "0" * 64
     db.session.flush()
     assert snapshot.current() is first  # within the cache period

@@ -1,4 +1,5 @@
 """The course sync: idempotent, all or nothing, keyed by slugs, retiring what disappears; progress survives."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,8 +20,10 @@ UNIT1 = f"{module_dir('foundations')}/units/01-what-involvement-means.md"
 
 
 def counts():
-    return {m.__name__: db.session.scalar(select(func.count()).select_from(m))
-            for m in (Programme, Module, Unit, QuizQuestion, Scenario, ConfidenceItem)}
+    return {
+        m.__name__: db.session.scalar(select(func.count()).select_from(m))
+        for m in (Programme, Module, Unit, QuizQuestion, Scenario, ConfidenceItem)
+    }
 
 
 def test_first_sync_creates_everything(tmp_path, no_course):
@@ -70,12 +73,16 @@ def test_a_failure_midway_rolls_back_what_was_already_written(tmp_path, monkeypa
     db.session.commit()
     before = counts()
     edit(root, UNIT1, "title: What involvement means", "title: A new title")
-    write(root, f"{module_dir('foundations')}/units/03-extra.md",
-          "---\nslug: extra\ntitle: Extra\nminutes: 5\nwritten_by: [{role: professional, when: \"2026-11\"}]\n"
-          "---\nMore text.\n")
+    write(
+        root,
+        f"{module_dir('foundations')}/units/03-extra.md",
+        '---\nslug: extra\ntitle: Extra\nminutes: 5\nwritten_by: [{role: professional, when: "2026-11"}]\n'
+        "---\nMore text.\n",
+    )
 
     def boom(_s):
         raise RuntimeError("disk on fire")
+
     monkeypatch.setattr(sync_module, "_scenario_data", boom)  # fails after the units were written
     with pytest.raises(RuntimeError):
         sync_course(root)
@@ -122,6 +129,7 @@ def test_a_removed_unit_is_retired_and_comes_back(course, build):
 
 def test_removed_modules_questions_and_confidence_items_are_retired(course):
     import shutil
+
     edit(course, "confidence.yaml", "  - slug: involve-carers\n", "  - slug: involve-families\n")
     edit(course, f"{module_dir('foundations')}/quiz.yaml", "slug: question-6", "slug: question-six")
     shutil.rmtree(course / module_dir("listening"))
@@ -139,6 +147,7 @@ def test_cli_sync_reports_and_refuses_a_broken_tree(app, tmp_path, no_course):
     root = write_valid_tree(tmp_path / "c")
     runner = CliRunner()
     from equiptrain.cli import content
+
     result = runner.invoke(content, ["sync", str(root)], obj=_script_info(app))
     assert result.exit_code == 0, result.output
     assert "Synced the course" in result.output
@@ -152,11 +161,13 @@ def test_cli_sync_reports_and_refuses_a_broken_tree(app, tmp_path, no_course):
 
 def _script_info(app):
     from flask.cli import ScriptInfo
+
     return ScriptInfo(create_app=lambda: app)
 
 
 def test_serve_preparation_syncs_only_when_the_tree_changed(app, tmp_path, monkeypatch, no_course):
     from equiptrain import cli
+
     root = write_valid_tree(tmp_path / "c")
     assert sync_module.sync_on_serve in cli.SERVE_PREPARATIONS
     monkeypatch.setitem(app.config, "CONTENT_DIR", str(root))

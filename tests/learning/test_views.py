@@ -1,4 +1,5 @@
 """The learner's pages: programme, module, units, quiz and practice, and the server-side sequencing."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,12 @@ from equiptrain.extensions import db
 from equiptrain.learning.models import PracticeAttempt, QuizAttempt
 from tests.learning.helpers import complete, module, progress, right_answers
 
-LOCKED_PAGES = ["/modules/listening", "/modules/listening/units/open-questions", "/modules/listening/quiz",
-                "/modules/listening/practice/review-conversation"]
+LOCKED_PAGES = [
+    "/modules/listening",
+    "/modules/listening/units/open-questions",
+    "/modules/listening/quiz",
+    "/modules/listening/practice/review-conversation",
+]
 
 
 @pytest.mark.parametrize("path", LOCKED_PAGES)
@@ -59,8 +64,9 @@ def test_reading_units_in_order(course, build, login, client):
     assert progress(learner, "foundations").units_read == 2
 
 
-def test_unit_and_programme_pages_run_a_small_fixed_number_of_queries(app, course, build, login, client,
-                                                                      count_queries, monkeypatch):
+def test_unit_and_programme_pages_run_a_small_fixed_number_of_queries(
+    app, course, build, login, client, count_queries, monkeypatch
+):
     # As in production: the course comes from the worker's snapshot, so only the learner's state is queried.
     monkeypatch.setitem(app.config, "CONTENT_CACHE_SECONDS", 300)
     learner = build.user()
@@ -77,8 +83,9 @@ def test_unit_and_programme_pages_run_a_small_fixed_number_of_queries(app, cours
         assert not content, (path, content)
 
 
-def test_marking_a_unit_read_runs_at_most_five_statements(app, course, build, login, client, count_queries,
-                                                         monkeypatch, csrf_on):
+def test_marking_a_unit_read_runs_at_most_five_statements(
+    app, course, build, login, client, count_queries, monkeypatch, csrf_on
+):
     monkeypatch.setitem(app.config, "CONTENT_CACHE_SECONDS", 300)
     learner = build.user()
     login(learner)
@@ -109,9 +116,10 @@ def test_passing_the_knowledge_check_says_what_is_still_needed(course, build, lo
     data = {f"q_{q.id}": str(right_answers(quiz)[q.slug][0]) for q in quiz.questions}
     result = client.get(client.post("/modules/foundations/quiz", data=data).headers["Location"]).text
     assert "Well done" in result
-    assert ("To complete Foundations of involved care planning you still need to read the 2 pages you have not "
-            "read yet, finish a solo practice scenario and write a reflective log entry linked to this module."
-            ) in result
+    assert (
+        "To complete Foundations of involved care planning you still need to read the 2 pages you have not "
+        "read yet, finish a solo practice scenario and write a reflective log entry linked to this module."
+    ) in result
     assert 'href="/modules/foundations/units/what-involvement-means"' in result  # the next step
 
 
@@ -163,6 +171,7 @@ def test_quiz_form_shows_every_explanation_after_submitting(course, build, login
 def test_someone_elses_quiz_attempt_is_not_found(course, build, login, client):
     owner = build.user()
     from tests.learning.helpers import pass_quiz
+
     attempt = pass_quiz(owner, "foundations")
     db.session.commit()
     login(build.user())
@@ -177,8 +186,9 @@ def test_practice_by_posts_and_redirects(course, build, login, client):
     attempt = db.session.scalars(db.select(PracticeAttempt)).one()
     page = client.get("/modules/foundations/practice/review-conversation").text
     assert "Sam looks at the floor" in page and "Ask what has changed since last time." in page
-    response = client.post("/modules/foundations/practice/review-conversation/choose",
-                           data={"attempt": attempt.id, "choice": 1})
+    response = client.post(
+        "/modules/foundations/practice/review-conversation/choose", data={"attempt": attempt.id, "choice": 1}
+    )
     assert response.status_code == 302
     page = client.get("/modules/foundations/practice/review-conversation").text
     assert "An open question gives Sam room." in page and "Sam says the plan was never really theirs" in page

@@ -1,5 +1,6 @@
 """Completion rules that need workshops: `core: true` (attended the whole core) and `workshop_kind` (only that
 kind of workshop covering the module completes it), through the real register and its signals."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,8 +80,15 @@ def test_only_the_named_workshop_kind_completes_the_module(build):
     _run(core, [{a.id: P}])
     assert _progress(a, module).workshop_done_at is None
     assert _unmet(a, module) == ["workshop"]
-    supervision = make_workshop(build, org=team.organisation, teams=[team], kind=WorkshopKind.SUPERVISION,
-                                follow_up_of=core, starts_in=dt.timedelta(days=-1), modules=[module])
+    supervision = make_workshop(
+        build,
+        org=team.organisation,
+        teams=[team],
+        kind=WorkshopKind.SUPERVISION,
+        follow_up_of=core,
+        starts_in=dt.timedelta(days=-1),
+        modules=[module],
+    )
     _run(supervision, [{a.id: P}])
     assert _progress(a, module).completed_at is not None
 
@@ -103,6 +111,7 @@ def test_the_course_requires_the_core_and_supervision_for_writing_together(app):
     from pathlib import Path
 
     from equiptrain.content.loader import load_course
+
     course = load_course(Path(app.config["CONTENT_DIR"]))
     rules = {m.slug: m.completion for m in course.modules}
     assert rules["writing-together"].core and rules["writing-together"].workshop

@@ -1,4 +1,5 @@
 """Printable downloads: each unit and each role play's pack as a tagged PDF whose text can be read back."""
+
 from __future__ import annotations
 
 import io
@@ -19,7 +20,8 @@ def test_a_unit_downloads_as_a_tagged_pdf_with_its_text(course, build, login, cl
     login(build.user())
     response = client.get("/modules/foundations/units/what-involvement-means/printable.pdf")
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="equip-foundations-what-involvement-means.pdf"')
+        'attachment; filename="equip-foundations-what-involvement-means.pdf"'
+    )
     reader, text = _read(response)
     assert "Teaching text about what-involvement-means" in text
     assert "Nobody asked me what mattered to me." in text  # the lived-experience box
@@ -34,8 +36,13 @@ def test_a_role_play_pack_has_every_brief_the_checklist_and_the_debrief(course, 
     login(build.user())
     reader, text = _read(client.get("/modules/foundations/roleplays/first-meeting/pack.pdf"))
     assert reader.metadata.title == "Role play pack: A first care-planning meeting (EQUIP)"
-    for heading in ("Practitioner's brief", "Service user's brief", "Observer's brief", "Observer checklist",
-                    "Debrief"):
+    for heading in (
+        "Practitioner's brief",
+        "Service user's brief",
+        "Observer's brief",
+        "Observer checklist",
+        "Debrief",
+    ):
         assert heading in text, heading
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     assert len(reader.pages) >= 4  # the overview, then each brief and the debrief on their own pages
@@ -43,8 +50,10 @@ def test_a_role_play_pack_has_every_brief_the_checklist_and_the_debrief(course, 
 
 def test_the_pages_link_to_their_downloads(course, build, login, client):
     login(build.user())
-    assert "/modules/foundations/units/what-involvement-means/printable.pdf" in client.get(
-        "/modules/foundations/units/what-involvement-means").text
+    assert (
+        "/modules/foundations/units/what-involvement-means/printable.pdf"
+        in client.get("/modules/foundations/units/what-involvement-means").text
+    )
     assert "/modules/foundations/roleplays/first-meeting/pack.pdf" in client.get("/modules/foundations").text
 
 
@@ -73,8 +82,12 @@ def test_each_worker_makes_a_pdf_once_until_the_content_changes(app, course, bui
     path = "/modules/foundations/units/what-involvement-means/printable.pdf"
     first = client.get(path).data
     assert client.get(path).data == first and len(made) == 1
-    edit(course, "modules/01-foundations/units/01-what-involvement-means.md", "Teaching text about",
-         "Reworded teaching about")
+    edit(
+        course,
+        "modules/01-foundations/units/01-what-involvement-means.md",
+        "Teaching text about",
+        "Reworded teaching about",
+    )
     sync_course(course)
     _, text = _read(client.get(path))
     assert len(made) == 2 and "Reworded teaching about" in text

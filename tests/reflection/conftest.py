@@ -10,7 +10,8 @@ def people(build):
     team = build.team(org)
     other_team = build.team(org)
     return {
-        "org": org, "team": team,
+        "org": org,
+        "team": team,
         "author": build.user("learner", team=team),
         "supervisor": build.user("manager", team=team),
         "other_manager": build.user("manager", team=other_team),

@@ -1,4 +1,5 @@
 """The confidence self-assessment: items from the content tables, before/after answers, the chart and the panel."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,9 +29,9 @@ def test_answer_before_and_after_and_see_the_change(client, login, build, no_cou
     rows = db.session.scalars(select(ConfidenceResponse).where(ConfidenceResponse.user_id == user.id)).all()
     assert {r.phase: set(r.answers.values()) for r in rows} == {"before": {2}, "after": {4}}
     page = client.get("/reflection/confidence").get_data(as_text=True)
-    assert '<svg' in page and 'role="img"' in page and "<desc" in page
+    assert "<svg" in page and 'role="img"' in page and "<desc" in page
     assert "Average confidence before: 2.0; after: 4.0" in page
-    assert "<td class=\"nhsuk-table__cell\">+2</td>" in page  # the data table
+    assert '<td class="nhsuk-table__cell">+2</td>' in page  # the data table
 
 
 def test_missing_answers_are_refused_and_the_first_answer_stays(client, login, build):
@@ -62,12 +63,17 @@ def test_unknown_phase_or_module_is_404(client, login, build):
 def test_home_panel_lists_questionnaires_waiting(client, login, build):
     user, items = build.user(), confidence_items()
     started, completed, untouched = make_module("Started one"), make_module("Completed one"), make_module("Untouched")
-    db.session.add_all([ModuleProgress(user_id=user.id, module_id=started.id, started_at=utcnow()),
-                        ModuleProgress(user_id=user.id, module_id=completed.id, started_at=utcnow(),
-                                       completed_at=utcnow())])
+    db.session.add_all(
+        [
+            ModuleProgress(user_id=user.id, module_id=started.id, started_at=utcnow()),
+            ModuleProgress(user_id=user.id, module_id=completed.id, started_at=utcnow(), completed_at=utcnow()),
+        ]
+    )
     db.session.commit()
-    assert [(m.title, p) for m, p in confidence.pending(user)] == [("Started one", "before"),
-                                                                   ("Completed one", "after")]
+    assert [(m.title, p) for m, p in confidence.pending(user)] == [
+        ("Started one", "before"),
+        ("Completed one", "after"),
+    ]
     login(user)
     page = client.get("/").get_data(as_text=True)
     assert f"/modules/{started.slug}/confidence/before" in page

@@ -1,5 +1,6 @@
 """The CPD record: automatic entries from completions and attendance (idempotent), manual entries, and totals
 over a 3-year window against the NMC requirements."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,10 @@ def test_workshop_attendance_adds_participatory_hours_once_per_workshop(build):
     for workshop in (one, one, two):
         signals.workshop_attended.send(user, workshop=workshop, module_slugs=[], hours=6.0, at=at)
     rows = _rows(user)
-    assert [(r.source_ref, r.hours, r.kind) for r in rows] == [("workshop:101", 6.0, "participatory"),
-                                                              ("workshop:102", 6.0, "participatory")]
+    assert [(r.source_ref, r.hours, r.kind) for r in rows] == [
+        ("workshop:101", 6.0, "participatory"),
+        ("workshop:102", 6.0, "participatory"),
+    ]
 
 
 def test_window_is_three_years_up_to_the_revalidation_date():
@@ -49,10 +52,12 @@ def test_window_is_three_years_up_to_the_revalidation_date():
 
 def test_totals_count_only_inside_the_window(build):
     user, other = build.user(), build.user()
-    for date, hours, kind in [(dt.date(2022, 6, 30), 10, "participatory"),  # the day before the window
-                              (dt.date(2022, 7, 1), 4, "participatory"),  # first day
-                              (dt.date(2024, 1, 1), 12.5, "individual"),
-                              (dt.date(2025, 6, 30), 3, "participatory")]:  # last day
+    for date, hours, kind in [
+        (dt.date(2022, 6, 30), 10, "participatory"),  # the day before the window
+        (dt.date(2022, 7, 1), 4, "participatory"),  # first day
+        (dt.date(2024, 1, 1), 12.5, "individual"),
+        (dt.date(2025, 6, 30), 3, "participatory"),
+    ]:  # last day
         cpd.add_manual(user, date=date, hours=hours, kind=kind, title="x")
     cpd.add_manual(other, date=dt.date(2024, 1, 1), hours=50, kind="participatory", title="not mine")
     totals = cpd.totals(user, dt.date(2025, 6, 30))
@@ -99,8 +104,16 @@ def test_cpd_page_shows_totals_and_what_is_left(client, login, build):
 def test_add_cpd_by_hand_and_remove_it(client, login, build):
     user = build.user()
     login(user)
-    response = client.post("/cpd/new", data={"title": "Conference", "date": "2025-02-03", "hours": "2.5",
-                                              "kind": "participatory", "description": "Recovery conference"})
+    response = client.post(
+        "/cpd/new",
+        data={
+            "title": "Conference",
+            "date": "2025-02-03",
+            "hours": "2.5",
+            "kind": "participatory",
+            "description": "Recovery conference",
+        },
+    )
     assert response.status_code == 302
     [row] = _rows(user)
     assert (row.title, row.hours, row.source) == ("Conference", 2.5, "manual")

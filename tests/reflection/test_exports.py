@@ -1,4 +1,5 @@
 """Exports: the PDF revalidation pack (text read back with pypdf) and the subject access JSON download."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,12 +26,15 @@ def test_revalidation_pack_has_the_chosen_accounts_as_the_nmc_form_and_the_cpd_l
     gibbs = make_entry(author, "gibbs", title="Gibbs one", text="Gibbs words")
     theirs = make_entry(people["other_learner"], "nmc", title="Not yours", text="Someone else's words")
     cpd.add_manual(author, date=dt.date.today(), hours=6, kind="participatory", title="Recovery college course")
-    cpd.add_manual(author, date=dt.date.today() - dt.timedelta(days=4000), hours=9, kind="individual",
-                   title="Too old to count")
+    cpd.add_manual(
+        author, date=dt.date.today() - dt.timedelta(days=4000), hours=9, kind="individual", title="Too old to count"
+    )
     db.session.commit()
     login(author)
-    response = client.get("/cpd/revalidation-pack.pdf", query_string={
-        "ends": dt.date.today().isoformat(), "entries": [chosen.id, gibbs.id, theirs.id]})
+    response = client.get(
+        "/cpd/revalidation-pack.pdf",
+        query_string={"ends": dt.date.today().isoformat(), "entries": [chosen.id, gibbs.id, theirs.id]},
+    )
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     text = " ".join(_pdf_text(response.data).split())

@@ -1,4 +1,5 @@
 """The anonymisation guard: NHS numbers (with the modulus-11 check), dates of birth, phones, postcodes, emails."""
+
 import datetime as dt
 
 import pytest
@@ -30,7 +31,9 @@ def test_check_digit_of_ten_is_never_valid():
 
 def test_a_phone_number_is_a_phone_not_an_nhs_number():
     assert kinds("Call the team on 0161 496 0018 or 07700 900123.") == [
-        ("phone", "0161 496 0018"), ("phone", "07700 900123")]
+        ("phone", "0161 496 0018"),
+        ("phone", "07700 900123"),
+    ]
     assert kinds("Ring +44 7700 900123") == [("phone", "+44 7700 900123")]
 
 
@@ -39,15 +42,29 @@ def test_a_ten_digit_landline_that_fails_the_nhs_check_is_only_a_phone():
     assert kinds("020 7946 001") == [("phone", "020 7946 001")]
 
 
-@pytest.mark.parametrize("text,found", [
-    ("DOB 12/03/2019", "12/03/2019"), ("born on 3 March 1990", "3 March 1990"), ("d.o.b. 1985-03-12", "1985-03-12"),
-    ("she was 12.03.1961 on the form", "12.03.1961"), ("date of birth: March 4, 2001", "March 4, 2001")])
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("DOB 12/03/2019", "12/03/2019"),
+        ("born on 3 March 1990", "3 March 1990"),
+        ("d.o.b. 1985-03-12", "1985-03-12"),
+        ("she was 12.03.1961 on the form", "12.03.1961"),
+        ("date of birth: March 4, 2001", "March 4, 2001"),
+    ],
+)
 def test_dates_of_birth(text, found):
     assert kinds(text) == [("date_of_birth", found)]
 
 
-@pytest.mark.parametrize("text", ["The workshop on 12/03/2025 was good", "On 4 March 2024 I led the review",
-                                  "Module 3 of 6", "31/02/1980 is not a date"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The workshop on 12/03/2025 was good",
+        "On 4 March 2024 I led the review",
+        "Module 3 of 6",
+        "31/02/1980 is not a date",
+    ],
+)
 def test_recent_or_impossible_dates_and_plain_numbers_are_not_flagged(text):
     assert kinds(text) == []
 

@@ -1,4 +1,5 @@
 """An entry links only to the author's own workshop and to observer feedback given to the author."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,16 +12,24 @@ from tests.workshops.test_roleplay import _running
 
 
 def _entry(author, **links):
-    return services.create_entry(author, "free", services.EntryInput(
-        title="After the role play", fields={"text": "I rushed the summary."}, **links))
+    return services.create_entry(
+        author,
+        "free",
+        services.EntryInput(title="After the role play", fields={"text": "I rushed the summary."}, **links),
+    )
 
 
 def test_links_to_own_workshop_and_feedback_only(build):
     w, people, facilitator, round_ = _running(build)
     by_role = {a.role: a.user for a in round_.groups[0].assignments}
     practitioner, observer = by_role[Role.PRACTITIONER], by_role[Role.OBSERVER]
-    feedback = ObserverFeedback(group_id=round_.groups[0].id, observer_id=observer.id,
-                                practitioner_id=practitioner.id, checklist={}, comments="Good open questions.")
+    feedback = ObserverFeedback(
+        group_id=round_.groups[0].id,
+        observer_id=observer.id,
+        practitioner_id=practitioner.id,
+        checklist={},
+        comments="Good open questions.",
+    )
     db.session.add(feedback)
     db.session.flush()
 

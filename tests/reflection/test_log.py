@@ -1,4 +1,5 @@
 """Writing, editing and deleting reflections through the pages; the guard on the server; the signal to learning."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, text
@@ -9,8 +10,15 @@ from equiptrain.extensions import db
 from equiptrain.reflection.models import ReflectiveEntry
 from tests.reflection.helpers import SECRET, make_entry, make_module
 
-GIBBS = {"title": "Review meeting", "description": "We reviewed the plan together.", "feelings": "Nervous.",
-         "evaluation": "", "analysis": "", "conclusion": "", "action_plan": "Ask first."}
+GIBBS = {
+    "title": "Review meeting",
+    "description": "We reviewed the plan together.",
+    "feelings": "Nervous.",
+    "evaluation": "",
+    "analysis": "",
+    "conclusion": "",
+    "action_plan": "Ask first.",
+}
 
 
 def _entries(user):
@@ -50,8 +58,12 @@ def test_the_guard_stops_the_save_marks_the_match_then_a_fix_saves_clean(client,
 def test_confirming_saves_with_the_outcome_recorded(client, login, build):
     user = build.user()
     login(user)
-    data = {**GIBBS, "description": "I rang the crisis line on 0800 123 4567 with her.", "module_id": "",
-            "confirm_no_identifiers": "y"}
+    data = {
+        **GIBBS,
+        "description": "I rang the crisis line on 0800 123 4567 with her.",
+        "module_id": "",
+        "confirm_no_identifiers": "y",
+    }
     assert client.post("/reflection/new/gibbs", data=data).status_code == 302
     [entry] = _entries(user)
     assert entry.guard_outcome == "confirmed" and entry.guard_matches == 1
@@ -62,8 +74,7 @@ def test_confirming_saves_with_the_outcome_recorded(client, login, build):
 def test_the_guard_checks_the_title_too(client, login, build):
     user = build.user()
     login(user)
-    response = client.post("/reflection/new/free", data={"title": "Visit to M13 9PL", "text": "Fine.",
-                                                         "module_id": ""})
+    response = client.post("/reflection/new/free", data={"title": "Visit to M13 9PL", "text": "Fine.", "module_id": ""})
     assert response.status_code == 200 and _entries(user) == []
 
 
@@ -74,14 +85,22 @@ def test_an_entry_started_from_a_module_prompt_links_and_tells_learning(client, 
 
     def receiver(sender, **kw):
         heard.append((sender, kw))
+
     signals.reflection_written.connect(receiver)
     try:
         login(user)
         page = client.get(f"/reflection/new/what?module={module.slug}&prompt=power&unit={module.units[0].id}")
         assert "What powers come with your role?" in page.get_data(as_text=True)
-        response = client.post("/reflection/new/what", data={
-            "title": "Power", "what": "A review.", "module_id": str(module.id), "prompt_slug": "power",
-            "unit_id": str(module.units[0].id)})
+        response = client.post(
+            "/reflection/new/what",
+            data={
+                "title": "Power",
+                "what": "A review.",
+                "module_id": str(module.id),
+                "prompt_slug": "power",
+                "unit_id": str(module.units[0].id),
+            },
+        )
         assert response.status_code == 302
     finally:
         signals.reflection_written.disconnect(receiver)
@@ -95,17 +114,27 @@ def test_a_unit_from_another_module_is_refused(client, login, build):
     user = build.user()
     one, two = make_module(), make_module()
     login(user)
-    response = client.post("/reflection/new/free", data={"title": "t", "text": "x", "module_id": str(one.id),
-                                                         "unit_id": str(two.units[0].id)})
+    response = client.post(
+        "/reflection/new/free",
+        data={"title": "t", "text": "x", "module_id": str(one.id), "unit_id": str(two.units[0].id)},
+    )
     assert response.status_code == 200 and "not part of the chosen module" in response.get_data(as_text=True)
 
 
 def test_nmc_template_records_code_themes(client, login, build):
     user = build.user()
     login(user)
-    response = client.post("/reflection/new/nmc", data={
-        "title": "Account", "nature": "A workshop.", "learned": "Listening.", "changed": "I ask first.",
-        "code_themes": ["prioritise-people", "preserve-safety"], "module_id": ""})
+    response = client.post(
+        "/reflection/new/nmc",
+        data={
+            "title": "Account",
+            "nature": "A workshop.",
+            "learned": "Listening.",
+            "changed": "I ask first.",
+            "code_themes": ["prioritise-people", "preserve-safety"],
+            "module_id": "",
+        },
+    )
     assert response.status_code == 302
     [entry] = _entries(user)
     assert entry.fields["code_themes"] == ["prioritise-people", "preserve-safety"]

@@ -1,5 +1,6 @@
 """Privacy: an entry is read by its author, and by one supervisor only while shared; by nobody else, on any page
 or export. Parametrised over the people who must not read and over every reflection route and export."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,13 +18,30 @@ from tests.reflection.helpers import SECRET, make_entry
 
 VIEWERS = ["author", "supervisor", "other_manager", "trainer", "admin", "platform_admin", "other_learner"]
 # (endpoint, method): every route that takes an entry id
-ENTRY_ROUTES = [("reflection.entry", "GET"), ("reflection.edit", "GET"), ("reflection.edit", "POST"),
-                ("reflection.delete", "GET"), ("reflection.delete", "POST"), ("reflection.share", "GET"),
-                ("reflection.share", "POST"), ("reflection.revoke", "POST"), ("reflection.shared", "GET")]
+ENTRY_ROUTES = [
+    ("reflection.entry", "GET"),
+    ("reflection.edit", "GET"),
+    ("reflection.edit", "POST"),
+    ("reflection.delete", "GET"),
+    ("reflection.delete", "POST"),
+    ("reflection.share", "GET"),
+    ("reflection.share", "POST"),
+    ("reflection.revoke", "POST"),
+    ("reflection.shared", "GET"),
+]
 # Every other page and export of the feature: must never show someone else's entry.
-OTHER_PAGES = ["reflection.index", "reflection.shared_list", "reflection.new", "reflection.cpd_record",
-               "reflection.pack", "reflection.confidence_chart", "reflection.my_data", "reflection.pack_pdf",
-               "accounts.home", "accounts.audit_log"]
+OTHER_PAGES = [
+    "reflection.index",
+    "reflection.shared_list",
+    "reflection.new",
+    "reflection.cpd_record",
+    "reflection.pack",
+    "reflection.confidence_chart",
+    "reflection.my_data",
+    "reflection.pack_pdf",
+    "accounts.home",
+    "accounts.audit_log",
+]
 
 
 def _expected(viewer: str, endpoint: str) -> bool:
@@ -40,8 +58,9 @@ def _text_of(response) -> str:
 
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("endpoint,method", ENTRY_ROUTES)
-def test_entry_routes_answer_only_the_author_and_the_supervisor(app, client, login, people, shared_entry,
-                                                                 viewer, endpoint, method):
+def test_entry_routes_answer_only_the_author_and_the_supervisor(
+    app, client, login, people, shared_entry, viewer, endpoint, method
+):
     login(people[viewer])
     with app.test_request_context():
         url = url_for(endpoint, entry_id=shared_entry.id)
@@ -99,14 +118,16 @@ def test_revoking_ends_the_supervisors_access(client, login, people, shared_entr
 def test_a_supervisor_who_stops_managing_the_team_loses_access(client, login, people, shared_entry, build):
     from equiptrain.accounts import services as accounts
     from equiptrain.accounts.models import MembershipRole
+
     accounts.set_membership(None, people["supervisor"], people["team"], MembershipRole.MEMBER)
     db.session.commit()
     login(people["supervisor"])
     assert client.get(f"/reflection/shared/{shared_entry.id}").status_code == 404
 
 
-def test_share_revoke_and_supervisor_reads_are_audited_but_the_authors_reads_are_not(client, login, people,
-                                                                                      shared_entry):
+def test_share_revoke_and_supervisor_reads_are_audited_but_the_authors_reads_are_not(
+    client, login, people, shared_entry
+):
     login(people["author"])
     client.get(f"/reflection/{shared_entry.id}")
     client.get(f"/reflection/shared/{shared_entry.id}")
@@ -115,10 +136,15 @@ def test_share_revoke_and_supervisor_reads_are_audited_but_the_authors_reads_are
     client.get(f"/reflection/shared/{shared_entry.id}")
     login(people["author"])
     client.post(f"/reflection/{shared_entry.id}/revoke")
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("reflection.%"))
-                                .order_by(AuditEvent.id)).all()
-    assert [e.action for e in events] == ["reflection.shared", "reflection.read_by_supervisor",
-                                          "reflection.read_by_supervisor", "reflection.share_revoked"]
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.like("reflection.%")).order_by(AuditEvent.id)
+    ).all()
+    assert [e.action for e in events] == [
+        "reflection.shared",
+        "reflection.read_by_supervisor",
+        "reflection.read_by_supervisor",
+        "reflection.share_revoked",
+    ]
     read = events[1]
     assert read.actor_id == people["supervisor"].id and read.subject_id == people["author"].id
     assert read.details == {"entry_id": shared_entry.id}
@@ -133,8 +159,10 @@ def test_only_a_manager_of_the_authors_team_or_a_trainer_of_the_organisation_can
     outsider = build.user("trainer")  # a trainer in another organisation
     with pytest.raises(services.ServiceError):
         services.share_entry(people["author"], entry, outsider)
-    assert {u.id for u in services.eligible_supervisors(people["author"])} == {people["supervisor"].id,
-                                                                               people["trainer"].id}
+    assert {u.id for u in services.eligible_supervisors(people["author"])} == {
+        people["supervisor"].id,
+        people["trainer"].id,
+    }
 
 
 def test_an_entry_has_at_most_one_active_share(people, shared_entry):
@@ -159,8 +187,16 @@ def test_share_through_the_page(client, login, people):
     assert entry.active_share.supervisor_id == people["trainer"].id
 
 
-@pytest.mark.parametrize("path", ["/reflection/{id}", "/reflection/{id}/edit", "/reflection/{id}/delete",
-                                  "/reflection/{id}/share", "/reflection/shared/{id}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reflection/{id}",
+        "/reflection/{id}/edit",
+        "/reflection/{id}/delete",
+        "/reflection/{id}/share",
+        "/reflection/shared/{id}",
+    ],
+)
 def test_someone_elses_entry_answers_exactly_as_a_missing_one(client, login, people, path):
     entry = make_entry(people["author"])
     missing = entry.id + 1000

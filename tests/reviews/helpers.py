@@ -1,4 +1,5 @@
 """Builders for the review-comment tests."""
+
 from __future__ import annotations
 
 from equiptrain.accounts.models import TrainerKind

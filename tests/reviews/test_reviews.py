@@ -1,5 +1,6 @@
 """Review comments: lived-experience trainers leave them from the site, the course team decides on them; pages
 show who wrote and reviewed each unit, and every module lists its references."""
+
 from __future__ import annotations
 
 import pytest
@@ -77,13 +78,20 @@ def test_the_course_team_sees_every_comment_with_its_state_and_decides(course, b
 
     refused = client.post(f"/reviews/comments/{first.id}", data={"state": "declined", "reason": " "})
     assert refused.status_code == 200 and "Say why the comment is declined" in refused.text
-    assert client.post(f"/reviews/comments/{first.id}",
-                       data={"state": "declined", "reason": "The glossary covers it."}).status_code == 302
+    assert (
+        client.post(
+            f"/reviews/comments/{first.id}", data={"state": "declined", "reason": "The glossary covers it."}
+        ).status_code
+        == 302
+    )
     assert client.post(f"/reviews/comments/{second.id}", data={"state": "accepted", "reason": ""}).status_code == 302
     db.session.refresh(first)
     db.session.refresh(second)
-    assert (first.state, first.decision_reason, first.decided_by_id) == (CommentState.DECLINED,
-                                                                         "The glossary covers it.", admin.id)
+    assert (first.state, first.decision_reason, first.decided_by_id) == (
+        CommentState.DECLINED,
+        "The glossary covers it.",
+        admin.id,
+    )
     assert second.state is CommentState.ACCEPTED and second.decision_reason is None
     declined = client.get("/reviews/comments?state=declined").text
     assert "Too much jargon." in declined and "Add a view from a carer." not in declined

@@ -1,5 +1,6 @@
 """The demo shows a team mid-programme: a two-day core attended, one supervision session held with an action
 plan, one due."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

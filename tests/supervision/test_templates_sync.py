@@ -1,4 +1,5 @@
 """Syncing the supervision session templates into the database."""
+
 from __future__ import annotations
 
 from tests.content.test_supervision_files import GOOD, S1, SESSION_2
@@ -11,6 +12,7 @@ def test_sync_stores_and_retires_templates(tmp_path):
     from equiptrain.content.models import SupervisionTemplate
     from equiptrain.content.sync import sync_course
     from equiptrain.extensions import db
+
     root = write_valid_tree(tmp_path / "course")
     (root / "supervision").mkdir()
     (root / S1).write_text(GOOD, encoding="utf-8")

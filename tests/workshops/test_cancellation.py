@@ -1,5 +1,6 @@
 """Cancelling a workshop (mail, calendar cancellation, audit) and waiting-list offers that lapse (on the next
 read or write of the workshop, and from the CLI)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,9 +104,21 @@ def test_an_offer_must_be_confirmed_within_the_set_time(app, build, monkeypatch,
     assert _inv(w, b).reply is Reply.WAITING and services.places_taken(w) == 1
     # A newcomer cannot take the place held for b.
     late = build.user("learner", team=w.teams[0])
-    services.save_workshop(build.user("admin", org=w.organisation), w, organisation=w.organisation, title=w.title,
-                           kind=w.kind, starts_at=w.starts_at, ends_at=w.ends_at, room=w.room, online_url=None,
-                           capacity=1, modules=w.modules, teams=w.teams, facilitators=[f.user for f in w.facilitators])
+    services.save_workshop(
+        build.user("admin", org=w.organisation),
+        w,
+        organisation=w.organisation,
+        title=w.title,
+        kind=w.kind,
+        starts_at=w.starts_at,
+        ends_at=w.ends_at,
+        room=w.room,
+        online_url=None,
+        capacity=1,
+        modules=w.modules,
+        teams=w.teams,
+        facilitators=[f.user for f in w.facilitators],
+    )
     assert services.reply(late, w, True).reply is Reply.WAITING
     assert services.reply(b, w, True).reply is Reply.ATTENDING
     assert _inv(w, b).offer_expires_at is None

@@ -1,4 +1,5 @@
 """Group formation, property-style over every group size from 3 to 40."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """The register, self check-in and the CPD credit sent on sign-off."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,9 +38,16 @@ def test_sign_off_credits_attendance_with_the_right_arguments(build, client, log
     w, (a, b, c, d) = _past(build, modules=[m1, m2])
     facilitator = w.facilitators[0].user
     login(facilitator)
-    response = client.post(f"/workshops/{w.id}/register", data={
-        f"person-{a.id}": "present", f"person-{b.id}": "late", f"person-{c.id}": "left_early",
-        f"person-{d.id}": "absent", "action": "sign_off"})
+    response = client.post(
+        f"/workshops/{w.id}/register",
+        data={
+            f"person-{a.id}": "present",
+            f"person-{b.id}": "late",
+            f"person-{c.id}": "left_early",
+            f"person-{d.id}": "absent",
+            "action": "sign_off",
+        },
+    )
     assert response.status_code == 302
     assert {s.id for s, _ in received} == {a.id, b.id, c.id}
     for _, kwargs in received:

@@ -1,4 +1,5 @@
 """Live role play: rounds from those present, brief privacy, observer feedback to the practitioner only."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,8 +57,12 @@ def test_start_round_needs_three_present_and_a_workshop_scenario(build):
 
 def test_each_participant_reads_only_their_own_brief(build, client, login):
     w, people, facilitator, round_ = _running(build)
-    secrets = {"practitioner": "PRACTITIONER-SECRET", "service_user": "SERVICE-USER-SECRET",
-               "carer": "CARER-SECRET", "observer": "OBSERVER-SECRET"}
+    secrets = {
+        "practitioner": "PRACTITIONER-SECRET",
+        "service_user": "SERVICE-USER-SECRET",
+        "carer": "CARER-SECRET",
+        "observer": "OBSERVER-SECRET",
+    }
     for person in people:
         mine = roleplay.assignment(person, round_)
         login(person)
@@ -85,8 +90,10 @@ def test_observer_feedback_goes_to_the_practitioner_only(build, client, login):
     login(by_role[Role.SERVICE_USER])
     assert client.get(f"/workshops/{w.id}/rounds/{round_.id}/observe").status_code == 403
     login(observer)
-    client.post(f"/workshops/{w.id}/rounds/{round_.id}/observe",
-                data={"checklist": ["asks"], "comments": "You checked with Rhys first: well done."})
+    client.post(
+        f"/workshops/{w.id}/rounds/{round_.id}/observe",
+        data={"checklist": ["asks"], "comments": "You checked with Rhys first: well done."},
+    )
     feedback = db.session.query(ObserverFeedback).one()
     assert feedback.practitioner_id == practitioner.id and feedback.checklist == {"asks": True, "next-step": False}
     login(practitioner)

@@ -1,5 +1,6 @@
 """Scheduling, the co-delivery rule and its override, prepared modules, invitations, capacity and the waiting list,
 and calendar files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,8 +66,16 @@ def test_assigning_an_unprepared_trainer_warns_before_saving(build, client, logi
     trainer = build.user("trainer", org=org, name="Unprepared Trainer")
     module = make_module()
     login(admin)
-    data = {"title": "Day one", "kind": "core", "starts_at": "2030-03-14T09:30", "ends_at": "2030-03-14T16:30",
-            "room": "Room 2", "capacity": "12", "modules": [str(module.id)], "facilitators": [str(trainer.id)]}
+    data = {
+        "title": "Day one",
+        "kind": "core",
+        "starts_at": "2030-03-14T09:30",
+        "ends_at": "2030-03-14T16:30",
+        "room": "Room 2",
+        "capacity": "12",
+        "modules": [str(module.id)],
+        "facilitators": [str(trainer.id)],
+    }
     response = client.post("/workshops/new", data=data)
     assert response.status_code == 200
     assert "Unprepared Trainer is not recorded as prepared" in response.get_data(as_text=True)
@@ -102,10 +111,21 @@ def test_raising_capacity_moves_people_up(build):
     w = make_workshop(build, teams=[team], capacity=1)
     for p in people:
         services.reply(p, w, True)
-    services.save_workshop(build.user("admin", org=team.organisation), w, organisation=w.organisation,
-                           title=w.title, kind=w.kind, starts_at=w.starts_at, ends_at=w.ends_at, room=w.room,
-                           online_url=None, capacity=2, modules=w.modules, teams=w.teams,
-                           facilitators=[f.user for f in w.facilitators])
+    services.save_workshop(
+        build.user("admin", org=team.organisation),
+        w,
+        organisation=w.organisation,
+        title=w.title,
+        kind=w.kind,
+        starts_at=w.starts_at,
+        ends_at=w.ends_at,
+        room=w.room,
+        online_url=None,
+        capacity=2,
+        modules=w.modules,
+        teams=w.teams,
+        facilitators=[f.user for f in w.facilitators],
+    )
     assert services.places_taken(w) == 2  # the second person is offered the new place
     services.reply(people[1], w, True)
     assert services.attending_count(w) == 2
@@ -162,10 +182,21 @@ def test_changes_are_mailed_with_a_new_sequence(build, outbox):
     w = make_workshop(build, teams=[team])
     outbox.clear()
     later = w.starts_at + dt.timedelta(days=1)
-    services.save_workshop(build.user("admin", org=team.organisation), w, organisation=w.organisation,
-                           title=w.title, kind=w.kind, starts_at=later, ends_at=later + dt.timedelta(hours=3),
-                           room="Room 9", online_url=None, capacity=w.capacity, modules=w.modules, teams=w.teams,
-                           facilitators=[f.user for f in w.facilitators])
+    services.save_workshop(
+        build.user("admin", org=team.organisation),
+        w,
+        organisation=w.organisation,
+        title=w.title,
+        kind=w.kind,
+        starts_at=later,
+        ends_at=later + dt.timedelta(hours=3),
+        room="Room 9",
+        online_url=None,
+        capacity=w.capacity,
+        modules=w.modules,
+        teams=w.teams,
+        facilitators=[f.user for f in w.facilitators],
+    )
     db.session.commit()
     message = next(m for m in outbox.to(learner.email) if m["Subject"].startswith("Changed"))
     ics = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")

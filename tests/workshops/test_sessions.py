@@ -1,5 +1,6 @@
 """Multi-session workshops: a register per session, the attended-the-core rule, CPD per attended session, one
 calendar event per session, and the team-trained rule counting whole-core attendance."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,9 @@ def _core(build, n=3, **kw):
     """A two-day core, both days in the past (a week apart), for a team of n."""
     team = build.team()
     people = [build.user("learner", team=team) for _ in range(n)]
-    w = make_workshop(build, teams=[team], days=2, starts_in=dt.timedelta(days=-9), modules=[make_module(hours=6)],
-                      **kw)
+    w = make_workshop(
+        build, teams=[team], days=2, starts_in=dt.timedelta(days=-9), modules=[make_module(hours=6)], **kw
+    )
     return w, team, people
 
 
@@ -116,8 +118,15 @@ def test_follow_ups_attended_counts_supervision(build):
     _take(w, 1, {a.id: P, b.id: P, c.id: P})
     _take(w, 2, {a.id: P, b.id: P, c.id: P})
     from equiptrain.workshops.models import WorkshopKind
-    sup = make_workshop(build, org=team.organisation, teams=[team], kind=WorkshopKind.SUPERVISION, follow_up_of=w,
-                        starts_in=dt.timedelta(days=-1))
+
+    sup = make_workshop(
+        build,
+        org=team.organisation,
+        teams=[team],
+        kind=WorkshopKind.SUPERVISION,
+        follow_up_of=w,
+        starts_in=dt.timedelta(days=-1),
+    )
     _take(sup, 1, {a.id: P, b.id: A, c.id: A})
     assert queries.follow_ups_attended([a.id, b.id]) == {a.id: 1}
 
@@ -135,16 +144,24 @@ def test_sessions_are_kept_by_number_and_a_register_cannot_be_removed(build):
     w, _, (a, *_rest) = _core(build)
     _take(w, 1, {a.id: P})
     admin = build.user("admin", org=w.organisation)
-    common = dict(organisation=w.organisation, title=w.title, kind=w.kind, room=w.room, online_url=None,
-                  capacity=w.capacity, modules=w.modules, teams=w.teams, facilitators=[f.user for f in w.facilitators])
+    common = dict(
+        organisation=w.organisation,
+        title=w.title,
+        kind=w.kind,
+        room=w.room,
+        online_url=None,
+        capacity=w.capacity,
+        modules=w.modules,
+        teams=w.teams,
+        facilitators=[f.user for f in w.facilitators],
+    )
     one = [(w.sessions[0].starts_at, w.sessions[0].ends_at)]
     second = w.sessions[1]
     later = [(second.starts_at + dt.timedelta(days=1), second.ends_at + dt.timedelta(days=1))]
     services.save_workshop(admin, w, sessions=one + later, **common)  # moving day two is fine
     assert w.sessions[1] is second and w.ends_at == later[0][1]
     with pytest.raises(ServiceError, match="signed off"):
-        services.save_workshop(admin, w, sessions=[(one[0][0] + dt.timedelta(hours=1), one[0][1])] + later,
-                               **common)
+        services.save_workshop(admin, w, sessions=[(one[0][0] + dt.timedelta(hours=1), one[0][1])] + later, **common)
     db.session.rollback()
 
 
@@ -153,10 +170,20 @@ def test_sessions_must_be_in_order(build):
     admin = build.user("admin", org=w.organisation)
     s1, s2 = w.sessions
     with pytest.raises(ServiceError, match="Session 2 must start after session 1 ends"):
-        services.save_workshop(admin, w, organisation=w.organisation, title=w.title, kind=w.kind, room="R",
-                               online_url=None, capacity=5, modules=[], teams=w.teams,
-                               facilitators=[f.user for f in w.facilitators],
-                               sessions=[(s2.starts_at, s2.ends_at), (s1.starts_at, s1.ends_at)])
+        services.save_workshop(
+            admin,
+            w,
+            organisation=w.organisation,
+            title=w.title,
+            kind=w.kind,
+            room="R",
+            online_url=None,
+            capacity=5,
+            modules=[],
+            teams=w.teams,
+            facilitators=[f.user for f in w.facilitators],
+            sessions=[(s2.starts_at, s2.ends_at), (s1.starts_at, s1.ends_at)],
+        )
     db.session.rollback()
 
 
@@ -164,9 +191,18 @@ def test_the_form_schedules_a_two_day_core(build, client, login):
     team = build.team()
     admin = build.user("admin", org=team.organisation)
     login(admin)
-    data = {"title": "EQUIP core", "kind": "core", "starts_at": "2030-03-14T09:30", "ends_at": "2030-03-14T16:30",
-            "session2_starts_at": "2030-03-21T09:30", "session2_ends_at": "2030-03-21T16:30", "room": "Room 2",
-            "capacity": "20", "teams": [str(team.id)], "org": str(team.organisation_id)}
+    data = {
+        "title": "EQUIP core",
+        "kind": "core",
+        "starts_at": "2030-03-14T09:30",
+        "ends_at": "2030-03-14T16:30",
+        "session2_starts_at": "2030-03-21T09:30",
+        "session2_ends_at": "2030-03-21T16:30",
+        "room": "Room 2",
+        "capacity": "20",
+        "teams": [str(team.id)],
+        "org": str(team.organisation_id),
+    }
     response = client.post("/workshops/new", data=data)
     assert response.status_code == 302
     workshop_id = int(re.search(r"/workshops/(\d+)", response.headers["Location"]).group(1))

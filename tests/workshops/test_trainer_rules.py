@@ -1,5 +1,6 @@
 """Trainer rules: the train-the-trainers record and the publish override it asks for, the warning beside the
 facilitators field on saving, and the console's rules for role-play rounds."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,13 @@ def test_a_completed_training_needs_no_override(build):
     org = build.org()
     pro, carer = _pair(build, org)
     admin = build.user("admin", org=org)
-    services.save_training(admin, carer.trainer_profile, completed_on=utcnow().date() - dt.timedelta(days=3),
-                           sessions_shadowed=2, preparation="Read the module 5 role plays; briefing call booked.")
+    services.save_training(
+        admin,
+        carer.trainer_profile,
+        completed_on=utcnow().date() - dt.timedelta(days=3),
+        sessions_shadowed=2,
+        preparation="Read the module 5 role plays; briefing call booked.",
+    )
     w = make_workshop(build, org=org, facilitators=[pro, carer], publish=False, trained=False, admin=admin)
     assert services.publish_gaps(w) == []
     services.publish(admin, w)
@@ -53,8 +59,13 @@ def test_training_records_are_checked(build):
     with pytest.raises(ServiceError, match="lived-experience trainers"):
         services.save_training(admin, pro.trainer_profile, completed_on=None, sessions_shadowed=0, preparation="")
     with pytest.raises(ServiceError, match="future"):
-        services.save_training(admin, carer.trainer_profile, completed_on=utcnow().date() + dt.timedelta(days=2),
-                               sessions_shadowed=0, preparation="")
+        services.save_training(
+            admin,
+            carer.trainer_profile,
+            completed_on=utcnow().date() + dt.timedelta(days=2),
+            sessions_shadowed=0,
+            preparation="",
+        )
     # Not completed yet: recorded, and publishing still asks for a reason.
     services.save_training(admin, carer.trainer_profile, completed_on=None, sessions_shadowed=1, preparation="")
     w = make_workshop(build, org=org, facilitators=[pro, carer], publish=False, trained=False, admin=admin)
@@ -68,9 +79,15 @@ def test_the_trainer_page_records_the_training(build, client, login):
     login(admin)
     page = client.get(f"/admin/trainers/{carer.id}").get_data(as_text=True)
     assert "Not completed yet." in page
-    client.post(f"/admin/trainers/{carer.id}", data={
-        "action": "training", "training-completed_on": "2026-01-12", "training-sessions_shadowed": "3",
-        "training-preparation": "Shadowed two cores; prepared the carer scenarios."})
+    client.post(
+        f"/admin/trainers/{carer.id}",
+        data={
+            "action": "training",
+            "training-completed_on": "2026-01-12",
+            "training-sessions_shadowed": "3",
+            "training-preparation": "Shadowed two cores; prepared the carer scenarios.",
+        },
+    )
     row = db.session.query(TrainerTraining).filter_by(trainer_profile_id=carer.trainer_profile.id).one()
     assert (row.completed_on, row.sessions_shadowed) == (dt.date(2026, 1, 12), 3)
     bad = client.post(f"/admin/trainers/{carer.id}", data={"action": "training", "training-sessions_shadowed": "-1"})
@@ -82,9 +99,18 @@ def test_saving_without_a_lived_experience_trainer_warns_beside_the_field(build,
     admin = build.user("admin", org=team.organisation)
     pro, carer = _pair(build, team.organisation)
     login(admin)
-    data = {"title": "Core", "kind": "core", "starts_at": "2030-03-14T09:30", "ends_at": "2030-03-14T16:30",
-            "room": "Room 2", "capacity": "20", "teams": [str(team.id)], "facilitators": [str(pro.id)],
-            "org": str(team.organisation_id), "confirm_unprepared": "y"}
+    data = {
+        "title": "Core",
+        "kind": "core",
+        "starts_at": "2030-03-14T09:30",
+        "ends_at": "2030-03-14T16:30",
+        "room": "Room 2",
+        "capacity": "20",
+        "teams": [str(team.id)],
+        "facilitators": [str(pro.id)],
+        "org": str(team.organisation_id),
+        "confirm_unprepared": "y",
+    }
     response = client.post("/workshops/new", data=data)
     assert response.status_code == 302 and response.headers["Location"].endswith("#facilitators-warning")
     page = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
