@@ -34,7 +34,8 @@ def test_existing_workshops_become_one_session_each(tmp_path):
                 conn.execute(
                     text(
                         "INSERT INTO users (id, email, name, profession, session_nonce, is_org_admin, "
-                        "is_platform_admin, created_at) VALUES (1, 'a@x.test', 'A', 'nurse', 'n1', 0, 0, '2026-01-01'), "
+                        "is_platform_admin, created_at) VALUES "
+                        "(1, 'a@x.test', 'A', 'nurse', 'n1', 0, 0, '2026-01-01'), "
                         "(2, 'b@x.test', 'B', 'nurse', 'n2', 0, 0, '2026-01-01')"
                     )
                 )
