@@ -135,6 +135,11 @@ def prepare(database_url: str, n: int, folder: Path) -> dict:
             facilitators=trainers,
             follow_up_of=None,
         )
+        for trainer in trainers:  # lived-experience trainers have done train-the-trainers, as publishing asks
+            if trainer.trainer_profile.kind.lived_experience:
+                workshop_services.save_training(
+                    admin, trainer.trainer_profile, completed_on=start.date(), sessions_shadowed=2, preparation=""
+                )
         workshop_services.publish(admin, workshop)
         code = attendance.open_check_in(admin, workshop)
         db.session.commit()
