@@ -54,6 +54,7 @@ def main() -> int:
         from sqlalchemy import select, text
 
         from equiptrain import create_app
+        from equiptrain.accounts import services as accounts_services
         from equiptrain.accounts.models import Membership, MembershipRole, User
         from equiptrain.accounts.passwords import hash_password
         from equiptrain.content.sync import sync_course
@@ -92,7 +93,10 @@ def main() -> int:
             lead = db.session.scalar(
                 select(User).where(User.is_programme_lead, User.organisation.has(name=LARGE_ORGANISATION))
             )
-            manager_id, lead_id, team_id = manager.get_id(), lead.get_id(), small.team_ids[0]
+            # A signed-in browser is a session row; the cookie carries its token.
+            manager_id, lead_id = accounts_services.start_session(manager), accounts_services.start_session(lead)
+            team_id = small.team_ids[0]
+            db.session.commit()
             if db.engine.dialect.name == "postgresql":
                 with db.engine.begin() as conn:
                     conn.execute(text("ANALYZE"))
