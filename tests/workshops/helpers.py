@@ -13,7 +13,7 @@ from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.supervision import services as supervision
 from equiptrain.workshops import services
-from equiptrain.workshops.models import TrainerTraining, WorkshopKind
+from equiptrain.workshops.models import TrainerTraining, Workshop, WorkshopKind
 from tests.supervision.helpers import make_template
 
 _seq = itertools.count(1)
@@ -163,6 +163,24 @@ def make_workshop(
         services.publish(admin, workshop)
     db.session.commit()
     return workshop
+
+
+def resave(actor, workshop: Workshop, **changes):
+    """Save `workshop` again through the service as `actor`, as it is but for `changes` (e.g. capacity=1)."""
+    fields = dict(
+        organisation=workshop.organisation,
+        title=workshop.title,
+        kind=workshop.kind,
+        starts_at=workshop.starts_at,
+        ends_at=workshop.ends_at,
+        room=workshop.room,
+        online_url=None,
+        capacity=workshop.capacity,
+        modules=workshop.modules,
+        teams=workshop.teams,
+        facilitators=[f.user for f in workshop.facilitators],
+    )
+    return services.save_workshop(actor, workshop, **{**fields, **changes})
 
 
 def access_world(build, world: dict) -> dict:

@@ -15,7 +15,7 @@ from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance, services
 from equiptrain.workshops.models import AttendanceStatus, Invitation, Reply, WorkshopStatus
-from tests.workshops.helpers import make_workshop
+from tests.workshops.helpers import make_workshop, resave
 
 
 def _ics(message):
@@ -104,21 +104,7 @@ def test_an_offer_must_be_confirmed_within_the_set_time(app, build, monkeypatch,
     assert _inv(w, b).reply is Reply.WAITING and services.places_taken(w) == 1
     # A newcomer cannot take the place held for b.
     late = build.user("learner", team=w.teams[0])
-    services.save_workshop(
-        build.user("admin", org=w.organisation),
-        w,
-        organisation=w.organisation,
-        title=w.title,
-        kind=w.kind,
-        starts_at=w.starts_at,
-        ends_at=w.ends_at,
-        room=w.room,
-        online_url=None,
-        capacity=1,
-        modules=w.modules,
-        teams=w.teams,
-        facilitators=[f.user for f in w.facilitators],
-    )
+    resave(build.user("admin", org=w.organisation), w, capacity=1)
     assert services.reply(late, w, True).reply is Reply.WAITING
     assert services.reply(b, w, True).reply is Reply.ATTENDING
     assert _inv(w, b).offer_expires_at is None

@@ -15,7 +15,7 @@ from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops import services
 from equiptrain.workshops.models import CoDeliveryOverride, Reply, WorkshopStatus
-from tests.workshops.helpers import make_module, make_workshop
+from tests.workshops.helpers import make_module, make_workshop, resave
 
 
 def test_publishing_needs_a_lived_experience_and_a_professional_trainer(build):
@@ -111,21 +111,7 @@ def test_raising_capacity_moves_people_up(build):
     w = make_workshop(build, teams=[team], capacity=1)
     for p in people:
         services.reply(p, w, True)
-    services.save_workshop(
-        build.user("admin", org=team.organisation),
-        w,
-        organisation=w.organisation,
-        title=w.title,
-        kind=w.kind,
-        starts_at=w.starts_at,
-        ends_at=w.ends_at,
-        room=w.room,
-        online_url=None,
-        capacity=2,
-        modules=w.modules,
-        teams=w.teams,
-        facilitators=[f.user for f in w.facilitators],
-    )
+    resave(build.user("admin", org=team.organisation), w, capacity=2)
     assert services.places_taken(w) == 2  # the second person is offered the new place
     services.reply(people[1], w, True)
     assert services.attending_count(w) == 2
@@ -182,20 +168,12 @@ def test_changes_are_mailed_with_a_new_sequence(build, outbox):
     w = make_workshop(build, teams=[team])
     outbox.clear()
     later = w.starts_at + dt.timedelta(days=1)
-    services.save_workshop(
+    resave(
         build.user("admin", org=team.organisation),
         w,
-        organisation=w.organisation,
-        title=w.title,
-        kind=w.kind,
         starts_at=later,
         ends_at=later + dt.timedelta(hours=3),
         room="Room 9",
-        online_url=None,
-        capacity=w.capacity,
-        modules=w.modules,
-        teams=w.teams,
-        facilitators=[f.user for f in w.facilitators],
     )
     db.session.commit()
     message = next(m for m in outbox.to(learner.email) if m["Subject"].startswith("Changed"))
