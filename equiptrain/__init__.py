@@ -62,6 +62,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     authz.init_app(app)
     ui.init_app(app)
     cli.init_app(app)
+    from equiptrain.records import xapi
+
+    xapi.connect()  # the trust records' listeners (xAPI statements from the learning events)
     # Templates ask the same policies as the views before showing a link (no link to a page that answers 403).
     app.jinja_env.globals["can"] = authz.can
     return app
@@ -105,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.guests.views import bp as guests
     from equiptrain.learning.views import bp as learning
     from equiptrain.printables.views import bp as printables
+    from equiptrain.records.views import bp as records
     from equiptrain.reflection.views import bp as reflection
     from equiptrain.reviews.views import bp as reviews
     from equiptrain.static_assets import bp as assets
@@ -125,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
         printables,
         certificates,
         dashboards,
+        records,
     ):
         app.register_blueprint(bp)
 

@@ -15,6 +15,7 @@ from werkzeug.serving import run_simple
 from equiptrain import database_events
 from equiptrain.certificates.cli import certificates as certificates_command
 from equiptrain.content.sync import sync_on_serve
+from equiptrain.records.cli import COMMANDS as records_commands
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 
@@ -376,3 +377,5 @@ def init_app(app) -> None:
     app.cli.add_command(certificates_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    for command in records_commands:
+        app.cli.add_command(command)

@@ -84,6 +84,20 @@ DEFAULTS: dict[str, object] = {
     "WTF_CSRF_TIME_LIMIT": None,  # tokens last for the session; sessions end on sign-out and password change
     # How long a SQLite write waits for another request's write to finish before failing (milliseconds).
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    # Trust records. ESR_EXPORT_DIR: the folder the nightly competence export writes into (one folder per
+    # organisation; unset: no nightly export). xAPI (off unless set): the LRS's xAPI address (the part before
+    # /statements), with HTTP basic credentials, for every organisation; or XAPI_ORGANISATIONS, a mapping of
+    # organisation name to {"endpoint", "username", "password"}. Failed deliveries are retried after
+    # XAPI_BACKOFF_SECONDS, doubling up to XAPI_BACKOFF_MAX_SECONDS, XAPI_MAX_ATTEMPTS times in all.
+    "ESR_EXPORT_DIR": None,
+    "XAPI_ENDPOINT": None,
+    "XAPI_USERNAME": None,
+    "XAPI_PASSWORD": None,
+    "XAPI_ORGANISATIONS": {},
+    "XAPI_TIMEOUT_SECONDS": 10,
+    "XAPI_BACKOFF_SECONDS": 60,
+    "XAPI_BACKOFF_MAX_SECONDS": 6 * 3600,
+    "XAPI_MAX_ATTEMPTS": 12,
     # Engine options; a database reached over the network also gets pool_pre_ping (see finalise).
     "SQLALCHEMY_ENGINE_OPTIONS": {},
 }

@@ -39,3 +39,22 @@ workshop_signed_off = _signals.signal("workshop-signed-off")
 # accounts -> workshops (a trainer's prepared modules go with the trainer role), before the profile is deleted:
 #   trainer_role_removed.send(user, profile_id=int); each receiver returns how many records it removed
 trainer_role_removed = _signals.signal("trainer-role-removed")
+
+# learning -> records (xAPI): a knowledge check was submitted (passed or not); carries scores, never answers:
+#   quiz_submitted.send(user, attempt=QuizAttempt, module=Module)
+quiz_submitted = _signals.signal("quiz-submitted")
+
+# learning -> records (xAPI): a solo practice attempt reached an ending:
+#   practice_completed.send(user, attempt=PracticeAttempt, scenario=Scenario)
+practice_completed = _signals.signal("practice-completed")
+
+# workshops -> records (xAPI): someone took a place at a workshop (not the waiting list):
+#   workshop_registered.send(user, workshop=Workshop, at=datetime)
+workshop_registered = _signals.signal("workshop-registered")
+
+# certificates -> records (xAPI): a certificate was issued: certificate_issued.send(user, certificate=Certificate)
+certificate_issued = _signals.signal("certificate-issued")
+
+# reflection -> records (xAPI): a confidence self-assessment was answered; carries no answers:
+#   confidence_answered.send(user, module=Module, phase=str, response_id=int, at=datetime)
+confidence_answered = _signals.signal("confidence-answered")

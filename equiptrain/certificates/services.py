@@ -135,6 +135,7 @@ def issue_due(users: list[User], *, actor: User | None = None) -> list[Certifica
                     code=cert.code,
                 )
                 _tell(user, cert)
+                signals.certificate_issued.send(user, certificate=cert)
     return issued
 
 

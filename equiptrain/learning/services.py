@@ -251,6 +251,7 @@ def submit_quiz(user, quiz: Quiz, answers: dict[str, list[int]], record: Learner
     )
     db.session.add(attempt)
     db.session.flush()
+    signals.quiz_submitted.send(user, attempt=attempt, module=db.session.get(Module, quiz.module_id))
     _add_to_summary(record, module, at, steps=("quiz",) if passed else ())
     complete_if_done(user, course, record, module)
     return attempt
@@ -298,6 +299,7 @@ def choose(user, attempt: PracticeAttempt, choice: int, record: LearnerRecord | 
         now = utcnow()
         attempt.current_node, attempt.ending, attempt.outcome, attempt.finished_at = None, nxt, ending["outcome"], now
         db.session.flush()
+        signals.practice_completed.send(user, attempt=attempt, scenario=scenario)
         _add_to_summary(record, module, now, steps=("practice",))
         complete_if_done(user, course, record, module)
     else:

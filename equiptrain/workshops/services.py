@@ -401,6 +401,7 @@ def reply(user: User, workshop: Workshop, attending: bool) -> Invitation:
     if offered:
         invitation.reply, invitation.waiting_since, invitation.offer_expires_at = Reply.ATTENDING, None, None
         db.session.flush()
+        signals.workshop_registered.send(user, workshop=workshop, at=invitation.replied_at)
         return invitation
     if before in (Reply.ATTENDING, Reply.WAITING):
         return invitation
@@ -409,6 +410,8 @@ def reply(user: User, workshop: Workshop, attending: bool) -> Invitation:
     else:
         invitation.reply = Reply.ATTENDING
     db.session.flush()
+    if invitation.reply is Reply.ATTENDING:
+        signals.workshop_registered.send(user, workshop=workshop, at=invitation.replied_at)
     return invitation
 
 
