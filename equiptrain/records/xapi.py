@@ -83,7 +83,8 @@ def lrs_for(organisation: Organisation | None) -> dict | None:
 
 
 def statement_id(key: str) -> str:
-    """The stable id of the statement for one event: the same event always gives the same id."""
+    """The stable id of the statement for one event: the same event always gives the same id. The key names the
+    event by its row and its time (a row id alone could come again after a restore from a backup)."""
     return str(uuid.uuid5(NAMESPACE, f"{current_app.config['PUBLIC_URL']}|{key}"))
 
 
@@ -168,18 +169,18 @@ def queue(user: User, key: str, verb: str, obj: dict, at: dt.datetime, result: d
 
 def on_workshop_registered(user, workshop, at, **_):
     obj = _activity("workshop", str(workshop.id), "meeting", workshop.title)
-    queue(user, f"workshop-registered:{workshop.id}:{user.id}", "registered", obj, at)
+    queue(user, f"workshop-registered:{workshop.id}:{user.id}:{_timestamp(at)}", "registered", obj, at)
 
 
 def on_workshop_attended(user, workshop, hours, at, **_):
     obj = _activity("workshop", str(workshop.id), "meeting", workshop.title)
     result = {"completion": True, "duration": _duration(hours)}
-    queue(user, f"workshop-attended:{workshop.id}:{user.id}", "attended", obj, at, result)
+    queue(user, f"workshop-attended:{workshop.id}:{user.id}:{_timestamp(at)}", "attended", obj, at, result)
 
 
 def on_module_completed(user, module, at, **_):
     obj = _activity("module", module.slug, "module", module.title)
-    queue(user, f"module-completed:{module.slug}:{user.id}", "completed", obj, at, {"completion": True})
+    queue(user, f"module-completed:{module.slug}:{user.id}:{_timestamp(at)}", "completed", obj, at, {"completion": True})
 
 
 def on_quiz_submitted(user, attempt, module, **_):
@@ -190,19 +191,19 @@ def on_quiz_submitted(user, attempt, module, **_):
         "completion": True,
     }
     verb = "passed" if attempt.passed else "failed"
-    queue(user, f"quiz-attempt:{attempt.id}", verb, obj, attempt.submitted_at, result)
+    queue(user, f"quiz-attempt:{attempt.id}:{user.id}:{_timestamp(attempt.submitted_at)}", verb, obj, attempt.submitted_at, result)
 
 
 def on_practice_completed(user, attempt, scenario, **_):
     module = db.session.get(Module, scenario.module_id)
     ref = f"{module.slug if module else scenario.module_id}/{scenario.slug}"
     obj = _activity("practice", ref, "simulation", f"Solo practice: {scenario.title}")
-    queue(user, f"practice-attempt:{attempt.id}", "completed", obj, attempt.finished_at, {"completion": True})
+    queue(user, f"practice-attempt:{attempt.id}:{user.id}:{_timestamp(attempt.finished_at)}", "completed", obj, attempt.finished_at, {"completion": True})
 
 
 def on_certificate_issued(user, certificate, **_):
     obj = _activity("certificate", certificate.achievement, "credential", certificate.title)
-    queue(user, f"certificate:{certificate.id}", "achieved", obj, certificate.issued_at, {"completion": True})
+    queue(user, f"certificate:{certificate.id}:{certificate.code}", "achieved", obj, certificate.issued_at, {"completion": True})
 
 
 def on_confidence_answered(user, module, phase, response_id, at, **_):
@@ -210,7 +211,7 @@ def on_confidence_answered(user, module, phase, response_id, at, **_):
     obj = _activity(
         "confidence", f"{module.slug}/{phase}", "survey", f"Confidence self-assessment ({phase}): {module.title}"
     )
-    queue(user, f"confidence:{response_id}", "responded", obj, at)
+    queue(user, f"confidence:{response_id}:{user.id}:{_timestamp(at)}", "responded", obj, at)
 
 
 LISTENERS = [

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from click.testing import CliRunner
+from flask.cli import ScriptInfo
 from sqlalchemy import func, select
 
 from equiptrain.accounts.invitations import send_batches
@@ -232,10 +233,13 @@ def test_command_dry_run_changes_nothing_and_problems_print_file_line(trust, tmp
     good = tmp_path / "esr.csv"
     good.write_text(HEADER + line("E1", "Ann", "Lee", "ann@nhs.net", "123 North Community"))
     runner = CliRunner()
-    out = runner.invoke(main, ["staff", "sync", str(good), "--organisation", org.name, "--dry-run"], catch_exceptions=False)
+    info = ScriptInfo(create_app=lambda: app)
+    out = runner.invoke(
+        main, ["staff", "sync", str(good), "--organisation", org.name, "--dry-run"], obj=info, catch_exceptions=False
+    )
     assert out.exit_code == 0 and "1 new" in out.output and "New: E1 Ann Lee" in out.output
     assert db.session.scalar(select(func.count(User.id)).where(User.employee_number == "E1")) == 0
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "E1,1,Ann,Lee,nope,,123 North Community,,01/04/2020,\n")
-    out = runner.invoke(main, ["staff", "sync", str(bad), "--organisation", org.name])
+    out = runner.invoke(main, ["staff", "sync", str(bad), "--organisation", org.name], obj=info)
     assert out.exit_code == 1 and f"{bad}:2: Work email (Work Email):" in out.output
