@@ -1,0 +1,60 @@
+"""Read-only queries for the trust-records pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from equiptrain.accounts.models import Organisation
+from equiptrain.extensions import db
+from equiptrain.records.models import EsrExport, NotInEsr, StaffAssignment, StaffSyncRun, TeamMapping, XapiStatement
+from equiptrain.accounts.models import User
+
+
+def recent_runs(org: Organisation, limit: int = 10) -> list[StaffSyncRun]:
+    return list(
+        db.session.scalars(
+            select(StaffSyncRun)
+            .where(StaffSyncRun.organisation_id == org.id)
+            .order_by(StaffSyncRun.created_at.desc(), StaffSyncRun.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def recent_exports(org: Organisation, limit: int = 20) -> list[EsrExport]:
+    return list(
+        db.session.scalars(
+            select(EsrExport)
+            .where(EsrExport.organisation_id == org.id)
+            .order_by(EsrExport.created_at.desc(), EsrExport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def overview(org: Organisation) -> dict:
+    """Counts for the trust-records page, in one query."""
+    def count(stmt):
+        return stmt.scalar_subquery()
+
+    row = db.session.execute(
+        select(
+            count(select(func.count(TeamMapping.id)).where(TeamMapping.organisation_id == org.id)),
+            count(select(func.count(StaffAssignment.id)).where(StaffAssignment.organisation_id == org.id)),
+            count(
+                select(func.count(NotInEsr.user_id))
+                .join(User, User.id == NotInEsr.user_id)
+                .where(User.organisation_id == org.id)
+            ),
+            count(select(func.max(StaffSyncRun.applied_at)).where(StaffSyncRun.organisation_id == org.id)),
+            count(select(func.max(EsrExport.created_at)).where(EsrExport.organisation_id == org.id)),
+            count(
+                select(func.count(XapiStatement.id)).where(
+                    XapiStatement.organisation_id == org.id, XapiStatement.status != "sent"
+                )
+            ),
+        )
+    ).one()
+    return dict(
+        zip(("units", "assignments", "not_in_esr", "last_sync", "last_export", "xapi_waiting"), row, strict=True)
+    )
