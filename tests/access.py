@@ -222,6 +222,23 @@ ROUTES: dict[str, tuple] = {
     "dashboards.compliance": (("programme_lead", "admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
     "dashboards.settings": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
     "dashboards.team_deadline": (("admin", "platform_admin"), None, "POST"),
+    # trust records (ESR staff sync, competence export, xAPI)
+    "records.index": (("admin", "platform_admin"), None, "GET"),
+    "records.settings": (("admin", "platform_admin"), None, "GET"),
+    "records.mapping": (("admin", "platform_admin"), None, "GET"),
+    "records.sync_upload": (("admin", "platform_admin"), None, "GET"),
+    "records.sync_preview": (("admin", "platform_admin"), lambda w: {"run_id": w["sync_run"].id}, "GET"),
+    "records.competences": (("admin", "platform_admin"), None, "GET"),
+    "records.exports": (("admin", "platform_admin"), None, "GET"),
+    "records.export_download": (
+        ("admin", "platform_admin"),
+        lambda w: {"export_id": w["esr_export"].id, "fmt": "csv"},
+        "GET",
+    ),
+    "records.not_in_esr": (("admin", "platform_admin"), None, "GET"),
+    "records.clear_not_in_esr": (("admin", "platform_admin"), lambda w: {"user_id": w["learner"].id}, "POST"),
+    "records.xapi_queue": (("admin", "platform_admin"), None, "GET"),
+    "records.xapi_retry": (("admin", "platform_admin"), None, "POST"),
 }
 
 # What a guest gets on the pages their account opens (their own workshop's); everything else not public is 403.

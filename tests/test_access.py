@@ -15,6 +15,7 @@ from tests.learning.helpers import sync_small_course
 from tests.reflection.helpers import access_world as reflection_access_world
 from tests.reviews.helpers import access_world as reviews_access_world
 from tests.workshops.helpers import access_world as workshops_access_world
+from tests.records.helpers import access_world as records_access_world
 
 WHO = ("anonymous",) + ROLES + ("guest",)
 
@@ -49,6 +50,7 @@ def world(build, tmp_path):
     world.update(careaudit_access_world(build, world))
     world.update(reviews_access_world(build, world))
     world.update(certificates_access_world(world))
+    world.update(records_access_world(world))
     return world
 
 
