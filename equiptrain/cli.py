@@ -15,9 +15,9 @@ from werkzeug.serving import run_simple
 from equiptrain import database_events
 from equiptrain.certificates.cli import certificates as certificates_command
 from equiptrain.content.sync import sync_on_serve
-from equiptrain.records.cli import COMMANDS as records_commands
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.records.cli import COMMANDS as records_commands
 
 # Steps run before `serve` starts: syncing the course content when its files changed.
 SERVE_PREPARATIONS: list = [sync_on_serve]

@@ -12,10 +12,10 @@ from tests.careaudit.helpers import access_world as careaudit_access_world
 from tests.certificates.helpers import access_world as certificates_access_world
 from tests.guests.helpers import access_world as guests_access_world
 from tests.learning.helpers import sync_small_course
+from tests.records.helpers import access_world as records_access_world
 from tests.reflection.helpers import access_world as reflection_access_world
 from tests.reviews.helpers import access_world as reviews_access_world
 from tests.workshops.helpers import access_world as workshops_access_world
-from tests.records.helpers import access_world as records_access_world
 
 WHO = ("anonymous",) + ROLES + ("guest",)
 

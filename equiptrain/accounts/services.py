@@ -8,7 +8,7 @@ import secrets
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 
 from equiptrain import database_events, mail, signals
 from equiptrain.accounts import tokens
@@ -81,7 +81,10 @@ def user_policy(user: User, action: str, other: User) -> bool:
 
 def create_organisation(actor: User | None, name: str) -> Organisation:
     name = name.strip()
-    if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
+    # SQLite's lower() folds only ASCII letters: the exact name is compared too, so "ÉCOLE" twice is refused, not
+    # a unique-constraint error.
+    same = or_(func.lower(Organisation.name) == name.lower(), Organisation.name == name)
+    if db.session.scalar(select(Organisation).where(same)):
         raise ServiceError(f"There is already an organisation called {name}. Choose another name.", "name")
     org = Organisation(name=name)
     db.session.add(org)

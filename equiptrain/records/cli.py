@@ -90,7 +90,12 @@ def _print_plan(plan) -> None:
         + ", ".join(f"{n} {k}" for k, n in plan.counts.items())
         + (" (full extract)" if plan.full else "")
     )
-    for title, changes in (("New", plan.new), ("Moved", plan.moved), ("Updated", plan.updated), ("Leaving", plan.leaving)):
+    for title, changes in (
+        ("New", plan.new),
+        ("Moved", plan.moved),
+        ("Updated", plan.updated),
+        ("Leaving", plan.leaving),
+    ):
         for c in changes:
             click.echo(f"  {title}: {c.employee_number} {c.name}" + (f" ({c.detail})" if c.detail else ""))
     for note in plan.notes:

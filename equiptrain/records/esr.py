@@ -87,9 +87,7 @@ def current_lines(organisation: Organisation) -> tuple[list[Line], int]:
     names: dict[str, str] = {k: v for k, v in (settings.competences or {}).items() if v}
     if not names:
         return [], 0
-    people = {
-        u.id: u for u in db.session.scalars(select(User).where(User.organisation_id == organisation.id))
-    }
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.organisation_id == organisation.id))}
     achieved: dict[tuple[int, str], dt.date] = {}
     for user_id, slug, at in db.session.execute(
         select(ModuleProgress.user_id, Module.slug, ModuleProgress.completed_at)
@@ -132,9 +130,7 @@ def current_lines(organisation: Organisation) -> tuple[list[Line], int]:
             missing.add(user_id)
             continue
         expires = _add_months(on, settings.expiry_months) if settings.expiry_months else None
-        lines.append(
-            Line(user_id, key, user.employee_number, assignments.get(user_id, ""), names[key], on, expires)
-        )
+        lines.append(Line(user_id, key, user.employee_number, assignments.get(user_id, ""), names[key], on, expires))
     return lines, len(missing)
 
 
@@ -185,8 +181,11 @@ def make_export(
         achieved = [line for line in lines if since <= line.achieved_on <= last]
     else:
         base = _baseline(organisation)
-        achieved = [line for line in lines if (old := base.get((line.user_id, line.achievement))) is None
-                    or not _same(old, line)]
+        achieved = [
+            line
+            for line in lines
+            if (old := base.get((line.user_id, line.achievement))) is None or not _same(old, line)
+        ]
         now = {(line.user_id, line.achievement) for line in lines}
         revoked = [old for key, old in base.items() if not old.revoked and key not in now]
     for line in achieved:
@@ -298,7 +297,9 @@ def nightly_export(directory: str | Path | None = None) -> list[Path]:
     written: list[Path] = []
     from equiptrain.records.models import RecordsSettings
 
-    org_ids = list(db.session.scalars(select(RecordsSettings.organisation_id).order_by(RecordsSettings.organisation_id)))
+    org_ids = list(
+        db.session.scalars(select(RecordsSettings.organisation_id).order_by(RecordsSettings.organisation_id))
+    )
     for org_id in org_ids:
         org = db.session.get(Organisation, org_id)
         settings = settings_for(org) if org else None

@@ -41,10 +41,16 @@ class SettingsForm(FlaskForm):
     )
     deactivation_percent = IntegerField(
         "Largest share of people one sync may deactivate (per cent)",
-        validators=[DataRequired("Enter a percentage from 1 to 100"), NumberRange(1, 100, "Enter a percentage from 1 to 100")],
-        description="A sync that would deactivate more refuses unless forced: a truncated extract must not empty the trust.",
+        validators=[
+            DataRequired("Enter a percentage from 1 to 100"),
+            NumberRange(1, 100, "Enter a percentage from 1 to 100"),
+        ],
+        description="A sync that would deactivate more refuses unless forced: a truncated extract must not empty "
+        "the trust.",
     )
-    uses_sso = BooleanField("Staff sign in with their NHS account (single sign-on): starters are not sent a password link")
+    uses_sso = BooleanField(
+        "Staff sign in with their NHS account (single sign-on): starters are not sent a password link"
+    )
     expiry_months = IntegerField(
         "Competences expire after (months)",
         validators=[Optional(), NumberRange(1, 240, "Enter a number of months from 1 to 240, or leave it empty")],
@@ -71,7 +77,10 @@ for _field, _header in DEFAULT_COLUMNS.items():
 class StaffFileForm(FlaskForm):
     file = FileField(
         "Staff file (CSV)",
-        validators=[FileRequired("Choose the staff file to upload"), FileAllowed(["csv"], "The file must be a .csv file")],
+        validators=[
+            FileRequired("Choose the staff file to upload"),
+            FileAllowed(["csv"], "The file must be a .csv file"),
+        ],
     )
     full = BooleanField("This is a full extract: people missing from it have left")
 
@@ -86,7 +95,9 @@ class MappingForm(FlaskForm):
         validators=[Length(max=200_000, message="The mapping is too long: upload it as a file")],
         description="One a line: the organisation unit or cost centre as the staff file has it, a comma, the team.",
     )
-    file = FileField("Or upload a CSV file of unit,team lines", validators=[FileAllowed(["csv"], "The file must be a .csv file")])
+    file = FileField(
+        "Or upload a CSV file of unit,team lines", validators=[FileAllowed(["csv"], "The file must be a .csv file")]
+    )
 
 
 class CompetenceForm(FlaskForm):
@@ -98,7 +109,9 @@ class CompetenceForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
-    since = DateField("From", validators=[Optional()], description="Leave both empty for what changed since the last export.")
+    since = DateField(
+        "From", validators=[Optional()], description="Leave both empty for what changed since the last export."
+    )
     until = DateField("To", validators=[Optional()])
 
     def validate_until(self, field) -> None:

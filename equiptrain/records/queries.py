@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from equiptrain.accounts.models import Organisation
+from equiptrain.accounts.models import Organisation, User
 from equiptrain.extensions import db
 from equiptrain.records.models import EsrExport, NotInEsr, StaffAssignment, StaffSyncRun, TeamMapping, XapiStatement
-from equiptrain.accounts.models import User
 
 
 def recent_runs(org: Organisation, limit: int = 10) -> list[StaffSyncRun]:
@@ -34,6 +33,7 @@ def recent_exports(org: Organisation, limit: int = 20) -> list[EsrExport]:
 
 def overview(org: Organisation) -> dict:
     """Counts for the trust-records page, in one query."""
+
     def count(stmt):
         return stmt.scalar_subquery()
 

@@ -52,7 +52,11 @@ def parse_team_mapping(text: str, organisation: Organisation, filename: str = "m
                 problems.append(f"{filename}:{line}: row: write the organisation unit, a comma, then the team")
                 continue
             unit, team_name = cells[0].strip(), cells[1].strip()
-            if line == 1 and unit.lower() in ("unit", "organisation unit", "cost centre") and team_name.lower() == "team":
+            if (
+                line == 1
+                and unit.lower() in ("unit", "organisation unit", "cost centre")
+                and team_name.lower() == "team"
+            ):
                 continue
             if not unit or len(unit) > 200 or csvsafe.is_dangerous(unit):
                 problems.append(f"{filename}:{line}: unit: '{unit[:60]}' is empty, too long or starts with = + - @")

@@ -279,7 +279,10 @@ def parse(text: str, organisation: Organisation, filename: str = "staff.csv") ->
             raise SyncInvalid(
                 [
                     SyncProblem(
-                        filename, line, "file", f"has more than {max_rows} rows; a staff file may have at most {max_rows}"
+                        filename,
+                        line,
+                        "file",
+                        f"has more than {max_rows} rows; a staff file may have at most {max_rows}",
                     )
                 ]
             )
@@ -413,9 +416,7 @@ def _active(row: Row, today: dt.date) -> bool:
     return row.end_date is None or row.end_date >= today
 
 
-def plan(
-    text: str, organisation: Organisation, *, full: bool = False, filename: str = "staff.csv", today=None
-) -> Plan:
+def plan(text: str, organisation: Organisation, *, full: bool = False, filename: str = "staff.csv", today=None) -> Plan:
     """What a sync of this file would do (nothing is changed). Raises SyncInvalid for a file with problems."""
     today = today or utcnow().date()
     rows = parse(text, organisation, filename)
@@ -600,7 +601,9 @@ def apply(actor: User | None, p: Plan, *, force: bool = False) -> SyncResult:
             record("user.created", actor, user, email=user.email, by="staff sync")
             for team_id in sorted({r.team_id for r in person_rows if r.team_id and _active(r, today)}):
                 user.memberships.append(Membership(team=teams[team_id], role=MembershipRole.MEMBER))
-                db.session.add(TeamMove(user_id=user.id, from_team_id=None, to_team_id=team_id, moved_on=first.start_date))
+                db.session.add(
+                    TeamMove(user_id=user.id, from_team_id=None, to_team_id=team_id, moved_on=first.start_date)
+                )
             _store_assignments(user, person_rows, org, known)
             created.append(user)
         for user, person_rows in p._people:
@@ -637,7 +640,11 @@ def apply(actor: User | None, p: Plan, *, force: bool = False) -> SyncResult:
                         left=[teams[t].name for t in sorted(removed)],
                         on=moved_on.isoformat(),
                     )
-                if user.name != first.name or user.email != first.email or user.employee_number != first.employee_number:
+                if (
+                    user.name != first.name
+                    or user.email != first.email
+                    or user.employee_number != first.employee_number
+                ):
                     update_details(
                         cast(User, actor),
                         user,

@@ -298,4 +298,3 @@ def xapi_retry():
     count = xapi.retry_failed(org.id)
     flash(f"{count} failed statement(s) put back in the queue.", "info")
     return redirect(url_for("records.xapi_queue", org=org.id))
-

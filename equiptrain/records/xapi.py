@@ -180,7 +180,9 @@ def on_workshop_attended(user, workshop, hours, at, **_):
 
 def on_module_completed(user, module, at, **_):
     obj = _activity("module", module.slug, "module", module.title)
-    queue(user, f"module-completed:{module.slug}:{user.id}:{_timestamp(at)}", "completed", obj, at, {"completion": True})
+    queue(
+        user, f"module-completed:{module.slug}:{user.id}:{_timestamp(at)}", "completed", obj, at, {"completion": True}
+    )
 
 
 def on_quiz_submitted(user, attempt, module, **_):
@@ -191,19 +193,40 @@ def on_quiz_submitted(user, attempt, module, **_):
         "completion": True,
     }
     verb = "passed" if attempt.passed else "failed"
-    queue(user, f"quiz-attempt:{attempt.id}:{user.id}:{_timestamp(attempt.submitted_at)}", verb, obj, attempt.submitted_at, result)
+    queue(
+        user,
+        f"quiz-attempt:{attempt.id}:{user.id}:{_timestamp(attempt.submitted_at)}",
+        verb,
+        obj,
+        attempt.submitted_at,
+        result,
+    )
 
 
 def on_practice_completed(user, attempt, scenario, **_):
     module = db.session.get(Module, scenario.module_id)
     ref = f"{module.slug if module else scenario.module_id}/{scenario.slug}"
     obj = _activity("practice", ref, "simulation", f"Solo practice: {scenario.title}")
-    queue(user, f"practice-attempt:{attempt.id}:{user.id}:{_timestamp(attempt.finished_at)}", "completed", obj, attempt.finished_at, {"completion": True})
+    queue(
+        user,
+        f"practice-attempt:{attempt.id}:{user.id}:{_timestamp(attempt.finished_at)}",
+        "completed",
+        obj,
+        attempt.finished_at,
+        {"completion": True},
+    )
 
 
 def on_certificate_issued(user, certificate, **_):
     obj = _activity("certificate", certificate.achievement, "credential", certificate.title)
-    queue(user, f"certificate:{certificate.id}:{certificate.code}", "achieved", obj, certificate.issued_at, {"completion": True})
+    queue(
+        user,
+        f"certificate:{certificate.id}:{certificate.code}",
+        "achieved",
+        obj,
+        certificate.issued_at,
+        {"completion": True},
+    )
 
 
 def on_confidence_answered(user, module, phase, response_id, at, **_):

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from equiptrain.accounts.models import User
 from equiptrain import signals
+from equiptrain.accounts.models import User
 from equiptrain.content.models import ConfidenceItem, Module, Programme
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
@@ -74,9 +74,7 @@ def answer(user: User, module: Module, phase: str, answers: dict[str, int]) -> C
     )
     db.session.add(response)
     db.session.flush()
-    signals.confidence_answered.send(
-        user, module=module, phase=phase, response_id=response.id, at=response.answered_at
-    )
+    signals.confidence_answered.send(user, module=module, phase=phase, response_id=response.id, at=response.answered_at)
     return response
 
 

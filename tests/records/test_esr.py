@@ -109,17 +109,17 @@ def test_people_without_an_employee_number_are_counted_not_exported(trust, build
 
 def test_files_are_neutralised_csv_and_xlsx(trust, build, tmp_path):
     org, team = trust
-    settings_for(org).competences = {"module:foundations": "=HYPERLINK(\"x\")"}
+    settings_for(org).competences = {"module:foundations": '=HYPERLINK("x")'}
     achieve(build, team, "E1")
     export = esr.make_export(None, org)
     written = esr.write_files(export, tmp_path / "out.csv")
     assert [p.name for p in written] == ["out.csv", "out-revocations.csv"]
     rows = list(csv.reader(io.StringIO(written[0].read_text())))
-    assert rows[1][2] == "'=HYPERLINK(\"x\")"
+    assert rows[1][2] == '\'=HYPERLINK("x")'
     esr.write_files(export, tmp_path / "out.xlsx")
     book = load_workbook(tmp_path / "out.xlsx")
     assert book.sheetnames == ["Achieved", "Revoked"]
-    assert book["Achieved"]["C2"].value == "'=HYPERLINK(\"x\")" and book["Achieved"]["C2"].data_type == "s"
+    assert book["Achieved"]["C2"].value == '\'=HYPERLINK("x")' and book["Achieved"]["C2"].data_type == "s"
 
 
 def test_nightly_export_writes_into_each_organisations_folder(trust, build, tmp_path, app, monkeypatch):
@@ -143,3 +143,17 @@ def test_command_exports_a_file(trust, build, tmp_path, app):
         catch_exceptions=False,
     )
     assert result.exit_code == 0 and "2 competence(s) achieved, 0 revoked" in result.output and out.exists()
+
+
+def test_the_core_workshop_is_exported_from_its_attendance(trust, build):
+    from tests.certificates.helpers import attended_workshop
+
+    org, team = trust
+    settings_for(org).competences = {esr.CORE_WORKSHOP: "<VPD>|LOCAL|EQUIP Core Workshop|"}
+    user = build.user("learner", team=team)
+    user.employee_number = "E5"
+    workshop = attended_workshop(build, team, [user])
+    export = esr.make_export(None, org)
+    assert [(line.employee_number, line.competence, line.achieved_on) for line in export.lines] == [
+        ("E5", "<VPD>|LOCAL|EQUIP Core Workshop|", workshop.starts_at.date())
+    ]

@@ -48,8 +48,10 @@ def sync(org, text, *, full=False, force=False):
 
 def test_starters_are_created_in_their_mapped_team_and_invited(trust, outbox):
     org, north, south = trust
-    text = HEADER + line("E1", "Ann", "Lee", "ann.lee@nhs.net", "123 North Community") + line(
-        "E2", "Bo", "Chan", "Bo.Chan@nhs.net", "124 south community", group="Medical and Dental"
+    text = (
+        HEADER
+        + line("E1", "Ann", "Lee", "ann.lee@nhs.net", "123 North Community")
+        + line("E2", "Bo", "Chan", "Bo.Chan@nhs.net", "124 south community", group="Medical and Dental")
     )
     plan, result = sync(org, text)
     assert plan.counts["new"] == 2
@@ -142,8 +144,10 @@ def test_the_guard_refuses_to_deactivate_more_than_the_share_unless_forced(trust
 
 def test_running_it_twice_changes_nothing_the_second_time(trust):
     org, *_ = trust
-    text = HEADER + line("E1", "Ann", "Lee", "ann@nhs.net", "123 North Community") + line(
-        "E2", "Bo", "Chan", "bo@nhs.net", "124 South Community", end=PAST
+    text = (
+        HEADER
+        + line("E1", "Ann", "Lee", "ann@nhs.net", "123 North Community")
+        + line("E2", "Bo", "Chan", "bo@nhs.net", "124 South Community", end=PAST)
     )
     sync(org, text, full=True, force=True)
     assignments = db.session.scalar(select(func.count(StaffAssignment.id)))
@@ -169,17 +173,38 @@ def problems_of(org, text, **kw):
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        (",1,Ann,Lee,ann@nhs.net,,123 North Community,,01/04/2020,", "esr.csv:2: Employee number (Employee Number): is empty"),
+        (
+            ",1,Ann,Lee,ann@nhs.net,,123 North Community,,01/04/2020,",
+            "esr.csv:2: Employee number (Employee Number): is empty",
+        ),
         ("E1,1,,Lee,ann@nhs.net,,123 North Community,,01/04/2020,", "esr.csv:2: First name (First Name): is empty"),
         ("E1,1,Ann,,ann@nhs.net,,123 North Community,,01/04/2020,", "esr.csv:2: Last name (Last Name): is empty"),
-        ("E1,1,Ann,Lee,not-an-email,,123 North Community,,01/04/2020,", "esr.csv:2: Work email (Work Email): 'not-an-email' is not"),
-        ("E1,1,Ann,Lee,ann@nhs.net,,123 North Community,,2020/13/45,", "esr.csv:2: Start date (Assignment Start Date): '2020/13/45' is not a date in the form DD/MM/YYYY"),
-        ("E1,1,Ann,Lee,ann@nhs.net,,123 North Community,,01/04/2020,yesterday", "esr.csv:2: End date (Assignment End Date): 'yesterday' is not a date"),
-        ("E1,1,Ann,Lee,ann@nhs.net,,123 North Community,,01/04/2020,01/01/2020", "esr.csv:2: End date (Assignment End Date): 01/01/2020 is before"),
+        (
+            "E1,1,Ann,Lee,not-an-email,,123 North Community,,01/04/2020,",
+            "esr.csv:2: Work email (Work Email): 'not-an-email' is not",
+        ),
+        (
+            "E1,1,Ann,Lee,ann@nhs.net,,123 North Community,,2020/13/45,",
+            "esr.csv:2: Start date (Assignment Start Date): '2020/13/45' is not a date in the form DD/MM/YYYY",
+        ),
+        (
+            "E1,1,Ann,Lee,ann@nhs.net,,123 North Community,,01/04/2020,yesterday",
+            "esr.csv:2: End date (Assignment End Date): 'yesterday' is not a date",
+        ),
+        (
+            "E1,1,Ann,Lee,ann@nhs.net,,123 North Community,,01/04/2020,01/01/2020",
+            "esr.csv:2: End date (Assignment End Date): 01/01/2020 is before",
+        ),
         ("E1,1,Ann,Lee,ann@nhs.net,,,,01/04/2020,", "esr.csv:2: Organisation unit (Organisation): is empty"),
-        ("=HYPERLINK(1),1,Ann,Lee,ann@nhs.net,,123 North Community,,01/04/2020,", "esr.csv:2: Employee number (Employee Number): begins with '='"),
+        (
+            "=HYPERLINK(1),1,Ann,Lee,ann@nhs.net,,123 North Community,,01/04/2020,",
+            "esr.csv:2: Employee number (Employee Number): begins with '='",
+        ),
         ("E1,1,Ann,Lee,ann@nhs.net,,123 North Community,,01/04/2020,,extra", "esr.csv:2: row: has more values"),
-        ("E1,1," + "A" * 101 + ",Lee,ann@nhs.net,,123 North Community,,01/04/2020,", "esr.csv:2: First name (First Name): is 101 characters"),
+        (
+            "E1,1," + "A" * 101 + ",Lee,ann@nhs.net,,123 North Community,,01/04/2020,",
+            "esr.csv:2: First name (First Name): is 101 characters",
+        ),
     ],
 )
 def test_every_file_problem_is_reported_with_file_line_and_column(trust, row, expected):
@@ -193,9 +218,13 @@ def test_header_duplicates_and_emails_owned_elsewhere_are_problems(trust, build)
     problems, _ = problems_of(org, "Employee Number,Work Email\nE1,a@nhs.net\n")
     assert problems[0].startswith("esr.csv:1: header: missing column(s) First Name, Last Name, Assignment Start Date")
     other = build.user("learner", email="taken@nhs.net")
-    text = HEADER + line("E1", "A", "B", "a@nhs.net", "x") + line("E1", "A", "B", "a@nhs.net", "x") + line(
-        "E2", "C", "D", "a@nhs.net", "x"
-    ) + line("E3", "E", "F", other.email, "x")
+    text = (
+        HEADER
+        + line("E1", "A", "B", "a@nhs.net", "x")
+        + line("E1", "A", "B", "a@nhs.net", "x")
+        + line("E2", "C", "D", "a@nhs.net", "x")
+        + line("E3", "E", "F", other.email, "x")
+    )
     problems, _ = problems_of(org, text)
     assert any(p.startswith("esr.csv:3: Employee number") and "already on line 2" in p for p in problems)
     assert any(p.startswith("esr.csv:4: Work email") and "also the work email of employee E1" in p for p in problems)

@@ -64,12 +64,16 @@ def learn_everything(build, course):
     quiz = module("foundations").quiz
     wrong = {q.slug: [n for n, o in enumerate(q.options, 1) if not o["correct"]][:1] for q in quiz.questions}
     learning.submit_quiz(user, quiz, wrong)
-    learning.submit_quiz(user, quiz, {q.slug: [n for n, o in enumerate(q.options, 1) if o["correct"]] for q in quiz.questions})
+    learning.submit_quiz(
+        user, quiz, {q.slug: [n for n, o in enumerate(q.options, 1) if o["correct"]] for q in quiz.questions}
+    )
     finish_practice(user, "foundations")
     reflection.create_entry(
         user,
         "free",
-        reflection.EntryInput(title="Reflection on listening", fields={"text": SECRET}, module_id=module("foundations").id),
+        reflection.EntryInput(
+            title="Reflection on listening", fields={"text": SECRET}, module_id=module("foundations").id
+        ),
         confirmed=True,
     )
     db.session.commit()
@@ -139,7 +143,9 @@ def test_the_lrs_down_then_back_loses_nothing_and_doubles_nothing(build, course,
     user = build.user("learner")
     learning_module = module("foundations")
     quiz = learning_module.quiz
-    learning.submit_quiz(user, quiz, {q.slug: [n for n, o in enumerate(q.options, 1) if o["correct"]] for q in quiz.questions})
+    learning.submit_quiz(
+        user, quiz, {q.slug: [n for n, o in enumerate(q.options, 1) if o["correct"]] for q in quiz.questions}
+    )
     db.session.commit()
     waiting = pending()
     assert waiting >= 1
@@ -178,7 +184,9 @@ def test_off_unless_configured(build, course, app, monkeypatch):
     user = build.user("learner")
     quiz = module("foundations").quiz
     learning.submit_quiz(user, quiz, {q.slug: [1] for q in quiz.questions})
-    assert db.session.scalar(select(func.count()).select_from(XapiStatement).where(XapiStatement.user_id == user.id)) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(XapiStatement).where(XapiStatement.user_id == user.id)) == 0
+    )
 
 
 def test_per_organisation_configuration_and_employee_number_actor(build, course, app, monkeypatch, lrs):
@@ -228,4 +236,3 @@ def test_command_sends_what_is_due(build, course, xapi_on, app):
     db.session.commit()
     out = CliRunner().invoke(main, ["xapi", "send"], obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
     assert out.exit_code == 0 and "Sent 1" in out.output
-
