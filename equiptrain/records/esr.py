@@ -95,7 +95,8 @@ def current_lines(organisation: Organisation) -> tuple[list[Line], int]:
         .join(User, User.id == ModuleProgress.user_id)
         .where(User.organisation_id == organisation.id, ModuleProgress.completed_at.is_not(None))
     ):
-        achieved[(user_id, f"module:{slug}")] = at.date()
+        if at is not None:  # always, by the query's condition; narrows the type
+            achieved[(user_id, f"module:{slug}")] = at.date()
     for user_id, first in db.session.execute(
         select(WorkshopResult.user_id, func.min(Workshop.starts_at))
         .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
@@ -107,7 +108,8 @@ def current_lines(organisation: Organisation) -> tuple[list[Line], int]:
         )
         .group_by(WorkshopResult.user_id)
     ):
-        achieved[(user_id, CORE_WORKSHOP)] = (first if isinstance(first, dt.datetime) else first).date()
+        if first is not None:
+            achieved[(user_id, CORE_WORKSHOP)] = first.date()
     for user_id, slug, on in db.session.execute(
         select(Certificate.user_id, Certificate.achievement, Certificate.completed_on)
         .join(User, User.id == Certificate.user_id)

@@ -379,9 +379,10 @@ def _check_against_accounts(rows: list[Row], organisation: Organisation, problem
         for user in db.session.scalars(select(User).where(User.email.in_(emails[start : start + 500]))):
             users[user.email] = user
     for row in rows:
-        user = users.get(row.email)
-        if user is None:
+        owner = users.get(row.email)
+        if owner is None:
             continue
+        user = owner
         if user.organisation_id != organisation.id:
             problems.add(
                 row.line,
@@ -665,7 +666,7 @@ def apply(actor: User | None, p: Plan, *, force: bool = False) -> SyncResult:
                 _tell_sso_starters(created)
             else:
                 result.invitations = queue_invitations(actor, org, created)
-        record("staff.synced", actor, org, organisation_id=org.id, full=p.full, **p.counts)
+        record("staff.synced", actor, org, organisation_id=org.id, full=p.full, counts=p.counts)
     return result
 
 

@@ -155,6 +155,8 @@ def sync_upload():
 def sync_preview(run_id: int):
     run = get_or_abort(StaffSyncRun, run_id, "manage", hide=True)
     org = db.session.get(Organisation, run.organisation_id)
+    if org is None:
+        abort(404)
     form = ConfirmSyncForm()
     plan = problems = None
     total = 0

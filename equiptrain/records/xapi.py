@@ -250,8 +250,9 @@ LISTENERS = [
 
 def connect() -> None:
     """Connect the listeners (the app factory calls this; connecting twice changes nothing)."""
+    # blinker types a receiver as its own callable type; these are plain functions taking the sender.
     for signal, receiver in LISTENERS:
-        signal.connect(receiver)
+        signal.connect(receiver)  # type: ignore[type-var]
 
 
 # -- delivery ---------------------------------------------------------------------------------------------------------
@@ -311,6 +312,7 @@ def deliver_pending(*, limit: int = 500, now: dt.datetime | None = None) -> dict
         body = dict(row.statement)
         db.session.commit()
         end_transaction()
+        why: str | None
         if lrs is None:
             outcome, why = "retry", "xAPI is not configured for this organisation"
         else:
