@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from click.testing import CliRunner
@@ -272,3 +273,18 @@ def test_command_dry_run_changes_nothing_and_problems_print_file_line(trust, tmp
     bad.write_text(HEADER + "E1,1,Ann,Lee,nope,,123 North Community,,01/04/2020,\n")
     out = runner.invoke(main, ["staff", "sync", str(bad), "--organisation", org.name], obj=info)
     assert out.exit_code == 1 and f"{bad}:2: Work email (Work Email):" in out.output
+
+
+def test_too_many_rows_an_unclosed_quote_and_a_file_that_is_not_utf8(trust, app, monkeypatch):
+    from equiptrain.accounts.importer import ImportInvalid, read_limited
+
+    org, *_ = trust
+    monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 2)
+    rows = "".join(line(f"E{n}", "P", str(n), f"p{n}@nhs.net", "123 North Community") for n in range(3))
+    problems, _ = problems_of(org, HEADER + rows)
+    assert problems == ["esr.csv:4: file: has more than 2 rows; a staff file may have at most 2"]
+    monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 10000)
+    problems, _ = problems_of(org, HEADER + 'E1,1,"Ann,Lee,ann@nhs.net,,u,,01/04/2020,\n')
+    assert problems and problems[0].startswith("esr.csv:")
+    with pytest.raises(ImportInvalid):
+        read_limited(io.BytesIO("Employee Number\n\xe9".encode("latin-1")))
