@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
-from equiptrain.accounts.models import Organisation, User
+from equiptrain.accounts.models import Organisation, Team, User
 from equiptrain.extensions import db
-from equiptrain.records.models import EsrExport, NotInEsr, StaffAssignment, StaffSyncRun, TeamMapping, XapiStatement
+from equiptrain.records.models import (
+    EsrExport,
+    NotInEsr,
+    StaffAssignment,
+    StaffSyncRun,
+    TeamMapping,
+    TeamMove,
+    XapiStatement,
+)
 
 
 def recent_runs(org: Organisation, limit: int = 10) -> list[StaffSyncRun]:
@@ -29,6 +38,21 @@ def recent_exports(org: Organisation, limit: int = 20) -> list[EsrExport]:
             .limit(limit)
         )
     )
+
+
+def recent_moves(org: Organisation, limit: int = 20) -> list[tuple[str, str | None, str | None, object]]:
+    """The latest team moves recorded by staff syncs: (person, team left, team joined, date), one query."""
+    left, joined = aliased(Team), aliased(Team)
+    rows = db.session.execute(
+        select(User.name, left.name, joined.name, TeamMove.moved_on)
+        .join(User, User.id == TeamMove.user_id)
+        .outerjoin(left, left.id == TeamMove.from_team_id)
+        .outerjoin(joined, joined.id == TeamMove.to_team_id)
+        .where(User.organisation_id == org.id)
+        .order_by(TeamMove.recorded_at.desc(), TeamMove.id.desc())
+        .limit(limit)
+    )
+    return [(name, a, b, on) for name, a, b, on in rows]
 
 
 def overview(org: Organisation) -> dict:

@@ -146,6 +146,7 @@ def sync_upload():
         columns=staffsync.columns_for(staffsync.settings_for(org)),
         labels=staffsync.FIELD_LABELS,
         runs=queries.recent_runs(org),
+        moves=queries.recent_moves(org),
         max_rows=current_app.config["IMPORT_MAX_ROWS"],
     )
 

@@ -48,6 +48,7 @@ def test_sync_is_previewed_then_applied_once_confirmed(client, login, trust, out
     assert db.session.scalar(select(User).where(User.employee_number == "E1")).team_ids == {north.id}
     page = client.get(response.location).get_data(as_text=True)
     assert "This file was applied" in page
+    assert "Ann Lee joined North CMHT" in client.get("/admin/records/staff-sync").get_data(as_text=True)
     assert db.session.scalar(select(StaffSyncRun.text)) is None  # the file is not kept once applied
     assert client.post(response.location).status_code == 200  # confirming again changes nothing
 
