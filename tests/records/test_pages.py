@@ -4,6 +4,7 @@ queue, "not in ESR", and who may see them."""
 from __future__ import annotations
 
 import io
+import uuid
 
 import pytest
 from openpyxl import load_workbook
@@ -162,3 +163,54 @@ def test_another_organisations_sync_and_export_answer_404(client, login, trust, 
     login(other_admin)
     assert client.get(f"/admin/records/staff-sync/{run.id}").status_code == 404
     assert client.get(f"/admin/records/esr/{export.id}.csv").status_code == 404
+
+
+def test_the_pages_run_a_fixed_number_of_queries(client, login, trust, count_queries):
+    org, north, admin = trust
+    login(admin)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            esr.make_export(admin, org)
+            services.set_not_in_esr(admin, build_person(org), True)
+            db.session.add(
+                XapiStatement(
+                    id=str(uuid.uuid4()),
+                    organisation_id=org.id,
+                    verb="passed",
+                    statement={},
+                    status="failed",
+                    attempts=12,
+                    last_error="HTTP 503",
+                )
+            )
+        db.session.commit()
+
+    pages = ["/admin/records/", "/admin/records/esr", "/admin/records/xapi", "/admin/records/not-in-esr"]
+    add(2)
+    for page in pages * 2:
+        client.get(page)  # warm: settings rows and the like are made on first use
+    few = {}
+    for page in pages:
+        with count_queries() as q:
+            assert client.get(page).status_code == 200
+        few[page] = q.count
+    add(8)
+    for page in pages:
+        client.get(page)  # the commit above expired what the session held; load it again
+    many = {}
+    for page in pages:
+        with count_queries() as q:
+            client.get(page)
+        many[page] = q.count
+    assert many == few
+
+
+def build_person(org):
+    from equiptrain.accounts.models import Profession
+
+    person = User(name="Someone", email=f"{uuid.uuid4().hex}@nhs.net", profession=Profession.NURSE)
+    person.organisation_id = org.id
+    db.session.add(person)
+    db.session.flush()
+    return person
