@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from equiptrain import csvsafe
 from equiptrain.accounts.models import Organisation, Team, User
@@ -139,7 +139,18 @@ def parse_competences(text: str, keys: set[str]) -> dict[str, str]:
 
 
 def start_sync(actor: User, organisation: Organisation, filename: str, text: str, full: bool) -> StaffSyncRun:
-    """Keep an uploaded staff file so its preview can be confirmed (nothing about people changes yet)."""
+    """Keep an uploaded staff file so its preview can be confirmed (nothing about people changes yet). Earlier
+    files of the organisation that were never applied are let go: only the newest can be confirmed, and a staff
+    file is personal data kept no longer than needed."""
+    db.session.execute(
+        update(StaffSyncRun)
+        .where(
+            StaffSyncRun.organisation_id == organisation.id,
+            StaffSyncRun.applied_at.is_(None),
+            StaffSyncRun.text.is_not(None),
+        )
+        .values(text=None)
+    )
     run = StaffSyncRun(
         organisation_id=organisation.id,
         actor_id=actor.id,

@@ -214,3 +214,15 @@ def build_person(org):
     db.session.add(person)
     db.session.flush()
     return person
+
+
+def test_a_newer_upload_lets_go_of_an_unconfirmed_file(client, login, trust):
+    org, north, admin = trust
+    login(admin)
+    first = upload(client, HEADER + line("E1", "Ann", "Lee", "ann@nhs.net", "123 North Community")).location
+    second = upload(client, HEADER + line("E2", "Bo", "Chan", "bo@nhs.net", "123 North Community")).location
+    assert "can no longer be applied" in client.get(first).get_data(as_text=True)
+    client.post(first)
+    assert db.session.scalar(select(func.count(User.id)).where(User.employee_number == "E1")) == 0
+    client.post(second)
+    assert db.session.scalar(select(func.count(User.id)).where(User.employee_number == "E2")) == 1
