@@ -523,6 +523,9 @@ def _team_changes(user: User, current: list[Row], known: list[StaffAssignment]) 
     """Teams to join and to leave. The teams a sync manages are those of the assignments it saw before (or, on a
     first sync, the person's present teams); a team someone was added to by hand alongside is left alone."""
     wanted = {r.team_id for r in current if r.team_id}
+    if not wanted:
+        # Only in units no team is mapped to: a mapping still being built must not take people out of their teams.
+        return set(), set()
     have = user.team_ids
     managed = {a.team_id for a in known if a.team_id} if known else set(have)
     return wanted - have, (managed & have) - wanted

@@ -288,3 +288,11 @@ def test_too_many_rows_an_unclosed_quote_and_a_file_that_is_not_utf8(trust, app,
     assert problems and problems[0].startswith("esr.csv:")
     with pytest.raises(ImportInvalid):
         read_limited(io.BytesIO("Employee Number\n\xe9".encode("latin-1")))
+
+
+def test_someone_in_an_unmapped_unit_keeps_their_teams(trust, build):
+    org, north, _ = trust
+    ann = build.user("learner", team=north, email="ann@nhs.net", name="Ann Lee")
+    plan, _ = sync(org, HEADER + line("E1", "Ann", "Lee", "ann@nhs.net", "999 Not Mapped Yet"))
+    assert plan.counts["moved"] == 0 and any("999 Not Mapped Yet" in n for n in plan.notes)
+    assert ann.team_ids == {north.id}
