@@ -7,6 +7,7 @@ request commits. Issuing is race-safe: the insert runs in a savepoint, and the p
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import secrets
 
@@ -20,6 +21,7 @@ from equiptrain.audit.services import record
 from equiptrain.certificates import badges, rules
 from equiptrain.certificates.codes import new_code
 from equiptrain.certificates.models import Certificate, CertificateStatus
+from equiptrain.db import utcnow
 from equiptrain.content.models import Module
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -77,7 +79,15 @@ def build_claim(
             for w in workshops
         ],
         "issuer": _issuer(user),
+        **({"valid_until": _months_on(utcnow(), rule.valid_for_months).isoformat()} if rule.valid_for_months else {}),
     }
+
+
+def _months_on(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    year, month = divmod(moment.month - 1 + months, 12)
+    year, month = moment.year + year, month + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
 def _insert(user: User, claim: dict) -> Certificate | None:

@@ -17,7 +17,7 @@ from equiptrain.accounts.queries import admin_organisation, organisations_for
 from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
 from equiptrain.authz import get_or_abort, policy, roles_required
-from equiptrain.certificates import badges, pdf, queries, services
+from equiptrain.certificates import badges, ob3, pdf, queries, services
 from equiptrain.certificates.forms import NamingForm, ReissueForm, RevokeForm
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.errors import ServiceError
@@ -109,8 +109,8 @@ def credential_download(certificate_id: int):
     if (elsewhere := _current_or_verify(cert)) is not None:
         return elsewhere
     return Response(
-        badges.credential_jwt(cert),
-        mimetype="application/vc+jwt",
+        ob3.credential_jwt(cert),
+        mimetype=ob3.MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "jwt")}"'},
     )
 
