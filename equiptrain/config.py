@@ -43,6 +43,9 @@ DEFAULTS: dict[str, object] = {
     "VERIFY_LIMIT_PER_ADDRESS": "30 per minute",
     # Failed sign-ins for one account from every address; browsers that signed in to it before are exempt.
     "SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS": "30 per hour",
+    # Make a certificate's PDF when it is issued (after the commit, in the background); off, the first download
+    # makes and stores it.
+    "CERTIFICATE_PDF_ON_ISSUE": True,
     "INVITE_EXPIRY_DAYS": 7,
     # Staff import (CSV): the largest file, checked before it is read; the most people in one file; how many
     # problems the page and the command list (all are counted).

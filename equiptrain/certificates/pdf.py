@@ -4,10 +4,13 @@ Chinese, Japanese and Korean), and a QR code of the verification address."""
 
 from __future__ import annotations
 
+import hashlib
+
 import segno
 from flask import current_app, render_template
 
-from equiptrain.certificates.models import Certificate
+from equiptrain.certificates.models import Certificate, CertificatePdf
+from equiptrain.extensions import db
 
 LANG = "en-GB"
 
@@ -66,3 +69,22 @@ def certificate_pdf(cert: Certificate) -> bytes:
     return HTML(string=certificate_html(cert)).write_pdf(
         font_config=_fonts(), pdf_variant="pdf/ua-1", uncompressed_pdf=False
     )
+
+
+def stored(cert: Certificate) -> CertificatePdf:
+    """The certificate's stored PDF, drawn and stored now if it has none yet (the first download after a failed
+    or switched-off background drawing)."""
+    found = db.session.get(CertificatePdf, cert.id)
+    if found is None:
+        data = certificate_pdf(cert)
+        found = CertificatePdf(certificate_id=cert.id, data=data, etag=hashlib.sha256(data).hexdigest())
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def draw_after_issue(certificate_id: int) -> None:
+    """The background task run once a new certificate commits: draw and store its PDF."""
+    cert = db.session.get(Certificate, certificate_id)
+    if cert is not None:  # gone if the issuing transaction was undone
+        stored(cert)

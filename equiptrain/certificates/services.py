@@ -15,10 +15,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from equiptrain import mail, signals
+from equiptrain import background, mail, signals
 from equiptrain.accounts.models import TrainerKind, User
 from equiptrain.audit.services import record
-from equiptrain.certificates import badges, rules
+from equiptrain.certificates import badges, pdf, rules
 from equiptrain.certificates.codes import new_code
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.db import utcnow
@@ -112,6 +112,8 @@ def _insert(user: User, claim: dict) -> Certificate | None:
             db.session.add(cert)
     except IntegrityError:
         return None
+    if current_app.config["CERTIFICATE_PDF_ON_ISSUE"]:
+        background.submit_after_commit(pdf.draw_after_issue, cert.id)
     return cert
 
 
