@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from urllib.parse import urlsplit
+
+from flask import current_app, has_app_context
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -123,10 +126,7 @@ class TrainerModule(Base):
 
 
 def new_calendar_uid() -> str:
-    from urllib.parse import urlsplit
-
-    from flask import current_app, has_app_context
-
+    """A UUID at the site's host: globally unique, as RFC 5545 asks of a UID."""
     host = urlsplit(current_app.config["PUBLIC_URL"]).hostname if has_app_context() else None
     return f"{uuid.uuid4()}@{host or 'equiptrain.invalid'}"
 
