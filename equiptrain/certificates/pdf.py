@@ -9,6 +9,7 @@ import hashlib
 import segno
 from flask import current_app, render_template
 
+from equiptrain import tagged_pdf
 from equiptrain.certificates.models import Certificate, CertificatePdf
 from equiptrain.extensions import db
 
@@ -64,11 +65,7 @@ def _fonts():
 
 def certificate_pdf(cert: Certificate) -> bytes:
     """The PDF bytes of one certificate."""
-    from weasyprint import HTML  # slow to import: only when a certificate is drawn
-
-    return HTML(string=certificate_html(cert)).write_pdf(
-        font_config=_fonts(), pdf_variant="pdf/ua-1", uncompressed_pdf=False
-    )
+    return tagged_pdf.write(certificate_html(cert), font_config=_fonts())
 
 
 def stored(cert: Certificate) -> CertificatePdf:
