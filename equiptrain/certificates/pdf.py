@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 
 import segno
+from sqlalchemy.exc import IntegrityError
 from flask import current_app, render_template
 
-from equiptrain import tagged_pdf
+from equiptrain import database_events, tagged_pdf
 from equiptrain.certificates.models import Certificate, CertificatePdf
 from equiptrain.extensions import db
 
@@ -70,18 +71,30 @@ def certificate_pdf(cert: Certificate) -> bytes:
 
 def stored(cert: Certificate) -> CertificatePdf:
     """The certificate's stored PDF, drawn and stored now if it has none yet (the first download after a failed
-    or switched-off background drawing)."""
+    or switched-off background drawing). The drawing (a third of a second) happens before the write lock is
+    taken, so other requests' writes do not queue behind it."""
     found = db.session.get(CertificatePdf, cert.id)
+    if found is not None:
+        return found
+    cert_id = cert.id
+    data = certificate_pdf(cert)
+    if not database_events.writing():  # a reading request (a download): end the read, then write briefly
+        database_events.end_transaction()
+        database_events.writes_now()
+    found = db.session.get(CertificatePdf, cert_id)  # another worker may have stored it meanwhile
     if found is None:
-        data = certificate_pdf(cert)
-        found = CertificatePdf(certificate_id=cert.id, data=data, etag=hashlib.sha256(data).hexdigest())
-        db.session.add(found)
-        db.session.flush()
+        found = CertificatePdf(certificate_id=cert_id, data=data, etag=hashlib.sha256(data).hexdigest())
+        try:
+            with db.session.begin_nested():
+                db.session.add(found)
+        except IntegrityError:
+            found = db.session.get(CertificatePdf, cert_id)
     return found
 
 
 def draw_after_issue(certificate_id: int) -> None:
     """The background task run once a new certificate commits: draw and store its PDF."""
+    database_events.reads_first()  # draw first, holding no lock; `stored` takes the write lock to insert
     cert = db.session.get(Certificate, certificate_id)
     if cert is not None:  # gone if the issuing transaction was undone
         stored(cert)
