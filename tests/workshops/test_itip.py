@@ -91,3 +91,27 @@ def test_downloads_publish_and_uids_differ_between_workshops(build, client, logi
     assert str(events[0]["ORGANIZER"]).startswith("mailto:")  # no training address: the site's sender address
     assert [str(e["UID"]) for e in events] == [one.calendar_uid, one.calendar_uid.replace("@", "-s2@")]
     assert one.calendar_uid != two.calendar_uid
+
+
+def test_the_training_address_is_set_from_the_command(app, build):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from equiptrain.cli import main
+
+    org = build.org("Eastgate Trust")
+    db.session.commit()
+
+    def run(*args):
+        return CliRunner().invoke(main, ["workshops", "training-address", *args], obj=ScriptInfo(create_app=lambda: app))
+
+    result = run("--organisation", "Eastgate Trust", "equip@eastgate.example.nhs.uk")
+    assert result.exit_code == 0, result.output
+    db.session.refresh(org)
+    assert org.training_email == "equip@eastgate.example.nhs.uk"
+    bad = run("--organisation", "Eastgate Trust", "not an address")
+    assert bad.exit_code != 0 and "is not an email address" in bad.output
+    assert run("--organisation", "Nowhere Trust", "a@b.example").exit_code != 0
+    assert run("--organisation", "Eastgate Trust").exit_code == 0
+    db.session.refresh(org)
+    assert org.training_email is None
