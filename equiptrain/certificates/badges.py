@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from email.utils import parseaddr
 from pathlib import Path
 

@@ -238,9 +238,7 @@ def _not_valid(issuer_key: str) -> list[Certificate]:
     where = Certificate.organisation_id.is_(None) if org_id is None else Certificate.organisation_id == org_id
     return list(
         db.session.scalars(
-            select(Certificate)
-            .where(where, Certificate.status != CertificateStatus.VALID)
-            .order_by(Certificate.id)
+            select(Certificate).where(where, Certificate.status != CertificateStatus.VALID).order_by(Certificate.id)
         )
     )
 
@@ -293,4 +291,6 @@ def status_list_credential(issuer_key: str) -> dict:
 def status_list_jwt(issuer_key: str) -> str:
     vc = status_list_credential(issuer_key)
     now = int(dt.datetime.now(dt.UTC).timestamp())
-    return sign({"iss": vc["issuer"], "sub": vc["credentialSubject"]["id"], "jti": vc["id"], "nbf": now, "iat": now, "vc": vc})
+    return sign(
+        {"iss": vc["issuer"], "sub": vc["credentialSubject"]["id"], "jti": vc["id"], "nbf": now, "iat": now, "vc": vc}
+    )

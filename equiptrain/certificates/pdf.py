@@ -7,8 +7,8 @@ from __future__ import annotations
 import hashlib
 
 import segno
-from sqlalchemy.exc import IntegrityError
 from flask import current_app, render_template
+from sqlalchemy.exc import IntegrityError
 
 from equiptrain import database_events, tagged_pdf
 from equiptrain.certificates.models import Certificate, CertificatePdf
@@ -87,8 +87,9 @@ def stored(cert: Certificate) -> CertificatePdf:
         try:
             with db.session.begin_nested():
                 db.session.add(found)
-        except IntegrityError:
+        except IntegrityError:  # a concurrent download or the background task stored it first
             found = db.session.get(CertificatePdf, cert_id)
+            assert found is not None
     return found
 
 

@@ -21,8 +21,8 @@ from equiptrain.audit.services import record
 from equiptrain.certificates import badges, pdf, rules
 from equiptrain.certificates.codes import new_code
 from equiptrain.certificates.models import Certificate, CertificateStatus
-from equiptrain.db import utcnow
 from equiptrain.content.models import Module
+from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops.models import Workshop

@@ -8,7 +8,6 @@ import datetime as dt
 from flask import current_app, render_template
 
 from equiptrain import tagged_pdf
-
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.content.provenance import describe
 

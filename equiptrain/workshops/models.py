@@ -14,7 +14,6 @@ import uuid
 from urllib.parse import urlsplit
 
 from flask import current_app, has_app_context
-
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

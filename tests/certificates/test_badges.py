@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from equiptrain.certificates import badges, services
 from equiptrain.extensions import db
 from tests.certificates.helpers import FOUNDATIONS, certificates_of, complete_modules, set_rules

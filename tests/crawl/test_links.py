@@ -118,8 +118,17 @@ def html_errors(pages: dict[str, list[str]], folder: Path) -> list[str]:
         (folder / name).write_text(html, encoding="utf-8")
         names[name] = where
     run = subprocess.run(
-        ["java", "-Xss1024k", "-jar", str(vnu_jar()), "--format", "json", "--errors-only", "--exit-zero-always",
-         str(folder)],
+        [
+            "java",
+            "-Xss1024k",
+            "-jar",
+            str(vnu_jar()),
+            "--format",
+            "json",
+            "--errors-only",
+            "--exit-zero-always",
+            str(folder),
+        ],
         capture_output=True,
         text=True,
         timeout=900,

@@ -42,9 +42,7 @@ def test_each_profession_gets_its_regulators_pack(client, login, build, professi
     login(author)
     form = client.get("/cpd/revalidation-pack").get_data(as_text=True)
     assert f'<option selected value="{key}">' in form or f'value="{key}" selected' in form
-    response = client.get(
-        "/cpd/revalidation-pack.pdf", query_string={"ends": "2026-06-01", "entries": [gibbs.id]}
-    )
+    response = client.get("/cpd/revalidation-pack.pdf", query_string={"ends": "2026-06-01", "entries": [gibbs.id]})
     assert response.status_code == 200
     pdf_title, text = _text(response.data)
     assert pdf_title.startswith(title) and text.startswith(title)
@@ -60,9 +58,7 @@ def test_specific_requirements_are_totalled(client, login, build):
     entry = make_entry(social_worker, "what", title="Peer supervision on involvement")
     db.session.commit()
     login(social_worker)
-    _, text = _text(
-        client.get("/cpd/revalidation-pack.pdf", query_string={"entries": [entry.id]}).data
-    )
+    _, text = _text(client.get("/cpd/revalidation-pack.pdf", query_string={"entries": [entry.id]}).data)
     assert "Pieces of CPD with a written reflection 2 1 1" in text and "peer reflection" in text
     assert SECRET in text
 

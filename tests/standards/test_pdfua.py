@@ -105,8 +105,13 @@ def test_the_printables(client, login, course, build, tmp_path):
 
 @pytest.mark.parametrize(
     "profession",
-    [Profession.NURSE, Profession.OCCUPATIONAL_THERAPIST, Profession.SOCIAL_WORKER, Profession.PSYCHIATRIST,
-     Profession.SUPPORT_WORKER],
+    [
+        Profession.NURSE,
+        Profession.OCCUPATIONAL_THERAPIST,
+        Profession.SOCIAL_WORKER,
+        Profession.PSYCHIATRIST,
+        Profession.SUPPORT_WORKER,
+    ],
 )
 def test_the_revalidation_packs(client, login, build, tmp_path, profession):
     author = build.user("learner", team=build.team(build.org()), profession=profession)

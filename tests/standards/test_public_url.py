@@ -51,7 +51,11 @@ def test_production_without_public_url_refuses_to_start(tmp_path):
     with pytest.raises(ConfigurationError, match="EQUIPTRAIN_PUBLIC_URL is not set"):
         create_app({"PRODUCTION": True, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "SECRET_KEY": "x" * 32})
     app = create_app(
-        {"PRODUCTION": True, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "SECRET_KEY": "x" * 32,
-         "PUBLIC_URL": "https://equip.example.nhs.uk"}
+        {
+            "PRODUCTION": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+            "SECRET_KEY": "x" * 32,
+            "PUBLIC_URL": "https://equip.example.nhs.uk",
+        }
     )
     assert app.config["PUBLIC_URL"] == "https://equip.example.nhs.uk"

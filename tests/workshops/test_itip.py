@@ -103,7 +103,9 @@ def test_the_training_address_is_set_from_the_command(app, build):
     db.session.commit()
 
     def run(*args):
-        return CliRunner().invoke(main, ["workshops", "training-address", *args], obj=ScriptInfo(create_app=lambda: app))
+        return CliRunner().invoke(
+            main, ["workshops", "training-address", *args], obj=ScriptInfo(create_app=lambda: app)
+        )
 
     result = run("--organisation", "Eastgate Trust", "equip@eastgate.example.nhs.uk")
     assert result.exit_code == 0, result.output
