@@ -85,3 +85,18 @@ def test_someone_may_choose_another_regulator(client, login, build):
     assert title.startswith("HCPC")
     title, _ = _text(client.get("/cpd/revalidation-pack.pdf", query_string={"regulator": "bogus"}).data)
     assert title.startswith("NMC")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"entries": ["abc", "-1", "99999999999999999999"]},
+        {"ends": "2026-02-31", "regulator": "<script>"},
+        {"ends": "x" * 500, "regulator": ["nmc", "gmc"]},
+    ],
+)
+def test_odd_pack_requests_still_make_a_pack(client, login, build, query):
+    login(build.user("learner", team=build.team(build.org())))
+    assert client.get("/cpd/revalidation-pack", query_string=query).status_code == 200
+    response = client.get("/cpd/revalidation-pack.pdf", query_string=query)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
