@@ -516,6 +516,8 @@ def session_uid(workshop: Workshop, session: WorkshopSession) -> str:
     if session.number <= 1 or len(workshop.sessions) <= 1:
         return workshop.calendar_uid
     local, _, host = workshop.calendar_uid.partition("@")
+    if local.startswith("workshop-"):  # a workshop from before UUIDs keeps the UIDs its invitations carry
+        return f"{local}-session-{session.number}@{host}"
     return f"{local}-s{session.number}@{host}"
 
 

@@ -6,8 +6,6 @@ Create Date: 2026-12-07 02:00:00
 
 """
 
-import uuid
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -33,14 +31,14 @@ def upgrade():
     )
     with op.batch_alter_table("workshops", schema=None) as batch_op:
         batch_op.add_column(sa.Column("calendar_uid", sa.String(length=200), nullable=True))
+    # Workshops that exist keep the UIDs their invitations already carry, so an update or a cancellation still
+    # reaches the events in people's calendars; new workshops get a UUID at the site's host.
     workshops = sa.table("workshops", sa.column("id", sa.Integer), sa.column("calendar_uid", sa.String))
-    connection = op.get_bind()
-    for (workshop_id,) in connection.execute(sa.select(workshops.c.id)).all():
-        connection.execute(
-            workshops.update()
-            .where(workshops.c.id == workshop_id)
-            .values(calendar_uid=f"{uuid.uuid4()}@equiptrain.invalid")
+    op.execute(
+        workshops.update().values(
+            calendar_uid=sa.literal("workshop-") + sa.cast(workshops.c.id, sa.String) + sa.literal("@equiptrain")
         )
+    )
     with op.batch_alter_table("workshops", schema=None) as batch_op:
         batch_op.alter_column("calendar_uid", existing_type=sa.String(length=200), nullable=False)
         batch_op.create_unique_constraint(batch_op.f("uq_workshops_calendar_uid"), ["calendar_uid"])
