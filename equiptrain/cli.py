@@ -91,6 +91,11 @@ def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: b
     db.session.remove()
     db.engine.dispose()  # the server's threads (and any forked worker) open their own connections
     url = f"http://{host}:{port}/"
+    if not app.config["PUBLIC_URL_CONFIGURED"]:
+        # Links, QR codes and badges point at the address this server answers on (set before any worker forks).
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        app.config["PUBLIC_URL"] = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+        click.echo(f"PUBLIC_URL is not set: links and certificates use {app.config['PUBLIC_URL']}")
     if debug:
         click.echo(
             f"EquipTrain is running on {url} with Werkzeug's development server and debugger (press Ctrl+C to stop)"

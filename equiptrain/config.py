@@ -18,8 +18,10 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_URL": None,
     "CONTENT_DIR": str(PROJECT_ROOT / "course_content"),
     "NHSUK_FRONTEND_DIR": str(PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
-    # Absolute address used in emails and calendar feeds sent outside a request.
-    "PUBLIC_URL": "http://127.0.0.1:5000",
+    # The site's address as people reach it: printed on certificates (and their QR codes), in emails, calendar
+    # invitations and Open Badges. Required in production; `equiptrain serve` uses the address it serves on when
+    # none is set, other commands http://127.0.0.1:5000.
+    "PUBLIC_URL": None,
     "ORGANISATION_NAME": "EquipTrain",
     # Mail: "outbox" writes each message to MAIL_OUTBOX_DIR (default instance/outbox); "smtp" sends it.
     "MAIL_BACKEND": "outbox",
@@ -41,6 +43,9 @@ DEFAULTS: dict[str, object] = {
     "VERIFY_LIMIT_PER_ADDRESS": "30 per minute",
     # Failed sign-ins for one account from every address; browsers that signed in to it before are exempt.
     "SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS": "30 per hour",
+    # Make a certificate's PDF when it is issued (after the commit, in the background); off, the first download
+    # makes and stores it.
+    "CERTIFICATE_PDF_ON_ISSUE": True,
     "INVITE_EXPIRY_DAYS": 7,
     # Staff import (CSV): the largest file, checked before it is read; the most people in one file; how many
     # problems the page and the command list (all are counted).
@@ -114,8 +119,25 @@ def secret_key_from_instance(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+DEV_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the site cannot start without is missing or wrong; the message says which and how to fix it."""
+
+
 def finalise(config: dict, instance_path: Path) -> None:
     """Derive the settings that depend on others."""
+    config["PUBLIC_URL_CONFIGURED"] = bool(config.get("PUBLIC_URL"))
+    if not config["PUBLIC_URL_CONFIGURED"]:
+        if config["PRODUCTION"]:
+            raise ConfigurationError(
+                "EQUIPTRAIN_PUBLIC_URL is not set. In production the site needs its public address (for example "
+                "EQUIPTRAIN_PUBLIC_URL=https://equiptrain.example.nhs.uk): it is printed on every certificate and in "
+                "its QR code, and used in emails, calendar invitations and Open Badges. Set it and start again."
+            )
+        config["PUBLIC_URL"] = DEV_PUBLIC_URL
+    config["PUBLIC_URL"] = str(config["PUBLIC_URL"]).rstrip("/")
     url = config.get("DATABASE_URL") or f"sqlite:///{instance_path / 'equiptrain.db'}"
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

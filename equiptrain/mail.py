@@ -35,8 +35,20 @@ def build_message(
     msg["Message-ID"] = make_msgid(domain="equiptrain.invalid")
     msg.set_content(text)
     for filename, mimetype, data in attachments:
-        maintype, subtype = mimetype.split("/", 1)
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        kind, _, rest = mimetype.partition(";")
+        maintype, subtype = kind.strip().split("/", 1)
+        params = dict(p.strip().split("=", 1) for p in rest.split(";") if "=" in p)
+        # A calendar message (text/calendar; method=REQUEST or CANCEL) goes inline, its method on the part as
+        # RFC 5545 3.7.2 asks, so mail clients offer to accept, update or remove the event.
+        inline = maintype == "text" and subtype == "calendar" and "method" in params
+        msg.add_attachment(
+            data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=filename,
+            disposition="inline" if inline else "attachment",
+            params=params,
+        )
     return msg
 
 

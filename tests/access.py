@@ -187,6 +187,9 @@ ROUTES: dict[str, tuple] = {
     "certificates.badge_class": (PUBLIC, lambda w: {"key": str(w["org"].id), "slug": "equip-foundations"}, "GET"),
     "certificates.badge_image": (PUBLIC, None, "GET"),
     "certificates.jwks": (PUBLIC, None, "GET"),
+    "certificates.key": (PUBLIC, lambda w: {"kid": _signing_kid()}, "GET"),
+    "certificates.revocations": (PUBLIC, lambda w: {"key": str(w["org"].id)}, "GET"),
+    "certificates.status_list": (PUBLIC, lambda w: {"key": str(w["org"].id)}, "GET"),
     "printables.unit": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "GET"),
     "printables.roleplay": (SIGNED_IN, lambda w: {"slug": "foundations", "scenario_slug": "first-meeting"}, "GET"),
     # reviews: the trainer pages are for service-user and carer trainers only; the walk's trainer is a
@@ -280,3 +283,11 @@ NOT_WALKED = {
     "learning.practice_choose": "POST on one's own attempt; covered in tests/learning/test_views",
     "learning.practice_attempt": "the attempt's owner only (others 404); covered in tests/learning/test_views",
 }
+
+
+def _signing_kid() -> str:
+    """The kid of the instance's Open Badges signing key (the address a credential's `kid` names ends in it)."""
+    from equiptrain.certificates import ob3
+
+    key = ob3.rsa_key()
+    return key.kid or key.thumbprint()

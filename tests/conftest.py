@@ -42,6 +42,9 @@ def _test_config(tmp: Path, database_url: str) -> dict:
         # Background tasks wait in a queue; `_run_background` runs them after each request, and tests that look
         # at what a request does before them pause it (the `background` fixture).
         "BACKGROUND_TASKS": "queue",
+        # Drawing every issued certificate would cost most tests a third of a second each: the first download
+        # draws and stores it instead (tests/certificates/test_stored_pdf.py switches issuing-time drawing on).
+        "CERTIFICATE_PDF_ON_ISSUE": False,
     }
 
 

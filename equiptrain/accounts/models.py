@@ -80,6 +80,8 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The training team's address: the ORGANIZER of calendar invitations (replies go there).
+    training_email: Mapped[str | None] = mapped_column(String(254))
 
     teams: Mapped[list[Team]] = relationship(back_populates="organisation", order_by="Team.name")
 

@@ -1,16 +1,13 @@
-"""Open Badges: every certificate as a hosted 2.0 Assertion (with its BadgeClass and Issuer as JSON-LD), and as
-an Open Badges 3.0 credential (a W3C Verifiable Credential signed as a JWT, ES256 with a P-256 key).
+"""Open Badges 2.0: every certificate as a hosted Assertion (with its BadgeClass and Issuer as JSON-LD).
 
-The signing key is generated into the instance folder on first use (mode 0600, like the secret key) and
-published as a JWKS at /badges/jwks.json; keep it with the secret key in backups, and give every app server the
-same file.
+A replaced certificate's assertion answers as revoked, with "replaced by <link>" as the reason; a revoked one
+as revoked with no reason (that stays inside the organisation). The Open Badges 3.0 credential is in `ob3.py`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -19,8 +16,6 @@ from flask import current_app
 from equiptrain.certificates.models import Certificate, CertificateStatus
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
-VC_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 KEY_FILE = "badge_signing_key.json"
 
 
@@ -61,11 +56,33 @@ def _narrative(claim: dict) -> str:
     return text
 
 
-def assertion(cert: Certificate) -> dict:
-    """The hosted Open Badges 2.0 Assertion. A revoked one is, as the specification asks of hosted assertions,
-    only its id and `revoked: true` (served with 410 Gone); the reason is not published."""
+def current_successor(cert: Certificate) -> Certificate | None:
+    """The certificate that finally replaced this one (following a chain of reissues), if any."""
+    successor = cert.superseded_by
+    while successor is not None and successor.superseded_by is not None:
+        successor = successor.superseded_by
+    return successor
+
+
+def revocation_reason(cert: Certificate) -> str | None:
+    """What the public may read about a certificate that is no longer valid (None while it is valid)."""
+    if cert.status is CertificateStatus.SUPERSEDED:
+        successor = current_successor(cert)
+        return f"Replaced by {verify_url(successor) if successor else 'a newer certificate'}"
     if cert.status is CertificateStatus.REVOKED:
-        return {"@context": OB2_CONTEXT, "type": "Assertion", "id": assertion_url(cert), "revoked": True}
+        return "Revoked by the issuer"
+    return None
+
+
+def assertion(cert: Certificate) -> dict:
+    """The hosted Open Badges 2.0 Assertion. One no longer valid is, as the specification asks of hosted
+    assertions, only its id and `revoked: true` (served with 410 Gone); a replaced one gives "replaced by <link>"
+    as its `revocationReason`, a revoked one no reason."""
+    if not cert.is_valid:
+        doc = {"@context": OB2_CONTEXT, "type": "Assertion", "id": assertion_url(cert), "revoked": True}
+        if cert.status is CertificateStatus.SUPERSEDED:
+            doc["revocationReason"] = revocation_reason(cert)
+        return doc
     claim = cert.claim
     doc = {
         "@context": OB2_CONTEXT,
@@ -127,85 +144,9 @@ BADGE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" 
  text-anchor="middle">EQUIP</text></svg>"""
 
 
-# -- Open Badges 3.0 -------------------------------------------------------------------------------------------
-
-
 def signing_key():
-    """The instance's P-256 signing key (an EC JWK), created on first use with mode 0600. ES256 rather than
-    EdDSA: RFC 9864 deprecates the "EdDSA" name, and ES256 is what every JOSE verifier accepts."""
+    """The instance's P-256 key of earlier releases (an EC JWK): credentials issued with it stay verifiable, so
+    Open Badges 3.0 (`ob3.py`) still publishes it; new credentials are signed with the RSA key."""
     from joserfc.jwk import ECKey
 
-    path = Path(current_app.instance_path) / KEY_FILE
-    if not path.exists():
-        key = ECKey.generate_key("P-256")
-        data = key.as_dict(private=True)
-        data["kid"] = key.thumbprint()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another worker made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                json.dump(data, fh)
-    return ECKey.import_key(json.loads(path.read_text()))
-
-
-def jwks() -> dict:
-    key = signing_key()
-    public = key.as_dict(private=False)
-    public.update(kid=key.kid or key.thumbprint(), use="sig", alg="ES256")
-    return {"keys": [public]}
-
-
-def credential(cert: Certificate) -> dict:
-    """The Open Badges 3.0 OpenBadgeCredential (VC data model 1.1) for the certificate."""
-    claim = cert.claim
-    key = claim["issuer"]["key"]
-    return {
-        "@context": [VC_CONTEXT, OB3_CONTEXT],
-        "id": f"{_base()}/badges/credentials/{cert.code}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer_url(key), "type": ["Profile"], "name": claim["issuer"]["name"]},
-        "issuanceDate": cert.issued_at.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        "name": claim["title"],
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": claim["recipient_identity"],
-                    "salt": cert.badge_salt,
-                }
-            ],
-            "achievement": {
-                "id": badge_class_url(key, cert.achievement),
-                "type": ["Achievement"],
-                "name": claim["title"],
-                "description": claim["description"],
-                "criteria": {"narrative": _narrative(claim)},
-                "image": {"id": image_url(), "type": "Image"},
-            },
-        },
-        "evidence": [{"id": verify_url(cert), "type": ["Evidence"]}],
-    }
-
-
-def credential_jwt(cert: Certificate) -> str:
-    """The credential signed as a VC-JWT (ES256); its `kid` names the key in the JWKS."""
-    from joserfc import jwt
-
-    vc = credential(cert)
-    key = signing_key()
-    claims = {
-        "iss": vc["issuer"]["id"],
-        "jti": vc["id"],
-        "sub": vc["credentialSubject"]["identifier"][0]["identityHash"],
-        "nbf": int(cert.issued_at.timestamp()),
-        "iat": int(cert.issued_at.timestamp()),
-        "vc": vc,
-    }
-    header = {"alg": "ES256", "typ": "JWT", "kid": key.kid}
-    return jwt.encode(header, claims, key, algorithms=["ES256"])
+    return ECKey.import_key(json.loads((Path(current_app.instance_path) / KEY_FILE).read_text()))

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import secrets
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from equiptrain.accounts.models import Organisation, User
@@ -103,3 +103,15 @@ class Certificate(Base):
             raise ServiceError("Give the reason for revoking the certificate.", "reason")
         self.status, self.revoked_at = CertificateStatus.REVOKED, utcnow()
         self.revoked_reason, self.revoked_by_id = reason.strip(), actor.id
+
+
+class CertificatePdf(Base):
+    """A certificate's PDF, made once when it is issued (after the commit, in the background) and served as stored
+    bytes; a reissued certificate is a new certificate with a PDF of its own."""
+
+    __tablename__ = "certificate_pdfs"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    etag: Mapped[str] = mapped_column(String(64))  # sha256 of the bytes
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

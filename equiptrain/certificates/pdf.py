@@ -4,10 +4,15 @@ Chinese, Japanese and Korean), and a QR code of the verification address."""
 
 from __future__ import annotations
 
+import hashlib
+
 import segno
 from flask import current_app, render_template
+from sqlalchemy.exc import IntegrityError
 
-from equiptrain.certificates.models import Certificate
+from equiptrain import database_events, tagged_pdf
+from equiptrain.certificates.models import Certificate, CertificatePdf
+from equiptrain.extensions import db
 
 LANG = "en-GB"
 
@@ -61,8 +66,36 @@ def _fonts():
 
 def certificate_pdf(cert: Certificate) -> bytes:
     """The PDF bytes of one certificate."""
-    from weasyprint import HTML  # slow to import: only when a certificate is drawn
+    return tagged_pdf.write(certificate_html(cert), font_config=_fonts())
 
-    return HTML(string=certificate_html(cert)).write_pdf(
-        font_config=_fonts(), pdf_variant="pdf/ua-1", uncompressed_pdf=False
-    )
+
+def stored(cert: Certificate) -> CertificatePdf:
+    """The certificate's stored PDF, drawn and stored now if it has none yet (the first download after a failed
+    or switched-off background drawing). The drawing (a third of a second) happens before the write lock is
+    taken, so other requests' writes do not queue behind it."""
+    found = db.session.get(CertificatePdf, cert.id)
+    if found is not None:
+        return found
+    cert_id = cert.id
+    data = certificate_pdf(cert)
+    if not database_events.writing():  # a reading request (a download): end the read, then write briefly
+        database_events.end_transaction()
+        database_events.writes_now()
+    found = db.session.get(CertificatePdf, cert_id)  # another worker may have stored it meanwhile
+    if found is None:
+        found = CertificatePdf(certificate_id=cert_id, data=data, etag=hashlib.sha256(data).hexdigest())
+        try:
+            with db.session.begin_nested():
+                db.session.add(found)
+        except IntegrityError:  # a concurrent download or the background task stored it first
+            found = db.session.get(CertificatePdf, cert_id)
+            assert found is not None
+    return found
+
+
+def draw_after_issue(certificate_id: int) -> None:
+    """The background task run once a new certificate commits: draw and store its PDF."""
+    database_events.reads_first()  # draw first, holding no lock; `stored` takes the write lock to insert
+    cert = db.session.get(Certificate, certificate_id)
+    if cert is not None:  # gone if the issuing transaction was undone
+        stored(cert)

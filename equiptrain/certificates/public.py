@@ -12,7 +12,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from sqlalchemy import select
 
 from equiptrain.accounts.models import Organisation
-from equiptrain.certificates import badges, codes, queries
+from equiptrain.certificates import badges, codes, ob3, queries
 from equiptrain.certificates.forms import LookupForm
 from equiptrain.certificates.models import CertificateStatus
 from equiptrain.certificates.views import bp
@@ -58,9 +58,7 @@ def verify(code: str):
         abort(404)
     if code != cert.display_code:  # one address per certificate, whatever was typed
         return redirect(url_for("certificates.verify", code=cert.display_code), 301)
-    successor = cert.superseded_by
-    while successor is not None and successor.superseded_by is not None:
-        successor = successor.superseded_by
+    successor = badges.current_successor(cert)
     return render_template("certificates/verify.html", cert=cert, claim=cert.claim, successor=successor)
 
 
@@ -77,19 +75,20 @@ def _by_code_or_404(code: str):
 def assertion(code: str):
     cert = _by_code_or_404(code)
     response = _json(badges.assertion(cert))
-    if cert.status is CertificateStatus.REVOKED:
-        response.status_code = 410  # Open Badges 2.0: a revoked hosted assertion answers 410 Gone
+    if cert.status is not CertificateStatus.VALID:
+        response.status_code = 410  # Open Badges 2.0: a revoked (or replaced) hosted assertion answers 410 Gone
     return response
 
 
 @bp.route("/badges/credentials/<code>")
 @limiter.shared_limit(_verify_limit, scope="verify")
 def credential(code: str):
-    """The Open Badges 3.0 credential as a VC-JWT (verify it with /badges/jwks.json)."""
+    """The Open Badges 3.0 credential as a VC-JWT (its `kid` is the address of the key that verifies it). A revoked
+    or replaced one is still served: its credentialStatus says what became of it."""
     return Response(
-        badges.credential_jwt(_by_code_or_404(code)),
-        mimetype="application/vc+jwt",
-        headers={"Access-Control-Allow-Origin": "*"},
+        ob3.credential_jwt(_by_code_or_404(code)),
+        mimetype=ob3.MEDIA_TYPE,
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache"},
     )
 
 
@@ -128,4 +127,31 @@ def badge_image():
 
 @bp.route("/badges/jwks.json")
 def jwks():
-    return _json(badges.jwks(), mimetype="application/json")
+    return _json(ob3.jwks(), mimetype="application/jwk-set+json")
+
+
+@bp.route("/badges/keys/<kid>")
+def key(kid: str):
+    """One published key, at the address a credential's `kid` names."""
+    found = ob3.public_key(kid)
+    if found is None:
+        abort(404)
+    return _json(found, mimetype="application/jwk+json")
+
+
+@bp.route("/badges/revocations/<key>")
+def revocations(key: str):
+    """The issuer's 1EdTech Revocation List (Open Badges 3.0's credentialStatus method)."""
+    _issuer_name(key)
+    return _json(ob3.revocation_list(key), mimetype="application/json")
+
+
+@bp.route("/badges/status/<key>")
+def status_list(key: str):
+    """The issuer's W3C Bitstring Status List, as a signed BitstringStatusListCredential (VC-JWT)."""
+    _issuer_name(key)
+    return Response(
+        ob3.status_list_jwt(key),
+        mimetype=ob3.MEDIA_TYPE,
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache"},
+    )

@@ -29,6 +29,7 @@ class Rule:
     modules: tuple[str, ...]
     core: tuple[str, ...] = ()
     follow_ups: int = 0
+    valid_for_months: int | None = None
 
 
 @dataclass
@@ -53,6 +54,7 @@ def load_rules() -> list[Rule]:
                 tuple(c["modules"]),
                 tuple(w.get("core", ())),
                 int(w.get("follow_ups", 0)),
+                c.get("valid_for_months"),
             )
         )
     return rules

@@ -7,6 +7,7 @@ request commits. Issuing is race-safe: the insert runs in a savepoint, and the p
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import secrets
 
@@ -14,13 +15,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from equiptrain import mail, signals
+from equiptrain import background, mail, signals
 from equiptrain.accounts.models import TrainerKind, User
 from equiptrain.audit.services import record
-from equiptrain.certificates import badges, rules
+from equiptrain.certificates import badges, pdf, rules
 from equiptrain.certificates.codes import new_code
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import Module
+from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.workshops.models import Workshop
@@ -77,7 +79,15 @@ def build_claim(
             for w in workshops
         ],
         "issuer": _issuer(user),
+        **({"valid_until": _months_on(utcnow(), rule.valid_for_months).isoformat()} if rule.valid_for_months else {}),
     }
+
+
+def _months_on(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    year, month = divmod(moment.month - 1 + months, 12)
+    year, month = moment.year + year, month + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
 def _insert(user: User, claim: dict) -> Certificate | None:
@@ -102,6 +112,8 @@ def _insert(user: User, claim: dict) -> Certificate | None:
             db.session.add(cert)
     except IntegrityError:
         return None
+    if current_app.config["CERTIFICATE_PDF_ON_ISSUE"]:
+        background.submit_after_commit(pdf.draw_after_issue, cert.id)
     return cert
 
 

@@ -17,7 +17,7 @@ from equiptrain.accounts.queries import admin_organisation, organisations_for
 from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
 from equiptrain.authz import get_or_abort, policy, roles_required
-from equiptrain.certificates import badges, pdf, queries, services
+from equiptrain.certificates import badges, ob3, pdf, queries, services
 from equiptrain.certificates.forms import NamingForm, ReissueForm, RevokeForm
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.errors import ServiceError
@@ -80,11 +80,18 @@ def download(certificate_id: int):
     cert = get_or_abort(Certificate, certificate_id, "view")
     if (elsewhere := _current_or_verify(cert)) is not None:
         return elsewhere
-    return Response(
-        pdf.certificate_pdf(cert),
+    stored = pdf.stored(cert)
+    response = Response(
+        stored.data,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "pdf")}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{_filename(cert, "pdf")}"',
+            # the browser may keep it, and asks again (answered 304 while unchanged): it is someone's own document
+            "Cache-Control": "private, no-cache",
+        },
     )
+    response.set_etag(stored.etag)
+    return response.make_conditional(request)
 
 
 @bp.route("/certificates/<int:certificate_id>/badge.json")
@@ -109,8 +116,8 @@ def credential_download(certificate_id: int):
     if (elsewhere := _current_or_verify(cert)) is not None:
         return elsewhere
     return Response(
-        badges.credential_jwt(cert),
-        mimetype="application/vc+jwt",
+        ob3.credential_jwt(cert),
+        mimetype=ob3.MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "jwt")}"'},
     )
 
@@ -127,7 +134,7 @@ def team_zip(team_id: int):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for cert in certs:
             safe = "".join(ch if ch.isalnum() else "-" for ch in cert.recipient_name).strip("-") or "person"
-            archive.writestr(f"{safe}-{_filename(cert, 'pdf')}", pdf.certificate_pdf(cert))
+            archive.writestr(f"{safe}-{_filename(cert, 'pdf')}", pdf.stored(cert).data)
     record("certificates.team_downloaded", current_user, team, organisation_id=team.organisation_id, count=len(certs))
     slug = "".join(ch if ch.isalnum() else "-" for ch in team.name.lower()).strip("-")
     return Response(

@@ -65,6 +65,8 @@ class Certificate(Strict):
     description: Text
     modules: Annotated[list[Slug], Field(min_length=1)]
     workshops: WorkshopRule | None = None
+    # A certificate that lapses (e.g. for recertification): months from issue; its credential has validUntil.
+    valid_for_months: Annotated[int, Field(ge=1, le=120)] | None = None
 
 
 class Publishing(Strict):

@@ -100,5 +100,11 @@ def _send_invitation(actor: User, workshop: Workshop, user: User, role_descripti
         f"Where: {workshop.place}\n\n{how}\n"
         "Your guest account opens this workshop only: your reply, the calendar entry, check-in on the day, "
         "your brief in a role play and anonymous feedback afterwards.\n",
-        attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop]))],
+        attachments=[
+            (
+                "workshop.ics",
+                "text/calendar; method=REQUEST",
+                calendar_bytes([workshop], method="REQUEST", attendee=user),
+            )
+        ],
     )

@@ -7,6 +7,7 @@ import datetime as dt
 
 from flask import current_app, render_template
 
+from equiptrain import tagged_pdf
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.content.provenance import describe
 
@@ -24,9 +25,7 @@ CACHE_SIZE = 200  # PDFs of ~20-40 KB: the whole course is about 60
 
 
 def _pdf(html: str) -> bytes:
-    from weasyprint import HTML  # slow to import: only when a PDF is made
-
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return tagged_pdf.write(html)
 
 
 def _cached(key: tuple, make) -> bytes:

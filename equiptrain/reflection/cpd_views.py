@@ -14,13 +14,16 @@ from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import EmptyForm, choices
-from equiptrain.reflection import bp, cpd, exports, pdf
+from equiptrain.reflection import bp, cpd, exports, pdf, regulators
 from equiptrain.reflection.forms import CPDForm, PackForm, WindowForm
 from equiptrain.reflection.models import CPDEntry, ReflectiveEntry
 
 
 def _window_end(form) -> dt.date:
-    if form.validate() and form.ends.data:
+    # The date stands on its own: a reflection id that is not one of the choices is ignored, not a reason to
+    # fall back to today.
+    form.validate()
+    if form.ends.data and not form.ends.errors:
         return form.ends.data
     return dt.date.today()
 
@@ -90,35 +93,43 @@ def cpd_delete(cpd_id: int):
 
 
 def _pack_form():
+    """The pack's form: the regulator (from the person's profession unless they choose another), and the
+    reflections they may include (NMC reflective accounts for the NMC; any of their reflections otherwise)."""
     form = PackForm(request.args)
-    accounts = list(
-        db.session.scalars(
-            select(ReflectiveEntry)
-            .where(ReflectiveEntry.author_id == current_user.id, ReflectiveEntry.template == "nmc")
-            .order_by(ReflectiveEntry.created_at.desc())
-        )
-    )
+    chosen = form.regulator.data if form.regulator.data in regulators.REGULATORS else None
+    regulator = regulators.REGULATORS[chosen] if chosen else regulators.for_user(current_user)
+    form.regulator.data = regulator.key
+    q = select(ReflectiveEntry).where(ReflectiveEntry.author_id == current_user.id)
+    if regulator.template is not None:
+        q = q.where(ReflectiveEntry.template == regulator.template)
+    accounts = list(db.session.scalars(q.order_by(ReflectiveEntry.created_at.desc())))
     form.entries.choices = choices((e.id, f"{e.title} ({e.created_at:%d %B %Y})") for e in accounts)
-    return form, accounts
+    return form, accounts, regulator
 
 
 @bp.route("/cpd/revalidation-pack")
 @roles_required("learner")
 def pack():
-    form, accounts = _pack_form()
+    form, accounts, regulator = _pack_form()
     ends = _window_end(form)
     if form.ends.data is None:
         form.ends.data = ends
-    return render_template("reflection/pack_form.html", form=form, accounts=accounts)
+    return render_template("reflection/pack_form.html", form=form, accounts=accounts, regulator=regulator)
 
 
 @bp.route("/cpd/revalidation-pack.pdf")
 @roles_required("learner")
 def pack_pdf():
-    form, _ = _pack_form()
+    form, _, regulator = _pack_form()
     ends = _window_end(form)
-    data = pdf.revalidation_pack(current_user, ends, form.entries.data or [])
-    record("reflection.pack_exported", current_user, subject=current_user, accounts=len(form.entries.data or []))
+    data = pdf.revalidation_pack(current_user, ends, form.entries.data or [], regulator)
+    record(
+        "reflection.pack_exported",
+        current_user,
+        subject=current_user,
+        accounts=len(form.entries.data or []),
+        regulator=regulator.key,
+    )
     return Response(
         data,
         mimetype="application/pdf",

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from equiptrain.forms import HiddenIdField, MultiCheckboxField, choices
+from equiptrain.reflection import regulators
 from equiptrain.reflection.kinds import CODE_THEMES, TEMPLATES, Template
 
 
@@ -135,7 +136,15 @@ class WindowForm(_GetForm):
 
 
 class PackForm(_GetForm):
-    ends = DateField(
-        "Your revalidation date", validators=[Optional()], description="The CPD log covers the 3 years up to this date."
+    regulator = SelectField(
+        "Your regulator",
+        choices=choices(regulators.choices()),
+        validators=[Optional()],
+        description="The pack follows what your regulator asks for. It is set from your profession.",
     )
-    entries = MultiCheckboxField("Reflective accounts to include", coerce=int)
+    ends = DateField(
+        "Your revalidation, renewal or appraisal date",
+        validators=[Optional()],
+        description="The CPD log covers your regulator's period up to this date.",
+    )
+    entries = MultiCheckboxField("Reflections to include", coerce=int)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
+from urllib.parse import urlsplit
 
+from flask import current_app, has_app_context
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -121,6 +124,12 @@ class TrainerModule(Base):
     module: Mapped[Module] = relationship()
 
 
+def new_calendar_uid() -> str:
+    """A UUID at the site's host: globally unique, as RFC 5545 asks of a UID."""
+    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname if has_app_context() else None
+    return f"{uuid.uuid4()}@{host or 'equiptrain.invalid'}"
+
+
 class Workshop(Base):
     __tablename__ = "workshops"
 
@@ -139,6 +148,9 @@ class Workshop(Base):
     )
     published_at: Mapped[dt.datetime | None]
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: bumped on each change sent
+    # iCalendar UID (RFC 5545: globally unique): a UUID at the site's host, fixed at creation so every update and
+    # cancellation names the same event, whatever PUBLIC_URL becomes later.
+    calendar_uid: Mapped[str] = mapped_column(String(200), unique=True, default=lambda: new_calendar_uid())
     # Set when the last session's register is signed off: everyone's attendance of the whole workshop is known.
     signed_off_at: Mapped[dt.datetime | None]
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from email.utils import parseaddr
 from typing import cast
 
 from flask import current_app
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import CursorResult, delete, func, select
 
 from equiptrain import mail, signals
@@ -471,6 +472,7 @@ def expire_offers(workshop: Workshop | None = None) -> int:
             f"Place not confirmed: {invitation.workshop.title}",
             "The place offered to you from the waiting list was not confirmed in time, so it has gone to the "
             "next person. If you can still come, reply on the workshop page to join the waiting list again.",
+            method="CANCEL",
         )
     db.session.flush()
     for w in touched.values():
@@ -511,16 +513,39 @@ def cancel(actor: User, workshop: Workshop, reason: str) -> None:
 # -- calendar ----------------------------------------------------------------------------------------------------
 
 
-def _event(workshop: Workshop, session: WorkshopSession) -> Event:
-    """One calendar event per session; a one-session workshop keeps the UID it had before sessions existed."""
+def session_uid(workshop: Workshop, session: WorkshopSession) -> str:
+    """The session's iCalendar UID: the workshop's stored UID (a UUID at the site's host) for its first session,
+    the same with "-s<n>" for the others, so every update and cancellation names the same events."""
+    if session.number <= 1 or len(workshop.sessions) <= 1:
+        return workshop.calendar_uid
+    local, _, host = workshop.calendar_uid.partition("@")
+    if local.startswith("workshop-"):  # a workshop from before UUIDs keeps the UIDs its invitations carry
+        return f"{local}-session-{session.number}@{host}"
+    return f"{local}-s{session.number}@{host}"
+
+
+def organizer(workshop: Workshop) -> vCalAddress:
+    """The organisation's training address (replies go there), or the site's sender address."""
+    email = workshop.organisation.training_email or parseaddr(current_app.config["MAIL_FROM"])[1]
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(workshop.organisation.name)
+    return address
+
+
+def _attendee(user: User) -> vCalAddress:
+    address = vCalAddress(f"mailto:{user.email}")
+    address.params["cn"] = vText(user.name)
+    address.params["role"] = vText("REQ-PARTICIPANT")
+    address.params["partstat"] = vText("NEEDS-ACTION")
+    address.params["rsvp"] = vText("TRUE")
+    return address
+
+
+def _event(workshop: Workshop, session: WorkshopSession, method: str, attendee: User | None) -> Event:
+    """One calendar event per session."""
     event = Event()
     several = len(workshop.sessions) > 1
-    uid = (
-        f"workshop-{workshop.id}-session-{session.number}"
-        if several and session.number > 1
-        else f"workshop-{workshop.id}"
-    )
-    event.add("uid", f"{uid}@equiptrain")
+    event.add("uid", session_uid(workshop, session))
     event.add("dtstamp", utcnow())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
@@ -531,23 +556,36 @@ def _event(workshop: Workshop, session: WorkshopSession) -> Event:
     event.add("location", workshop.place)
     event.add("description", "EQUIP workshop: " + ", ".join(m.title for m in workshop.modules))
     event.add("sequence", workshop.sequence)
-    event.add("status", "CANCELLED" if workshop.status is WorkshopStatus.CANCELLED else "CONFIRMED")
+    cancelled = method == "CANCEL" or workshop.status is WorkshopStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("url", mail.external_url("workshops.detail", workshop_id=workshop.id))
+    event.add("organizer", organizer(workshop))
+    if attendee is not None:  # REQUEST and CANCEL name the person; PUBLISH names no attendee (RFC 5546 3.2.1)
+        event.add("attendee", _attendee(attendee))
     return event
 
 
-def calendar_bytes(workshops: list[Workshop], name: str = "EQUIP workshops", method: str = "PUBLISH") -> bytes:
-    """An RFC 5545 calendar holding the workshops, one event per session (cancelled ones as STATUS:CANCELLED).
-    `method="CANCEL"` is the message sent to tell people a workshop is cancelled."""
+def calendar_bytes(
+    workshops: list[Workshop], name: str = "EQUIP workshops", method: str = "PUBLISH", attendee: User | None = None
+) -> bytes:
+    """An iCalendar object holding the workshops, one event per session, as RFC 5546 says for `method`: PUBLISH
+    for downloads and the private feed (cancelled sessions as STATUS:CANCELLED); REQUEST (an invitation or an
+    update) and CANCEL (the person is no longer expected) are messages to `attendee`, with the organisation's
+    training address as ORGANIZER."""
+    if method not in ("PUBLISH", "REQUEST", "CANCEL"):
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    if (method == "PUBLISH") != (attendee is None):
+        raise ValueError("REQUEST and CANCEL go to one attendee; PUBLISH to nobody in particular")
     cal = Calendar()
     cal.add("prodid", "-//EquipTrain//Workshops//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    cal.add("x-wr-calname", name)
+    if method == "PUBLISH":
+        cal.add("x-wr-calname", name)
     for w in workshops:
         for session in w.sessions:
-            cal.add_component(_event(w, session))
+            cal.add_component(_event(w, session, method, attendee))
     return cal.to_ical()
 
 
@@ -586,7 +624,8 @@ def when_lines(workshop: Workshop) -> str:
     )
 
 
-def _mail(workshop: Workshop, user: User, subject: str, lead: str, method: str = "PUBLISH") -> None:
+def _mail(workshop: Workshop, user: User, subject: str, lead: str, method: str = "REQUEST") -> None:
+    """An email with the meeting request (or cancellation) for this person inline, as mail clients expect."""
     text = (
         f"Hello {user.name},\n\n{lead}\n\n{workshop.title}\n"
         f"When:\n{when_lines(workshop)}\n"
@@ -597,7 +636,13 @@ def _mail(workshop: Workshop, user: User, subject: str, lead: str, method: str =
         user.email,
         subject,
         text,
-        attachments=[("workshop.ics", "text/calendar", calendar_bytes([workshop], method=method))],
+        attachments=[
+            (
+                "workshop.ics",
+                f"text/calendar; method={method}",
+                calendar_bytes([workshop], method=method, attendee=user),
+            )
+        ],
     )
 
 

@@ -283,6 +283,31 @@ def expire_offers_command():
     click.echo(f"{n} waiting-list offer{'s' if n != 1 else ''} lapsed; the places were offered to the next people.")
 
 
+@bp.cli.command("training-address")
+@click.option("--organisation", "organisation_name", required=True, help="The organisation's name, as on the site.")
+@click.argument("email", required=False)
+def training_address_command(organisation_name: str, email: str | None):
+    """Set (or with no EMAIL, clear) the organisation's training address: the ORGANIZER of its workshops'
+    calendar invitations, where people's replies from their calendars go."""
+    from email.utils import parseaddr
+
+    database_events.writes_now()
+    org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+    if org is None:
+        raise click.ClickException(f"No organisation is called {organisation_name!r}: check the name on the site.")
+    if email is not None:
+        address = parseaddr(email)[1]
+        if "@" not in address or address != email.strip() or len(address) > 254:
+            raise click.ClickException(f"{email!r} is not an email address: give one like training@trust.nhs.uk.")
+    org.training_email = email.strip() if email else None
+    db.session.commit()
+    click.echo(
+        f"{org.name}: calendar invitations now come from {org.training_email}."
+        if org.training_email
+        else f"{org.name}: calendar invitations come from the site's address (MAIL_FROM)."
+    )
+
+
 @bp.route("/workshops/<int:workshop_id>/reply", methods=["POST"])
 @roles_required("learner")
 def reply(workshop_id: int):

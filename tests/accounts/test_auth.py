@@ -97,7 +97,14 @@ def test_security_headers_and_cookie_flags(client, build):
 def test_production_cookies_are_secure(tmp_path):
     from equiptrain import create_app
 
-    app = create_app({"PRODUCTION": True, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "SECRET_KEY": "x" * 32})
+    app = create_app(
+        {
+            "PRODUCTION": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+            "SECRET_KEY": "x" * 32,
+            "PUBLIC_URL": "https://equiptrain.example.nhs.uk",
+        }
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
 

