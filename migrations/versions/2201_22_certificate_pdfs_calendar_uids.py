@@ -1,7 +1,7 @@
 """certificate PDFs made once and stored; calendar UIDs and the organisation's training address
 
 Revision ID: 2201
-Revises: 0013
+Revises: 2101
 Create Date: 2026-12-07 02:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import equiptrain.db
 
 revision = "2201"
-down_revision = "0013"
+down_revision = "2101"
 branch_labels = None
 depends_on = None
 
