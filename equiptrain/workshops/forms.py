@@ -10,7 +10,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
@@ -19,6 +18,7 @@ from equiptrain.forms import (  # noqa: F401  (EmptyForm for the views)
     EmptyForm,
     MultiCheckboxField,
     OptionalSelectField,
+    SingleLineField,
     choices,
 )
 from equiptrain.workshops.models import MAX_SESSIONS, WorkshopKind
@@ -28,7 +28,7 @@ SCALE = choices([("5", "5 - very much"), ("4", "4"), ("3", "3"), ("2", "2"), ("1
 
 
 class WorkshopForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title for the workshop"), Length(max=200)])
+    title = SingleLineField("Title", validators=[DataRequired("Enter a title for the workshop"), Length(max=200)])
     kind = SelectField("Kind of workshop", choices=KIND_CHOICES)
     follow_up_of = OptionalSelectField("Follows up (for supervision and booster sessions)", coerce=str)
     starts_at = DateTimeLocalField(
@@ -41,8 +41,8 @@ class WorkshopForm(FlaskForm):
         format="%Y-%m-%dT%H:%M",
         validators=[InputRequired("Enter when the workshop ends, like 2026-03-14 16:30")],
     )
-    room = StringField("Room (optional if online)", validators=[Optional(), Length(max=300)])
-    online_url = StringField(
+    room = SingleLineField("Room (optional if online)", validators=[Optional(), Length(max=300)])
+    online_url = SingleLineField(
         "Online link (optional)",
         validators=[
             Optional(),
@@ -120,7 +120,7 @@ class ReplyForm(FlaskForm):
 
 
 class CheckInForm(FlaskForm):
-    code = StringField(
+    code = SingleLineField(
         "Check-in code", validators=[DataRequired("Enter the code shown on the room's screen"), Length(max=12)]
     )
 
