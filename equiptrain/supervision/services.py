@@ -94,10 +94,7 @@ def start_plan(
     plan = SupervisionPlan(
         team_id=team.id, core_workshop=core_workshop, starts_on=starts_on, created_by_id=actor.id if actor else None
     )
-    plan.sessions = [
-        SupervisionSession(number=n, due_on=due, minutes=minutes)
-        for n, due in enumerate(dates, 1)
-    ]
+    plan.sessions = [SupervisionSession(number=n, due_on=due, minutes=minutes) for n, due in enumerate(dates, 1)]
     db.session.add(plan)
     db.session.flush()
     record(

@@ -34,6 +34,7 @@ from equiptrain.workshops.models import (
     WorkshopSession,
 )
 from equiptrain.workshops.services import invited
+from equiptrain.workshops.uktime import to_uk
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread across a room
 
@@ -43,6 +44,20 @@ def _not_signed_off(session: WorkshopSession) -> None:
         raise ServiceError("This workshop was cancelled, so it has no register.")
     if session.signed_off_at is not None:
         raise ServiceError(f"{session.label}'s register has been signed off and can no longer change.")
+
+
+def day_reached(session: WorkshopSession) -> bool:
+    """The session's day (UK time) has come: its register, check-in and role play are open from then."""
+    return to_uk(session.starts_at).date() <= to_uk(utcnow()).date()
+
+
+def require_day_reached(session: WorkshopSession, what: str = "register") -> None:
+    """Attendance is never recorded for a future date (issue 24): refuse before the session's day."""
+    if not day_reached(session):
+        raise ServiceError(
+            f"{session.label} is on {to_uk(session.starts_at):%A %d %B %Y}: its {what} opens on that day. "
+            "Attendance is never recorded before the session."
+        )
 
 
 def current_session(workshop: Workshop) -> WorkshopSession:
@@ -66,6 +81,7 @@ def open_check_in(actor: User, workshop: Workshop, session: WorkshopSession | No
     _not_signed_off(session)
     if not workshop.is_published:
         raise ServiceError("Publish the workshop before opening check-in.")
+    require_day_reached(session, "check-in")
     if not session.checkin_code:
         session.checkin_code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
     session.checkin_open = True
@@ -98,6 +114,10 @@ def check_in(user: User, code: str) -> Workshop:
     if not invited(user, workshop):
         raise ServiceError("You are not invited to this workshop. Speak to a facilitator.", "code")
     _not_signed_off(session)
+    try:
+        require_day_reached(session, "check-in")
+    except ServiceError as exc:
+        raise ServiceError(exc.message, "code") from None
     row = _attendance(session, user)
     row.checked_in_at = row.checked_in_at or utcnow()
     if row.status is None:
@@ -132,6 +152,7 @@ def mark(
     """Record a session's register (person id -> status). Only people invited can be on it."""
     session = session or current_session(workshop)
     _not_signed_off(session)
+    require_day_reached(session)
     allowed = {u.id: u for u, _, _ in register_rows(workshop, session)}
     for user_id, status in statuses.items():
         if user_id not in allowed:
