@@ -132,9 +132,12 @@ def _register_blueprints(app: Flask) -> None:
 def _register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         def handler(error):
-            return render_template(
-                "errors/error.html", code=code, title=title, message=getattr(error, "description", None) or message
-            ), code
+            # Our own words unless the view gave its own reason: Werkzeug's generic description ("You don't have
+            # the permission to access the requested resource...") is the class default, never shown.
+            description = getattr(error, "description", None)
+            if description == getattr(type(error), "description", None):
+                description = None
+            return render_template("errors/error.html", code=code, title=title, message=description or message), code
 
         return handler
 

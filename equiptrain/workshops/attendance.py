@@ -60,6 +60,21 @@ def require_day_reached(session: WorkshopSession, what: str = "register") -> Non
         )
 
 
+def attended_count(workshop: Workshop) -> int:
+    """How many attended the workshop once every register is signed off (its results), else the last session."""
+    if workshop.signed_off_at is not None:
+        return (
+            db.session.scalar(
+                select(func.count(WorkshopResult.id)).where(
+                    WorkshopResult.workshop_id == workshop.id, WorkshopResult.sessions_attended > 0
+                )
+            )
+            or 0
+        )
+    session = workshop.sessions[-1]
+    return sum(1 for _, _, a in register_rows(workshop, session) if a and a.status and a.status.attended)
+
+
 def current_session(workshop: Workshop) -> WorkshopSession:
     """The session whose register is open: the first not yet signed off (the last one when all are)."""
     return next((s for s in workshop.sessions if s.signed_off_at is None), workshop.sessions[-1])

@@ -176,6 +176,7 @@ def console(workshop_id: int):
         end_form=EmptyForm(),
         observed=roleplay.observed_group_ids(current) if current else set(),
         present=len(roleplay.present_people(workshop)),
+        attended=attendance.attended_count(workshop) if roleplay.open_session(workshop) is None else None,
         rounds=roleplay.rounds(workshop),
     )
 
