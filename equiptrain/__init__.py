@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from equiptrain import background
+from equiptrain import background, compression, static_build
 from equiptrain import config as config_module
 
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
@@ -56,6 +56,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_blueprints(app)
     _register_error_pages(app)
     _register_request_hooks(app)
+    static_build.init_app(app)
+    compression.init_app(app)
 
     from equiptrain import authz, cli, ui
 

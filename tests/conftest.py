@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,8 @@ def _test_config(tmp: Path, database_url: str) -> dict:
         # Background tasks wait in a queue; `_run_background` runs them after each request, and tests that look
         # at what a request does before them pause it (the `background` fixture).
         "BACKGROUND_TASKS": "queue",
+        # Precompressed static files, built once per content and shared by every test app (equiptrain/static_build.py).
+        "STATIC_BUILD_DIR": str(Path(tempfile.gettempdir()) / "equiptrain-static-build"),
     }
 
 
