@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
     from equiptrain.dashboards.views import bp as dashboards
     from equiptrain.guests.views import bp as guests
+    from equiptrain.hub.views import bp as hub
     from equiptrain.learning.views import bp as learning
     from equiptrain.printables.views import bp as printables
     from equiptrain.reflection.views import bp as reflection
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         printables,
         certificates,
         dashboards,
+        hub,
     ):
         app.register_blueprint(bp)
 

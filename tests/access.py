@@ -25,6 +25,7 @@ ROUTES: dict[str, tuple] = {
     "accounts.home": (SIGNED_IN, None, "GET"),
     "accounts.my_account": (SIGNED_IN, None, "GET"),
     "accounts.people": (("admin", "platform_admin"), None, "GET"),
+    "hub.index": (("admin", "platform_admin"), None, "GET"),  # the administration hub (issue 24)
     "accounts.new_person": (("admin", "platform_admin"), None, "GET"),
     "accounts.teams": (("admin", "platform_admin"), None, "GET"),
     "accounts.import_people": (("admin", "platform_admin"), None, "GET"),

@@ -4,6 +4,7 @@ the refused deadline that names the team."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance
@@ -54,3 +55,50 @@ def test_a_refused_deadline_names_the_team_and_links_to_its_deadline(build, clie
     text = response.get_data(as_text=True)
     assert "North Community Mental Health Team: 01 March 2027" in text
     assert 'href="#team-deadlines"' in text and 'id="team-deadlines"' in text
+
+
+NAV_LINK = re.compile(r'class="nhsuk-header__navigation-link" href="([^"]+)"[^>]*>\s*(?:<strong[^>]*>)?\s*([^<]+?)\s*<')
+
+
+def _nav(client) -> list[str]:
+    return [label for _href, label in NAV_LINK.findall(client.get("/account").get_data(as_text=True))]
+
+
+def test_an_administrators_header_leads_to_one_hub_of_every_admin_page(app, build, client, login):
+    login(build.user("admin"))
+    nav = _nav(client)
+    assert nav[0] == "Administration" and len(nav) <= 11
+    assert not {"People", "Teams", "Trainers", "Issued certificates", "Review comments"} & set(nav)
+    hub = client.get("/admin/")
+    assert hub.status_code == 200
+    text = hub.get_data(as_text=True)
+    linked = set(re.findall(r'href="([^"?#]+)', text))
+    admin_pages = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/admin/")
+        and rule.rule != "/admin/"
+        and "GET" in rule.methods
+        and not rule.arguments
+        and rule.endpoint not in ("accounts.new_person", "accounts.organisations")  # reached from People; platform
+    }
+    assert admin_pages <= linked, admin_pages - linked
+
+
+def test_a_managers_header_leads_with_the_teams_tools(build, client, login):
+    team = build.team()
+    login(build.user("manager", team=team))
+    nav = _nav(client)
+    assert set(nav[:3]) == {"Team training", "Supervision", "Care-plan audit"}, nav
+    assert "Administration" not in nav
+
+
+def test_a_trainers_header_leads_with_workshops_and_supervision(build, client, login):
+    login(build.user("trainer"))
+    assert _nav(client)[:2] == ["Workshops", "Supervision"]
+
+
+def test_a_learners_header_is_the_learners_own(build, client, login):
+    login(build.user("learner"))
+    nav = _nav(client)
+    assert nav[:2] == ["Home", "My programme"] and "Administration" not in nav and "Team training" not in nav

@@ -47,8 +47,35 @@ from equiptrain.forms import choices
 bp = Blueprint("accounts", __name__)
 
 ui.add_nav("Home", "accounts.home", ("learner",), order=0)
-ui.add_nav("People", "accounts.people", ("admin",), order=80)
-ui.add_nav("Teams", "accounts.teams", ("admin",), order=81)
+ui.add_nav(
+    "People",
+    "accounts.people",
+    ("admin",),
+    order=80,
+    description="Everyone in the organisation: invite, change roles and teams, deactivate.",
+)
+ui.add_nav(
+    "Import staff",
+    "accounts.import_people",
+    ("admin",),
+    order=80,
+    description="Add or update many people at once from a spreadsheet (CSV) exported from ESR.",
+)
+ui.add_nav("Teams", "accounts.teams", ("admin",), order=81, description="Teams, their settings and their managers.")
+ui.add_nav(
+    "Audit log",
+    "accounts.audit_log",
+    ("admin",),
+    order=88,
+    description="Who changed what and when: roles, records, sign-ins and exports.",
+)
+ui.add_nav(
+    "Organisations",
+    "accounts.organisations",
+    ("platform_admin",),
+    order=89,
+    description="The organisations on this platform and their administrators.",
+)
 
 
 # One prepared statement (its cache key is worked out once, not per request, which matters with the role

@@ -39,8 +39,14 @@ from equiptrain.workshops.uktime import from_uk, to_uk, uk_time
 bp = Blueprint("workshops", __name__)
 bp.add_app_template_filter(uk_time, "uk_time")
 
-ui.add_nav("Workshops", "workshops.index", ("learner",), order=30)
-ui.add_nav("Trainers", "workshops.trainers", ("admin",), order=82)
+ui.add_nav("Workshops", "workshops.index", ("learner",), order=30, leads_for=("trainer",))
+ui.add_nav(
+    "Trainers",
+    "workshops.trainers",
+    ("admin",),
+    order=82,
+    description="Trainers, the modules they deliver, their train-the-trainers records and support.",
+)
 
 
 def _home_panel(user) -> str | None:
