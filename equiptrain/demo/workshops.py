@@ -131,7 +131,7 @@ def load(world: dict) -> None:
         preparation_minutes=150,
     )
     attendance.set_payment(su, support, PaymentStatus.CLAIMED)
-    attendance.set_payment(admin, support, PaymentStatus.PAID)
+    attendance.set_payment(admin, support, PaymentStatus.PAID, amount_pence=15000)
 
     # Upcoming: the team's second supervision session, and a core workshop for two more teams.
     follow = services.save_workshop(

@@ -377,8 +377,11 @@ def save_debrief(
     db.session.flush()
 
 
-def set_payment(actor: User, support: TrainerSupport, status: PaymentStatus) -> None:
-    """The trainer claims; an admin marks paid. Payment moves forward only."""
+MAX_PAYMENT_PENCE = 1_000_000  # £10,000: far above any session fee; a larger figure is a typing slip
+
+
+def set_payment(actor: User, support: TrainerSupport, status: PaymentStatus, amount_pence: int | None = None) -> None:
+    """The trainer claims; an admin marks paid, with the amount paid. Payment moves forward only."""
     order = [PaymentStatus.NOT_CLAIMED, PaymentStatus.CLAIMED, PaymentStatus.PAID]
     if order.index(status) != order.index(support.payment_status) + 1:
         raise ServiceError(
@@ -388,10 +391,21 @@ def set_payment(actor: User, support: TrainerSupport, status: PaymentStatus) -> 
         raise ServiceError("Only the trainer claims their payment.")
     if status is PaymentStatus.PAID and not administers(actor, support.workshop.organisation_id):
         raise ServiceError("An administrator marks the payment as paid.")
+    if status is PaymentStatus.PAID and (amount_pence is None or not 0 < amount_pence <= MAX_PAYMENT_PENCE):
+        raise ServiceError("Enter the amount paid in pounds, for example 150.00 (up to £10,000).", "amount")
     support.payment_status = status
+    if status is PaymentStatus.PAID:
+        support.amount_pence = amount_pence
     if status is PaymentStatus.CLAIMED:
         support.claimed_at = utcnow()
     else:
         support.paid_at = utcnow()
     db.session.flush()
-    record("trainer.payment", actor, support.workshop, status=status.value, trainer_id=support.trainer_id)
+    record(
+        "trainer.payment",
+        actor,
+        support.workshop,
+        status=status.value,
+        trainer_id=support.trainer_id,
+        amount_pence=support.amount_pence if status is PaymentStatus.PAID else None,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -12,7 +14,7 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from equiptrain.forms import (  # noqa: F401  (EmptyForm for the views)
     EmptyForm,
@@ -162,6 +164,22 @@ class DebriefForm(FlaskForm):
             NumberRange(0, 2400, "Enter a preparation time from 0 to 2400 minutes"),
         ],
     )
+
+
+class PaymentForm(FlaskForm):
+    """An administrator marks a lived-experience trainer's claim as paid, with the amount paid."""
+
+    amount = SingleLineField(
+        "Amount paid, in pounds",
+        validators=[
+            Optional(),
+            Regexp(r"^£?\s*\d{1,5}(\.\d{1,2})?$", message="Enter the amount in pounds, for example 150 or 150.00"),
+        ],
+    )
+
+    def amount_pence(self) -> int | None:
+        text = (self.amount.data or "").strip().lstrip("£").strip()
+        return int(Decimal(text) * 100) if text else None
 
 
 class PreparedModulesForm(FlaskForm):
