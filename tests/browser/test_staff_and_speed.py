@@ -83,16 +83,8 @@ def test_a_25_person_6_module_matrix_fits_a_laptop_with_the_names_in_view(browse
         assert tab.page.locator(".et-matrix thead th.et-matrix__module").count() == 6
         assert tab.page.locator(".et-matrix tbody tr").count() == 25
         wrap = tab.page.locator(".et-matrix-wrap")
-        sizes = wrap.evaluate(
-            "e => [e.scrollWidth, e.clientWidth, e.getBoundingClientRect().right,"
-            " e.querySelector('table').getBoundingClientRect().width,"
-            " Math.max(...[...e.querySelectorAll('*')].map(x => x.getBoundingClientRect().right)) - e.getBoundingClientRect().left]"
-        )
-        diag = wrap.evaluate(
-            "e => [...e.querySelectorAll('thead th')].map(x => x.textContent.trim().slice(0,12) + ':' + Math.round(x.getBoundingClientRect().width))"
-            " .concat([...e.querySelectorAll('tbody tr:first-child > *')].map(x => Math.round(x.getBoundingClientRect().width) + '/' + x.scrollWidth))"
-        )
-        assert sizes[0] <= sizes[1] + 1, f"the matrix scrolls: {sizes} {diag}"
+        sizes = wrap.evaluate("e => [e.scrollWidth, e.clientWidth, e.getBoundingClientRect().right]")
+        assert sizes[0] <= sizes[1] + 1, f"the matrix scrolls: {sizes}"
         assert sizes[2] <= 1366
         sticky = tab.page.locator(".et-matrix tbody th.et-matrix__name").first.evaluate(
             "e => getComputedStyle(e).position"
