@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from equiptrain.db import DEMO_CLOCK
 from equiptrain.demo import accounts as accounts_demo
 from equiptrain.demo import (
     careaudit as careaudit_demo,
@@ -26,7 +27,6 @@ from equiptrain.demo import reviews as reviews_demo
 from equiptrain.demo import supervision as supervision_demo
 from equiptrain.demo import timeline
 from equiptrain.demo import workshops as workshops_demo
-from equiptrain.db import DEMO_CLOCK
 from equiptrain.extensions import db
 
 DEMO_PASSWORD = "equip demo password"
