@@ -83,6 +83,11 @@ ROUTES: dict[str, tuple] = {
     "workshops.trainers": (("admin", "platform_admin"), None, "GET"),
     "workshops.trainer": (("admin", "platform_admin"), lambda w: {"user_id": w["trainer"].id}, "GET"),
     "workshops.register": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
+    "workshops.register_afterwards": (  # issue 24: an administrator's audited override after sign-off
+        ("admin", "platform_admin"),
+        lambda w: {"workshop_id": w["workshop"].id},
+        "POST",
+    ),
     "workshops.check_in_screen": (
         ("trainer", "admin", "platform_admin"),
         lambda w: {"workshop_id": w["workshop"].id},

@@ -201,6 +201,85 @@ def sign_off(actor: User, workshop: Workshop, session: WorkshopSession | None = 
     return attended
 
 
+def record_afterwards(
+    actor: User,
+    workshop: Workshop,
+    session: WorkshopSession,
+    user: User,
+    status: AttendanceStatus,
+    reason: str,
+) -> None:
+    """An administrator's override: record that `user` came to a session whose register is already signed off (they
+    were missed on the day). Never for a future date; audited with the reason; when the whole workshop is settled,
+    that person's result is settled again, crediting them if they now meet the rule."""
+    if not administers(actor, workshop.organisation_id):
+        raise ServiceError("Only an administrator records attendance after the register is signed off.")
+    if workshop.is_cancelled:
+        raise ServiceError("This workshop was cancelled, so it has no register.")
+    require_day_reached(session)
+    if session.signed_off_at is None:
+        raise ServiceError(f"{session.label}'s register is still open: take it on the register as usual.")
+    if not status.attended:
+        raise ServiceError("Record only that someone came (present or late); the register already says who did not.")
+    reason = " ".join(reason.split())
+    if len(reason) < 10:
+        raise ServiceError("Say why the register missed them, for example 'signed the paper sheet'.", "reason")
+    if user.id not in {u.id for u, _, _ in register_rows(workshop, session)}:
+        raise ServiceError("That person is not invited to this workshop.")
+    row = _attendance(session, user)
+    before = row.status
+    if before is not None and before.attended:
+        raise ServiceError(f"{user.name} is already recorded as {before.label.lower()} at {session.label.lower()}.")
+    row.status, row.marked_by_id, row.marked_at = status, actor.id, utcnow()
+    db.session.flush()
+    record(
+        "workshop.attendance_recorded_afterwards",
+        actor,
+        workshop,
+        session=session.number,
+        user_id=user.id,
+        before=before.value if before else None,
+        after=status.value,
+        reason=reason[:500],
+    )
+    if workshop.signed_off_at is not None:
+        _settle_again(workshop, user)
+
+
+def _settle_again(workshop: Workshop, user: User) -> None:
+    """One person's result after a late correction: credited (with CPD for the sessions they came to) if they now
+    meet the rule, or CPD only if they came to some sessions; asked for feedback if they were not before."""
+    attended_ids = set(
+        db.session.scalars(
+            select(Attendance.session_id).where(
+                Attendance.workshop_id == workshop.id,
+                Attendance.user_id == user.id,
+                Attendance.status.in_([s for s in AttendanceStatus if s.attended]),
+            )
+        )
+    )
+    hours = {s.id: workshop.session_cpd_hours(s) for s in workshop.sessions}
+    result = db.session.scalar(
+        select(WorkshopResult).where(WorkshopResult.workshop_id == workshop.id, WorkshopResult.user_id == user.id)
+    )
+    was_attended, had_some = (result.attended, result.sessions_attended > 0) if result else (False, False)
+    if result is None:
+        result = WorkshopResult(workshop_id=workshop.id, user_id=user.id, sessions_total=len(workshop.sessions))
+        db.session.add(result)
+    result.sessions_attended = len(attended_ids)
+    result.attended = attended_enough(len(attended_ids), len(workshop.sessions))
+    result.hours = round(sum(hours[s] for s in attended_ids), 2)
+    db.session.flush()
+    if user.is_guest or (result.attended == was_attended and had_some):
+        return
+    slugs = [m.slug for m in workshop.modules]
+    signal = signals.workshop_attended if result.attended else signals.workshop_partly_attended
+    signal.send(user, workshop=workshop, module_slugs=slugs, hours=result.hours, at=workshop.ends_at)
+    if not had_some:
+        db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
+        db.session.flush()
+
+
 def attended_enough(sessions_attended: int, sessions_total: int) -> bool:
     """The multi-session rule: a person attended the workshop when they came to every session, or to at least
     WORKSHOP_ATTENDANCE_SHARE of them (a share of 1.0, the default, means every session)."""

@@ -166,6 +166,21 @@ class DebriefForm(FlaskForm):
     )
 
 
+class AfterwardsForm(FlaskForm):
+    """An administrator records, after sign-off, that someone the register missed came to a session."""
+
+    person = OptionalSelectField("Who came", coerce=str, validators=[DataRequired("Choose who came")])
+    status = SelectField(
+        "They were",
+        choices=choices([("present", "Present"), ("late", "Late")]),
+        validators=[DataRequired("Choose present or late")],
+    )
+    reason = SingleLineField(
+        "Why the register missed them (kept in the audit log)",
+        validators=[DataRequired("Say why the register missed them"), Length(max=500)],
+    )
+
+
 class PaymentForm(FlaskForm):
     """An administrator marks a lived-experience trainer's claim as paid, with the amount paid."""
 
