@@ -106,8 +106,8 @@ def load(world: dict) -> None:
 
 
 def join_newcomer(world: dict) -> None:
-    """Olivia Grant joined the North CMHT last week and was invited; she has not signed in, so she has done nothing
-    (the core and the first supervision session were before her time)."""
+    """Olivia Grant joined Willow Ward last week and was invited; she has not signed in, so she has done nothing (the
+    ward's core day is still to come; she was not there for anything before)."""
     with timeline.at(timeline.NEWCOMER_JOINED):
         invited = services.create_user(
             None,
@@ -116,5 +116,5 @@ def join_newcomer(world: dict) -> None:
             profession=P.NURSE,
             organisation=world["organisation"],
         )
-        services.set_membership(None, invited, world["teams"]["north-cmht"], MembershipRole.MEMBER)
+        services.set_membership(None, invited, world["teams"]["willow-ward"], MembershipRole.MEMBER)
         world["people"]["invited"] = invited

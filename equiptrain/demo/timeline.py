@@ -25,7 +25,7 @@ CORE_DAY_ONE, CORE_DAY_TWO = -97, -90  # the North CMHT's two-day core, a week a
 PAYMENT_CLAIMED, PAYMENT_PAID = -88, -74  # the lived-experience trainer's claim for the core, and its payment
 SUPERVISION_ONE = -33  # the team's first supervision session
 SHARED_COMPUTER = -60  # Chloe's module completed by a colleague on a shared ward computer (revoked since)
-NEWCOMER_JOINED = -4  # Olivia Grant joined the team and was invited; she has not signed in
+NEWCOMER_JOINED = -4  # Olivia Grant joined Willow Ward and was invited; she has not signed in
 
 
 def moment(days: int, hour: int = 9, minute: int = 30) -> dt.datetime:
