@@ -24,6 +24,8 @@ DEFAULTS: dict[str, object] = {
     # Mail: "outbox" writes each message to MAIL_OUTBOX_DIR (default instance/outbox); "smtp" sends it.
     "MAIL_BACKEND": "outbox",
     "MAIL_OUTBOX_DIR": None,
+    # Precompressed static files, built at start-up once per content (default: instance/static-build).
+    "STATIC_BUILD_DIR": None,
     "MAIL_FROM": "EquipTrain <no-reply@equiptrain.invalid>",
     "SMTP_HOST": "localhost",
     "SMTP_PORT": 587,
