@@ -35,11 +35,11 @@ class SingleLineMixin:
     every form is one of these (a test walks the forms)."""
 
     def pre_validate(self, form):
-        super().pre_validate(form)  # type: ignore[misc]
+        super().pre_validate(form)
         data = getattr(self, "data", None)
         if isinstance(data, str) and has_control_characters(data):
             raise ValidationError(
-                f"Keep '{self.label.text}' on one line, without line breaks, tabs or other control characters."  # type: ignore[attr-defined]
+                f"Keep '{self.label.text}' on one line, without line breaks, tabs or other control characters."
             )
 
 

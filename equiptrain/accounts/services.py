@@ -267,7 +267,7 @@ def authenticate(email: str, password: str) -> User | None:
     if not ok or user is None or not user.is_active:
         record("sign_in.failed", None, user, email=normalise_email(email)[:254])
         return None
-    if new_hash is not None and user.password_hash == row.password_hash:  # unchanged meanwhile
+    if new_hash is not None and row is not None and user.password_hash == row.password_hash:  # unchanged meanwhile
         user.password_hash = new_hash
     user.last_sign_in_at = utcnow()
     record("sign_in", user, user)

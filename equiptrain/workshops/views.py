@@ -5,6 +5,7 @@ anonymous feedback, lived-experience trainer support, reports, and trainers' pre
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -151,9 +152,11 @@ def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
             follow_up_of=follow,
         )
     except ServiceError as exc:
-        getattr(form, exc.field, form.title).errors.append(exc.message) if exc.field and hasattr(
-            form, exc.field
-        ) else form.form_errors.append(exc.message)
+        target: Any = getattr(form, exc.field) if exc.field and hasattr(form, exc.field) else None
+        if target is not None:
+            target.errors.append(exc.message)
+        else:
+            form.form_errors.append(exc.message)
         return None, []
     return saved, []
 
