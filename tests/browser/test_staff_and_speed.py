@@ -144,3 +144,74 @@ def test_a_first_visit_to_a_unit_page_transfers_under_60_kb(browser, browse, liv
         assert encodings[current_app.jinja_env.globals["nhsuk_css"]] == "br"
     finally:
         context.close()
+
+
+def test_payments_and_the_register_override_pass_the_scan(browse, live_db):
+    import datetime as dt
+
+    from equiptrain.accounts.models import TrainerKind
+    from equiptrain.workshops import attendance
+    from equiptrain.workshops import services as workshop_services
+    from equiptrain.workshops.models import AttendanceStatus, PaymentStatus, TrainerTraining, WorkshopKind
+
+    n = next(_n)
+    modules = _course(live_db)
+    org = services.create_organisation(None, f"Payments Trust {n}")
+    team = services.create_team(None, org, "Payments CMHT", TeamSetting.COMMUNITY)
+    admin = _person(org, f"Admin {n}", f"pay-admin{n}@browser.example", is_org_admin=True)
+    pro = _person(org, f"Nia {n}", f"pay-pro{n}@browser.example", trainer_kind=TrainerKind.PROFESSIONAL)
+    su = _person(org, f"Jordan {n}", f"pay-su{n}@browser.example", trainer_kind=TrainerKind.SERVICE_USER)
+    live_db.session.add(
+        TrainerTraining(trainer_profile_id=su.trainer_profile.id, completed_on=dt.date(2026, 1, 5), sessions_shadowed=2)
+    )
+    people = []
+    for i in range(3):
+        person = _person(org, f"Member {n}.{i}", f"pay-member{n}-{i}@browser.example")
+        services.set_membership(None, person, team, MembershipRole.MEMBER)
+        people.append(person)
+    live_db.session.flush()
+    start = (utcnow() - dt.timedelta(days=3)).replace(second=0, microsecond=0)
+    workshop = workshop_services.save_workshop(
+        admin,
+        None,
+        organisation=org,
+        title="Payments core",
+        kind=WorkshopKind.CORE,
+        sessions=[(start, start + dt.timedelta(hours=6))],
+        room="Room 1",
+        online_url=None,
+        capacity=10,
+        modules=modules[:1],
+        teams=[team],
+        facilitators=[pro, su],
+    )
+    workshop_services.publish(admin, workshop)
+    attendance.mark(pro, workshop, {p.id: AttendanceStatus.PRESENT for p in people[1:]})
+    attendance.sign_off(pro, workshop)
+    support = attendance.support_for(workshop, su)
+    attendance.set_payment(su, support, PaymentStatus.CLAIMED)
+    wid, su_id = workshop.id, su.id
+    live_db.session.commit()
+
+    office = browse()
+    office.sign_in(f"pay-admin{n}@browser.example", PASSWORD)
+    office.goto(f"/workshops/{wid}/support/{su_id}")
+    office.page.get_by_label("Amount paid, in pounds").fill("150")
+    office.page.get_by_role("button", name="Mark as paid").click()
+    office.page.wait_for_load_state()
+    office.scan()
+    assert "£150.00" in office.page.locator("main").inner_text()
+    office.goto(f"/workshops/{wid}/register")
+    assert "Someone the register missed" in office.page.locator("main").inner_text()
+    office.page.get_by_label("Who came").select_option(label=f"Member {n}.0")
+    office.page.get_by_label("Why the register missed them (kept in the audit log)").fill("Signed the paper sheet")
+    office.page.get_by_role("button", name="Record their attendance").click()
+    office.page.wait_for_load_state()
+    office.scan()
+    assert "is now recorded as present" in office.page.locator("main").inner_text()
+
+    trainer = browse()
+    trainer.sign_in(f"pay-su{n}@browser.example", PASSWORD)
+    trainer.goto("/workshops/my-sessions")
+    text = trainer.page.locator("main").inner_text()
+    assert "£150.00" in text and "to March" in text
