@@ -188,6 +188,7 @@ class PaymentForm(FlaskForm):
         "Amount paid, in pounds",
         validators=[
             Optional(),
+            Length(max=20, message="Enter the amount in pounds, for example 150 or 150.00"),
             Regexp(r"^£?\s*\d{1,5}(\.\d{1,2})?$", message="Enter the amount in pounds, for example 150 or 150.00"),
         ],
     )
