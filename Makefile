@@ -1,4 +1,5 @@
-# The two commands a newcomer needs: `make run` serves the site, `make test` runs every test.
+# The two commands a newcomer needs: `make run` serves the site (PORT= and HOST= to choose where), `make test` runs
+# every test.
 VENV ?= .venv
 PYTHON ?= python3
 
@@ -16,8 +17,12 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
+# `make run PORT=8080 HOST=0.0.0.0` to serve elsewhere than 127.0.0.1:5000.
+PORT ?= 5000
+HOST ?= 127.0.0.1
+
 run: install
-	$(VENV)/bin/equiptrain serve
+	$(VENV)/bin/equiptrain serve --host $(HOST) --port $(PORT)
 
 test: install
 	scripts/test

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from equiptrain import background
+from equiptrain import background, compression, static_build
 from equiptrain import config as config_module
 
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
@@ -56,6 +56,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_blueprints(app)
     _register_error_pages(app)
     _register_request_hooks(app)
+    static_build.init_app(app)
+    compression.init_app(app)
 
     from equiptrain import authz, cli, ui
 
@@ -106,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
     from equiptrain.dashboards.views import bp as dashboards
     from equiptrain.guests.views import bp as guests
+    from equiptrain.hub.views import bp as hub
     from equiptrain.learning.views import bp as learning
     from equiptrain.printables.views import bp as printables
     from equiptrain.records.views import bp as records
@@ -130,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
         certificates,
         dashboards,
         records,
+        hub,
     ):
         app.register_blueprint(bp)
 
@@ -137,9 +141,12 @@ def _register_blueprints(app: Flask) -> None:
 def _register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         def handler(error):
-            return render_template(
-                "errors/error.html", code=code, title=title, message=getattr(error, "description", None) or message
-            ), code
+            # Our own words unless the view gave its own reason: Werkzeug's generic description ("You don't have
+            # the permission to access the requested resource...") is the class default, never shown.
+            description = getattr(error, "description", None)
+            if description == getattr(type(error), "description", None):
+                description = None
+            return render_template("errors/error.html", code=code, title=title, message=description or message), code
 
         return handler
 

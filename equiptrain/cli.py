@@ -356,7 +356,7 @@ def backup_command(path: Path, yes: bool):
 @with_appcontext
 def restore_command(path: Path, yes: bool):
     """Replace the database's contents with a backup made by `equiptrain backup`."""
-    from equiptrain.backup import BackupError, restore
+    from equiptrain.backup import BackupError, expected_from_app, restore
 
     if not yes:
         raise click.ClickException(
@@ -366,7 +366,7 @@ def restore_command(path: Path, yes: bool):
     db.session.remove()
     db.engine.dispose()  # no connection of ours may sit on the old contents
     try:
-        click.echo(restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path))
+        click.echo(restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path, expected_from_app()))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from contextvars import ContextVar
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -64,8 +65,13 @@ def db_id(value) -> int:
     return number
 
 
+# The demo builds its records on one timeline (equiptrain/demo/timeline.py): while it sets this, "now" is the moment
+# of the story being told (the core's second day, a supervision session...). Never set while serving requests.
+DEMO_CLOCK: ContextVar[dt.datetime | None] = ContextVar("equiptrain_demo_clock", default=None)
+
+
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return DEMO_CLOCK.get() or dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):

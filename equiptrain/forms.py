@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, ValidationError
+from wtforms import EmailField, IntegerField, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
@@ -15,6 +16,39 @@ from equiptrain.db import MAX_ID
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def has_control_characters(text: str) -> bool:
+    """Line breaks, tabs, NUL and the other control characters (and Unicode's line and paragraph separators)."""
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of white space or control characters made one space: safe for a mail header."""
+    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+    return " ".join(cleaned.split())
+
+
+class SingleLineMixin:
+    """A single-line text field: control characters (a line break, a tab, NUL) are refused with a clear error, so
+    no title, name or label can later break a mail header, a CSV row or a PDF line. Every single-line field in
+    every form is one of these (a test walks the forms)."""
+
+    def pre_validate(self, form):
+        super().pre_validate(form)
+        data = getattr(self, "data", None)
+        if isinstance(data, str) and has_control_characters(data):
+            raise ValidationError(
+                f"Keep '{self.label.text}' on one line, without line breaks, tabs or other control characters."
+            )
+
+
+class SingleLineField(SingleLineMixin, StringField):
+    """A single line of text (see SingleLineMixin)."""
+
+
+class SingleLineEmailField(SingleLineMixin, EmailField):
+    """An email address on one line (see SingleLineMixin)."""
 
 
 class MultiCheckboxField(SelectMultipleField):

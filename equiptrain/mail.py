@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from equiptrain.extensions import db
+from equiptrain.forms import one_line
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +28,12 @@ log = logging.getLogger(__name__)
 def build_message(
     to: str, subject: str, text: str, *, attachments: Sequence[tuple[str, str, bytes]] = ()
 ) -> EmailMessage:
+    """A message whose headers no user text can break: the address and subject are put on one line (a title saved
+    with a line break can never add a Bcc header, or make the message unsendable)."""
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
-    msg["To"] = to
-    msg["Subject"] = subject
+    msg["To"] = one_line(to)
+    msg["Subject"] = one_line(subject)
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="equiptrain.invalid")
     msg.set_content(text)

@@ -25,6 +25,7 @@ ROUTES: dict[str, tuple] = {
     "accounts.home": (SIGNED_IN, None, "GET"),
     "accounts.my_account": (SIGNED_IN, None, "GET"),
     "accounts.people": (("admin", "platform_admin"), None, "GET"),
+    "hub.index": (("admin", "platform_admin"), None, "GET"),  # the administration hub (issue 24)
     "accounts.new_person": (("admin", "platform_admin"), None, "GET"),
     "accounts.teams": (("admin", "platform_admin"), None, "GET"),
     "accounts.import_people": (("admin", "platform_admin"), None, "GET"),
@@ -78,9 +79,15 @@ ROUTES: dict[str, tuple] = {
     ),
     "workshops.my_sessions": (("trainer",), None, "GET"),
     "workshops.reports": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
+    "workshops.payments_export": (("admin", "platform_admin"), lambda w: {"fmt": "csv"}, "GET"),  # issue 24
     "workshops.trainers": (("admin", "platform_admin"), None, "GET"),
     "workshops.trainer": (("admin", "platform_admin"), lambda w: {"user_id": w["trainer"].id}, "GET"),
     "workshops.register": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
+    "workshops.register_afterwards": (  # issue 24: an administrator's audited override after sign-off
+        ("admin", "platform_admin"),
+        lambda w: {"workshop_id": w["workshop"].id},
+        "POST",
+    ),
     "workshops.check_in_screen": (
         ("trainer", "admin", "platform_admin"),
         lambda w: {"workshop_id": w["workshop"].id},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,8 @@ def _test_config(tmp: Path, database_url: str) -> dict:
         # Drawing every issued certificate would cost most tests a third of a second each: the first download
         # draws and stores it instead (tests/certificates/test_stored_pdf.py switches issuing-time drawing on).
         "CERTIFICATE_PDF_ON_ISSUE": False,
+        # Precompressed static files, built once per content and shared by every test app (equiptrain/static_build.py).
+        "STATIC_BUILD_DIR": str(Path(tempfile.gettempdir()) / "equiptrain-static-build"),
     }
 
 

@@ -61,10 +61,13 @@ HOSTILE = [
     "\u202etxt.exe",
     "é" * 300,
     "a\x00b",
+    "9999-12-31",
+    "Supervision 2\r\nBcc: x@evil.example",
 ]
 # Values that once gave a 500 somewhere (white space in a select, an id past the database's integer, text past a
 # column, a NUL that PostgreSQL refuses): every field of every form gets each of them.
-SWEEP = [" ", "99999999999999999999999999", "x" * 5000, "a\x00b"]
+# Issue 24 added a date whose plan runs past the calendar and a line break that became a mail header.
+SWEEP = [" ", "99999999999999999999999999", "x" * 5000, "a\x00b", "9999-12-31", "Supervision 2\r\nBcc: x@evil.example"]
 SKIP_ACTIONS = {"/sign-out"}  # ends the session, nothing to fuzz
 EXTRA_NAMES = ["action", "org", "team", "trainer_kind", "follow_up_of", "unit_id", "workshop_id", "status"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting, TrainerKind
@@ -12,6 +12,8 @@ from equiptrain.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_probl
 from equiptrain.forms import (
     EmptyForm,  # noqa: F401  (re-exported for the views)
     OptionalSelectField,
+    SingleLineEmailField,
+    SingleLineField,
     choices,
 )
 
@@ -28,12 +30,12 @@ _PASSWORD_LENGTH = Length(max=MAX_LENGTH, message=f"Enter a password of {MAX_LEN
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address"), _EMAIL_LENGTH])
+    email = SingleLineEmailField("Email address", validators=[DataRequired("Enter your email address"), _EMAIL_LENGTH])
     password = PasswordField("Password", validators=[DataRequired("Enter your password"), _PASSWORD_LENGTH])
 
 
 class RequestResetForm(FlaskForm):
-    email = EmailField(
+    email = SingleLineEmailField(
         "Email address",
         validators=[
             DataRequired("Enter your email address"),
@@ -73,8 +75,8 @@ class ChangePasswordForm(SetPasswordForm):
 
 
 class PersonForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
-    email = EmailField(
+    name = SingleLineField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
+    email = SingleLineEmailField(
         "Email address",
         validators=[
             DataRequired("Enter an email address"),
@@ -85,7 +87,7 @@ class PersonForm(FlaskForm):
     profession = SelectField(
         "Profession", choices=PROFESSION_CHOICES, validators=[DataRequired("Choose the person's profession")]
     )
-    employee_number = StringField("Employee number (optional)", validators=[Optional(), Length(max=50)])
+    employee_number = SingleLineField("Employee number (optional)", validators=[Optional(), Length(max=50)])
 
 
 class NewPersonForm(PersonForm):
@@ -107,12 +109,14 @@ class MembershipForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", validators=[DataRequired("Enter the team's name"), Length(max=200)])
+    name = SingleLineField("Team name", validators=[DataRequired("Enter the team's name"), Length(max=200)])
     setting = SelectField("Setting", choices=SETTING_CHOICES, validators=[DataRequired("Choose the team's setting")])
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Organisation name", validators=[DataRequired("Enter the organisation's name"), Length(max=200)])
+    name = SingleLineField(
+        "Organisation name", validators=[DataRequired("Enter the organisation's name"), Length(max=200)]
+    )
 
 
 class ImportForm(FlaskForm):

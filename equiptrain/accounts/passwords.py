@@ -72,6 +72,16 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+def rehashed(password_hash: str, password: str) -> str | None:
+    """A new hash of `password` at the configured cost when `password_hash` (already verified) was made at another
+    cost, else None: existing hashes move to the current cost on the person's next sign-in."""
+    hasher = _hasher()
+    try:
+        return hasher.hash(password) if hasher.check_needs_rehash(password_hash) else None
+    except InvalidHashError:
+        return None
+
+
 def app_dummy_hash() -> str:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     dummy = app.extensions.get("equiptrain.dummy_hash")

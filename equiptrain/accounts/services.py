@@ -24,7 +24,7 @@ from equiptrain.accounts.models import (
     User,
     UserSession,
 )
-from equiptrain.accounts.passwords import hash_password, password_problems, verify_password
+from equiptrain.accounts.passwords import hash_password, password_problems, rehashed, verify_password
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.db import utcnow
@@ -263,11 +263,15 @@ def authenticate(email: str, password: str) -> User | None:
     row = db.session.execute(select(User.id, User.password_hash).where(User.email == normalise_email(email))).first()
     database_events.end_transaction()
     ok = verify_password(row.password_hash if row else None, password)
+    # A hash made at an older cost is replaced, hashed here outside the write transaction like the check.
+    new_hash = rehashed(row.password_hash, password) if ok and row and row.password_hash else None
     database_events.writes_now()
     user = db.session.get(User, row.id) if row else None
     if not ok or user is None or not user.is_active:
         record("sign_in.failed", None, user, email=normalise_email(email)[:254])
         return None
+    if new_hash is not None and row is not None and user.password_hash == row.password_hash:  # unchanged meanwhile
+        user.password_hash = new_hash
     user.last_sign_in_at = utcnow()
     record("sign_in", user, user)
     return user

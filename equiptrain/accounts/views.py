@@ -47,8 +47,35 @@ from equiptrain.forms import choices
 bp = Blueprint("accounts", __name__)
 
 ui.add_nav("Home", "accounts.home", ("learner",), order=0)
-ui.add_nav("People", "accounts.people", ("admin",), order=80)
-ui.add_nav("Teams", "accounts.teams", ("admin",), order=81)
+ui.add_nav(
+    "People",
+    "accounts.people",
+    ("admin",),
+    order=80,
+    description="Everyone in the organisation: invite, change roles and teams, deactivate.",
+)
+ui.add_nav(
+    "Import staff",
+    "accounts.import_people",
+    ("admin",),
+    order=80,
+    description="Add or update many people at once from a spreadsheet (CSV) exported from ESR.",
+)
+ui.add_nav("Teams", "accounts.teams", ("admin",), order=81, description="Teams, their settings and their managers.")
+ui.add_nav(
+    "Audit log",
+    "accounts.audit_log",
+    ("admin",),
+    order=88,
+    description="Who changed what and when: roles, records, sign-ins and exports.",
+)
+ui.add_nav(
+    "Organisations",
+    "accounts.organisations",
+    ("platform_admin",),
+    order=89,
+    description="The organisations on this platform and their administrators.",
+)
 
 
 # One prepared statement (its cache key is worked out once, not per request, which matters with the role
@@ -93,6 +120,10 @@ def _account() -> str:
 
 
 def _account_and_address_key() -> str:
+    """A browser that signed in to this account before counts its failures on its own key, not the address's: a
+    colleague guessing at the same trust address cannot use up the person's own tries."""
+    if _known_browser():
+        return f"signin:{_account()}:known-browser"
     return f"signin:{_account()}:{get_remote_address()}"
 
 
@@ -115,6 +146,9 @@ def _failed(response) -> bool:
 # account from every address over a longer window (a botnet). The last cannot lock the person out: the browsers
 # they have signed in with before are exempt, and no single address can fill it on its own (its own limit
 # is lower). Only failures count; the right password is answered as usual while under a limit it is exempt from.
+# NHS staff share a handful of trust addresses: a browser that has signed in to the account before is exempt from
+# the address's limit and counts its own failures apart from the address's (issue 24), so other people's failures
+# there never block it, and its own failures still meet the per-account limit.
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"],
@@ -127,6 +161,7 @@ def _failed(response) -> bool:
     lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"],
     methods=["POST"],
     deduct_when=_failed,
+    exempt_when=_known_browser,
     scope="signin-address",
 )
 @limiter.limit(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from equiptrain.careaudit.models import EXCERPT_MAX, RoundKind
-from equiptrain.forms import MultiCheckboxField, choices
+from equiptrain.forms import MultiCheckboxField, SingleLineField, choices
 
 SCORE_LABELS = {0: "0, not met", 1: "1, partly met", 2: "2, met"}
 
@@ -23,7 +23,7 @@ class DayField(DateField):
 
 
 class RoundForm(FlaskForm):
-    label = StringField(
+    label = SingleLineField(
         "Name of the round",
         description="For example 'Baseline, spring 2027'.",
         validators=[

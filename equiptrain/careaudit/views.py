@@ -27,7 +27,13 @@ from equiptrain.forms import EmptyForm, choices
 bp = Blueprint("careaudit", __name__, url_prefix="/care-plan-audit")
 
 AUDITORS = ("manager", "trainer", "admin", "platform_admin")
-ui.add_nav("Care-plan audit", "careaudit.index", ("manager", "trainer", "admin"), order=60)
+ui.add_nav(
+    "Care-plan audit",
+    "careaudit.index",
+    ("manager", "trainer", "admin"),
+    order=60,
+    leads_for=("manager", "programme_lead"),
+)
 
 
 def _team(team_id: int) -> Team:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from equiptrain.forms import SingleLineField
 
 
 class RevokeForm(FlaskForm):
@@ -19,7 +21,7 @@ class RevokeForm(FlaskForm):
 
 
 class ReissueForm(FlaskForm):
-    reason = StringField(
+    reason = SingleLineField(
         "Reason for reissuing",
         description="For example: name corrected.",
         validators=[
@@ -33,7 +35,7 @@ class LookupForm(FlaskForm):
     class Meta:
         csrf = False  # a GET lookup: nothing changes
 
-    code = StringField(
+    code = SingleLineField(
         "Verification code",
         description="The code printed on the certificate, for example "
         "ABCD-EFGH-...; capitals and dashes do not matter.",

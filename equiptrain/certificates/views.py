@@ -25,7 +25,13 @@ from equiptrain.extensions import db
 
 bp = Blueprint("certificates", __name__)
 ui.add_nav("Certificates", "certificates.mine", ("learner",), order=32)
-ui.add_nav("Issued certificates", "certificates.organisation", ("admin",), order=83)
+ui.add_nav(
+    "Issued certificates",
+    "certificates.organisation",
+    ("admin",),
+    order=83,
+    description="Every certificate issued in the organisation: check, reissue or revoke one.",
+)
 
 
 @policy(Certificate)

@@ -43,15 +43,22 @@ def save_policy(
             "Give a completion deadline, or a number of days for people to complete, so that staff know by when.",
             "deadline",
         )
-    later = db.session.scalar(
-        select(func.min(TeamDeadline.deadline))
-        .join(Team, Team.id == TeamDeadline.team_id)
-        .where(Team.organisation_id == org.id)
+    earlier = (
+        db.session.execute(
+            select(Team.name, TeamDeadline.deadline)
+            .join(Team, Team.id == TeamDeadline.team_id)
+            .where(Team.organisation_id == org.id, TeamDeadline.deadline < deadline)
+            .order_by(TeamDeadline.deadline, Team.name)
+        ).all()
+        if deadline is not None
+        else []
     )
-    if deadline is not None and later is not None and later < deadline:
+    if earlier:
+        named = "; ".join(f"{name}: {day:%d %B %Y}" for name, day in earlier)
         raise ServiceError(
-            f"A team has its own deadline of {later:%d %B %Y}, before this date. A team's date can "
-            "only be later: change or remove it first.",
+            f"{'These teams have' if len(earlier) > 1 else 'A team has'} its own deadline before this date ({named}). "
+            "A team's date can only be later than the organisation's: change or remove it under "
+            "'A later deadline for a team' first.",
             "deadline",
         )
     policy = db.session.scalar(select(TrainingPolicy).where(TrainingPolicy.organisation_id == org.id))

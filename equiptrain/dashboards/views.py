@@ -21,7 +21,14 @@ from equiptrain.workshops import queries as workshop_queries
 bp = Blueprint("dashboards", __name__)
 
 VIEWERS = ("manager", "programme_lead", "admin")
-ui.add_nav("Team training", "dashboards.index", VIEWERS, order=40)
+ui.add_nav("Team training", "dashboards.index", VIEWERS, order=40, leads_for=("manager", "programme_lead", "admin"))
+ui.add_nav(
+    "Mandatory training and deadlines",
+    "dashboards.settings",
+    ("admin",),
+    order=84,
+    description="What every member of staff must complete, by when, and later deadlines for teams.",
+)
 
 
 @bp.context_processor

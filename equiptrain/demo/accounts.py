@@ -7,6 +7,7 @@ from equiptrain.accounts.models import MembershipRole
 from equiptrain.accounts.models import Profession as P
 from equiptrain.accounts.models import TeamSetting as S
 from equiptrain.accounts.models import TrainerKind as T
+from equiptrain.demo import timeline
 
 TEAMS = {
     "north-cmht": ("North Community Mental Health Team", S.COMMUNITY),
@@ -101,10 +102,19 @@ def load(world: dict) -> None:
             password=password,
             trainer_kind=kind,
         )
-    # A newcomer who has been invited but has not set a password yet.
-    invited = services.create_user(
-        None, name="Olivia Grant", email=f"olivia.grant@{DOMAIN}", profession=P.NURSE, organisation=org
-    )
-    services.set_membership(None, invited, teams["north-cmht"], MembershipRole.MEMBER)
-    people["invited"] = invited
     world.update(organisation=org, teams=teams, people=people)
+
+
+def join_newcomer(world: dict) -> None:
+    """Olivia Grant joined Willow Ward last week and was invited; she has not signed in, so she has done nothing (the
+    ward's core day is still to come; she was not there for anything before)."""
+    with timeline.at(timeline.NEWCOMER_JOINED):
+        invited = services.create_user(
+            None,
+            name="Olivia Grant",
+            email=f"olivia.grant@{DOMAIN}",
+            profession=P.NURSE,
+            organisation=world["organisation"],
+        )
+        services.set_membership(None, invited, world["teams"]["willow-ward"], MembershipRole.MEMBER)
+        world["people"]["invited"] = invited

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from equiptrain.certificates import services
 from equiptrain.certificates.models import Certificate
 from equiptrain.content.models import Module
+from equiptrain.demo import timeline
 from equiptrain.demo.learning import _everything_open
 from equiptrain.extensions import db
 
@@ -36,7 +37,8 @@ def load(world: dict) -> None:
     if foundations is None:
         raise RuntimeError("the foundations module is missing: load the course first (equiptrain content sync)")
     chloe = people["support-worker"]
-    _everything_open(chloe, foundations)
+    with timeline.at(timeline.SHARED_COMPUTER):
+        _everything_open(chloe, foundations)
     revoked = db.session.scalar(select(Certificate).where(Certificate.user_id == chloe.id))
     if revoked is not None:
         services.revoke(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
+from equiptrain.demo import timeline
 from equiptrain.extensions import db
 from equiptrain.supervision import services as supervision
 from equiptrain.supervision.models import ActionStatus, SupervisionPlan
@@ -43,10 +44,6 @@ ACTIONS = [
 ]
 
 
-def _day(days: int, hour: int = 13) -> dt.datetime:
-    return (utcnow() + dt.timedelta(days=days)).replace(hour=hour, minute=30, second=0, microsecond=0)
-
-
 def load(world: dict) -> None:
     org, teams, people = world["organisation"], world["teams"], world["people"]
     admin, pro, carer = people["admin"], people["trainer"], people["carer-trainer"]
@@ -58,7 +55,7 @@ def load(world: dict) -> None:
     module_six = list(db.session.scalars(select(Module).where(Module.slug == "writing-together")))
 
     # Session 1, held a month ago: the team audited two plans each and agreed its actions.
-    start = _day(-33)
+    start = timeline.moment(timeline.SUPERVISION_ONE, 13)
     first = services.save_workshop(
         admin,
         None,
@@ -78,9 +75,9 @@ def load(world: dict) -> None:
     members = [i.user for i in first.invitations]
     statuses = {p.id: AttendanceStatus.PRESENT for p in members}
     statuses[people["psychiatrist"].id] = AttendanceStatus.ABSENT
-    statuses[people["invited"].id] = AttendanceStatus.ABSENT
-    attendance.mark(pro, first, statuses)
-    attendance.sign_off(pro, first)  # delivers the plan's session 1; attendance counts toward CPD
+    with timeline.at(timeline.SUPERVISION_ONE, 15, 45):  # the register is taken and signed off on the day
+        attendance.mark(pro, first, statuses)
+        attendance.sign_off(pro, first)  # delivers the plan's session 1 (held that day); attendance counts for CPD
     supervision.update_session(admin, plan.sessions[1], workshop=follow)  # session 2: scheduled, due
     for action, owner, due_in, status, note in ACTIONS:
         row = supervision.add_action(

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from equiptrain.content.models import Module, Programme
 from equiptrain.db import utcnow
+from equiptrain.demo import timeline
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance, roleplay, services
 from equiptrain.workshops.models import AttendanceStatus, PaymentStatus, Role, WorkshopKind
@@ -54,8 +55,11 @@ def load(world: dict) -> None:
     )
     first_two = _modules(*[m.slug for m in all_modules[:2]])
 
-    # The North CMHT's two-day core, a week apart, three months ago, taken end to end.
-    day_one, day_two = _day(-97), _day(-90)
+    # The North CMHT's two-day core, a week apart, three months ago, taken end to end: scheduled and replied to
+    # before it, each day's register and role play on that day (equiptrain/demo/timeline.py).
+    day_one, day_two = timeline.moment(timeline.CORE_DAY_ONE), timeline.moment(timeline.CORE_DAY_TWO)
+    clock = timeline.at(timeline.CORE_REPLIES)
+    clock.__enter__()
     past = services.save_workshop(
         admin,
         None,
@@ -72,10 +76,11 @@ def load(world: dict) -> None:
     )
     services.publish(admin, past)
     team_people = [i.user for i in past.invitations]
-    past.starts_at = _day(30)  # replies happen before the day; then the days are moved back to the past
     for person in team_people:
         services.reply(person, past, person is not people["psychologist"])
-    past.starts_at = day_one
+    clock.__exit__(None, None, None)
+    clock = timeline.at(timeline.CORE_DAY_ONE, 16)
+    clock.__enter__()
     # Day one: everyone but the psychologist (who could only come on day two); the psychiatrist arrives late.
     came = [p for p in team_people if p is not people["psychologist"]]
     statuses = {p.id: AttendanceStatus.PRESENT for p in came}
@@ -96,7 +101,10 @@ def load(world: dict) -> None:
                 )
         roleplay.end_round(pro, past)
     attendance.sign_off(pro, past, past.sessions[0])
+    clock.__exit__(None, None, None)
     # Day two: everyone, the psychologist included (one day of two: CPD for that day, not the core).
+    clock = timeline.at(timeline.CORE_DAY_TWO, 16)
+    clock.__enter__()
     attendance.mark(pro, past, {p.id: AttendanceStatus.PRESENT for p in team_people}, past.sessions[1])
     attendance.sign_off(pro, past, past.sessions[1])  # settles the core; the team's supervision plan starts
     answers = [
@@ -116,6 +124,9 @@ def load(world: dict) -> None:
             lived_experience_valuable=le,
             do_differently=text,
         )
+    clock.__exit__(None, None, None)
+    clock = timeline.at(timeline.CORE_DAY_ONE - 3, 11)
+    clock.__enter__()
     support = attendance.support_for(past, su)
     attendance.save_briefing(
         admin,
@@ -123,6 +134,9 @@ def load(world: dict) -> None:
         "Role play focus: the carer who was never told. Nia leads the "
         "opening; you lead the lived-experience input after lunch. Quiet room available.",
     )
+    clock.__exit__(None, None, None)
+    clock = timeline.at(timeline.CORE_DAY_TWO + 1, 10)
+    clock.__enter__()
     attendance.save_debrief(
         su,
         support,
@@ -130,8 +144,11 @@ def load(world: dict) -> None:
         support_wanted="A short call before the next one would help.",
         preparation_minutes=150,
     )
-    attendance.set_payment(su, support, PaymentStatus.CLAIMED)
-    attendance.set_payment(admin, support, PaymentStatus.PAID)
+    clock.__exit__(None, None, None)
+    with timeline.at(timeline.PAYMENT_CLAIMED, 12):
+        attendance.set_payment(su, support, PaymentStatus.CLAIMED)
+    with timeline.at(timeline.PAYMENT_PAID, 12):
+        attendance.set_payment(admin, support, PaymentStatus.PAID, amount_pence=15000)
 
     # Upcoming: the team's second supervision session, and a core workshop for two more teams.
     follow = services.save_workshop(

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 from equiptrain.accounts.models import Profession
-from equiptrain.forms import choices
+from equiptrain.forms import SingleLineEmailField, SingleLineField, choices
 
 PROFESSION_CHOICES = choices((p.value, p.label) for p in Profession)
 
 
 class GuestForm(FlaskForm):
-    name = StringField(
+    name = SingleLineField(
         "Full name",
         validators=[
             DataRequired("Enter the guest's name"),
             Length(max=200, message="Enter a name of 200 characters or fewer"),
         ],
     )
-    email = EmailField(
+    email = SingleLineEmailField(
         "Email address",
         description="Their invitation and a link to set a password go here.",
         validators=[
@@ -29,7 +29,7 @@ class GuestForm(FlaskForm):
             Length(max=254, message="Enter an email address of 254 characters or fewer"),
         ],
     )
-    role_description = StringField(
+    role_description = SingleLineField(
         "Their role",
         description="What they do, as the facilitators and the group should know it, for example "
         "'GP, Riverside Surgery' or 'Independent mental health advocate'.",

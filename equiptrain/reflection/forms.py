@@ -9,13 +9,12 @@ from wtforms import (
     DecimalField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from equiptrain.forms import HiddenIdField, MultiCheckboxField, choices
+from equiptrain.forms import HiddenIdField, MultiCheckboxField, SingleLineField, choices
 from equiptrain.reflection import regulators
 from equiptrain.reflection.kinds import CODE_THEMES, TEMPLATES, Template
 
@@ -34,7 +33,7 @@ class TemplateChoiceForm(_GetForm):
 
 
 class EntryFormBase(FlaskForm):
-    title = StringField(
+    title = SingleLineField(
         "Title",
         validators=[DataRequired("Enter a title for your reflection."), Length(max=200)],
         description="A few words to find it again, for example 'First care plan written together'.",
@@ -44,7 +43,7 @@ class EntryFormBase(FlaskForm):
     scenario_id = HiddenIdField()
     workshop_id = HiddenIdField()
     observer_feedback_id = HiddenIdField()
-    prompt_slug = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=80)])
+    prompt_slug = SingleLineField(widget=HiddenInput(), validators=[Optional(), Length(max=80)])
     confirm_no_identifiers = BooleanField(
         "I have checked the marked details: they do not identify a patient, carer or colleague"
     )
@@ -86,7 +85,7 @@ class ShareForm(FlaskForm):
 
 
 class CPDForm(FlaskForm):
-    title = StringField(
+    title = SingleLineField(
         "What was the activity?", validators=[DataRequired("Enter what the activity was."), Length(max=200)]
     )
     date = DateField("Date", validators=[InputRequired("Enter the date of the activity, for example 14/03/2025.")])

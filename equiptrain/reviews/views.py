@@ -23,7 +23,13 @@ from .models import CommentState, ReviewComment
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
-ui.add_nav("Review comments", "reviews.comments", ("admin", "platform_admin"), order=80)
+ui.add_nav(
+    "Review comments",
+    "reviews.comments",
+    ("admin", "platform_admin"),
+    order=80,
+    description="Lived-experience reviewers' comments on the course content, and their answers.",
+)
 
 
 def _home_panel(user) -> str | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from equiptrain.forms import choices
+from equiptrain.forms import OptionalSelectField, SingleLineField, choices
 from equiptrain.supervision.models import ActionStatus
 
 STATUS_CHOICES = choices((s.value, s.label) for s in ActionStatus)
@@ -35,7 +35,7 @@ class ActionForm(FlaskForm):
             Length(max=2000, message="Keep the action to 2000 characters"),
         ],
     )
-    owner = StringField(
+    owner = SingleLineField(
         "Owner",
         validators=[
             DataRequired("Enter who owns the action"),
@@ -48,7 +48,7 @@ class ActionForm(FlaskForm):
 
 class ReviewForm(FlaskForm):
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[DataRequired("Choose a status")])
-    session_number = SelectField("Reviewed at", coerce=str, validators=[Optional()])
+    session_number = OptionalSelectField("Reviewed at", coerce=str)
     note = TextAreaField(
         "Review note", validators=[Optional(), Length(max=2000, message="Keep the note to 2000 characters")]
     )

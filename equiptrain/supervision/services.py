@@ -64,6 +64,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (the month's last day when it is shorter)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ValueError(f"{months} months from {day.isoformat()} is past the year {dt.MAXYEAR}")
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -82,13 +84,17 @@ def start_plan(
         raise ServiceError("A supervision plan follows a core workshop. Choose the team's core.", "core_workshop")
     config = current_app.config
     count, minutes = int(config["SUPERVISION_SESSIONS"]), int(config["SUPERVISION_SESSION_MINUTES"])
+    try:
+        dates = due_dates(starts_on, count, int(config["SUPERVISION_MONTHS"]))
+    except ValueError:
+        raise ServiceError(
+            "The sessions would fall due after the year 9999. Choose a date such as the last day of the core.",
+            "starts_on",
+        ) from None
     plan = SupervisionPlan(
         team_id=team.id, core_workshop=core_workshop, starts_on=starts_on, created_by_id=actor.id if actor else None
     )
-    plan.sessions = [
-        SupervisionSession(number=n, due_on=due, minutes=minutes)
-        for n, due in enumerate(due_dates(starts_on, count, int(config["SUPERVISION_MONTHS"])), 1)
-    ]
+    plan.sessions = [SupervisionSession(number=n, due_on=due, minutes=minutes) for n, due in enumerate(dates, 1)]
     db.session.add(plan)
     db.session.flush()
     record(

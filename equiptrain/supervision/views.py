@@ -20,7 +20,9 @@ from equiptrain.workshops.models import Workshop
 
 bp = Blueprint("supervision", __name__)
 
-ui.add_nav("Supervision", "supervision.index", ("trainer", "manager", "admin"), order=35)
+ui.add_nav(
+    "Supervision", "supervision.index", ("trainer", "manager", "admin"), order=35, leads_for=("trainer", "manager")
+)
 ROLES = ("trainer", "manager", "admin")
 
 

@@ -17,6 +17,18 @@ class NavItem:
     endpoint: str
     roles: tuple[str, ...]
     order: int
+    description: str = ""
+    leads_for: tuple[str, ...] = ()
+
+    @property
+    def administration(self) -> bool:
+        """Only administrators see it: it is listed on the administration hub, not in the header."""
+        return set(self.roles) <= ADMIN_ROLES
+
+
+ADMIN_ROLES = {"admin", "platform_admin"}
+# The role a person mostly comes for, first match wins: their header leads with that role's links.
+PRECEDENCE = ("admin", "platform_admin", "programme_lead", "manager", "trainer", "learner")
 
 
 _NAV: dict[str, NavItem] = {}
@@ -24,9 +36,19 @@ _NAV: dict[str, NavItem] = {}
 _HOME_PANELS: dict[str, tuple[int, Callable, tuple[str, ...]]] = {}
 
 
-def add_nav(label: str, endpoint: str, roles: tuple[str, ...] = ("learner",), order: int = 50) -> None:
-    """Add a link to the main navigation for people holding any of `roles`."""
-    _NAV[endpoint] = NavItem(label, endpoint, roles, order)
+def add_nav(
+    label: str,
+    endpoint: str,
+    roles: tuple[str, ...] = ("learner",),
+    order: int = 50,
+    *,
+    description: str = "",
+    leads_for: tuple[str, ...] = (),
+) -> None:
+    """Add a link to the main navigation for people holding any of `roles`. A link only administrators see goes on
+    the administration hub (/admin/) with its `description`, not in the header; in the header, the links that
+    lead for a person's main role (`leads_for`) come first."""
+    _NAV[endpoint] = NavItem(label, endpoint, roles, order, description, leads_for)
 
 
 def add_home_panel(key: str, render: Callable, order: int = 50, leads_for: tuple[str, ...] = ()) -> None:
@@ -49,7 +71,22 @@ def roles_of(user) -> tuple[str, ...]:
     return tuple(r for r, check in ROLE_CHECKS.items() if check(user))
 
 
+def main_role(roles: tuple[str, ...]) -> str | None:
+    return next((r for r in PRECEDENCE if r in roles), None)
+
+
+def admin_links(roles: tuple[str, ...]) -> list[NavItem]:
+    """The administration pages people holding `roles` may open, for the hub, in order."""
+    return sorted((i for i in _NAV.values() if i.administration and set(i.roles) & set(roles)), key=lambda i: i.order)
+
+
 def nav_links(roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """The navigation for people holding `roles`: (label, path) in order."""
-    items = sorted((i for i in _NAV.values() if set(i.roles) & set(roles)), key=lambda i: i.order)
-    return tuple((item.label, url_for(item.endpoint)) for item in items)
+    """The header's navigation for people holding `roles`: (label, path) in order. Administration first (one link
+    to the hub) for administrators, then the links that lead for the person's main role, then the rest."""
+    main = main_role(roles)
+    items = [i for i in _NAV.values() if set(i.roles) & set(roles) and not i.administration]
+    items.sort(key=lambda i: (main not in i.leads_for, i.order))
+    links = [(item.label, url_for(item.endpoint)) for item in items]
+    if admin_links(roles):
+        links.insert(0, ("Administration", url_for("hub.index")))
+    return tuple(links)

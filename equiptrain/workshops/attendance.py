@@ -34,6 +34,7 @@ from equiptrain.workshops.models import (
     WorkshopSession,
 )
 from equiptrain.workshops.services import invited
+from equiptrain.workshops.uktime import to_uk
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread across a room
 
@@ -43,6 +44,35 @@ def _not_signed_off(session: WorkshopSession) -> None:
         raise ServiceError("This workshop was cancelled, so it has no register.")
     if session.signed_off_at is not None:
         raise ServiceError(f"{session.label}'s register has been signed off and can no longer change.")
+
+
+def day_reached(session: WorkshopSession) -> bool:
+    """The session's day (UK time) has come: its register, check-in and role play are open from then."""
+    return to_uk(session.starts_at).date() <= to_uk(utcnow()).date()
+
+
+def require_day_reached(session: WorkshopSession, what: str = "register") -> None:
+    """Attendance is never recorded for a future date (issue 24): refuse before the session's day."""
+    if not day_reached(session):
+        raise ServiceError(
+            f"{session.label} is on {to_uk(session.starts_at):%A %d %B %Y}: its {what} opens on that day. "
+            "Attendance is never recorded before the session."
+        )
+
+
+def attended_count(workshop: Workshop) -> int:
+    """How many attended the workshop once every register is signed off (its results), else the last session."""
+    if workshop.signed_off_at is not None:
+        return (
+            db.session.scalar(
+                select(func.count(WorkshopResult.id)).where(
+                    WorkshopResult.workshop_id == workshop.id, WorkshopResult.sessions_attended > 0
+                )
+            )
+            or 0
+        )
+    session = workshop.sessions[-1]
+    return sum(1 for _, _, a in register_rows(workshop, session) if a and a.status and a.status.attended)
 
 
 def current_session(workshop: Workshop) -> WorkshopSession:
@@ -66,6 +96,7 @@ def open_check_in(actor: User, workshop: Workshop, session: WorkshopSession | No
     _not_signed_off(session)
     if not workshop.is_published:
         raise ServiceError("Publish the workshop before opening check-in.")
+    require_day_reached(session, "check-in")
     if not session.checkin_code:
         session.checkin_code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
     session.checkin_open = True
@@ -98,6 +129,10 @@ def check_in(user: User, code: str) -> Workshop:
     if not invited(user, workshop):
         raise ServiceError("You are not invited to this workshop. Speak to a facilitator.", "code")
     _not_signed_off(session)
+    try:
+        require_day_reached(session, "check-in")
+    except ServiceError as exc:
+        raise ServiceError(exc.message, "code") from None
     row = _attendance(session, user)
     row.checked_in_at = row.checked_in_at or utcnow()
     if row.status is None:
@@ -132,6 +167,7 @@ def mark(
     """Record a session's register (person id -> status). Only people invited can be on it."""
     session = session or current_session(workshop)
     _not_signed_off(session)
+    require_day_reached(session)
     allowed = {u.id: u for u, _, _ in register_rows(workshop, session)}
     for user_id, status in statuses.items():
         if user_id not in allowed:
@@ -163,6 +199,85 @@ def sign_off(actor: User, workshop: Workshop, session: WorkshopSession | None = 
     if all(s.signed_off_at is not None for s in workshop.sessions):
         _establish(actor, workshop)
     return attended
+
+
+def record_afterwards(
+    actor: User,
+    workshop: Workshop,
+    session: WorkshopSession,
+    user: User,
+    status: AttendanceStatus,
+    reason: str,
+) -> None:
+    """An administrator's override: record that `user` came to a session whose register is already signed off (they
+    were missed on the day). Never for a future date; audited with the reason; when the whole workshop is settled,
+    that person's result is settled again, crediting them if they now meet the rule."""
+    if not administers(actor, workshop.organisation_id):
+        raise ServiceError("Only an administrator records attendance after the register is signed off.")
+    if workshop.is_cancelled:
+        raise ServiceError("This workshop was cancelled, so it has no register.")
+    require_day_reached(session)
+    if session.signed_off_at is None:
+        raise ServiceError(f"{session.label}'s register is still open: take it on the register as usual.")
+    if not status.attended:
+        raise ServiceError("Record only that someone came (present or late); the register already says who did not.")
+    reason = " ".join(reason.split())
+    if len(reason) < 10:
+        raise ServiceError("Say why the register missed them, for example 'signed the paper sheet'.", "reason")
+    if user.id not in {u.id for u, _, _ in register_rows(workshop, session)}:
+        raise ServiceError("That person is not invited to this workshop.")
+    row = _attendance(session, user)
+    before = row.status
+    if before is not None and before.attended:
+        raise ServiceError(f"{user.name} is already recorded as {before.label.lower()} at {session.label.lower()}.")
+    row.status, row.marked_by_id, row.marked_at = status, actor.id, utcnow()
+    db.session.flush()
+    record(
+        "workshop.attendance_recorded_afterwards",
+        actor,
+        workshop,
+        session=session.number,
+        user_id=user.id,
+        before=before.value if before else None,
+        after=status.value,
+        reason=reason[:500],
+    )
+    if workshop.signed_off_at is not None:
+        _settle_again(workshop, user)
+
+
+def _settle_again(workshop: Workshop, user: User) -> None:
+    """One person's result after a late correction: credited (with CPD for the sessions they came to) if they now
+    meet the rule, or CPD only if they came to some sessions; asked for feedback if they were not before."""
+    attended_ids = set(
+        db.session.scalars(
+            select(Attendance.session_id).where(
+                Attendance.workshop_id == workshop.id,
+                Attendance.user_id == user.id,
+                Attendance.status.in_([s for s in AttendanceStatus if s.attended]),
+            )
+        )
+    )
+    hours = {s.id: workshop.session_cpd_hours(s) for s in workshop.sessions}
+    result = db.session.scalar(
+        select(WorkshopResult).where(WorkshopResult.workshop_id == workshop.id, WorkshopResult.user_id == user.id)
+    )
+    was_attended, had_some = (result.attended, result.sessions_attended > 0) if result else (False, False)
+    if result is None:
+        result = WorkshopResult(workshop_id=workshop.id, user_id=user.id, sessions_total=len(workshop.sessions))
+        db.session.add(result)
+    result.sessions_attended = len(attended_ids)
+    result.attended = attended_enough(len(attended_ids), len(workshop.sessions))
+    result.hours = round(sum(hours[s] for s in attended_ids), 2)
+    db.session.flush()
+    if user.is_guest or (result.attended == was_attended and had_some):
+        return
+    slugs = [m.slug for m in workshop.modules]
+    signal = signals.workshop_attended if result.attended else signals.workshop_partly_attended
+    signal.send(user, workshop=workshop, module_slugs=slugs, hours=result.hours, at=workshop.ends_at)
+    if not had_some:
+        db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
+        db.session.flush()
 
 
 def attended_enough(sessions_attended: int, sessions_total: int) -> bool:
@@ -341,8 +456,11 @@ def save_debrief(
     db.session.flush()
 
 
-def set_payment(actor: User, support: TrainerSupport, status: PaymentStatus) -> None:
-    """The trainer claims; an admin marks paid. Payment moves forward only."""
+MAX_PAYMENT_PENCE = 1_000_000  # £10,000: far above any session fee; a larger figure is a typing slip
+
+
+def set_payment(actor: User, support: TrainerSupport, status: PaymentStatus, amount_pence: int | None = None) -> None:
+    """The trainer claims; an admin marks paid, with the amount paid. Payment moves forward only."""
     order = [PaymentStatus.NOT_CLAIMED, PaymentStatus.CLAIMED, PaymentStatus.PAID]
     if order.index(status) != order.index(support.payment_status) + 1:
         raise ServiceError(
@@ -352,10 +470,21 @@ def set_payment(actor: User, support: TrainerSupport, status: PaymentStatus) -> 
         raise ServiceError("Only the trainer claims their payment.")
     if status is PaymentStatus.PAID and not administers(actor, support.workshop.organisation_id):
         raise ServiceError("An administrator marks the payment as paid.")
+    if status is PaymentStatus.PAID and (amount_pence is None or not 0 < amount_pence <= MAX_PAYMENT_PENCE):
+        raise ServiceError("Enter the amount paid in pounds, for example 150.00 (up to £10,000).", "amount")
     support.payment_status = status
+    if status is PaymentStatus.PAID:
+        support.amount_pence = amount_pence
     if status is PaymentStatus.CLAIMED:
         support.claimed_at = utcnow()
     else:
         support.paid_at = utcnow()
     db.session.flush()
-    record("trainer.payment", actor, support.workshop, status=status.value, trainer_id=support.trainer_id)
+    record(
+        "trainer.payment",
+        actor,
+        support.workshop,
+        status=status.value,
+        trainer_id=support.trainer_id,
+        amount_pence=support.amount_pence if status is PaymentStatus.PAID else None,
+    )

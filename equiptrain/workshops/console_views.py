@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from equiptrain.accounts.services import administers
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Scenario, Unit
 from equiptrain.db import db_id
@@ -19,7 +20,7 @@ from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, roleplay
-from equiptrain.workshops.forms import CheckInForm, EmptyForm, ObservationForm, RoundForm
+from equiptrain.workshops.forms import AfterwardsForm, CheckInForm, EmptyForm, ObservationForm, RoundForm
 from equiptrain.workshops.models import AttendanceStatus, Role, RolePlayRound, Workshop, WorkshopSession
 from equiptrain.workshops.views import bp
 
@@ -75,14 +76,50 @@ def register(workshop_id: int):
             return redirect(url_for("workshops.register", workshop_id=workshop.id, session=session.number))
         except ServiceError as exc:
             flash(exc.message, "error")
+    return _register_page(workshop, session, form)
+
+
+def _register_page(workshop, session, form, afterwards=None, status=200):
+    rows = attendance.register_rows(workshop, session)
+    if afterwards is None and session.signed_off_at and administers(current_user, workshop.organisation_id):
+        afterwards = AfterwardsForm(prefix="after")
+    if afterwards is not None:
+        afterwards.person.choices = choices(
+            [("", "Choose a person")]
+            + [(u.id, u.name) for u, _, a in rows if not (a and a.status and a.status.attended)]
+        )
     return render_template(
         "workshops/register.html",
         workshop=workshop,
         session=session,
-        rows=attendance.register_rows(workshop, session),
+        rows=rows,
         form=form,
+        afterwards=afterwards,
         statuses=list(AttendanceStatus),
-    )
+    ), status
+
+
+@bp.route("/workshops/<int:workshop_id>/register/afterwards", methods=["POST"])
+@roles_required("admin")
+def register_afterwards(workshop_id: int):
+    """An administrator's override: someone the signed-off register missed came after all (audited)."""
+    workshop = _facilitated(workshop_id)
+    session = _session(workshop)
+    form = AfterwardsForm(prefix="after")
+    rows = attendance.register_rows(workshop, session)
+    form.person.choices = choices([("", "Choose a person")] + [(u.id, u.name) for u, _, _ in rows])
+    if form.validate_on_submit():
+        person = next(u for u, _, _ in rows if str(u.id) == form.person.data)
+        try:
+            attendance.record_afterwards(
+                current_user, workshop, session, person, AttendanceStatus(form.status.data), form.reason.data
+            )
+        except ServiceError as exc:
+            getattr(form, exc.field or "person").errors = [exc.message]
+        else:
+            flash(f"{person.name} is now recorded as {form.status.data} at {session.label.lower()}.", "info")
+            return redirect(url_for("workshops.register", workshop_id=workshop.id, session=session.number))
+    return _register_page(workshop, session, EmptyForm(), afterwards=form, status=400)
 
 
 @bp.route("/workshops/<int:workshop_id>/check-in", methods=["GET", "POST"])
@@ -176,6 +213,7 @@ def console(workshop_id: int):
         end_form=EmptyForm(),
         observed=roleplay.observed_group_ids(current) if current else set(),
         present=len(roleplay.present_people(workshop)),
+        attended=attendance.attended_count(workshop) if roleplay.open_session(workshop) is None else None,
         rounds=roleplay.rounds(workshop),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -10,15 +12,15 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from equiptrain.forms import (  # noqa: F401  (EmptyForm for the views)
     EmptyForm,
     MultiCheckboxField,
     OptionalSelectField,
+    SingleLineField,
     choices,
 )
 from equiptrain.workshops.models import MAX_SESSIONS, WorkshopKind
@@ -28,7 +30,7 @@ SCALE = choices([("5", "5 - very much"), ("4", "4"), ("3", "3"), ("2", "2"), ("1
 
 
 class WorkshopForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title for the workshop"), Length(max=200)])
+    title = SingleLineField("Title", validators=[DataRequired("Enter a title for the workshop"), Length(max=200)])
     kind = SelectField("Kind of workshop", choices=KIND_CHOICES)
     follow_up_of = OptionalSelectField("Follows up (for supervision and booster sessions)", coerce=str)
     starts_at = DateTimeLocalField(
@@ -41,8 +43,8 @@ class WorkshopForm(FlaskForm):
         format="%Y-%m-%dT%H:%M",
         validators=[InputRequired("Enter when the workshop ends, like 2026-03-14 16:30")],
     )
-    room = StringField("Room (optional if online)", validators=[Optional(), Length(max=300)])
-    online_url = StringField(
+    room = SingleLineField("Room (optional if online)", validators=[Optional(), Length(max=300)])
+    online_url = SingleLineField(
         "Online link (optional)",
         validators=[
             Optional(),
@@ -120,7 +122,7 @@ class ReplyForm(FlaskForm):
 
 
 class CheckInForm(FlaskForm):
-    code = StringField(
+    code = SingleLineField(
         "Check-in code", validators=[DataRequired("Enter the code shown on the room's screen"), Length(max=12)]
     )
 
@@ -162,6 +164,38 @@ class DebriefForm(FlaskForm):
             NumberRange(0, 2400, "Enter a preparation time from 0 to 2400 minutes"),
         ],
     )
+
+
+class AfterwardsForm(FlaskForm):
+    """An administrator records, after sign-off, that someone the register missed came to a session."""
+
+    person = OptionalSelectField("Who came", coerce=str, validators=[DataRequired("Choose who came")])
+    status = SelectField(
+        "They were",
+        choices=choices([("present", "Present"), ("late", "Late")]),
+        validators=[DataRequired("Choose present or late")],
+    )
+    reason = SingleLineField(
+        "Why the register missed them (kept in the audit log)",
+        validators=[DataRequired("Say why the register missed them"), Length(max=500)],
+    )
+
+
+class PaymentForm(FlaskForm):
+    """An administrator marks a lived-experience trainer's claim as paid, with the amount paid."""
+
+    amount = SingleLineField(
+        "Amount paid, in pounds",
+        validators=[
+            Optional(),
+            Length(max=20, message="Enter the amount in pounds, for example 150 or 150.00"),
+            Regexp(r"^£?\s*\d{1,5}(\.\d{1,2})?$", message="Enter the amount in pounds, for example 150 or 150.00"),
+        ],
+    )
+
+    def amount_pence(self) -> int | None:
+        text = (self.amount.data or "").strip().lstrip("£").strip()
+        return int(Decimal(text) * 100) if text else None
 
 
 class PreparedModulesForm(FlaskForm):

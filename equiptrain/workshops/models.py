@@ -452,9 +452,15 @@ class TrainerSupport(Base):
     )
     claimed_at: Mapped[dt.datetime | None]
     paid_at: Mapped[dt.datetime | None]
+    amount_pence: Mapped[int | None]  # what was paid, entered by the administrator who marks it paid
 
     workshop: Mapped[Workshop] = relationship()
     trainer: Mapped[User] = relationship()
+
+    @property
+    def amount(self) -> str:
+        """The amount paid as pounds and pence ("£150.00"), or "" when none is recorded."""
+        return "" if self.amount_pence is None else f"£{self.amount_pence / 100:,.2f}"
 
 
 class TrainerTraining(Base):

@@ -27,6 +27,7 @@ from equiptrain.workshops.models import (
     WorkshopStatus,
     workshop_teams,
 )
+from equiptrain.workshops.uktime import to_uk
 
 _LOAD = (
     selectinload(Workshop.modules),
@@ -351,3 +352,61 @@ def delivery_summary(organisation_id: int) -> dict[str, int]:
         ).where(Workshop.organisation_id == organisation_id, Workshop.signed_off_at.is_not(None))
     ).one()
     return {"delivered": delivered, "co_delivered": co_delivered, "overridden": with_override}
+
+
+def financial_year(day: dt.date) -> int:
+    """The NHS financial year a day falls in, by the year it starts (1 April to 31 March)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def payment_totals(sessions: list[dict]) -> list[tuple[int, int, int]]:
+    """(financial year, pence paid, sessions paid) for each year with a payment, latest first."""
+    totals: dict[int, list[int]] = {}
+    for s in sessions:
+        support = s["support"]
+        if support is None or support.paid_at is None or support.amount_pence is None:
+            continue
+        year = financial_year(to_uk(support.paid_at).date())
+        entry = totals.setdefault(year, [0, 0])
+        entry[0] += support.amount_pence
+        entry[1] += 1
+    return [(year, pence, count) for year, (pence, count) in sorted(totals.items(), reverse=True)]
+
+
+PAYMENT_HEADER = [
+    "Trainer",
+    "Email",
+    "Trainer kind",
+    "Workshop",
+    "Workshop date",
+    "Preparation minutes",
+    "Status",
+    "Claimed on",
+    "Paid on",
+    "Amount (GBP)",
+    "Financial year",
+]
+
+
+def payment_rows(organisation_id: int | None) -> list[list]:
+    """One row per lived-experience trainer and workshop, for finance (dates in UK time)."""
+    rows = []
+    for s in lived_experience_sessions(organisation_id):
+        trainer, workshop, support = s["trainer"], s["workshop"], s["support"]
+        paid = to_uk(support.paid_at).date() if support and support.paid_at else None
+        rows.append(
+            [
+                trainer.name,
+                trainer.email,
+                trainer.trainer_profile.kind.label if trainer.trainer_profile else "",
+                workshop.title,
+                to_uk(workshop.starts_at).date().isoformat(),
+                support.preparation_minutes if support else 0,
+                support.payment_status.label if support else "Not claimed",
+                to_uk(support.claimed_at).date().isoformat() if support and support.claimed_at else "",
+                paid.isoformat() if paid else "",
+                f"{support.amount_pence / 100:.2f}" if support and support.amount_pence is not None else "",
+                f"{financial_year(paid)}-{(financial_year(paid) + 1) % 100:02d}" if paid else "",
+            ]
+        )
+    return rows

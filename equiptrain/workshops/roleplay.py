@@ -13,7 +13,7 @@ from equiptrain.content.models import Scenario
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.workshops import grouping
+from equiptrain.workshops import attendance, grouping
 from equiptrain.workshops.models import (
     Attendance,
     AttendanceStatus,
@@ -99,8 +99,10 @@ def start_round(actor: User, workshop: Workshop, scenario: Scenario | None) -> R
     register is signed off (the session is over) or the workshop is cancelled."""
     if workshop.is_cancelled:
         raise ServiceError("This workshop is cancelled, so no role play can start.")
-    if open_session(workshop) is None:
+    session = open_session(workshop)
+    if session is None:
         raise ServiceError("The register has been signed off, so the workshop is over: no new rounds can start.")
+    attendance.require_day_reached(session, "role play")
     if scenario is None or scenario not in scenarios_for(workshop):
         raise ServiceError("Choose a role-play scenario from this workshop's modules.", "scenario")
     if current_round(workshop) is not None:

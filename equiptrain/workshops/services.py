@@ -312,10 +312,13 @@ def publish(actor: User, workshop: Workshop, override_reason: str | None = None)
 
 @signals.trainer_role_removed.connect
 def forget_prepared_modules(user: User, *, profile_id: int) -> int:
-    """The trainer role was removed: the modules that trainer was prepared to deliver go with it."""
+    """The trainer role was removed: the modules that trainer was prepared to deliver, and their train-the-trainers
+    record, go with it (the role.changed audit event keeps the count of modules; the record would otherwise hold
+    the profile's row and the removal would fail on its foreign key)."""
     result = cast(
         CursorResult, db.session.execute(delete(TrainerModule).where(TrainerModule.trainer_profile_id == profile_id))
     )
+    db.session.execute(delete(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile_id))
     return result.rowcount
 
 

@@ -4,17 +4,23 @@ anonymous feedback, lived-experience trainer support, reports, and trainers' pre
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
 import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from openpyxl import Workbook
 from sqlalchemy import select
 
-from equiptrain import database_events, ui
+from equiptrain import csvsafe, database_events, ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
 from equiptrain.accounts.queries import admin_organisation
 from equiptrain.accounts.services import administers
+from equiptrain.audit.services import record as record_event
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Module
+from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
@@ -27,6 +33,7 @@ from equiptrain.workshops.forms import (
     DebriefForm,
     EmptyForm,
     FeedbackForm,
+    PaymentForm,
     PreparedModulesForm,
     PublishForm,
     ReplyForm,
@@ -39,8 +46,14 @@ from equiptrain.workshops.uktime import from_uk, to_uk, uk_time
 bp = Blueprint("workshops", __name__)
 bp.add_app_template_filter(uk_time, "uk_time")
 
-ui.add_nav("Workshops", "workshops.index", ("learner",), order=30)
-ui.add_nav("Trainers", "workshops.trainers", ("admin",), order=82)
+ui.add_nav("Workshops", "workshops.index", ("learner",), order=30, leads_for=("trainer",))
+ui.add_nav(
+    "Trainers",
+    "workshops.trainers",
+    ("admin",),
+    order=82,
+    description="Trainers, the modules they deliver, their train-the-trainers records and support.",
+)
 
 
 def _home_panel(user) -> str | None:
@@ -139,9 +152,11 @@ def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
             follow_up_of=follow,
         )
     except ServiceError as exc:
-        getattr(form, exc.field, form.title).errors.append(exc.message) if exc.field and hasattr(
-            form, exc.field
-        ) else form.form_errors.append(exc.message)
+        target: Any = getattr(form, exc.field) if exc.field and hasattr(form, exc.field) else None
+        if target is not None:
+            target.errors.append(exc.message)
+        else:
+            form.form_errors.append(exc.message)
         return None, []
     return saved, []
 
@@ -430,6 +445,7 @@ def support(workshop_id: int, trainer_id: int):
     except ServiceError as exc:
         abort(404, exc.message)
     briefing_form, debrief_form = BriefingForm(prefix="b"), DebriefForm(prefix="d")
+    payment_form = PaymentForm(prefix="p")
     action = request.form.get("action")
     try:
         if action == "briefing" and admin and briefing_form.validate_on_submit():
@@ -444,11 +460,17 @@ def support(workshop_id: int, trainer_id: int):
                 preparation_minutes=debrief_form.preparation_minutes.data,
             )
             return _saved(workshop, trainer, "Debrief saved. Thank you.")
-        if action in ("claimed", "paid") and EmptyForm().validate_on_submit():
-            attendance.set_payment(current_user, record, PaymentStatus(action))
-            return _saved(workshop, trainer, f"Payment marked as {action}.")
+        if action == "claimed" and EmptyForm().validate_on_submit():
+            attendance.set_payment(current_user, record, PaymentStatus.CLAIMED)
+            return _saved(workshop, trainer, "Payment claimed.")
+        if action == "paid" and payment_form.validate_on_submit():
+            attendance.set_payment(current_user, record, PaymentStatus.PAID, payment_form.amount_pence())
+            return _saved(workshop, trainer, f"Payment marked as paid: {record.amount}.")
     except ServiceError as exc:
-        flash(exc.message, "error")
+        if exc.field == "amount":
+            payment_form.amount.errors = [*payment_form.amount.errors, exc.message]
+        else:
+            flash(exc.message, "error")
     if request.method == "GET":
         briefing_form.briefing.data = record.briefing
         debrief_form.how_it_went.data, debrief_form.support_wanted.data = (
@@ -464,6 +486,7 @@ def support(workshop_id: int, trainer_id: int):
         admin=admin,
         briefing_form=briefing_form,
         debrief_form=debrief_form,
+        payment_form=payment_form,
         form=EmptyForm(),
     )
 
@@ -476,10 +499,38 @@ def _saved(workshop, trainer, message):
 @bp.route("/workshops/my-sessions")
 @roles_required("trainer")
 def my_sessions():
+    sessions = queries.lived_experience_sessions(None, trainer_id=current_user.id)
     return render_template(
         "workshops/sessions.html",
-        sessions=queries.lived_experience_sessions(None, trainer_id=current_user.id),
+        sessions=sessions,
+        totals=queries.payment_totals(sessions),
+        waiting=sum(1 for s in sessions if s["support"] and s["support"].payment_status is PaymentStatus.CLAIMED),
         mine=True,
+    )
+
+
+@bp.route("/workshops/reports/payments.<any(csv, xlsx):fmt>")
+@roles_required("admin")
+def payments_export(fmt: str):
+    """Lived-experience trainers' sessions and payments, for finance: every cell neutralised (csvsafe)."""
+    org = admin_organisation(current_user)
+    rows = queries.payment_rows(org.id)
+    record_event("workshops.payments_exported", current_user, org, organisation_id=org.id, fmt=fmt, rows=len(rows))
+    name = f"trainer-payments-{uk_time(utcnow(), '%Y-%m-%d')}"
+    if fmt == "csv":
+        return csvsafe.csv_response(f"{name}.csv", queries.PAYMENT_HEADER, rows)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Trainer payments"
+    csvsafe.xlsx_append(sheet, queries.PAYMENT_HEADER)
+    for row in rows:
+        csvsafe.xlsx_append(sheet, row)
+    out = io.BytesIO()
+    book.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
 
 

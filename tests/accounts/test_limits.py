@@ -74,3 +74,40 @@ def test_the_device_cookie_is_for_one_account_and_cannot_be_forged(app, build):
     forged = _from(app, "198.51.100.4")
     forged.set_cookie("equiptrain_device", own.get_cookie("equiptrain_device").value + "x")
     assert _try(forged, other.email, PASSWORD) == 429
+
+
+# Issue 24: a trust behind one address. NHS staff reach the site from a handful of trust addresses, so other
+# people's failures from the shared address must not block a browser that has signed in before.
+TRUST = "203.0.113.50"
+
+
+def test_a_spray_from_the_trust_address_does_not_block_a_known_browser_there(app, build):
+    user = build.user()
+    victims = [build.user() for _ in range(8)]
+    own = _from(app, TRUST)
+    assert _try(own, user.email, PASSWORD) == 302
+    own.post("/sign-out")
+    sprayer = _from(app, TRUST)
+    statuses = [_try(sprayer, v.email, WRONG) for v in victims for _ in range(3)]
+    assert statuses[-1] == 429  # the address is over its 20 a minute: new browsers there wait
+    assert _try(_from(app, TRUST), user.email, PASSWORD) == 429
+    assert _try(own, user.email, PASSWORD) == 302  # the person's own browser signs in
+
+
+def test_someone_guessing_a_colleagues_password_at_the_trust_does_not_block_the_colleague(app, build):
+    user = build.user()
+    own = _from(app, TRUST)
+    assert _try(own, user.email, PASSWORD) == 302
+    own.post("/sign-out")
+    guesser = _from(app, TRUST)
+    assert [_try(guesser, user.email, WRONG) for _ in range(6)][-1] == 429
+    assert _try(own, user.email, PASSWORD) == 302
+
+
+def test_a_known_browser_still_has_its_own_per_account_limit(app, build):
+    user = build.user()
+    own = _from(app, TRUST)
+    assert _try(own, user.email, PASSWORD) == 302
+    own.post("/sign-out")
+    statuses = [_try(own, user.email, WRONG) for _ in range(7)]
+    assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {429}
