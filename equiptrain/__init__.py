@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from equiptrain.accounts.sso_views import bp as sso
     from equiptrain.accounts.views import bp as accounts
     from equiptrain.careaudit.views import bp as careaudit
     from equiptrain.certificates import public as _certificate_public  # noqa: F401  (its routes join the blueprint)
@@ -125,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
         printables,
         certificates,
         dashboards,
+        sso,
     ):
         app.register_blueprint(bp)
 

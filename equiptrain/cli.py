@@ -369,6 +369,8 @@ def restore_command(path: Path, yes: bool):
 
 
 def init_app(app) -> None:
+    from equiptrain.accounts.sso_cli import sso_command
+
     app.cli.add_command(serve)
     app.cli.add_command(demo_command)
     app.cli.add_command(users)
@@ -376,3 +378,4 @@ def init_app(app) -> None:
     app.cli.add_command(certificates_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(sso_command)

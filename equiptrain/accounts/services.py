@@ -24,6 +24,7 @@ from equiptrain.accounts.models import (
     User,
     UserSession,
 )
+from equiptrain.accounts.sso_models import SsoSettings
 from equiptrain.accounts.passwords import hash_password, password_problems, verify_password
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
@@ -313,7 +314,21 @@ def touch_session(token: str, last_seen_at: dt.datetime) -> None:
 
 
 def invite(actor: User | None, user: User) -> None:
-    """Email a one-time link to set a password."""
+    """Email a one-time link to set a password (or, where the organisation signs in only with single sign-on,
+    tell them to sign in with their NHS account)."""
+    settings = db.session.get(SsoSettings, user.organisation_id) if user.organisation_id else None
+    if settings is not None and not settings.password_sign_in and not user.is_platform_admin:
+        inviter = actor.name if actor else "Your training administrator"
+        mail.send(
+            user.email,
+            "You are invited to EquipTrain",
+            f"Hello {user.name},\n\n{inviter} has invited you to EquipTrain, the EQUIP training programme on "
+            "involving service users and carers in care planning.\n\nThere is no password to set: sign in with "
+            f"your NHS account, using the sign-in button for your organisation here:\n"
+            f"{mail.external_url('accounts.sign_in')}\n\nIf you were not expecting this, you can ignore it.\n",
+        )
+        record("user.invited", actor, user, email=user.email, single_sign_on=True)
+        return
     if user.has_password:
         raise ServiceError(f"{user.name} has already set a password. They can reset it from the sign-in page.")
     link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.INVITE))

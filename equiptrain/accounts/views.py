@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 
 from equiptrain import background, database_events, ui
-from equiptrain.accounts import importer, invitations, limits, queries, services, tokens
+from equiptrain.accounts import importer, invitations, limits, queries, services, sso, tokens
 from equiptrain.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -38,6 +38,7 @@ from equiptrain.accounts.models import (
     UserSession,
 )
 from equiptrain.audit.models import AuditEvent
+from equiptrain.audit.services import record
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
@@ -144,6 +145,8 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = SignInForm()
+    if request.method == "POST" and (sso_redirect := _single_sign_on(form)):
+        return sso_redirect
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -158,14 +161,32 @@ def sign_in():
     return render_template("accounts/sign_in.html", form=form)
 
 
+def _single_sign_on(form: SignInForm):
+    """Single sign-on from the password form: an address whose domain a provider vouches for, given without a
+    password, goes to that provider; a member of an organisation that signs in only that way is told so."""
+    email = form.email.data or ""
+    if not request.form.get("password") and (provider := sso.provider_for_email(email)) is not None:
+        return redirect(url_for("sso.start", provider_id=provider.id, next=_safe_next(request.args.get("next"))))
+    user = services.find_user_by_email(email) if email else None
+    if user is not None and not sso.password_allowed(user):
+        record("sign_in.refused", None, user, reason="password sign-in is off for the organisation")
+        form.form_errors.append(
+            "Your organisation signs in with your NHS account, not a password. Use the sign in with button above."
+        )
+        return render_template("accounts/sign_in.html", form=form)
+    return None
+
+
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
     EmptyForm().validate_on_submit() or abort(400)
+    provider_logout = None
     if current_user.is_authenticated:
+        provider_logout = sso.provider_logout_url(current_user.session_token)  # before its session row goes
         services.end_session(current_user.session_token)
     logout_user()
     flash("You have signed out.", "info")
-    return redirect(url_for("accounts.sign_in"))
+    return redirect(provider_logout or url_for("accounts.sign_in"))
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])

@@ -1,0 +1,56 @@
+// A real OpenID Provider (node oidc-provider, OpenID Certified) for the single sign-on tests, on 127.0.0.1.
+// Configured by environment variables: OIDC_PORT, OIDC_CLIENTS (JSON list of client metadata) and optionally
+// OIDC_ACCOUNTS (JSON: login name -> extra claims). Its signing keys are made at each start (a restart is a key
+// rotation). The development login form takes any login name, which becomes the account's `sub`; the email is
+// the login name if it has an @, else <login>@riverside.nhs.uk.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import Provider from 'oidc-provider';
+
+const port = Number(process.env.OIDC_PORT);
+const issuer = `http://127.0.0.1:${port}`;
+const clients = JSON.parse(process.env.OIDC_CLIENTS || '[]');
+const accounts = JSON.parse(process.env.OIDC_ACCOUNTS || '{}');
+
+function claimsFor(login) {
+  const email = login.includes('@') ? login : `${login}@riverside.nhs.uk`;
+  return {
+    sub: login,
+    email,
+    email_verified: !login.startsWith('unverified'),
+    name: `Test ${login.split('@')[0]}`,
+    tid: 'riverside-tenant',
+    groups: ['equip-staff'],
+    ...(accounts[login] || {}),
+  };
+}
+
+// A new signing key, under a new kid, at every start.
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), use: 'sig', alg: 'RS256' };
+
+const configuration = {
+  clients,
+  jwks: { keys: [signingKey] },
+  claims: {
+    openid: ['sub'],
+    email: ['email', 'email_verified'],
+    profile: ['name', 'tid', 'groups'],
+  },
+  conformIdTokenClaims: false, // put the claims in the ID token, as Entra ID does
+  cookies: { keys: ['equiptrain-test-provider'] },
+  features: {
+    devInteractions: { enabled: true },
+    rpInitiatedLogout: { enabled: true },
+    backchannelLogout: { enabled: true },
+  },
+  pkce: { required: () => true },
+  clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+  async findAccount(ctx, id) {
+    return { accountId: id, async claims() { return claimsFor(id); } };
+  },
+};
+
+const provider = new Provider(issuer, configuration);
+provider.listen(port, '127.0.0.1', () => {
+  console.log(`oidc-provider listening on ${issuer}`);
+});
