@@ -24,8 +24,8 @@ from equiptrain.accounts.models import (
     User,
     UserSession,
 )
-from equiptrain.accounts.sso_models import SsoSettings
 from equiptrain.accounts.passwords import hash_password, password_problems, verify_password
+from equiptrain.accounts.sso_models import SsoSettings
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.db import utcnow

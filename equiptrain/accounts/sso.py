@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -119,7 +120,9 @@ def _check_fields(org: Organisation, fields: ProviderFields, existing: SsoProvid
     if issuer.scheme != "https" and not (issuer.scheme == "http" and local) or not issuer.hostname:
         raise ServiceError("Enter the issuer as an https:// address, exactly as the provider gives it.", "issuer")
     if issuer.query or issuer.fragment:
-        raise ServiceError("The issuer address has no ? or # part. Enter it exactly as the provider gives it.", "issuer")
+        raise ServiceError(
+            "The issuer address has no ? or # part. Enter it exactly as the provider gives it.", "issuer"
+        )
     if _ENTRA_SHARED.match(fields.issuer):
         raise ServiceError(
             "Use your tenant's own issuer (https://login.microsoftonline.com/<tenant id>/v2.0), never the common "
@@ -229,7 +232,9 @@ def _audit_fields(provider: SsoProvider) -> dict:
 
 
 def providers_of(org: Organisation) -> list[SsoProvider]:
-    return list(db.session.scalars(select(SsoProvider).where(SsoProvider.organisation_id == org.id).order_by(SsoProvider.name)))
+    return list(
+        db.session.scalars(select(SsoProvider).where(SsoProvider.organisation_id == org.id).order_by(SsoProvider.name))
+    )
 
 
 def all_providers() -> list[SsoProvider]:
@@ -269,7 +274,7 @@ def set_settings(actor: User | None, org: Organisation, *, create_accounts: bool
             "Add a single sign-on provider before turning password sign-in off, or nobody could sign in.",
             "password_sign_in",
         )
-    changes = {}
+    changes: dict[str, Any] = {}
     if settings.create_accounts != create_accounts:
         changes["create_accounts"] = settings.create_accounts = create_accounts
     if settings.password_sign_in != password_sign_in:
@@ -384,8 +389,9 @@ def resolve(provider: SsoProvider, claims: dict) -> User:
         identity.last_used_at = utcnow()
         return user
     email = vouched_email(provider, claims)
-    user = services.find_user_by_email(email)
-    if user is not None:
+    found = services.find_user_by_email(email)
+    if found is not None:
+        user = found
         _check_user(provider, user)
         other = db.session.scalar(
             select(SsoIdentity).where(SsoIdentity.user_id == user.id, SsoIdentity.issuer == provider.issuer)
@@ -434,7 +440,9 @@ def _check_user(provider: SsoProvider, user: User) -> None:
 
 def _link(provider: SsoProvider, user: User, subject: str) -> None:
     db.session.add(
-        SsoIdentity(user_id=user.id, provider_id=provider.id, issuer=provider.issuer, subject=subject, last_used_at=utcnow())
+        SsoIdentity(
+            user_id=user.id, provider_id=provider.id, issuer=provider.issuer, subject=subject, last_used_at=utcnow()
+        )
     )
     db.session.flush()
 

@@ -103,12 +103,11 @@ def sso_list():
     """List every provider (never its secret)."""
     click.echo(f"Redirect URI for every provider: {_redirect_uri()}")
     for provider in sso.all_providers():
-        rules = ", ".join(
-            filter(None, [provider.tenant_id and f"tenant {provider.tenant_id}", provider.required_group and f"group {provider.required_group}"])
-        )  # fmt: skip
+        rules = [f"tenant {provider.tenant_id}"] if provider.tenant_id else []
+        rules += [f"group {provider.required_group}"] if provider.required_group else []
         click.echo(
             f"{provider.id}\t{provider.organisation.name}\t{provider.name}\t{provider.issuer}\t{provider.auth_method}\t"
-            f"{','.join(provider.domains)}\t{rules or '-'}"
+            f"{','.join(provider.domains)}\t{', '.join(rules) or '-'}"
         )
 
 

@@ -136,7 +136,11 @@ def _signing_key(provider: SsoProvider, kid: str | None):
 
 
 def new_request_secrets() -> dict[str, str]:
-    return {"state": secrets.token_urlsafe(32), "nonce": secrets.token_urlsafe(32), "verifier": secrets.token_urlsafe(48)}
+    return {
+        "state": secrets.token_urlsafe(32),
+        "nonce": secrets.token_urlsafe(32),
+        "verifier": secrets.token_urlsafe(48),
+    }
 
 
 def _session(provider: SsoProvider, redirect_uri: str) -> OAuth2Session:
@@ -225,7 +229,9 @@ def _decode(provider: SsoProvider, token: str) -> tuple[dict, dict]:
     except (JoseError, ValueError, TypeError) as exc:
         raise _bad("id_token_malformed", provider, "it is not a signed token", type(exc).__name__) from exc
     alg = header.get("alg")
-    allowed = [a for a in ALGORITHMS if a in metadata(provider).get("id_token_signing_alg_values_supported", ALGORITHMS)]
+    allowed = [
+        a for a in ALGORITHMS if a in metadata(provider).get("id_token_signing_alg_values_supported", ALGORITHMS)
+    ]
     if alg not in allowed:
         raise _bad("id_token_alg", provider, "it was signed with an algorithm that is not allowed", str(alg)[:20])
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
@@ -315,7 +321,11 @@ def end_session_url(provider: SsoProvider, id_token: str, post_logout_redirect_u
     if not isinstance(endpoint, str):
         return None
     query = urlencode(
-        {"id_token_hint": id_token, "post_logout_redirect_uri": post_logout_redirect_uri, "client_id": provider.client_id}
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+            "client_id": provider.client_id,
+        }
     )
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
@@ -376,4 +386,3 @@ def public_jwks(provider: SsoProvider) -> dict:
 def delete_private_key(provider: SsoProvider) -> None:
     if provider.key_file:
         (key_folder() / Path(provider.key_file).name).unlink(missing_ok=True)
-

@@ -151,18 +151,18 @@ def backchannel_logout():
     for provider in candidates:
         try:
             claims = sso_oidc.verify_logout_token(provider, token)
-        except SsoFailure as failure:
-            last = failure
+        except SsoFailure as refused:
+            last = refused
             continue
         sso.backchannel_logout(provider, claims)
         response = jsonify({})
         response.headers["Cache-Control"] = "no-store"
         return response
-    failure = last or SsoFailure("logout_token_unknown", "The logout token names no provider configured here.")
+    reason = last or SsoFailure("logout_token_unknown", "The logout token names no provider configured here.")
     db.session.rollback()
-    sso.refuse(candidates[0] if candidates else None, failure)
+    sso.refuse(candidates[0] if candidates else None, reason)
     db.session.commit()
-    response = jsonify({"error": "invalid_request", "error_description": failure.reason})
+    response = jsonify({"error": "invalid_request", "error_description": reason.reason})
     response.headers["Cache-Control"] = "no-store"
     return response, 400
 
@@ -259,7 +259,7 @@ def admin():
         try:
             provider = _save_provider(form, org, None)
         except ServiceError as exc:
-            getattr(form, exc.field if exc.field in form else "name").errors.append(exc.message)
+            getattr(form, exc.field if exc.field and exc.field in form else "name").errors.append(exc.message)
         else:
             flash(f"{provider.name} added. Register the redirect address below with the provider.", "info")
             return redirect(url_for("sso.provider", provider_id=provider.id))
@@ -290,7 +290,7 @@ def provider(provider_id: int):
         try:
             _save_provider(form, org, provider)
         except ServiceError as exc:
-            getattr(form, exc.field if exc.field in form else "name").errors.append(exc.message)
+            getattr(form, exc.field if exc.field and exc.field in form else "name").errors.append(exc.message)
         else:
             flash(f"{provider.name} saved.", "info")
             return redirect(url_for("sso.provider", provider_id=provider.id))

@@ -257,7 +257,9 @@ def client_key() -> RSAKey:
 def node_provider(client_key):
     """The real provider, started once for the run, with one client per client authentication method."""
     # EquipTrain names its key by its RFC 7638 thumbprint (the key file is a bare PEM)
-    jwks = {"keys": [{**client_key.as_dict(private=False), "kid": client_key.thumbprint(), "use": "sig", "alg": "RS256"}]}
+    jwks = {
+        "keys": [{**client_key.as_dict(private=False), "kid": client_key.thumbprint(), "use": "sig", "alg": "RS256"}]
+    }
     provider = NodeProvider(
         [
             client_metadata("et-basic", "client_secret_basic"),

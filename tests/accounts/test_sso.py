@@ -10,23 +10,18 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 
-from equiptrain.accounts import sso, sso_oidc
+from equiptrain.accounts import services, sso, sso_oidc
 from equiptrain.accounts.models import User, UserSession
 from equiptrain.accounts.sso_models import SsoIdentity, SsoProvider, SsoSignIn
 from equiptrain.audit.models import AuditEvent
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from tests.accounts.sso_support import (  # noqa: F401  (fixtures)
-    SECRET,
-    client_key,
-    local_path,
-    minting_provider,
-    node_provider,
-    provider_login,
-)
+from tests.accounts.sso_support import SECRET, free_port, local_path, provider_login
+from tests.builders import PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -214,8 +209,6 @@ def test_deactivated_person_is_refused(client, build, node_provider):
     person = build.user(org=org, email="finn@riverside.nhs.uk")
     provider = add_provider(org, node_provider.issuer)
     assert sign_in_via(client, provider, "finn")[0].status_code == 302
-    from equiptrain.accounts import services
-
     services.deactivate(admin, person)
     db.session.commit()
     assert client.get("/account").status_code in (302, 401)  # the session ended with the deactivation
@@ -265,8 +258,6 @@ def test_sign_out_ends_the_session_and_the_provider_session(client, build, node_
 
 
 def test_sso_only_organisation(client, build, node_provider, outbox):
-    from tests.builders import PASSWORD
-
     org = build.org()
     person = build.user(org=org, email="hana@riverside.nhs.uk")
     platform_admin = build.user("platform_admin", org=org, email="root@riverside.nhs.uk")
@@ -285,8 +276,6 @@ def test_sso_only_organisation(client, build, node_provider, outbox):
     response = client.post("/sign-in", data={"email": platform_admin.email, "password": PASSWORD})
     assert response.status_code == 302 and sessions_of(platform_admin) == 1
     # Invitations say how to sign in.
-    from equiptrain.accounts import services
-
     newcomer = build.user(org=org, email="ivan@riverside.nhs.uk", password=None)
     services.invite(None, newcomer)
     db.session.commit()
@@ -345,10 +334,14 @@ def test_admin_page_adds_a_provider_with_a_write_only_secret(client, build, logi
     assert client.post(f"/admin/sign-in/providers/{provider.id}", data=data).status_code == 302
     db.session.refresh(provider)
     assert provider.client_secret == "very-secret-value"
-    response = client.post("/admin/sign-in", data={**data, "provider-name": "Bare", "provider-tenant_id": "", "provider-client_secret": "s"})
+    response = client.post(
+        "/admin/sign-in",
+        data={**data, "provider-name": "Bare", "provider-tenant_id": "", "provider-client_secret": "s"},
+    )
     assert response.status_code == 200 and "shared by every NHSmail user" in response.text
     settings = client.post(
-        "/admin/sign-in", data={"settings-create_accounts": "y", "settings-password_sign_in": "off", "settings-submit": "1"}
+        "/admin/sign-in",
+        data={"settings-create_accounts": "y", "settings-password_sign_in": "off", "settings-submit": "1"},
     )
     assert settings.status_code == 302
     assert sso.settings_for(org.id).password_sign_in is False
@@ -420,8 +413,6 @@ def test_every_bad_id_token_is_refused(client, build, minting_provider, reason):
     minting_provider.mint = lambda nonce: BAD_TOKENS[reason](minting_provider, nonce)
     try:
         url, _ = start(client, provider)
-        import requests
-
         back = requests.get(url, allow_redirects=False, timeout=5).headers["Location"]
         response = client.get(local_path(back))
     finally:
@@ -435,11 +426,11 @@ def test_every_bad_id_token_is_refused(client, build, minting_provider, reason):
 
 
 def test_minted_good_token_signs_in_and_backchannel_logout_ends_it(client, build, minting_provider):
-    import requests
-
     org = build.org()
     person = build.user(org=org, email="sam.minted@minted.nhs.uk")
-    provider = add_provider(org, minting_provider.issuer, client_id=minting_provider.client_id, domains=("minted.nhs.uk",))
+    provider = add_provider(
+        org, minting_provider.issuer, client_id=minting_provider.client_id, domains=("minted.nhs.uk",)
+    )
     minting_provider.claims = {"sid": "session-1"}
     try:
         url, _ = start(client, provider)
@@ -469,11 +460,11 @@ def test_minted_good_token_signs_in_and_backchannel_logout_ends_it(client, build
 
 
 def test_slow_or_down_provider_times_out_with_a_clear_page(client, build, minting_provider, app):
-    import requests
-
     org = build.org()
     build.user(org=org, email="sam.minted@minted.nhs.uk")
-    provider = add_provider(org, minting_provider.issuer, client_id=minting_provider.client_id, domains=("minted.nhs.uk",))
+    provider = add_provider(
+        org, minting_provider.issuer, client_id=minting_provider.client_id, domains=("minted.nhs.uk",)
+    )
     app.config["SSO_HTTP_TIMEOUT"] = 0.5
     minting_provider.delay = 2
     try:
@@ -484,8 +475,6 @@ def test_slow_or_down_provider_times_out_with_a_clear_page(client, build, mintin
         minting_provider.delay = 0
         app.config.pop("SSO_HTTP_TIMEOUT")
     assert response.status_code == 502 and "did not answer in time" in response.text
-    from tests.accounts.sso_support import free_port
-
     down = add_provider(org, f"http://127.0.0.1:{free_port()}", name="Down")
     response = client.get(f"/sign-in/sso/{down.id}")
     assert response.status_code == 502 and "did not answer in time" in response.text
