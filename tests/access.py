@@ -263,3 +263,21 @@ NOT_WALKED = {
     "learning.practice_choose": "POST on one's own attempt; covered in tests/learning/test_views",
     "learning.practice_attempt": "the attempt's owner only (others 404); covered in tests/learning/test_views",
 }
+
+# Single sign-on (equiptrain/accounts/sso_views.py)
+ROUTES.update(
+    {
+        "sso.admin": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
+        "sso.provider": (("admin", "platform_admin"), lambda w: {"provider_id": w["sso_provider"].id}, "GET"),
+        "sso.remove_provider": (("admin", "platform_admin"), lambda w: {"provider_id": w["sso_provider"].id}, "POST"),
+        "sso.signed_out": (PUBLIC, None, "GET"),
+        "sso.provider_jwks": (PUBLIC, lambda w: {"provider_id": w["sso_key_provider"].id}, "GET"),
+    }
+)
+NOT_WALKED.update(
+    {
+        "sso.start": "redirects to the provider; covered in tests/accounts/test_sso",
+        "sso.callback": "needs a sign-in started in the same browser; covered in tests/accounts/test_sso",
+        "sso.backchannel_logout": "POST from a provider with a signed token; covered in tests/accounts/test_sso",
+    }
+)

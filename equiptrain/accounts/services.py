@@ -8,7 +8,7 @@ import secrets
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 
 from equiptrain import database_events, mail, signals
 from equiptrain.accounts import tokens
@@ -82,7 +82,9 @@ def user_policy(user: User, action: str, other: User) -> bool:
 
 def create_organisation(actor: User | None, name: str) -> Organisation:
     name = name.strip()
-    if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
+    # SQLite's lower() folds ASCII only: the exact name is checked too, so a non-ASCII duplicate is a form error
+    same = or_(Organisation.name == name, func.lower(Organisation.name) == name.lower())
+    if db.session.scalar(select(Organisation).where(same)):
         raise ServiceError(f"There is already an organisation called {name}. Choose another name.", "name")
     org = Organisation(name=name)
     db.session.add(org)
@@ -94,7 +96,9 @@ def create_organisation(actor: User | None, name: str) -> Organisation:
 def create_team(actor: User | None, organisation: Organisation, name: str, setting: TeamSetting) -> Team:
     name = name.strip()
     exists = db.session.scalar(
-        select(Team).where(Team.organisation_id == organisation.id, func.lower(Team.name) == name.lower())
+        select(Team).where(
+            Team.organisation_id == organisation.id, or_(Team.name == name, func.lower(Team.name) == name.lower())
+        )
     )
     if exists:
         raise ServiceError(f"{organisation.name} already has a team called {name}. Choose another name.", "name")

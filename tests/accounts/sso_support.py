@@ -279,3 +279,21 @@ def minting_provider():
     provider.start()
     yield provider
     provider.stop()
+
+
+def access_world(world: dict) -> dict:
+    """Providers for the route x role walk: one with a client secret, one with a private key."""
+    from equiptrain.accounts import sso, sso_oidc
+    from equiptrain.extensions import db
+
+    def fields(name: str, **kw) -> sso.ProviderFields:
+        return sso.ProviderFields(
+            name=name, issuer="https://login.microsoftonline.com/walk-tenant/v2.0", client_id="walk",
+            domains=["walk.nhs.uk"], **kw,
+        )  # fmt: skip
+
+    secret = sso.add_provider(None, world["org"], fields("Walk NHSmail", client_secret="walk-secret"))
+    key_file, _key = sso_oidc.generate_private_key()
+    keyed = sso.add_provider(None, world["org"], fields("Walk CIS2", auth_method="private_key_jwt", key_file=key_file))
+    db.session.commit()
+    return {"sso_provider": secret, "sso_key_provider": keyed}
