@@ -166,7 +166,13 @@ def _single_sign_on(form: SignInForm):
     password, goes to that provider; a member of an organisation that signs in only that way is told so."""
     email = form.email.data or ""
     if not request.form.get("password") and (provider := sso.provider_for_email(email)) is not None:
-        return redirect(url_for("sso.start", provider_id=provider.id, next=_safe_next(request.args.get("next"))))
+        return render_template(
+            "sso/continue.html",
+            target=url_for("sso.start", provider_id=provider.id, next=_safe_next(request.args.get("next"))),
+            title=f"Signing in with {provider.name}",
+            message=f"Your organisation signs in with {provider.name}. You are being taken there to sign in.",
+            link_text=f"Continue to {provider.name}",
+        )
     user = services.find_user_by_email(email) if email else None
     if user is not None and not sso.password_allowed(user):
         record("sign_in.refused", None, user, reason="password sign-in is off for the organisation")
@@ -185,8 +191,16 @@ def sign_out():
         provider_logout = sso.provider_logout_url(current_user.session_token)  # before its session row goes
         services.end_session(current_user.session_token)
     logout_user()
+    if provider_logout:  # RP-initiated logout: sign out of the NHS account too
+        return render_template(
+            "sso/continue.html",
+            target=provider_logout,
+            title="Signing you out of your NHS account",
+            message="You have signed out of EquipTrain. You are being taken to your NHS account to sign out there.",
+            link_text="Continue to sign out of your NHS account",
+        )
     flash("You have signed out.", "info")
-    return redirect(provider_logout or url_for("accounts.sign_in"))
+    return redirect(url_for("accounts.sign_in"))
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])

@@ -11,6 +11,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from html import unescape
@@ -58,13 +59,15 @@ class NodeProvider:
             "OIDC_CLIENTS": json.dumps(self.clients),
             "OIDC_ACCOUNTS": json.dumps(self.accounts),
         }
+        # Its messages go to a file, never a pipe nobody reads (a full pipe would stop the provider).
+        self.log = tempfile.NamedTemporaryFile(prefix="oidc-provider-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
-            [node, str(SCRIPT)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=SCRIPT.parent
+            [node, str(SCRIPT)], env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=SCRIPT.parent
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"oidc-provider did not start: {self.process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"oidc-provider did not start: {self.messages()[-2000:]}")
             try:
                 requests.get(f"{self.issuer}/.well-known/openid-configuration", timeout=1).raise_for_status()
                 return
@@ -80,9 +83,14 @@ class NodeProvider:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process is not None and self.process.stderr:
-            self.process.stderr.close()
         self.process = None
+        if getattr(self, "log", None) is not None:
+            self.log.close()
+            Path(self.log.name).unlink(missing_ok=True)
+            self.log = None
+
+    def messages(self) -> str:
+        return Path(self.log.name).read_text(errors="replace") if getattr(self, "log", None) else ""
 
     def restart(self) -> None:
         self.stop()

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -244,8 +246,8 @@ def test_sign_out_ends_the_session_and_the_provider_session(client, build, node_
     sign_in_via(client, provider, "gwen")
     assert db.session.scalar(select(func.count()).select_from(SsoSignIn)) == 1
     response = client.post("/sign-out")
-    assert response.status_code == 302
-    location = response.headers["Location"]
+    assert response.status_code == 200
+    location = unescape(re.search(r'url=([^"]+)"', response.text).group(1))
     assert location.startswith(f"{node_provider.issuer}/session/end?")
     query = parse_qs(urlsplit(location).query)
     assert query["post_logout_redirect_uri"] == ["http://equiptrain.test/sign-in/sso/signed-out"]
@@ -271,7 +273,7 @@ def test_sso_only_organisation(client, build, node_provider, outbox):
     assert sessions_of(person) == 0
     # An address the provider vouches for, without a password: off to the provider.
     response = client.post("/sign-in", data={"email": person.email, "password": ""})
-    assert response.status_code == 302 and response.headers["Location"].startswith(f"/sign-in/sso/{provider.id}")
+    assert response.status_code == 200 and f"url=/sign-in/sso/{provider.id}" in response.text
     # Break-glass: platform administrators keep their password.
     response = client.post("/sign-in", data={"email": platform_admin.email, "password": PASSWORD})
     assert response.status_code == 302 and sessions_of(platform_admin) == 1

@@ -44,6 +44,12 @@ const configuration = {
     backchannelLogout: { enabled: true },
   },
   pkce: { required: () => true },
+  // The relying party under test is on 127.0.0.1, which the provider's SSRF guard refuses for back-channel
+  // logout calls: the test provider talks to nothing else, so it uses a plain fetch.
+  fetch: (url, options) => {
+    const { dispatcher, ...rest } = options;
+    return fetch(url, rest);
+  },
   clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
   async findAccount(ctx, id) {
     return { accountId: id, async claims() { return claimsFor(id); } };
@@ -51,6 +57,9 @@ const configuration = {
 };
 
 const provider = new Provider(issuer, configuration);
+provider.on('backchannel.error', (ctx, err, client) => console.error(`back-channel logout to ${client.clientId} failed: ${err} ${err.cause}`));
+provider.on('backchannel.success', (ctx, client) => console.log(`back-channel logout sent to ${client.clientId}`));
+provider.on('server_error', (ctx, err) => console.error(`server error: ${err.stack}`));
 provider.listen(port, '127.0.0.1', () => {
   console.log(`oidc-provider listening on ${issuer}`);
 });
