@@ -481,3 +481,27 @@ def test_slow_or_down_provider_times_out_with_a_clear_page(client, build, mintin
     response = client.get(f"/sign-in/sso/{down.id}")
     assert response.status_code == 502 and "did not answer in time" in response.text
     assert refused("provider_unavailable") == 2
+
+
+def test_demo_sso_gives_the_trust_the_test_provider(build, app):
+    from equiptrain.demo import sso as demo_sso
+
+    org = build.org("Demo SSO Trust")
+    text = demo_sso.set_up(org.name)
+    assert "node tests/oidc/provider.mjs" in text and "EQUIPTRAIN_URL=http://equiptrain.test" in text
+    demo_sso.set_up(org.name)  # twice: still one provider
+    providers = sso.providers_of(org)
+    assert [p.issuer for p in providers] == [demo_sso.ISSUER]
+    assert "Load the demo first" in demo_sso.set_up("No such trust")
+
+
+def test_private_key_jwks_is_published(client, build, client_key):
+    org = build.org()
+    key_file, _key = sso_oidc.save_private_key(client_key.as_pem(private=True))
+    provider = add_provider(org, "https://cis2.example", "cis2", "private_key_jwt", key_file=key_file)
+    jwks = client.get(f"/sign-in/sso/{provider.id}/jwks.json").get_json()
+    assert jwks["keys"][0]["kid"] == client_key.thumbprint() and "d" not in jwks["keys"][0]
+    with pytest.raises(ValueError, match="public key"):
+        sso_oidc.save_private_key(client_key.as_pem(private=False))
+    with pytest.raises(ValueError, match="not an RSA private key"):
+        sso_oidc.save_private_key(b"not a key")

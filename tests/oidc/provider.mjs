@@ -6,9 +6,22 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
-const port = Number(process.env.OIDC_PORT);
+// Without OIDC_CLIENTS it serves the demo (`equiptrain demo --sso`): one client for EquipTrain at EQUIPTRAIN_URL.
+const port = Number(process.env.OIDC_PORT || 4011);
 const issuer = `http://127.0.0.1:${port}`;
-const clients = JSON.parse(process.env.OIDC_CLIENTS || '[]');
+const site = (process.env.EQUIPTRAIN_URL || 'http://127.0.0.1:5000').replace(/\/$/, '');
+const demoClient = {
+  client_id: 'equiptrain-demo',
+  client_secret: 'equiptrain-demo-secret',
+  redirect_uris: [`${site}/sign-in/sso/callback`],
+  post_logout_redirect_uris: [`${site}/sign-in/sso/signed-out`],
+  backchannel_logout_uri: `${site}/sign-in/sso/backchannel-logout`,
+  backchannel_logout_session_required: true,
+  token_endpoint_auth_method: 'client_secret_basic',
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+};
+const clients = process.env.OIDC_CLIENTS ? JSON.parse(process.env.OIDC_CLIENTS) : [demoClient];
 const accounts = JSON.parse(process.env.OIDC_ACCOUNTS || '{}');
 
 function claimsFor(login) {
