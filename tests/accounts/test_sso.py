@@ -29,8 +29,10 @@ from tests.builders import PASSWORD
 @pytest.fixture(autouse=True)
 def _fresh_sso_cache(app):
     app.extensions.pop("equiptrain.sso_metadata", None)
-    app.config["SSO_JWKS_MIN_REFRESH_SECONDS"] = 0
+    previous = app.config["SSO_JWKS_MIN_REFRESH_SECONDS"]
+    app.config["SSO_JWKS_MIN_REFRESH_SECONDS"] = 0  # a restarted provider's new keys are fetched at once
     yield
+    app.config["SSO_JWKS_MIN_REFRESH_SECONDS"] = previous
     app.extensions.pop("equiptrain.sso_metadata", None)
 
 
@@ -467,6 +469,7 @@ def test_slow_or_down_provider_times_out_with_a_clear_page(client, build, mintin
     provider = add_provider(
         org, minting_provider.issuer, client_id=minting_provider.client_id, domains=("minted.nhs.uk",)
     )
+    previous = app.config["SSO_HTTP_TIMEOUT"]
     app.config["SSO_HTTP_TIMEOUT"] = 0.5
     minting_provider.delay = 2
     try:
@@ -475,7 +478,7 @@ def test_slow_or_down_provider_times_out_with_a_clear_page(client, build, mintin
         response = client.get(local_path(back))
     finally:
         minting_provider.delay = 0
-        app.config.pop("SSO_HTTP_TIMEOUT")
+        app.config["SSO_HTTP_TIMEOUT"] = previous
     assert response.status_code == 502 and "did not answer in time" in response.text
     down = add_provider(org, f"http://127.0.0.1:{free_port()}", name="Down")
     response = client.get(f"/sign-in/sso/{down.id}")
