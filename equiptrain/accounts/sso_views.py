@@ -53,8 +53,13 @@ def _problem(failure: SsoFailure, provider: SsoProvider | None, *, email: str = 
     return render_template("sso/problem.html", failure=failure, provider=provider, ask=ask), status
 
 
+def _refused(response) -> bool:
+    return response.status_code >= 400
+
+
+# Only refusals count against the address's limit: a whole ward behind one trust proxy signing in at 9 o'clock is
+# the normal case, and a successful sign-in is the provider's to limit.
 @bp.route("/sign-in/sso/<int:provider_id>")
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], scope="sso-start")
 def start(provider_id: int):
     provider = db.session.get(SsoProvider, provider_id) or abort(404)
     secrets_ = sso_oidc.new_request_secrets()
@@ -90,7 +95,7 @@ def _take_pending(state: str) -> dict | None:
 
 
 @bp.route("/sign-in/sso/callback")
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], scope="sso-callback")
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], deduct_when=_refused, scope="sso-callback")
 def callback():
     pending = _take_pending(request.args.get("state", "")[:200])
     if pending is None:
@@ -141,7 +146,7 @@ def signed_out():
 
 @bp.route("/sign-in/sso/backchannel-logout", methods=["POST"])
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], scope="sso-backchannel")
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], deduct_when=_refused, scope="sso-backchannel")
 def backchannel_logout():
     """OpenID Connect Back-Channel Logout: the provider posts a signed logout token (no browser, no cookie)."""
     token = request.form.get("logout_token", "")

@@ -301,7 +301,13 @@ def access_world(world: dict) -> dict:
         )  # fmt: skip
 
     secret = sso.add_provider(None, world["org"], fields("Walk NHSmail", client_secret="walk-secret"))
-    key_file, _key = sso_oidc.generate_private_key()
-    keyed = sso.add_provider(None, world["org"], fields("Walk CIS2", auth_method="private_key_jwt", key_file=key_file))
+    # One key for every walk (making a 2048-bit key per test would cost the walk a minute of CPU).
+    key_file = "walk-key.pem"
+    path = sso_oidc.key_folder() / key_file
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
+        path.chmod(0o600)
+    keyed = sso.add_provider(None, world["org"], fields("Walk keyed", auth_method="private_key_jwt", key_file=key_file))
     db.session.commit()
     return {"sso_provider": secret, "sso_key_provider": keyed}

@@ -508,3 +508,10 @@ def test_private_key_jwks_is_published(client, build, client_key):
         sso_oidc.save_private_key(client_key.as_pem(private=False))
     with pytest.raises(ValueError, match="not an RSA private key"):
         sso_oidc.save_private_key(b"not a key")
+
+
+def test_refused_sign_ins_are_limited_per_address(client, app):
+    limit = int(app.config["SIGNIN_LIMIT_PER_ADDRESS"].split()[0])
+    for _ in range(limit):
+        assert client.get("/sign-in/sso/callback?state=forged&code=x").status_code == 400
+    assert client.get("/sign-in/sso/callback?state=forged&code=x").status_code == 429
