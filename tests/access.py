@@ -272,6 +272,11 @@ ROUTES.update(
         "sso.remove_provider": (("admin", "platform_admin"), lambda w: {"provider_id": w["sso_provider"].id}, "POST"),
         "sso.signed_out": (PUBLIC, None, "GET"),
         "sso.provider_jwks": (PUBLIC, lambda w: {"provider_id": w["sso_key_provider"].id}, "GET"),
+        "sso.unlink": (
+            ("admin", "platform_admin"),
+            lambda w: {"user_id": w["learner"].id, "identity_id": w["sso_identity"].id},
+            "POST",
+        ),
     }
 )
 NOT_WALKED.update(

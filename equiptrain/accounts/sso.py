@@ -526,3 +526,23 @@ def provider_logout_url(session_token: str) -> str | None:
     url = end_session_url(provider, row.id_token, signed_out)
     record("sign_out.sso", None, db.session.get(User, row.user_id), provider=provider.name, provider_logout=bool(url))
     return url
+
+
+def links_of(user: User) -> list[tuple[SsoIdentity, str | None]]:
+    """The person's linked provider accounts, with the provider's name where it still exists."""
+    stmt = (
+        select(SsoIdentity, SsoProvider.name)
+        .outerjoin(SsoProvider, SsoProvider.id == SsoIdentity.provider_id)
+        .where(SsoIdentity.user_id == user.id)
+        .order_by(SsoIdentity.created_at)
+    )
+    return [(identity, name) for identity, name in db.session.execute(stmt).all()]
+
+
+def unlink(actor: User, user: User, identity: SsoIdentity) -> None:
+    """Remove a link (the person's next sign-in with that provider links again, by verified email)."""
+    if identity.user_id != user.id:
+        raise ServiceError("That link belongs to someone else.")
+    record("sso.unlinked", actor, user, issuer=identity.issuer)
+    db.session.delete(identity)
+    db.session.flush()

@@ -10,8 +10,9 @@ from flask_login import current_user, login_user, logout_user
 
 from equiptrain.accounts import queries, services, sso, sso_oidc
 from equiptrain.accounts.forms import EmptyForm
+from equiptrain.accounts.models import User
 from equiptrain.accounts.sso_forms import ProviderForm, SsoSettingsForm
-from equiptrain.accounts.sso_models import SsoProvider
+from equiptrain.accounts.sso_models import SsoIdentity, SsoProvider
 from equiptrain.accounts.sso_oidc import SsoFailure
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.errors import ServiceError
@@ -35,6 +36,12 @@ def signed_out_uri() -> str:
 
 def backchannel_uri() -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + "/sign-in/sso/backchannel-logout"
+
+
+@bp.app_template_global()
+def sso_links(person: User):
+    """A person's linked NHS accounts, for their admin page."""
+    return sso.links_of(person)
 
 
 @bp.app_template_global()
@@ -330,3 +337,16 @@ def remove_provider(provider_id: int):
         (sso_oidc.key_folder() / key_file).unlink(missing_ok=True)
     flash(f"{name} removed. People who signed in with it keep their accounts.", "info")
     return redirect(url_for("sso.admin", org=org_id))
+
+
+@bp.route("/admin/people/<int:user_id>/sso-links/<int:identity_id>/remove", methods=["POST"])
+@roles_required("admin")
+def unlink(user_id: int, identity_id: int):
+    person = get_or_abort(User, user_id, "manage")
+    EmptyForm().validate_on_submit() or abort(400)
+    identity = db.session.get(SsoIdentity, identity_id)
+    if identity is None or identity.user_id != person.id:
+        abort(404)
+    sso.unlink(current_user, person, identity)
+    flash(f"The NHS account link for {person.name} has been removed.", "info")
+    return redirect(url_for("accounts.person", user_id=person.id))

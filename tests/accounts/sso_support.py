@@ -292,6 +292,7 @@ def minting_provider():
 def access_world(world: dict) -> dict:
     """Providers for the route x role walk: one with a client secret, one with a private key."""
     from equiptrain.accounts import sso, sso_oidc
+    from equiptrain.accounts.sso_models import SsoIdentity
     from equiptrain.extensions import db
 
     def fields(name: str, **kw) -> sso.ProviderFields:
@@ -309,5 +310,7 @@ def access_world(world: dict) -> dict:
         path.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
         path.chmod(0o600)
     keyed = sso.add_provider(None, world["org"], fields("Walk keyed", auth_method="private_key_jwt", key_file=key_file))
+    identity = SsoIdentity(user_id=world["learner"].id, provider_id=secret.id, issuer=secret.issuer, subject="walk")
+    db.session.add(identity)
     db.session.commit()
-    return {"sso_provider": secret, "sso_key_provider": keyed}
+    return {"sso_provider": secret, "sso_key_provider": keyed, "sso_identity": identity}

@@ -196,7 +196,7 @@ def test_group_mappings_give_teams_and_roles(client, build, node_provider):
         sso.parse_mappings("x = member: Nowhere", org)
 
 
-def test_person_linked_to_another_subject_is_refused(client, build, node_provider):
+def test_person_linked_to_another_subject_is_refused(client, build, node_provider, login):
     org = build.org()
     person = build.user(org=org, email="erin@riverside.nhs.uk")
     provider = add_provider(org, node_provider.issuer)
@@ -205,6 +205,16 @@ def test_person_linked_to_another_subject_is_refused(client, build, node_provide
     response, _ = sign_in_via(client, provider, "erin")
     assert response.status_code == 400 and "already linked" in response.text
     assert refused("linked_elsewhere") == 1 and sessions_of(person) == 0
+    # The administrator removes the old link on the person's page; the next sign-in links the new account.
+    admin = build.user("admin", org=org)
+    other = client.application.test_client()
+    login(admin, other)
+    identity = db.session.scalar(select(SsoIdentity).where(SsoIdentity.user_id == person.id))
+    page = other.get(f"/admin/people/{person.id}").text
+    assert "Remove this link" in page
+    assert other.post(f"/admin/people/{person.id}/sso-links/{identity.id}/remove").status_code == 302
+    response, _ = sign_in_via(client, provider, "erin")
+    assert response.status_code == 302 and sessions_of(person) == 1
 
 
 def test_deactivated_person_is_refused(client, build, node_provider):

@@ -152,6 +152,15 @@ def test_staff_sign_in_with_their_nhs_account_and_sign_out_of_both(browse, trust
     assert page.url.endswith("/sign-in/sso/signed-out"), page.url
     tab.scan()
     assert _sessions(live_db, email) == 0
+    # The administrator sees the link on the person's page, and can remove it.
+    admin = browse()
+    admin.sign_in(trust["admin"].email, PASSWORD)
+    person = live_db.session.scalar(select(User).where(User.email == email))
+    admin.goto(f"/admin/people/{person.id}")
+    admin.page.get_by_role("button", name=f"Remove this link to {provider.name}").click()
+    admin.page.wait_for_load_state()
+    admin.scan()
+    assert "has not signed in with an NHS account yet" in admin.page.content()
 
 
 def test_sign_out_at_the_provider_ends_the_session_here(browse, trust, op, live_db):
