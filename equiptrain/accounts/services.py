@@ -357,6 +357,18 @@ def request_password_reset(email: str, *, ip_address: str | None = None) -> None
             "password.reset_requested_unknown", None, None, email=normalise_email(email)[:254], ip_address=ip_address
         )
         return
+    settings = db.session.get(SsoSettings, user.organisation_id) if user.organisation_id else None
+    if settings is not None and not settings.password_sign_in and not user.is_platform_admin:
+        mail.send(
+            user.email,
+            "Signing in to EquipTrain",
+            f"Hello {user.name},\n\nSomeone asked to reset the password for this account. Your organisation signs "
+            "in to EquipTrain with your NHS account, so there is no password to reset: use the sign-in button for "
+            f"your organisation here:\n{mail.external_url('accounts.sign_in')}\n\nIf it was not you, ignore this "
+            "email.\n",
+        )
+        record("password.reset_requested", None, user, ip_address=ip_address, single_sign_on=True)
+        return
     link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.RESET), reset=1)
     hours = current_app.config["RESET_EXPIRY_HOURS"]
     mail.send(

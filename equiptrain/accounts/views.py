@@ -230,6 +230,8 @@ def request_reset():
 def set_password(token: str):
     purpose = tokens.RESET if request.args.get("reset") else tokens.INVITE
     user, reason = tokens.read_token(token, purpose)
+    if user is not None and not sso.password_allowed(user):  # a link sent before password sign-in was turned off
+        user, reason = None, "Your organisation signs in with your NHS account: there is no password to set."
     if user is None:
         return render_template("accounts/link_invalid.html", reason=reason), 400
     form = SetPasswordForm()

@@ -16,7 +16,7 @@ import requests
 from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 
-from equiptrain.accounts import services, sso, sso_oidc
+from equiptrain.accounts import services, sso, sso_oidc, tokens
 from equiptrain.accounts.models import User, UserSession
 from equiptrain.accounts.sso_models import SsoIdentity, SsoProvider, SsoSignIn
 from equiptrain.audit.models import AuditEvent
@@ -294,6 +294,14 @@ def test_sso_only_organisation(client, build, node_provider, outbox):
     services.invite(None, newcomer)
     db.session.commit()
     assert "sign in with your NHS account" in outbox.to(newcomer.email)[-1].get_content()
+    # No password by the back door: a reset sends no link, and a link sent before the switch no longer works.
+    services.request_password_reset(person.email)
+    db.session.commit()
+    assert "no password to reset" in outbox.to(person.email)[-1].get_content()
+
+    old_link = tokens.make_token(person, tokens.RESET)
+    response = client.get(f"/set-password/{old_link}?reset=1")
+    assert response.status_code == 400 and "no password to set" in response.text
 
 
 def test_sign_in_page_offers_each_provider(client, build, node_provider):
