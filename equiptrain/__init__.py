@@ -101,6 +101,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from equiptrain.accounts.sso_views import bp as sso
     from equiptrain.accounts.views import bp as accounts
     from equiptrain.careaudit.views import bp as careaudit
     from equiptrain.certificates import public as _certificate_public  # noqa: F401  (its routes join the blueprint)
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboards,
         records,
         hub,
+        sso,
     ):
         app.register_blueprint(bp)
 

@@ -62,6 +62,9 @@ GUEST_PAGES: dict[str, str | None] = {
     "certificates.key": None,
     "certificates.revocations": None,
     "certificates.status_list": None,
+    # single sign-on's public pages: the page after signing out at the provider, the key it checks us with
+    "sso.signed_out": None,
+    "sso.provider_jwks": None,
     "static": None,
     "assets.nhsuk_asset": None,
     "assets.nhsuk_vendor": None,

@@ -110,8 +110,9 @@ def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: b
 
 @click.command("demo")
 @click.option("--large", is_flag=True, help="Instead, load a trust of 10,000 staff in 500 teams (for measuring).")
+@click.option("--sso", is_flag=True, help="Also let the demo trust sign in through the local test OpenID Provider.")
 @with_appcontext
-def demo_command(large: bool):
+def demo_command(large: bool, sso: bool):
     """Load the demo trust: teams, managers, learners, trainers and their records."""
     from equiptrain.demo import DEMO_PASSWORD, load_demo
     from equiptrain.server import quiet
@@ -130,6 +131,11 @@ def demo_command(large: bool):
         return
     with quiet("equiptrain.mail"):  # the demo's invitations are in the outbox; no log line for each
         click.echo(load_demo())
+    if sso:
+        from equiptrain.demo import DEMO_ORGANISATION
+        from equiptrain.demo.sso import set_up
+
+        click.echo(set_up(DEMO_ORGANISATION))
 
 
 @click.group("users")
@@ -375,6 +381,8 @@ def restore_command(path: Path, yes: bool):
 
 
 def init_app(app) -> None:
+    from equiptrain.accounts.sso_cli import sso_command
+
     app.cli.add_command(serve)
     app.cli.add_command(demo_command)
     app.cli.add_command(users)
@@ -384,3 +392,4 @@ def init_app(app) -> None:
     app.cli.add_command(restore_command)
     for command in records_commands:
         app.cli.add_command(command)
+    app.cli.add_command(sso_command)

@@ -81,6 +81,10 @@ DEFAULTS: dict[str, object] = {
     "SUPERVISION_MONTHS": 6,
     # Smallest group for which aggregates about people (confidence, feedback) are shown.
     "MIN_GROUP_SIZE": 5,
+    # Single sign-on: how long to wait for a provider (seconds), and how often an unknown key may make
+    # EquipTrain fetch a provider's keys again.
+    "SSO_HTTP_TIMEOUT": 5,
+    "SSO_JWKS_MIN_REFRESH_SECONDS": 30,
     # Sync course_content/ into the database when `serve` starts and the files changed.
     "SYNC_CONTENT_ON_SERVE": True,
     # How long a worker trusts its in-memory copy of the course before checking for a sync (None: no copy).

@@ -298,3 +298,26 @@ def _signing_kid() -> str:
 
     key = ob3.rsa_key()
     return key.kid or key.thumbprint()
+
+# Single sign-on (equiptrain/accounts/sso_views.py)
+ROUTES.update(
+    {
+        "sso.admin": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
+        "sso.provider": (("admin", "platform_admin"), lambda w: {"provider_id": w["sso_provider"].id}, "GET"),
+        "sso.remove_provider": (("admin", "platform_admin"), lambda w: {"provider_id": w["sso_provider"].id}, "POST"),
+        "sso.signed_out": (PUBLIC, None, "GET"),
+        "sso.provider_jwks": (PUBLIC, lambda w: {"provider_id": w["sso_key_provider"].id}, "GET"),
+        "sso.unlink": (
+            ("admin", "platform_admin"),
+            lambda w: {"user_id": w["learner"].id, "identity_id": w["sso_identity"].id},
+            "POST",
+        ),
+    }
+)
+NOT_WALKED.update(
+    {
+        "sso.start": "redirects to the provider; covered in tests/accounts/test_sso",
+        "sso.callback": "needs a sign-in started in the same browser; covered in tests/accounts/test_sso",
+        "sso.backchannel_logout": "POST from a provider with a signed token; covered in tests/accounts/test_sso",
+    }
+)

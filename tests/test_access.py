@@ -7,6 +7,7 @@ from flask import url_for
 
 from equiptrain.accounts.invitations import queue_invitations
 from tests.access import GUEST_OPENS, NOT_WALKED, PRIVATE, PUBLIC, ROUTES, SIGNED_IN, SIGNED_OUT
+from tests.accounts.sso_support import access_world as sso_access_world
 from tests.builders import ROLES
 from tests.careaudit.helpers import access_world as careaudit_access_world
 from tests.certificates.helpers import access_world as certificates_access_world
@@ -51,6 +52,7 @@ def world(build, tmp_path):
     world.update(reviews_access_world(build, world))
     world.update(certificates_access_world(world))
     world.update(records_access_world(world))
+    world.update(sso_access_world(world))
     return world
 
 

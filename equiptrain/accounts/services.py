@@ -25,6 +25,7 @@ from equiptrain.accounts.models import (
     UserSession,
 )
 from equiptrain.accounts.passwords import hash_password, password_problems, rehashed, verify_password
+from equiptrain.accounts.sso_models import SsoSettings
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
 from equiptrain.db import utcnow
@@ -96,7 +97,9 @@ def create_organisation(actor: User | None, name: str) -> Organisation:
 def create_team(actor: User | None, organisation: Organisation, name: str, setting: TeamSetting) -> Team:
     name = name.strip()
     exists = db.session.scalar(
-        select(Team).where(Team.organisation_id == organisation.id, func.lower(Team.name) == name.lower())
+        select(Team).where(
+            Team.organisation_id == organisation.id, or_(Team.name == name, func.lower(Team.name) == name.lower())
+        )
     )
     if exists:
         raise ServiceError(f"{organisation.name} already has a team called {name}. Choose another name.", "name")
@@ -320,7 +323,21 @@ def touch_session(token: str, last_seen_at: dt.datetime) -> None:
 
 
 def invite(actor: User | None, user: User) -> None:
-    """Email a one-time link to set a password."""
+    """Email a one-time link to set a password (or, where the organisation signs in only with single sign-on,
+    tell them to sign in with their NHS account)."""
+    settings = db.session.get(SsoSettings, user.organisation_id) if user.organisation_id else None
+    if settings is not None and not settings.password_sign_in and not user.is_platform_admin:
+        inviter = actor.name if actor else "Your training administrator"
+        mail.send(
+            user.email,
+            "You are invited to EquipTrain",
+            f"Hello {user.name},\n\n{inviter} has invited you to EquipTrain, the EQUIP training programme on "
+            "involving service users and carers in care planning.\n\nThere is no password to set: sign in with "
+            f"your NHS account, using the sign-in button for your organisation here:\n"
+            f"{mail.external_url('accounts.sign_in')}\n\nIf you were not expecting this, you can ignore it.\n",
+        )
+        record("user.invited", actor, user, email=user.email, single_sign_on=True)
+        return
     if user.has_password:
         raise ServiceError(f"{user.name} has already set a password. They can reset it from the sign-in page.")
     link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.INVITE))
@@ -344,6 +361,18 @@ def request_password_reset(email: str, *, ip_address: str | None = None) -> None
         record(
             "password.reset_requested_unknown", None, None, email=normalise_email(email)[:254], ip_address=ip_address
         )
+        return
+    settings = db.session.get(SsoSettings, user.organisation_id) if user.organisation_id else None
+    if settings is not None and not settings.password_sign_in and not user.is_platform_admin:
+        mail.send(
+            user.email,
+            "Signing in to EquipTrain",
+            f"Hello {user.name},\n\nSomeone asked to reset the password for this account. Your organisation signs "
+            "in to EquipTrain with your NHS account, so there is no password to reset: use the sign-in button for "
+            f"your organisation here:\n{mail.external_url('accounts.sign_in')}\n\nIf it was not you, ignore this "
+            "email.\n",
+        )
+        record("password.reset_requested", None, user, ip_address=ip_address, single_sign_on=True)
         return
     link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.RESET), reset=1)
     hours = current_app.config["RESET_EXPIRY_HOURS"]

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 
 from equiptrain import background, database_events, ui
-from equiptrain.accounts import importer, invitations, limits, queries, services, tokens
+from equiptrain.accounts import importer, invitations, limits, queries, services, sso, tokens
 from equiptrain.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -38,6 +38,7 @@ from equiptrain.accounts.models import (
     UserSession,
 )
 from equiptrain.audit.models import AuditEvent
+from equiptrain.audit.services import record
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
@@ -179,6 +180,8 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = SignInForm()
+    if request.method == "POST" and (sso_redirect := _single_sign_on(form)):
+        return sso_redirect
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -193,12 +196,44 @@ def sign_in():
     return render_template("accounts/sign_in.html", form=form)
 
 
+def _single_sign_on(form: SignInForm):
+    """Single sign-on from the password form: an address whose domain a provider vouches for, given without a
+    password, goes to that provider; a member of an organisation that signs in only that way is told so."""
+    email = form.email.data or ""
+    if not request.form.get("password") and (provider := sso.provider_for_email(email)) is not None:
+        return render_template(
+            "sso/continue.html",
+            target=url_for("sso.start", provider_id=provider.id, next=_safe_next(request.args.get("next"))),
+            title=f"Signing in with {provider.name}",
+            message=f"Your organisation signs in with {provider.name}. You are being taken there to sign in.",
+            link_text=f"Continue to {provider.name}",
+        )
+    user = services.find_user_by_email(email) if email else None
+    if user is not None and not sso.password_allowed(user):
+        record("sign_in.refused", None, user, reason="password sign-in is off for the organisation")
+        form.form_errors.append(
+            "Your organisation signs in with your NHS account, not a password. Use the sign in with button above."
+        )
+        return render_template("accounts/sign_in.html", form=form)
+    return None
+
+
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
     EmptyForm().validate_on_submit() or abort(400)
+    provider_logout = None
     if current_user.is_authenticated:
+        provider_logout = sso.provider_logout_url(current_user.session_token)  # before its session row goes
         services.end_session(current_user.session_token)
     logout_user()
+    if provider_logout:  # RP-initiated logout: sign out of the NHS account too
+        return render_template(
+            "sso/continue.html",
+            target=provider_logout,
+            title="Signing you out of your NHS account",
+            message="You have signed out of EquipTrain. You are being taken to your NHS account to sign out there.",
+            link_text="Continue to sign out of your NHS account",
+        )
     flash("You have signed out.", "info")
     return redirect(url_for("accounts.sign_in"))
 
@@ -230,6 +265,8 @@ def request_reset():
 def set_password(token: str):
     purpose = tokens.RESET if request.args.get("reset") else tokens.INVITE
     user, reason = tokens.read_token(token, purpose)
+    if user is not None and not sso.password_allowed(user):  # a link sent before password sign-in was turned off
+        user, reason = None, "Your organisation signs in with your NHS account: there is no password to set."
     if user is None:
         return render_template("accounts/link_invalid.html", reason=reason), 400
     form = SetPasswordForm()
