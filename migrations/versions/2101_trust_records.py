@@ -1,7 +1,7 @@
 """trust records
 
 Revision ID: 2101
-Revises: 0013
+Revises: 2001
 Create Date: 2026-12-07 01:27:35.962327
 
 """
@@ -13,7 +13,7 @@ import equiptrain.db
 
 # revision identifiers, used by Alembic.
 revision = "2101"
-down_revision = "0013"
+down_revision = "2001"
 branch_labels = None
 depends_on = None
 
