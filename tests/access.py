@@ -299,6 +299,7 @@ def _signing_kid() -> str:
     key = ob3.rsa_key()
     return key.kid or key.thumbprint()
 
+
 # Single sign-on (equiptrain/accounts/sso_views.py)
 ROUTES.update(
     {
