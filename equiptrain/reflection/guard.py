@@ -71,7 +71,7 @@ _NOT_AFTER_TITLE = {
 # Capitalised words that are services, documents or roles, not people ("Care Plan said", "Crisis Team wants").
 _NOT_NAME_WORDS = {
     "Care", "Plan", "Team", "Mental", "Health", "Service", "Services", "Crisis", "Community", "Ward", "Trust",
-    "Recovery", "College", "Support", "Group", "Patient", "Safety", "Carer", "Carers", "Social", "Services",
+    "Recovery", "College", "Support", "Group", "Patient", "Safety", "Carer", "Carers", "Social",
     "Council", "Court", "Home", "Office", "Unit", "Clinic", "Centre", "Hospital", "Both", "Then", "When",
     "We", "They", "She", "He", "I", "You", "In", "On", "At", "After", "Before", "Today", "Yesterday",
 }  # fmt: skip
@@ -101,8 +101,10 @@ _STREET = (
     r"(?:street|st|road|rd|avenue|ave|lane|ln|close|drive|way|crescent|cres|court|ct|place|gardens|gdns|"
     r"terrace|grove|square|sq|mews|hill|park|row|rise|walk|parade|boulevard|vale|green)"
 )
-_ADDRESS_WORD_STOP = {"the", "a", "an", "in", "of", "to", "and", "at", "on", "for", "minute", "minutes", "mile",
-                      "miles", "year", "years", "day", "days", "week", "weeks", "times", "people", "our", "my"}  # fmt: skip
+_ADDRESS_WORD_STOP = {
+    "the", "a", "an", "in", "of", "to", "and", "at", "on", "for", "minute", "minutes", "mile", "miles", "year",
+    "years", "day", "days", "week", "weeks", "times", "people", "our", "my",
+}  # fmt: skip
 _ADDRESS = re.compile(
     r"\b(?:flat\s+\d+[a-z]?,?\s+)?\d{1,4}[a-z]?,?\s+((?:[a-z'\u2019-]+\s+){1,3})" + _STREET + r"\b\.?",
     re.IGNORECASE,
