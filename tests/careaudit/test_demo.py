@@ -16,6 +16,6 @@ def test_demo_has_guests_and_an_audit_that_shows_change(app, no_course):
     assert report["baseline"] is not None and report["follow_up"] is not None and not report["waiting"]
     assert all(n >= report["minimum"] for _, n in report["rounds"])
     changes = [row["change"] for row in report["rows"]]
-    assert len(changes) == 8 and all(c > 0 for c in changes)
+    assert len(changes) == 14 and all(c > 0 for c in changes)
     (counts,) = guest_queries.guest_counts(team.organisation_id)
     assert (counts["invited"], counts["attending"]) == (3, 2)
