@@ -80,7 +80,9 @@ def test_sync_loads_the_criteria_by_slug_and_retires_removed_ones(tmp_path):
     # reword one criterion, drop the last: same row updated, the dropped one retired, not deleted
     cut_at, resume = text.index("  - slug: usable-copy"), text.index("  - slug: outcomes")
     (root / "audit.yaml").write_text(
-        (text[:cut_at] + text[resume:]).replace("title: The person's own words and perspective", "title: The person's own words"),
+        (text[:cut_at] + text[resume:]).replace(
+            "title: The person's own words and perspective", "title: The person's own words"
+        ),
         encoding="utf-8",
     )
     report = sync_course(root)
