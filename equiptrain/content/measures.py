@@ -114,7 +114,9 @@ def check_measures(parsed: list[Parsed], out: list[Problem]) -> None:
             out.append(src.problem(("slug",), f"duplicate slug '{m.slug}': {slugs[m.slug]} already uses it"))
         slugs.setdefault(m.slug, p.rel)
         if m.validated and not m.citation:
-            out.append(src.problem(("citation",), "a validated instrument must give its citation (shown with results)"))
+            out.append(
+                src.problem(("validated",), "a validated instrument must give its citation (shown with results)")
+            )
         if not m.validated and (not m.notice or NOT_VALIDATED not in m.notice.lower()):
             out.append(
                 src.problem(
