@@ -48,6 +48,8 @@ def test_no_column_can_hold_an_identifier_of_a_service_user(app):
         "auditor_id",
         "excerpt",
         "created_at",
+        "sample_position",  # a place on the team's own sorted list, meaningless outside it
+        "second_of_id",  # the blind second scoring of the same plan
     }
     assert {c["name"] for c in inspector.get_columns("audited_plan_scores")} == {
         "id",
@@ -66,6 +68,11 @@ def test_no_column_can_hold_an_identifier_of_a_service_user(app):
         "created_by_id",
         "created_at",
         "closed_at",
+        "caseload_size",
+        "sample_size",
+        "sample_seed",
+        "sample_positions",
+        "double_share",
     }
 
 
@@ -266,7 +273,8 @@ def test_report_query_count_is_small(team_world, count_queries):
     team_id = team.id  # loads the team again, before counting
     with count_queries() as q:
         queries.report(team)
-    assert team_id and q.count == 3, q.statements  # rounds with their counts, the score cells, the criteria
+    # rounds with their counts, the score cells, the criteria; the double-scored pairs and criterion titles
+    assert team_id and q.count == 5, q.statements
 
 
 def test_round_form_says_what_is_wrong(team_world, client, login):

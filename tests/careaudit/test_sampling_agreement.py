@@ -56,3 +56,64 @@ def test_sampling_rule_in_words():
     assert sampling.draw(3, 10, seed="x").sorted_positions == [1, 2, 3]  # a short list: every plan
     with pytest.raises(ValueError):
         sampling.draw(0, 3)
+
+
+def test_a_sampled_round_with_blind_double_scoring_and_kappa_in_the_report(build, client, login):
+    from sqlalchemy import select
+
+    from equiptrain.careaudit import queries, services
+    from equiptrain.careaudit.models import AuditedPlan
+    from equiptrain.errors import ServiceError
+    from equiptrain.extensions import db
+    from tests.careaudit.helpers import make_criteria
+
+    org = build.org()
+    team = build.team(org)
+    first, second = build.user("manager", team=team), build.user("manager", team=team)
+    criteria = make_criteria()
+    login(first)
+    response = client.post(
+        f"/care-plan-audit/teams/{team.id}",
+        data={"label": "Baseline", "kind": "baseline", "starts_on": "2027-03-01", "ends_on": "2027-03-31",
+              "caseload_size": "60", "sample_size": "10", "double_share": "100"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    round_ = db.session.scalar(select(services.AuditRound).where(services.AuditRound.team_id == team.id))
+    assert round_.sample_seed and len(round_.sample_positions) == 10
+    assert round_.sample_positions == sampling.draw(60, 10, 100, round_.sample_seed).sorted_positions
+    page = client.get(f"/care-plan-audit/rounds/{round_.id}").get_data(as_text=True)
+    assert "on your caseload list of 60, sorted by surname" in page and round_.sample_seed in page
+    for i, position in enumerate(round_.sample_positions):
+        services.score_plan(first, round_, {c.slug: WORKED[i][0] for c in criteria}, sample_position=position)
+    with pytest.raises(ServiceError, match="a second auditor scores it"):
+        services.score_plan(first, round_, {c.slug: 2 for c in criteria}, sample_position=round_.sample_positions[0])
+    with pytest.raises(ServiceError, match="Choose which of the drawn plans"):
+        services.score_plan(second, round_, {c.slug: 2 for c in criteria}, sample_position=61)
+    db.session.commit()
+    # Blind: the second auditor does not see the first's scores until their own are in.
+    login(second)
+    page = client.get(f"/care-plan-audit/rounds/{round_.id}").get_data(as_text=True)
+    assert page.count("Hidden until both auditors have scored this plan") == 10
+    for i, position in enumerate(round_.sample_positions):
+        services.score_plan(second, round_, {c.slug: WORKED[i][1] for c in criteria}, sample_position=position)
+    db.session.commit()
+    page = client.get(f"/care-plan-audit/rounds/{round_.id}").get_data(as_text=True)
+    assert "Hidden until both" not in page
+    # The report counts each plan once and shows kappa with its meaning.
+    assert queries.rounds_with_counts(team)[0][1] == 10
+    assert db.session.query(AuditedPlan).filter(AuditedPlan.second_of_id.is_not(None)).count() == 10
+    report = client.get(f"/care-plan-audit/teams/{team.id}/report").get_data(as_text=True)
+    assert "Weighted kappa <strong>0.76</strong>: agreement is substantial" in report
+
+
+def test_too_few_double_scored_plans_say_so(build, client, login):
+    from tests.careaudit.helpers import make_criteria, make_round, score_plans
+
+    org = build.org()
+    team = build.team(org)
+    manager = build.user("manager", team=team)
+    make_criteria()
+    score_plans(manager, make_round(manager, team), [1] * 5)
+    login(manager)
+    page = client.get(f"/care-plan-audit/teams/{team.id}/report").get_data(as_text=True)
+    assert "too few to measure: 0 of the 10 double-scored plans needed" in page
