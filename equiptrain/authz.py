@@ -59,6 +59,8 @@ GUEST_PAGES: dict[str, str | None] = {
     "certificates.badge_class": None,
     "certificates.badge_image": None,
     "certificates.jwks": None,
+    "measure_public.respond": None,  # the involvement measure's public questionnaire (anyone, no account)
+    "measure_public.thanks": None,
     "static": None,
     "assets.nhsuk_asset": None,
     "assets.nhsuk_vendor": None,
