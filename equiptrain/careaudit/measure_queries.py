@@ -88,7 +88,8 @@ def before_after(team: Team) -> BeforeAfter:
             if plans >= minimum:
                 p.audit_met, p.audit_plans = share, plans
     out.periods = [before, after]
-    definition = (baseline or follow_up).round.definition if (baseline or follow_up) else None
+    either = baseline or follow_up
+    definition = either.round.definition if either is not None else None
     if definition:
         out.citation, out.notice = definition.get("citation"), definition.get("notice")
         b = dict(baseline.groups[0].statements) if baseline else {}

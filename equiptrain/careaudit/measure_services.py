@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -131,7 +132,7 @@ def submit(
     round_: MeasureRound,
     *,
     respondent: str | None,
-    answers: dict[str, str | None],
+    answers: Mapping[str, str | None],
     comment: str = "",
     easy_read: bool = False,
     mode: ResponseMode = ResponseMode.PHONE,

@@ -66,9 +66,9 @@ def load(world: dict) -> None:
     _respond(baseline, "carer", BASELINE_CARERS, "baseline", len(BASELINE_USERS), manager)
     # The round ran before the core workshop; it closed on its closing date.
     baseline.opens_on, baseline.closes_on = today - dt.timedelta(days=84), today - dt.timedelta(days=56)
-    for response in db.session.scalars(select(measure_services.MeasureResponse).where(
-        measure_services.MeasureResponse.round_id == baseline.id
-    )):
+    for response in db.session.scalars(
+        select(measure_services.MeasureResponse).where(measure_services.MeasureResponse.round_id == baseline.id)
+    ):
         response.submitted_on = baseline.opens_on + dt.timedelta(days=response.id % 20)
     follow_up = measure_services.open_round(
         manager,
