@@ -103,6 +103,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.sso_views import bp as sso
     from equiptrain.accounts.views import bp as accounts
+    from equiptrain.careaudit.measure_views import public as measure_public  # also adds the measure's staff routes
     from equiptrain.careaudit.views import bp as careaudit
     from equiptrain.certificates import public as _certificate_public  # noqa: F401  (its routes join the blueprint)
     from equiptrain.certificates.views import bp as certificates
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         records,
         hub,
         sso,
+        measure_public,
     ):
         app.register_blueprint(bp)
 

@@ -65,6 +65,8 @@ GUEST_PAGES: dict[str, str | None] = {
     # single sign-on's public pages: the page after signing out at the provider, the key it checks us with
     "sso.signed_out": None,
     "sso.provider_jwks": None,
+    "measure_public.respond": None,  # the involvement measure's public questionnaire (anyone, no account)
+    "measure_public.thanks": None,
     "static": None,
     "assets.nhsuk_asset": None,
     "assets.nhsuk_vendor": None,

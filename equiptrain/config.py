@@ -43,6 +43,9 @@ DEFAULTS: dict[str, object] = {
     "SIGNIN_LIMIT_PER_ADDRESS": "20 per minute",
     # Certificate verification lookups per client address (public pages: slows down guessing codes).
     "VERIFY_LIMIT_PER_ADDRESS": "30 per minute",
+    # Anonymous involvement-measure responses from one address (a clinic's wifi is shared: generous per hour,
+    # tight per minute, so a script cannot stuff a round; each device is also limited by its own cookie).
+    "MEASURE_LIMIT_PER_ADDRESS": "6 per minute; 60 per hour",
     # Failed sign-ins for one account from every address; browsers that signed in to it before are exempt.
     "SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS": "30 per hour",
     # Make a certificate's PDF when it is issued (after the commit, in the background); off, the first download

@@ -15,6 +15,8 @@ PUBLIC = "public"
 SIGNED_OUT = "signed_out"  # for visitors; someone signed in is sent to their home page
 SIGNED_IN = "signed_in"
 
+AUDITORS = ("trainer", "manager", "admin", "platform_admin")
+
 # endpoint: (access, url kwargs builder or None, method)
 ROUTES: dict[str, tuple] = {
     "accounts.sign_in": (SIGNED_OUT, None, "GET"),
@@ -122,6 +124,15 @@ ROUTES: dict[str, tuple] = {
         lambda w: {"round_id": w["audit_round"].id},
         "POST",
     ),
+    # the involvement measure (staff pages under the care-plan audit; the response pages are public, no account)
+    "careaudit.measure_team": (AUDITORS, lambda w: {"team_id": w["team"].id}, "GET"),
+    "careaudit.measure_round": (AUDITORS, lambda w: {"round_id": w["measure_round"].id}, "GET"),
+    "careaudit.measure_close": (AUDITORS, lambda w: {"round_id": w["measure_round"].id}, "POST"),
+    "careaudit.measure_paper": (AUDITORS, lambda w: {"round_id": w["measure_round"].id}, "GET"),
+    "careaudit.involvement": (AUDITORS, lambda w: {"team_id": w["team"].id}, "GET"),
+    "careaudit.measure_organisation": (("admin", "platform_admin"), None, "GET"),
+    "measure_public.respond": (PUBLIC, lambda w: {"token": w["measure_round"].token}, "GET"),
+    "measure_public.thanks": (PUBLIC, lambda w: {"token": w["measure_round"].token}, "GET"),
     # supervision (team supervision after the core)
     "supervision.index": (("trainer", "manager", "admin", "platform_admin"), None, "GET"),
     "supervision.team": (("trainer", "manager", "admin", "platform_admin"), lambda w: {"team_id": w["team"].id}, "GET"),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from equiptrain.accounts.sso_models import CLIENT_AUTH_METHODS, EMAIL_CLAIMS
-from equiptrain.forms import choices
+from equiptrain.forms import SingleLineField, choices
 
 AUTH_METHOD_LABELS = {
     "client_secret_basic": "Client secret, sent in the Authorization header (client_secret_basic)",
@@ -22,17 +22,17 @@ EMAIL_CLAIM_LABELS = {
 
 
 class ProviderForm(FlaskForm):
-    name = StringField(
+    name = SingleLineField(
         "Name on the button",
         description='People see "Sign in with" and this name, for example NHSmail.',
         validators=[DataRequired("Enter the name people will see on the button"), Length(max=100)],
     )
-    issuer = StringField(
+    issuer = SingleLineField(
         "Issuer address",
         description="Exactly as the provider gives it, for example https://login.microsoftonline.com/<tenant id>/v2.0",
         validators=[DataRequired("Enter the provider's issuer address"), Length(max=500)],
     )
-    client_id = StringField(
+    client_id = SingleLineField(
         "Client ID", validators=[DataRequired("Enter the client ID the provider gave you"), Length(max=255)]
     )
     auth_method = RadioField(
@@ -52,7 +52,7 @@ class ProviderForm(FlaskForm):
         validators=[Optional(), Length(max=10000)],
     )
     generate_key = BooleanField("Make a new key pair for me (then register the public key shown on the next page)")
-    domains = StringField(
+    domains = SingleLineField(
         "Email domains it vouches for",
         description="Separate them with commas, for example riverside.nhs.uk, nhs.net",
         validators=[DataRequired("Enter at least one email domain"), Length(max=2000)],
@@ -65,15 +65,15 @@ class ProviderForm(FlaskForm):
     trust_email = BooleanField(
         "Trust addresses in these domains without an email_verified claim (Entra ID sends none)",
     )
-    tenant_id = StringField(
+    tenant_id = SingleLineField(
         "Tenant ID (tid)",
         description="Required with nhs.net unless you give a group below. Every ID token must carry it.",
         validators=[Optional(), Length(max=100)],
     )
-    groups_claim = StringField(
+    groups_claim = SingleLineField(
         "Claim that holds groups or roles", default="groups", validators=[Optional(), Length(max=50)]
     )
-    required_group = StringField(
+    required_group = SingleLineField(
         "Group or role every person must have (optional)", validators=[Optional(), Length(max=200)]
     )
     mappings = TextAreaField(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from equiptrain.careaudit.models import EXCERPT_MAX, RoundKind
 from equiptrain.forms import MultiCheckboxField, SingleLineField, choices
@@ -38,6 +38,22 @@ class RoundForm(FlaskForm):
     )
     starts_on = DayField("First day", validators=[InputRequired("Enter the first day as a date, like 2027-03-01")])
     ends_on = DayField("Last day", validators=[InputRequired("Enter the last day as a date, like 2027-03-31")])
+    caseload_size = IntegerField(
+        "How many people are on the caseload list? (optional)",
+        description="Sort the list by surname outside EquipTrain and count it. EquipTrain then draws which places "
+        "on the list to audit, so nobody chooses the best plans. Enter no names or numbers from the list.",
+        validators=[Optional(), NumberRange(1, 5000, "Enter a number from 1 to 5000")],
+    )
+    sample_size = IntegerField(
+        "How many plans will you audit? (optional)",
+        validators=[Optional(), NumberRange(1, 200, "Enter a number from 1 to 200")],
+    )
+    double_share = IntegerField(
+        "Share of plans scored twice, blind (percent)",
+        default=20,
+        description="A second auditor scores these without seeing the first scores, to measure agreement.",
+        validators=[Optional(), NumberRange(0, 100, "Enter a percentage from 0 to 100")],
+    )
 
 
 class ScoreFormBase(FlaskForm):
@@ -51,6 +67,7 @@ class ScoreFormBase(FlaskForm):
             Length(max=EXCERPT_MAX, message=f"Keep the excerpt to {EXCERPT_MAX} characters or fewer"),
         ],
     )
+    sample_position = SelectField("Which of the drawn plans is this?", choices=[], validate_choice=False)
     co_auditors = MultiCheckboxField(
         "Co-auditors (optional)",
         description="Anyone who scored this plan with you, such as a lived-experience trainer.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from equiptrain.accounts.models import Team, User
@@ -54,6 +54,12 @@ class AuditRound(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
+    # Sampling (careaudit.sampling): the rule's inputs and the positions it drew, reproducible from the seed.
+    caseload_size: Mapped[int | None]
+    sample_size: Mapped[int | None]
+    sample_seed: Mapped[str | None] = mapped_column(String(32))
+    sample_positions: Mapped[list | None] = mapped_column(JSON)
+    double_share: Mapped[int] = mapped_column(default=20)  # percent of plans scored blind by a second auditor
 
     team: Mapped[Team] = relationship()
     plans: Mapped[list[AuditedPlan]] = relationship(back_populates="round", order_by="AuditedPlan.id")
@@ -82,6 +88,9 @@ class AuditedPlan(Base):
     auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     excerpt: Mapped[str | None] = mapped_column(Text)  # at most EXCERPT_MAX characters, checked by the guard
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sample_position: Mapped[int | None]  # "the 11th on the caseload list", never who it is
+    # A blind second scoring of the same plan by another auditor (for agreement); reports count the first only.
+    second_of_id: Mapped[int | None] = mapped_column(ForeignKey("audited_plans.id"), index=True)
 
     round: Mapped[AuditRound] = relationship(back_populates="plans")
     auditor: Mapped[User] = relationship()

@@ -8,9 +8,10 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from equiptrain.accounts.models import Membership, MembershipRole, Team, User
+from equiptrain.careaudit import agreement, sampling
 from equiptrain.careaudit.models import AuditedPlan, AuditRound, PlanScore, RoundKind
 from equiptrain.content.models import AuditCriterion
 from equiptrain.extensions import db
@@ -49,7 +50,7 @@ def rounds_with_counts(team: Team) -> list[tuple[AuditRound, int]]:
     """The team's rounds, oldest first, with how many plans each has (one query)."""
     rows = db.session.execute(
         select(AuditRound, func.count(AuditedPlan.id))
-        .outerjoin(AuditedPlan, AuditedPlan.round_id == AuditRound.id)
+        .outerjoin(AuditedPlan, (AuditedPlan.round_id == AuditRound.id) & AuditedPlan.second_of_id.is_(None))
         .where(AuditRound.team_id == team.id)
         .group_by(AuditRound.id)
         .order_by(AuditRound.starts_on, AuditRound.id)
@@ -86,7 +87,7 @@ def report(team: Team) -> dict:
         for round_id, criterion_id, score, n in db.session.execute(
             select(AuditedPlan.round_id, PlanScore.criterion_id, PlanScore.score, func.count())
             .join(PlanScore, PlanScore.plan_id == AuditedPlan.id)
-            .where(AuditedPlan.round_id.in_([r.id for r, _ in shown]))
+            .where(AuditedPlan.round_id.in_([r.id for r, _ in shown]), AuditedPlan.second_of_id.is_(None))
             .group_by(AuditedPlan.round_id, PlanScore.criterion_id, PlanScore.score)
         ):
             cells[(round_id, criterion_id)][score] = n
@@ -126,9 +127,81 @@ def report(team: Team) -> dict:
         row["change"] = after - before if before is not None and after is not None else None
     return {
         "minimum": minimum,
+        "agreement": team_agreement(team, rounds),
+        "closed": [r for r, _ in rounds if not r.is_open],
         "rounds": shown,
         "waiting": waiting,
         "rows": rows,
         "baseline": shown[compared[0]][0] if compared else None,
         "follow_up": shown[compared[1]][0] if compared else None,
     }
+
+
+def _doubles(round_ids: list[int]) -> dict[int, list[dict[str, tuple[int, int]]]]:
+    """Per round, the double-scored plans: criterion slug -> (first auditor's score, second's). One query."""
+    if not round_ids:
+        return {}
+    second = aliased(AuditedPlan)
+    first_score, second_score = aliased(PlanScore), aliased(PlanScore)
+    rows = db.session.execute(
+        select(AuditedPlan.round_id, second.id, AuditCriterion.slug, first_score.score, second_score.score)
+        .join(second, second.second_of_id == AuditedPlan.id)
+        .join(first_score, first_score.plan_id == AuditedPlan.id)
+        .join(
+            second_score,
+            (second_score.plan_id == second.id) & (second_score.criterion_id == first_score.criterion_id),
+        )
+        .join(AuditCriterion, AuditCriterion.id == first_score.criterion_id)
+        .where(AuditedPlan.round_id.in_(round_ids))
+    ).all()
+    plans: dict[int, dict[int, dict[str, tuple[int, int]]]] = defaultdict(dict)
+    for round_id, pair_id, slug, a, b in rows:
+        plans[round_id].setdefault(pair_id, {})[slug] = (a, b)
+    return {rid: list(by_pair.values()) for rid, by_pair in plans.items()}
+
+
+def team_agreement(team: Team, rounds: list[tuple[AuditRound, int]] | None = None) -> dict:
+    """Agreement per round when a round has enough double-scored plans, and pooled across the team's rounds."""
+    rounds = rounds if rounds is not None else rounds_with_counts(team)
+    doubles = _doubles([r.id for r, _ in rounds])
+    titles = dict(db.session.execute(select(AuditCriterion.slug, AuditCriterion.title)).all())
+    per_round = [
+        (r, agreement.agreement(doubles[r.id], titles, pooled=False))
+        for r, _ in rounds
+        if len(doubles.get(r.id, [])) >= agreement.MIN_PLANS
+    ]
+    pooled = agreement.agreement([d for ds in doubles.values() for d in ds], titles, pooled=True)
+    return {"per_round": per_round, "pooled": pooled}
+
+
+def double_status(round_: AuditRound) -> dict[int, str]:
+    """For each sampled position: "to do", "first scored" (waiting for the blind second), "done"."""
+    rows = db.session.execute(
+        select(AuditedPlan.sample_position, AuditedPlan.second_of_id).where(
+            AuditedPlan.round_id == round_.id, AuditedPlan.sample_position.is_not(None)
+        )
+    ).all()
+    firsts = {p for p, second in rows if second is None}
+    seconds = {p for p, second in rows if second is not None}
+    double = set(double_positions(round_))
+    status = {}
+    for p in round_.sample_positions or []:
+        if p in seconds or (p in firsts and p not in double):
+            status[p] = "done"
+        elif p in firsts:
+            status[p] = "first scored"
+        else:
+            status[p] = "to do"
+    return status
+
+
+def double_positions(round_: AuditRound) -> list[int]:
+    """The sampled positions scored twice, blind (drawn again from the round's seed)."""
+    sample = sample_of(round_)
+    return list(sample.double) if sample else []
+
+
+def sample_of(round_: AuditRound) -> sampling.Sample | None:
+    if not round_.sample_seed or not round_.caseload_size or not round_.sample_size:
+        return None
+    return sampling.draw(round_.caseload_size, round_.sample_size, round_.double_share, round_.sample_seed)

@@ -13,6 +13,7 @@ from equiptrain.accounts.models import Membership, Team, TrainerProfile, User
 from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
 from equiptrain.authz import policy
+from equiptrain.careaudit import sampling
 from equiptrain.careaudit.models import (
     EXCERPT_MAX,
     AuditedPlan,
@@ -98,9 +99,19 @@ def co_auditor_choices(team: Team) -> list[User]:
 
 
 def create_round(
-    actor: User, team: Team, *, label: str, kind: RoundKind, starts_on: dt.date, ends_on: dt.date
+    actor: User,
+    team: Team,
+    *,
+    label: str,
+    kind: RoundKind,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    caseload_size: int | None = None,
+    sample_size: int | None = None,
+    double_share: int = 20,
 ) -> AuditRound:
-    """Open an audit round for the team."""
+    """Open an audit round for the team; given the caseload list's length and how many plans to audit, the
+    platform draws which positions to audit (`sampling`) and records the seed."""
     if not may_audit(actor, team):
         raise ServiceError("Only the team's managers, its trainers and administrators run its care-plan audit.")
     label = (label or "").strip()
@@ -110,10 +121,33 @@ def create_round(
         )
     if ends_on < starts_on:
         raise ServiceError("The round must end on or after the day it starts. Check the end date.", "ends_on")
-    round_ = AuditRound(team=team, label=label, kind=kind, starts_on=starts_on, ends_on=ends_on, created_by_id=actor.id)
+    if (caseload_size is None) != (sample_size is None):
+        field = "sample_size" if sample_size is None else "caseload_size"
+        raise ServiceError("To draw a sample, give both the caseload list's length and how many plans to audit.", field)
+    if caseload_size is not None and not 1 <= caseload_size <= sampling.MAX_CASELOAD:
+        raise ServiceError(
+            f"Give the caseload list's length as a number from 1 to {sampling.MAX_CASELOAD}.", "caseload_size"
+        )
+    if sample_size is not None and not 1 <= sample_size <= 200:
+        raise ServiceError("Audit between 1 and 200 plans in a round.", "sample_size")
+    if not 0 <= double_share <= 100:
+        raise ServiceError("The share scored twice is a percentage from 0 to 100.", "double_share")
+    round_ = AuditRound(
+        team=team,
+        label=label,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by_id=actor.id,
+        double_share=double_share,
+    )
+    if caseload_size is not None and sample_size is not None:
+        sample = sampling.draw(caseload_size, sample_size, double_share)
+        round_.caseload_size, round_.sample_size = caseload_size, sample_size
+        round_.sample_seed, round_.sample_positions = sample.seed, sample.sorted_positions
     db.session.add(round_)
     db.session.flush()
-    record("careaudit.round_created", actor, team, round_id=round_.id, kind=kind.value)
+    record("careaudit.round_created", actor, team, round_id=round_.id, kind=kind.value, seed=round_.sample_seed)
     return round_
 
 
@@ -150,10 +184,49 @@ def excerpt_problem(excerpt: str) -> str | None:
     return None
 
 
+def _pairing(actor: User, round_: AuditRound, position: int | None) -> AuditedPlan | None:
+    """The first scoring this one is the blind second of, or None; refuses a position not drawn or already done."""
+    if not round_.sample_positions:
+        return None
+    if position is None or position not in round_.sample_positions:
+        raise ServiceError(
+            "Choose which of the drawn plans this is (its place on the caseload list).", "sample_position"
+        )
+    earlier = list(
+        db.session.scalars(
+            select(AuditedPlan).where(AuditedPlan.round_id == round_.id, AuditedPlan.sample_position == position)
+        )
+    )
+    if not earlier:
+        return None
+    double = (
+        position
+        in sampling.draw(
+            round_.caseload_size or 0, round_.sample_size or 0, round_.double_share, round_.sample_seed
+        ).double
+    )
+    if not double or len(earlier) > 1:
+        raise ServiceError(f"The {sampling.ordinal(position)} plan has already been scored.", "sample_position")
+    if earlier[0].auditor_id == actor.id:
+        raise ServiceError(
+            f"You scored the {sampling.ordinal(position)} plan: a second auditor scores it, without seeing yours.",
+            "sample_position",
+        )
+    return earlier[0]
+
+
 def score_plan(
-    actor: User, round_: AuditRound, scores: dict[str, int], *, excerpt: str = "", co_auditors: Sequence[User] = ()
+    actor: User,
+    round_: AuditRound,
+    scores: dict[str, int],
+    *,
+    excerpt: str = "",
+    co_auditors: Sequence[User] = (),
+    sample_position: int | None = None,
 ) -> AuditedPlan:
-    """Record one care plan's scores (criterion slug -> 0, 1 or 2, every active criterion), all or nothing."""
+    """Record one care plan's scores (criterion slug -> 0, 1 or 2, every active criterion), all or nothing. In a
+    sampled round, `sample_position` says which drawn plan it is; a double-scored plan's second scoring is paired
+    with the first (neither auditor sees the other's scores until both are in)."""
     if not may_audit(actor, round_.team):
         raise ServiceError("Only the team's managers, its trainers and administrators audit its care plans.")
     if not round_.is_open:
@@ -175,9 +248,12 @@ def score_plan(
         raise ServiceError(
             "Co-auditors are members of the team or trainers of the organisation, other than you.", "co_auditors"
         )
+    first = _pairing(actor, round_, sample_position)
     plan = AuditedPlan(
         round=round_,
         auditor_id=actor.id,
+        sample_position=sample_position if round_.sample_positions else None,
+        second_of_id=first.id if first else None,
         excerpt=excerpt or None,
         co_auditors=list(co_auditors),
         scores=[PlanScore(criterion_id=c.id, score=scores[c.slug]) for c in criteria],

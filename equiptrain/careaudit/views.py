@@ -17,7 +17,7 @@ from flask_login import current_user
 from equiptrain import ui
 from equiptrain.accounts.models import Team, User
 from equiptrain.authz import get_or_abort, roles_required
-from equiptrain.careaudit import queries, services
+from equiptrain.careaudit import queries, sampling, services
 from equiptrain.careaudit.forms import RoundForm, field_name, score_form
 from equiptrain.careaudit.models import AuditRound, RoundKind
 from equiptrain.errors import ServiceError
@@ -68,6 +68,9 @@ def team(team_id: int):
                 kind=RoundKind(form.kind.data),
                 starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data,
+                caseload_size=form.caseload_size.data,
+                sample_size=form.sample_size.data,
+                double_share=form.double_share.data if form.double_share.data is not None else 20,
             )
         except ServiceError as exc:
             _fail(form, exc)
@@ -87,10 +90,26 @@ def team(team_id: int):
 @roles_required(*AUDITORS)
 def round_page(round_id: int):
     round_ = get_or_abort(AuditRound, round_id)
+    plans = queries.round_plans(round_)
+    complete = {p.second_of_id for p in plans if p.second_of_id}
+    double = set(queries.double_positions(round_))
+    # Blind double scoring: a double-scored plan's scores stay hidden from everyone but their own auditor
+    # until both scorings are in.
+    hidden = {
+        p.id
+        for p in plans
+        if p.sample_position in double
+        and p.auditor_id != current_user.id
+        and (p.id not in complete if p.second_of_id is None else p.second_of_id not in complete)
+    }
     return render_template(
         "careaudit/round.html",
         round=round_,
-        plans=queries.round_plans(round_),
+        plans=plans,
+        hidden=hidden,
+        sample=queries.sample_of(round_),
+        status=queries.double_status(round_),
+        double=double,
         criteria=services.active_criteria(),
         form=EmptyForm(),
     )
@@ -125,6 +144,13 @@ def score(round_id: int):
     form = score_form(criteria)
     people = [u for u in services.co_auditor_choices(round_.team) if u.id != current_user.id]
     form.co_auditors.choices = choices((u.id, _person_label(u)) for u in people)
+    status = queries.double_status(round_)
+    double = set(queries.double_positions(round_))
+    form.sample_position.choices = choices(
+        (str(p), f"The {sampling.ordinal(p)} on the list" + (" (second scoring, blind)" if s == "first scored" else ""))
+        for p, s in status.items()
+        if s != "done"
+    )
     if criteria and form.validate_on_submit():
         chosen = {str(u.id): u for u in people}
         try:
@@ -134,6 +160,7 @@ def score(round_id: int):
                 {c.slug: int(getattr(form, field_name(c.slug)).data) for c in criteria},
                 excerpt=form.excerpt.data or "",
                 co_auditors=[chosen[v] for v in form.co_auditors.data or [] if v in chosen],
+                sample_position=int(form.sample_position.data) if (form.sample_position.data or "").isdigit() else None,
             )
         except ServiceError as exc:
             _fail(form, exc)
@@ -146,6 +173,8 @@ def score(round_id: int):
         criteria=criteria,
         form=form,
         fields=[(c, getattr(form, field_name(c.slug))) for c in criteria],
+        sampled=bool(round_.sample_positions),
+        double=double,
     )
 
 

@@ -34,7 +34,7 @@ class Criterion(Strict):
 class Audit(Strict):
     title: Text
     introduction: Markdown
-    criteria: Annotated[list[Criterion], Field(min_length=6, max_length=12)]
+    criteria: Annotated[list[Criterion], Field(min_length=6, max_length=16)]
 
 
 # -- checks ----------------------------------------------------------------------------------------------------

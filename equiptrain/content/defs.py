@@ -229,3 +229,4 @@ class Course:
     modules: list[ModuleDef]
     audit: Any = None  # content.audit.AuditDef, or None without audit.yaml
     supervision: list[SupervisionDef] = field(default_factory=list)
+    measures: list[Any] = field(default_factory=list)  # content.measures.MeasureDef

@@ -38,6 +38,7 @@ from .defs import (
     UnitDef,
     WorkshopRuleDef,
 )
+from .measures import build_measures, read_measures
 from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
 from .source import (
@@ -130,6 +131,7 @@ def _read(root: Path) -> tuple[Tree, list[Problem]]:
                 )
     tree.audit = _yaml_file(root, root / "audit.yaml", Audit, problems)
     tree.supervision = read_supervision(root, problems)
+    tree.measures = read_measures(root, problems)
     problems += check_tree(tree)
     check_audit(tree.audit, problems)
     return tree, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
@@ -270,6 +272,7 @@ def _build(tree: Tree) -> Course:
         modules=[_build_module(by_slug[slug], n) for n, slug in enumerate(programme.modules, 1)],
         audit=build_audit(tree.audit),
         supervision=build_supervision(tree.supervision),
+        measures=build_measures(tree.measures),
     )
 
 

@@ -195,3 +195,18 @@ class SupervisionTemplate(Base):
     references: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     retired_at: Mapped[dt.datetime | None]
+
+
+class MeasureInstrument(Base):
+    """An involvement measure from course_content/measures/ (statements, scale, scoring, Easy Read), as built by
+    the loader; rounds point at it by id, and a round keeps the content hash it was opened with."""
+
+    __tablename__ = "measure_instruments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    validated: Mapped[bool] = mapped_column(default=False)
+    definition: Mapped[dict] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]

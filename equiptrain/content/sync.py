@@ -22,6 +22,7 @@ from equiptrain.extensions import db
 from .audit import sync_audit
 from .defs import Course, ModuleDef, ScenarioDef
 from .loader import load_course
+from .measures import sync_measures
 from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, SupervisionTemplate, Unit
 
 KINDS = (
@@ -34,6 +35,7 @@ KINDS = (
     "confidence item",
     "audit criterion",
     "supervision template",
+    "measure",
 )
 PLURALS = {"quiz": "quizzes", "audit criterion": "audit criteria"}
 
@@ -139,6 +141,7 @@ class _Sync:
             self.module(mdef, modules.get(mdef.slug))
         self.retire("module", (m for slug, m in modules.items() if slug not in {d.slug for d in course.modules}))
         self.supervision(course)
+        sync_measures(course.measures, self.upsert, self.retire)
         db.session.flush()
 
     def supervision(self, course: Course) -> None:

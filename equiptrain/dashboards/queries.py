@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import load_only
 
+from equiptrain import release
 from equiptrain.accounts.models import Membership, MembershipRole, Profession, Team, User
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import ConfidenceItem, Module
@@ -225,6 +226,7 @@ class GroupConfidence:
     shown: bool
     change: float | None = None
     items: list[tuple[str, float | None, float | None]] = field(default_factory=list)  # (statement, before, after)
+    waiting: int = 0  # newer pairs held back until a whole block of people can be added
 
 
 def _mean(values) -> float | None:
@@ -233,14 +235,20 @@ def _mean(values) -> float | None:
 
 
 def _group_confidence(responses, items: list[ConfidenceItem], k: int) -> GroupConfidence:
-    """responses: (user_id, module_id, phase, answers). Pairs (person, module) answered before and after count."""
+    """responses: (user_id, module_id, phase, answers, answered_at, id). Pairs (person, module) answered before
+    and after count, released in blocks of at least k people (`equiptrain.release`): a figure never moves with
+    one person's answers."""
     by_pair: dict[tuple[int, int], dict[str, dict]] = defaultdict(dict)
-    for user_id, module_id, phase, answers in responses:
+    done_at: dict[tuple[int, int], tuple] = {}
+    for user_id, module_id, phase, answers, answered_at, row_id in responses:
         by_pair[(user_id, module_id)][phase] = answers or {}
-    pairs = [p for p in by_pair.items() if "before" in p[1] and "after" in p[1]]
-    people = len({user_id for (user_id, _), _ in pairs})
-    if people < k:
-        return GroupConfidence(people, False)
+        key = (answered_at.replace(tzinfo=None) if answered_at else dt.datetime.min, row_id)
+        done_at[(user_id, module_id)] = max(done_at.get((user_id, module_id), key), key)
+    complete = [p for p in by_pair.items() if "before" in p[1] and "after" in p[1]]
+    pairs, released = release.in_blocks(complete, k, order=lambda p: done_at[p[0]], person=lambda p: p[0][0])
+    people = released.people
+    if not released.shown:
+        return GroupConfidence(len({user_id for (user_id, _), _ in complete}), False)
     changes, per_item = [], []
     for (_, _), both in pairs:
         before, after = _mean(both["before"].values()), _mean(both["after"].values())
@@ -254,7 +262,7 @@ def _group_confidence(responses, items: list[ConfidenceItem], k: int) -> GroupCo
                 _mean(b["after"][item.slug] for _, b in pairs if item.slug in b["after"]),
             )
         )
-    return GroupConfidence(people, True, _mean(changes), per_item)
+    return GroupConfidence(people, True, _mean(changes), per_item, released.waiting)
 
 
 def confidence_items() -> list[ConfidenceItem]:
@@ -272,6 +280,8 @@ def team_confidence(team: Team, items: list[ConfidenceItem]) -> GroupConfidence:
             ConfidenceResponse.module_id,
             ConfidenceResponse.phase,
             ConfidenceResponse.answers,
+            ConfidenceResponse.answered_at,
+            ConfidenceResponse.id,
         ).where(ConfidenceResponse.user_id.in_(_team_member_ids(team.id)))
     ).all()
     return _group_confidence(rows, items, int(current_app.config["MIN_GROUP_SIZE"]))
@@ -416,6 +426,8 @@ def organisation_table(
             ConfidenceResponse.module_id,
             ConfidenceResponse.phase,
             ConfidenceResponse.answers,
+            ConfidenceResponse.answered_at,
+            ConfidenceResponse.id,
         )
         .join(Membership, Membership.user_id == ConfidenceResponse.user_id)
         .where(Membership.team_id.in_(team_ids), ConfidenceResponse.user_id.in_(people))

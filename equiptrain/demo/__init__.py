@@ -22,6 +22,7 @@ from equiptrain.demo import (
     guests as guests_demo,
 )
 from equiptrain.demo import learning as learning_demo
+from equiptrain.demo import measures as measures_demo
 from equiptrain.demo import reflection as reflection_demo
 from equiptrain.demo import reviews as reviews_demo
 from equiptrain.demo import supervision as supervision_demo
@@ -43,6 +44,7 @@ STEPS = [
     ("reflection, CPD and confidence", reflection_demo.load),
     ("workshop guests", guests_demo.load),
     ("care-plan audit", careaudit_demo.load),
+    ("involvement measure", measures_demo.load),
     ("review comments", reviews_demo.load),
     ("certificates", certificates_demo.load),
     ("mandatory training and deadlines", dashboards_demo.load),

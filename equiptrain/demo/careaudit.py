@@ -29,7 +29,8 @@ EXCERPTS = {
 
 def _score(round_, patterns, kind: str, auditor, co_auditor, criteria) -> None:
     for i, pattern in enumerate(patterns):
-        scores = {c.slug: int(pattern[n]) if n < len(pattern) else 1 for n, c in enumerate(criteria)}
+        # Criteria added after these patterns were written reuse their columns in turn.
+        scores = {c.slug: int(pattern[n % len(pattern)]) for n, c in enumerate(criteria)}
         services.score_plan(
             auditor if i % 3 else co_auditor[0],
             round_,

@@ -6,11 +6,11 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from equiptrain import csvsafe
-from equiptrain.forms import EmptyForm  # noqa: F401  (re-exported for the views)
+from equiptrain.forms import EmptyForm, SingleLineEmailField, SingleLineField  # noqa: F401  (EmptyForm: re-exported for the views)
 from equiptrain.records.staffsync import DEFAULT_COLUMNS, FIELD_LABELS
 
 _HEADER = Length(max=100, message="A column name is at most 100 characters")
@@ -34,7 +34,7 @@ def _https_address(form, field) -> None:
 
 
 class SettingsForm(FlaskForm):
-    date_format = StringField(
+    date_format = SingleLineField(
         "Date format of the staff file",
         validators=[DataRequired("Enter a date format"), Length(max=40), _date_format],
         description="%d day, %m month, %Y year: ESR's usual 31/12/2026 is %d/%m/%Y. Dates as 2026-12-31 are also read.",
@@ -56,7 +56,7 @@ class SettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 240, "Enter a number of months from 1 to 240, or leave it empty")],
         description="Leave empty if the trust sets no expiry for this training.",
     )
-    home_page = StringField(
+    home_page = SingleLineField(
         "The organisation's web address (the xAPI account home page)",
         validators=[Optional(), Length(max=300), _https_address],
     )
@@ -70,7 +70,9 @@ for _field, _header in DEFAULT_COLUMNS.items():
     setattr(
         SettingsForm,
         f"column_{_field}",
-        StringField(f"Column for {FIELD_LABELS[_field].lower()}", validators=[Optional(), _HEADER], default=_header),
+        SingleLineField(
+            f"Column for {FIELD_LABELS[_field].lower()}", validators=[Optional(), _HEADER], default=_header
+        ),
     )
 
 
@@ -122,7 +124,7 @@ class ExportForm(FlaskForm):
 
 
 class NotInEsrForm(FlaskForm):
-    email = EmailField(
+    email = SingleLineEmailField(
         "Email address of the person",
         validators=[DataRequired("Enter the person's email address"), Length(max=254)],
     )

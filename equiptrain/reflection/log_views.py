@@ -12,7 +12,7 @@ from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import EmptyForm, choices
-from equiptrain.reflection import bp, queries, services
+from equiptrain.reflection import bp, guard, queries, services
 from equiptrain.reflection.forms import ShareForm, TemplateChoiceForm, entry_form_class
 from equiptrain.reflection.kinds import CODE_THEMES, TEMPLATES, text_fields
 from equiptrain.reflection.models import ReflectiveEntry
@@ -156,6 +156,16 @@ def edit(entry_id: int):
     )
 
 
+def _recheck(entry: ReflectiveEntry) -> list[str]:
+    """What today's guard finds in an entry saved as clean under older rules: the author is prompted to edit it
+    (existing text is never blocked or changed)."""
+    if entry.guard_outcome != "clean":
+        return []
+    texts = {"title": entry.title, **{k: v for k, v in entry.fields.items() if isinstance(v, str)}}
+    found = guard.check_fields(texts)
+    return sorted({m.label for ms in found.values() for m in ms})
+
+
 def _entry_page(entry: ReflectiveEntry, shared_view: bool):
     tpl = TEMPLATES[entry.template]
     return render_template(
@@ -165,6 +175,7 @@ def _entry_page(entry: ReflectiveEntry, shared_view: bool):
         answers=text_fields(entry.fields, tpl),
         themes=CODE_THEMES,
         shared_view=shared_view,
+        recheck=[] if shared_view else _recheck(entry),
         workshop=queries.workshop_title(entry.workshop_id),
         form=EmptyForm(),
     )

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import random
 import secrets
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from equiptrain import mail, signals
+from equiptrain import mail, release, signals
 from equiptrain.accounts.models import User
 from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
@@ -390,30 +390,30 @@ def submit_feedback(
 
 
 def feedback_summary(workshop: Workshop) -> dict:
-    """Aggregates, or only the count when fewer than MIN_GROUP_SIZE people answered."""
-    # The averages are None without answers, and a Decimal or a float depending on the database.
-    row: tuple[int, Any, Any] = db.session.execute(
+    """Aggregates over the released blocks of answers (`equiptrain.release`: whole blocks of at least
+    MIN_GROUP_SIZE, in the order they arrived), or only the count when no block is out yet."""
+    rows = db.session.execute(
         select(
-            func.count(FeedbackResponse.id),
-            func.avg(FeedbackResponse.useful),
-            func.avg(FeedbackResponse.lived_experience_valuable),
+            FeedbackResponse.id,
+            FeedbackResponse.useful,
+            FeedbackResponse.lived_experience_valuable,
+            FeedbackResponse.do_differently,
         ).where(FeedbackResponse.workshop_id == workshop.id)
-    ).one()
-    count, useful, le = row
-    minimum = current_app.config["MIN_GROUP_SIZE"]
-    if count < minimum:
-        return {"count": count, "shown": False, "minimum": minimum}
-    texts = db.session.scalars(
-        select(FeedbackResponse.do_differently)
-        .where(FeedbackResponse.workshop_id == workshop.id, FeedbackResponse.do_differently != "")
-        .order_by(func.random())
     ).all()
+    minimum = int(current_app.config["MIN_GROUP_SIZE"])
+    cohort, released = release.in_blocks(rows, minimum, order=lambda r: (r.id,))
+    count = len(rows)
+    if not released.shown:
+        return {"count": count, "shown": False, "minimum": minimum}
+    texts = [r.do_differently for r in cohort if r.do_differently]
+    random.shuffle(texts)  # arrival order would pair a comment with the day someone remembers answering
     return {
-        "count": count,
+        "count": released.released,
         "shown": True,
         "minimum": minimum,
-        "useful": round(float(useful), 1),
-        "lived_experience": round(float(le), 1),
+        "waiting": released.waiting,
+        "useful": round(sum(r.useful for r in cohort) / len(cohort), 1),
+        "lived_experience": round(sum(r.lived_experience_valuable for r in cohort) / len(cohort), 1),
         "do_differently": texts,
     }
 

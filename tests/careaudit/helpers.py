@@ -12,6 +12,7 @@ from equiptrain.careaudit import services
 from equiptrain.careaudit.models import RoundKind
 from equiptrain.content.models import AuditCriterion
 from equiptrain.extensions import db
+from tests.careaudit.measure_helpers import open_round
 
 SHIPPED = Path(__file__).resolve().parents[2] / "course_content" / "audit.yaml"
 
@@ -60,6 +61,10 @@ def score_plans(actor, round_, patterns: list[dict[str, int] | int]) -> None:
 
 
 def access_world(build, world: dict) -> dict:
-    """For tests/test_access.py: the criteria, and a baseline round of the world's team opened by its manager."""
+    """For tests/test_access.py: the criteria, a baseline audit round of the world's team opened by its manager,
+    and an open round of the involvement measure."""
     make_criteria()
-    return {"audit_round": make_round(world["manager"], world["team"])}
+    return {
+        "audit_round": make_round(world["manager"], world["team"]),
+        "measure_round": open_round(world["manager"], world["team"]),
+    }

@@ -48,6 +48,8 @@ def test_no_column_can_hold_an_identifier_of_a_service_user(app):
         "auditor_id",
         "excerpt",
         "created_at",
+        "sample_position",  # a place on the team's own sorted list, meaningless outside it
+        "second_of_id",  # the blind second scoring of the same plan
     }
     assert {c["name"] for c in inspector.get_columns("audited_plan_scores")} == {
         "id",
@@ -66,6 +68,11 @@ def test_no_column_can_hold_an_identifier_of_a_service_user(app):
         "created_by_id",
         "created_at",
         "closed_at",
+        "caseload_size",
+        "sample_size",
+        "sample_seed",
+        "sample_positions",
+        "double_share",
     }
 
 
@@ -74,17 +81,20 @@ def test_sync_loads_the_criteria_by_slug_and_retires_removed_ones(tmp_path):
     text = SHIPPED.read_text(encoding="utf-8")
     (root / "audit.yaml").write_text(text, encoding="utf-8")
     report = sync_course(root)
-    assert report.counts["audit criterion"]["created"] == 8 and "audit criteria: 8 created" in str(report)
+    assert report.counts["audit criterion"]["created"] == 14 and "audit criteria: 14 created" in str(report)
     first = db.session.scalar(select(AuditCriterion).where(AuditCriterion.slug == "own-words"))
     assert "0" in first.scores and first.guidance_html.startswith("<p>")
     # reword one criterion, drop the last: same row updated, the dropped one retired, not deleted
-    cut_at = text.index("  - slug: usable-copy")
+    cut_at, resume = text.index("  - slug: usable-copy"), text.index("  - slug: outcomes")
     (root / "audit.yaml").write_text(
-        text[:cut_at].replace("title: The person's own words and perspective", "title: The person's own words"),
+        (text[:cut_at] + text[resume:]).replace(
+            "title: The person's own words and perspective", "title: The person's own words"
+        ),
         encoding="utf-8",
     )
     report = sync_course(root)
-    assert report.counts["audit criterion"]["updated"] == 1 and report.counts["audit criterion"]["retired"] == 1
+    # one reworded, and the six after the dropped one moved up a place
+    assert report.counts["audit criterion"]["updated"] == 7 and report.counts["audit criterion"]["retired"] == 1
     assert db.session.get(AuditCriterion, first.id).title == "The person's own words"
     assert db.session.scalar(select(AuditCriterion).where(AuditCriterion.slug == "usable-copy")).retired_at
 
@@ -134,7 +144,7 @@ def test_the_form_shows_the_guard_error_beside_the_excerpt_and_keeps_nothing(tea
     assert response.status_code == 302
     (plan,) = db.session.scalars(select(AuditedPlan)).all()
     assert plan.excerpt.startswith('"I want my sister') and plan.co_auditors == [team_world["le_trainer"]]
-    assert {s.score for s in plan.scores} == {2} and len(plan.scores) == 8
+    assert {s.score for s in plan.scores} == {2} and len(plan.scores) == 14
     # a missing criterion is an error on that question
     data.pop("criterion_carers")
     page = client.post(f"/care-plan-audit/rounds/{round_.id}/score", data=data).get_data(as_text=True)
@@ -263,7 +273,8 @@ def test_report_query_count_is_small(team_world, count_queries):
     team_id = team.id  # loads the team again, before counting
     with count_queries() as q:
         queries.report(team)
-    assert team_id and q.count == 3, q.statements  # rounds with their counts, the score cells, the criteria
+    # rounds with their counts, the score cells, the criteria; the double-scored pairs and criterion titles
+    assert team_id and q.count == 5, q.statements
 
 
 def test_round_form_says_what_is_wrong(team_world, client, login):

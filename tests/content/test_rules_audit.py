@@ -107,6 +107,12 @@ def test_the_shipped_criteria_are_valid_and_cover_the_framework(tmp_path):
         "advance-wishes",
         "carers",
         "usable-copy",
+        "outcomes",
+        "strengths",
+        "specific-wording",
+        "resources-unmet-need",
+        "decisions-agreed",
+        "review-date",
     ]
     assert all(set(c.scores) == {0, 1, 2} and c.guidance_html.startswith("<p>") for c in audit.criteria)
 
