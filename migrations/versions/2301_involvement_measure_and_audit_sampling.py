@@ -1,7 +1,7 @@
 """involvement measure (instruments, rounds, anonymous responses); audit sampling and blind double scoring
 
 Revision ID: 2301
-Revises: 0013
+Revises: 2201
 Create Date: 2026-12-07 01:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "2301"
-down_revision = "0013"
+down_revision = "2201"
 branch_labels = None
 depends_on = None
 
