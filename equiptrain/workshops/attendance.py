@@ -10,7 +10,7 @@ import random
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from equiptrain import mail, release, signals

@@ -1,7 +1,7 @@
 """lived-experience trainers' payments: the amount paid (in pence), shown to the trainer and exported for finance
 
 Revision ID: 2401
-Revises: 2201
+Revises: 2301
 Create Date: 2026-12-07 01:45:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "2401"
-down_revision = "2201"
+down_revision = "2301"
 branch_labels = None
 depends_on = None
 
