@@ -1,4 +1,4 @@
-"""The `equiptrain` command: serve, db, users, demo, content, certificates, backup, restore."""
+"""The `equiptrain` command: serve, worker, jobs, users, demo, content, certificates, backup, restore."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, inspect, select
 from werkzeug.serving import run_simple
 
-from equiptrain import database_events
+from equiptrain import transaction
 from equiptrain.certificates.cli import certificates as certificates_command
 from equiptrain.content.sync import sync_on_serve
 from equiptrain.errors import ServiceError
@@ -36,7 +36,7 @@ def main():
 def upgrade_database() -> None:
     from flask_migrate import upgrade
 
-    database_events.reads_first()  # at head this only reads; a migration runs before the servers start
+    transaction.reads_first()  # at head this only reads; a migration runs before the servers start
     upgrade(revision="heads")
 
 
@@ -67,10 +67,11 @@ def database_is_empty() -> bool:
     help="Worker processes. More than one needs a shared rate-limit store (see the README).",
 )
 @click.option("--debug", is_flag=True, help="Werkzeug's development server with the debugger (never in production).")
+@click.option("--no-worker", is_flag=True, help="Run no job consumer beside the site (`equiptrain worker` runs them).")
 @with_appcontext
-def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: bool):
+def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: bool, no_worker: bool):
     """Prepare the instance folder and database, then serve the site (gunicorn, threaded)."""
-    from equiptrain.server import EmbeddedServer, gunicorn_options, quiet
+    from equiptrain.server import quiet
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Instance folder: {app.instance_path}")
@@ -90,6 +91,27 @@ def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: b
     db.session.remove()
     db.engine.dispose()  # the server's threads (and any forked worker) open their own connections
     url = f"http://{host}:{port}/"
+    consumer = None if no_worker else start_consumer()
+    try:
+        _serve(app, url, host, port, workers, threads, debug)
+    finally:
+        if consumer is not None:
+            consumer.terminate()
+            consumer.wait(timeout=30)
+
+
+def start_consumer():
+    """The job consumer beside the web workers, as its own process (`equiptrain worker`), stopped with them."""
+    import subprocess
+
+    click.echo("Starting the job consumer (equiptrain worker)")
+    code = "import sys; from equiptrain.cli import main; sys.argv = ['equiptrain', 'worker']; main()"
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def _serve(app, url: str, host: str, port: int, workers: int, threads: int, debug: bool) -> None:
+    from equiptrain.server import EmbeddedServer, gunicorn_options
+
     if debug:
         click.echo(
             f"EquipTrain is running on {url} with Werkzeug's development server and debugger (press Ctrl+C to stop)"
@@ -111,7 +133,7 @@ def demo_command(large: bool):
     from equiptrain.server import quiet
 
     upgrade_database()
-    database_events.writes_now()
+    transaction.writes_now()
     if large:
         import time
 
@@ -149,7 +171,7 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
     from equiptrain.accounts.importer import _profession
     from equiptrain.accounts.models import MembershipRole, Organisation, Team, TrainerKind
 
-    database_events.writes_now()
+    transaction.writes_now()
     prof = _profession(profession)
     if prof is None:
         raise click.BadParameter(f"unknown profession {profession!r}", param_hint="--profession")
@@ -208,7 +230,7 @@ def users_import(csv_file: Path, org_name: str, no_invite: bool):
     from equiptrain.accounts.importer import ImportInvalid, import_users, read_limited
     from equiptrain.accounts.models import Organisation
 
-    database_events.writes_now()
+    transaction.writes_now()
     org = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == org_name.lower()))
     if org is None:
         raise click.ClickException(f"There is no organisation called {org_name!r}.")
@@ -309,7 +331,7 @@ def content_sync(path: Path | None):
 
     root = path or Path(current_app.config["CONTENT_DIR"])
     upgrade_database()
-    database_events.writes_now()
+    transaction.writes_now()
     try:
         report = sync_course(root)
     except ContentInvalid as exc:
@@ -376,3 +398,6 @@ def init_app(app) -> None:
     app.cli.add_command(certificates_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from equiptrain.jobs import cli as jobs_cli
+
+    jobs_cli.init_app(app)

@@ -10,7 +10,7 @@ from typing import Any, cast
 from flask import current_app
 from sqlalchemy import CursorResult, delete, func, select, update
 
-from equiptrain import database_events, mail, signals
+from equiptrain import mail, signals, transaction
 from equiptrain.accounts import tokens
 from equiptrain.accounts.models import (
     Membership,
@@ -256,11 +256,11 @@ def authenticate(email: str, password: str) -> User | None:
     The hash check is slow by design, so it runs holding neither a transaction nor a pooled connection: the
     account is read in a short read transaction, that transaction ends, the hash is checked, and only then does
     a short write transaction record the outcome (SQLite's write lock is never held while hashing)."""
-    database_events.reads_first()
+    transaction.reads_first()
     row = db.session.execute(select(User.id, User.password_hash).where(User.email == normalise_email(email))).first()
-    database_events.end_transaction()
+    transaction.end_transaction()
     ok = verify_password(row.password_hash if row else None, password)
-    database_events.writes_now()
+    transaction.writes_now()
     user = db.session.get(User, row.id) if row else None
     if not ok or user is None or not user.is_active:
         record("sign_in.failed", None, user, email=normalise_email(email)[:254])

@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 
-from equiptrain import background, database_events, ui
+from equiptrain import transaction, ui
 from equiptrain.accounts import importer, invitations, limits, queries, services, tokens
 from equiptrain.accounts.forms import (
     ChangePasswordForm,
@@ -43,6 +43,7 @@ from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db, limiter, login_manager
 from equiptrain.forms import choices
+from equiptrain.jobs import queue
 
 bp = Blueprint("accounts", __name__)
 
@@ -71,7 +72,7 @@ def load_user(token: str) -> User | None:
         return None
     user, last_seen_at = row
     user.session_token = token
-    if database_events.writing():  # a page view never writes; a writing request notes the session in use
+    if transaction.writing():  # a page view never writes; a writing request notes the session in use
         services.touch_session(token, last_seen_at)
     return user
 
@@ -139,8 +140,8 @@ def _failed(response) -> bool:
 )
 def sign_in():
     # A POST here mostly hashes a password: its reads begin deferred; authenticate() takes the write lock
-    # only for its short write, after the hash (see equiptrain/database_events.py).
-    database_events.reads_first()
+    # only for its short write, after the hash (see equiptrain/transaction.py).
+    transaction.reads_first()
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = SignInForm()
@@ -185,7 +186,8 @@ def request_reset():
     if form.validate_on_submit():
         # The answer must not reveal whether the account exists, in its words or in its timing: the request does
         # the same nothing either way, and the look-up, the token and the mail happen after it, off this thread.
-        background.submit(services.request_password_reset, form.email.data, ip_address=request.remote_addr)
+        # The job waits in the durable queue, so a pending reset survives a restart.
+        queue.enqueue(services.request_password_reset, form.email.data, ip_address=request.remote_addr)
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/request_reset.html", form=form)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 
-from equiptrain import database_events, ui
+from equiptrain import transaction, ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
 from equiptrain.accounts.queries import admin_organisation
 from equiptrain.accounts.services import administers
@@ -277,7 +277,7 @@ def cancel(workshop_id: int):
 @bp.cli.command("expire-offers")
 def expire_offers_command():
     """Lapse waiting-list offers not confirmed in time and offer the places to the next people."""
-    database_events.writes_now()  # it writes while the site serves: SQLite's write lock when it begins
+    transaction.writes_now()  # it writes while the site serves: SQLite's write lock when it begins
     n = services.expire_offers()
     db.session.commit()
     click.echo(f"{n} waiting-list offer{'s' if n != 1 else ''} lapsed; the places were offered to the next people.")
