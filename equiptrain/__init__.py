@@ -104,9 +104,12 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.content import models as _content_models  # noqa: F401  (tables every feature refers to)
     from equiptrain.dashboards.views import bp as dashboards
     from equiptrain.guests.views import bp as guests
+    from equiptrain.jobs.views import bp as jobs
     from equiptrain.learning.views import bp as learning
     from equiptrain.printables.views import bp as printables
     from equiptrain.reflection.views import bp as reflection
+    from equiptrain.reminders import services as reminders_services
+    from equiptrain.reminders.views import bp as reminders
     from equiptrain.reviews.views import bp as reviews
     from equiptrain.static_assets import bp as assets
     from equiptrain.supervision.views import bp as supervision
@@ -126,8 +129,11 @@ def _register_blueprints(app: Flask) -> None:
         printables,
         certificates,
         dashboards,
+        jobs,
+        reminders,
     ):
         app.register_blueprint(bp)
+    reminders_services.register_schedule()  # the programme's periodic tasks (other features register theirs)
 
 
 def _register_error_pages(app: Flask) -> None:

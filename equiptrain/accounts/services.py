@@ -280,10 +280,11 @@ def session_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User) -> str:
-    """Record a new signed-in browser for `user`; returns the token its cookie carries (also on user)."""
+def start_session(user: User, *, remember: bool = False) -> str:
+    """Record a new signed-in browser for `user`; returns the token its cookie carries (also on user).
+    `remember`: kept for REMEMBER_DAYS whatever the idle time ("keep me signed in")."""
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=session_digest(token), user_id=user.id))
+    db.session.add(UserSession(id=session_digest(token), user_id=user.id, remember=remember))
     user.session_token = token
     return token
 
@@ -303,6 +304,28 @@ def sign_out_everywhere(user: User) -> int:
     ended = end_all_sessions(user)
     record("sign_out.everywhere", user, user, sessions=ended)
     return ended
+
+
+# A page view (which never writes itself) notes the session in use by a job, at most this often.
+VIEW_SEEN_RESOLUTION = dt.timedelta(hours=1)
+
+
+def session_expired(last_seen_at: dt.datetime, remember: bool, created_at: dt.datetime) -> bool:
+    """Idle for SESSION_IDLE_HOURS (the last-seen time is an hour coarse at most), or, for a remembered
+    session, REMEMBER_DAYS after sign-in."""
+    now = utcnow()
+    if remember:
+        return now - created_at > dt.timedelta(days=int(current_app.config["REMEMBER_DAYS"]))
+    return now - last_seen_at > dt.timedelta(hours=float(current_app.config["SESSION_IDLE_HOURS"]))
+
+
+def seen_long_ago(last_seen_at: dt.datetime) -> bool:
+    return utcnow() - last_seen_at >= VIEW_SEEN_RESOLUTION
+
+
+def touch_session_digest(digest: str) -> None:
+    """The job a page view queues: note its session in use now."""
+    db.session.execute(update(UserSession).where(UserSession.id == digest).values(last_seen_at=utcnow()))
 
 
 def touch_session(token: str, last_seen_at: dt.datetime) -> None:

@@ -55,7 +55,7 @@ ui.add_nav("Teams", "accounts.teams", ("admin",), order=81)
 # One prepared statement (its cache key is worked out once, not per request, which matters with the role
 # subqueries on User): the user, the roles every page's navigation needs, and the session row, in one row.
 _USER_BY_SESSION = (
-    select(User, UserSession.last_seen_at)
+    select(User, UserSession.last_seen_at, UserSession.remember, UserSession.created_at)
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.id == bindparam("digest"))
 )
@@ -70,10 +70,14 @@ def load_user(token: str) -> User | None:
     row = db.session.execute(_USER_BY_SESSION, {"digest": services.session_digest(token)}).first()
     if row is None or not row[0].is_active:
         return None
-    user, last_seen_at = row
+    user, last_seen_at, remember, created_at = row
+    if services.session_expired(last_seen_at, remember, created_at):
+        return None  # idle too long (or a remembered session past its days); the schedule deletes the row
     user.session_token = token
     if transaction.writing():  # a page view never writes; a writing request notes the session in use
         services.touch_session(token, last_seen_at)
+    elif services.seen_long_ago(last_seen_at):  # a page view notes it by a job after the response, hourly at most
+        transaction.after_commit(services.touch_session_digest, services.session_digest(token))
     return user
 
 
@@ -148,8 +152,8 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            services.start_session(user)
-            login_user(user)
+            services.start_session(user, remember=bool(form.remember.data))
+            login_user(user, remember=bool(form.remember.data))
             response = redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
             limits.remember_browser(response, user.email)
             return response
