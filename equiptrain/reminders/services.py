@@ -72,7 +72,7 @@ def send_scheduled(
         organisation_id=organisation_id,
         dedupe_key=key,
     )
-    record("scheduled_message.sent", None, user, organisation_id=organisation_id, category=category, subject=subject)
+    record("scheduled_message.sent", None, user, organisation_id=organisation_id, category=category, title=subject)
     return True
 
 
