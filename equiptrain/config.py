@@ -54,6 +54,8 @@ DEFAULTS: dict[str, object] = {
     "JOBS_URL": None,
     # Threads in each consumer (`serve`'s and `worker`'s).
     "JOBS_WORKERS": 2,
+    # A delivery still not sent this long after it was due is queued again by the sweeper (its job was lost).
+    "OUTBOX_SWEEP_AFTER_SECONDS": 120,
     # Daily scheduled tasks (reminders, digests, expiry notices) run at or after this hour, UTC.
     "SCHEDULE_DAILY_HOUR": 7,
     # A learner is told, and a refresher opens, this many days before a completion expires.

@@ -4,7 +4,8 @@ delivers it after commit, and the row says whether it went: the row, not the que
 A kind registers its deliverer: `register_kind("email", send_email)`. A deliverer raises `Retry` (or an
 `OSError`) when the far end is unavailable: the row is tried again later with back-off (1, 5, 30 minutes, then
 every 2 hours) until MAX_ATTEMPTS, then marked failed for an administrator to retry (`equiptrain jobs retry
-ID`). `sweep()` (every 5 minutes) queues again any row still pending after its next try is due, so a job lost
+ID`). `sweep()` (every 5 minutes, and when a consumer starts) queues again any row still pending
+OUTBOX_SWEEP_AFTER_SECONDS after its next try was due, so a job lost
 with a killed consumer or an unreachable queue is not lost for good. Delivery is at least once: a crash between
 the far end accepting and the row being marked sends it again, with the same Message-ID.
 """
@@ -16,6 +17,7 @@ import logging
 import smtplib
 from collections.abc import Callable
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from equiptrain.db import utcnow
@@ -25,8 +27,6 @@ from equiptrain.jobs.models import FAILED, PENDING, SENT, OutboxItem
 log = logging.getLogger(__name__)
 BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2))
 MAX_ATTEMPTS = 8
-# A pending row whose delivery job has not marked it for this long is taken to have lost its job.
-SWEEP_AFTER = dt.timedelta(minutes=2)
 
 _kinds: dict[str, Callable[[OutboxItem], None]] = {}
 
@@ -78,7 +78,8 @@ def sweep() -> int:
     """Queue again every pending row whose next try is overdue (its job was lost); returns how many."""
     from equiptrain.transaction import after_commit
 
-    due = utcnow() - SWEEP_AFTER
+    wait = dt.timedelta(seconds=float(current_app.config["OUTBOX_SWEEP_AFTER_SECONDS"]))
+    due = utcnow() - wait
     ids = list(
         db.session.scalars(
             select(OutboxItem.id)
@@ -90,7 +91,7 @@ def sweep() -> int:
     if ids:
         # Pushed a little later, so a second sweep before these are delivered does not queue them again.
         db.session.execute(
-            update(OutboxItem).where(OutboxItem.id.in_(ids)).values(next_attempt_at=utcnow() + SWEEP_AFTER)
+            update(OutboxItem).where(OutboxItem.id.in_(ids)).values(next_attempt_at=utcnow() + wait)
         )
         for item_id in ids:
             after_commit(deliver, item_id)

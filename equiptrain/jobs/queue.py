@@ -123,7 +123,18 @@ def enqueue(fn: Callable | str, *args, **kwargs) -> None:
 
 
 def run_consumer(app: Flask, workers: int = 2, periodic: bool = True) -> None:
-    """Run huey's consumer for this app until it is told to stop (SIGTERM or SIGINT)."""
+    """Run huey's consumer for this app until it is told to stop (SIGTERM or SIGINT). It first queues again the
+    deliveries a stopped (or killed) consumer left undone, rather than waiting for the sweeper's next turn."""
+    from equiptrain.jobs import outbox, services
+
+    services.beat(jobs(app))
+    with app.app_context():
+        transaction.writes_now()
+        try:
+            outbox.sweep()
+            db.session.commit()
+        finally:
+            db.session.remove()
     consumer = jobs(app).huey.create_consumer(
         workers=workers, worker_type="thread", periodic=periodic, check_worker_health=True, initial_delay=0.5
     )
