@@ -22,10 +22,10 @@ from equiptrain.accounts.services import invite
 from equiptrain.cli import main
 from equiptrain.extensions import db
 from equiptrain.jobs.models import SENT, OutboxItem
-from tests.builders import Builders
+from tests.builders import PASSWORD, Builders
 from tests.conftest import database_url_for
-from tests.live import dispose, own_app
-from tests.servers import BIN, ROOT, stop
+from tests.live import Client, dispose, own_app, together
+from tests.servers import BIN, ROOT, AppServer, server_settings, stop
 from tests.smtp import SMTPServer
 
 pytestmark = pytest.mark.own_database
@@ -46,7 +46,7 @@ def start_consumer(tmp, settings: dict, name: str) -> subprocess.Popen:
         )
 
 
-@pytest.fixture(params=["sqlite-queue", "redis-queue"])
+@pytest.fixture
 def world(request, tmp_path):
     jobs_url = (
         f"sqlite:///{tmp_path / 'jobs.db'}" if request.param == "sqlite-queue" else request.getfixturevalue("redis_url")
@@ -99,6 +99,7 @@ def wait_for(condition, seconds: float = 120) -> bool:
     return False
 
 
+@pytest.mark.parametrize("world", ["sqlite-queue", "redis-queue"], indirect=True)
 def test_a_consumer_killed_mid_batch_loses_no_invitation(world, tmp_path):
     app, smtp, settings = world
     with app.app_context():
@@ -115,6 +116,12 @@ def test_a_consumer_killed_mid_batch_loses_no_invitation(world, tmp_path):
         assert "No consumer has run yet" in status.output and f"Queued jobs: {PEOPLE} waiting" in status.output
         db.session.remove()
 
+    kill_one_mid_batch_and_check(app, smtp, settings, tmp_path, addresses)
+
+
+def kill_one_mid_batch_and_check(app, smtp, settings, tmp_path, addresses) -> None:
+    """Two consumers; one is killed (SIGKILL) while deliveries are in flight, then started again. Every address
+    gets its invitation, each with one Message-ID, and every outbox row ends marked sent."""
     first = start_consumer(tmp_path, settings, "first")
     second = start_consumer(tmp_path, settings, "second")
     try:
@@ -130,7 +137,7 @@ def test_a_consumer_killed_mid_batch_loses_no_invitation(world, tmp_path):
 
         assert wait_for(all_arrived), (tmp_path / "first.log").read_text()[-3000:]
         with app.app_context():
-            assert wait_for(lambda: _sent(app) == PEOPLE)
+            assert wait_for(lambda: _sent(app) == len(addresses))
     finally:
         stop(first)
         stop(second)
@@ -141,10 +148,110 @@ def test_a_consumer_killed_mid_batch_loses_no_invitation(world, tmp_path):
         by_address.setdefault(to, set()).add(message_id)
     assert set(by_address) == addresses  # none missing
     assert all(len(ids) == 1 for ids in by_address.values())  # a resend, if any, carried the same Message-ID
-    assert len({mid for _to, mid in received}) == PEOPLE
+    assert len({mid for _to, mid in received}) == len(addresses)
     with app.app_context():
-        stored = set(db.session.scalars(select(OutboxItem.message_id)))
+        stored = set(db.session.scalars(select(OutboxItem.message_id).where(OutboxItem.recipient.in_(addresses))))
         assert stored == {mid for _to, mid in received}
+
+
+@pytest.mark.parametrize("world", ["redis-queue"], indirect=True)
+def test_two_app_servers_two_consumers_and_a_kill(world, tmp_path):
+    """Invitations asked for on two app servers (gunicorn) sharing the database and the queue; one of the two
+    consumers is killed mid-batch. On PostgreSQL in CI, with Redis as the queue."""
+    app, smtp, settings = world
+    with app.app_context():
+        build = Builders()
+        org = build.org()
+        admin = build.user("admin", org=org)
+        people = [build.user(org=org, password=None, email=f"staff{n}@example.nhs.uk") for n in range(PEOPLE)]
+        ids = [p.id for p in people]
+        addresses = {p.email for p in people}
+        admin_email = admin.email
+        db.session.remove()
+    server_env = server_settings(
+        settings["DATABASE_URL"], "memory://", **{k: v for k, v in settings.items() if k not in ("DATABASE_URL",)}
+    )
+    servers = [AppServer(tmp_path, server_env, workers=1, threads=4, name=f"app{n}") for n in (1, 2)]
+    try:
+        browsers = []
+        for server in servers:
+            browser = Client(server.url)
+            assert browser.sign_in(admin_email, PASSWORD) == 302
+            browsers.append(browser)
+        tokens = [b.csrf("/admin/people") for b in browsers]
+
+        def invite_share(k: int) -> list[int]:
+            # Four people asking at once, two on each server, each with their own connection.
+            browser = Client(servers[k % 2].url)
+            browser.cookies = dict(browsers[k % 2].cookies)
+            return [
+                browser.post(f"/admin/people/{user_id}/invite", {"csrf_token": tokens[k % 2]})[0]
+                for user_id in ids[k::4]
+            ]
+
+        statuses = together([lambda k=k: invite_share(k) for k in range(4)])
+        assert all(isinstance(s, list) and set(s) == {302} for s in statuses), statuses
+    finally:
+        for server in servers:
+            server.stop()
+    kill_one_mid_batch_and_check(app, smtp, settings, tmp_path, addresses)
+
+
+@pytest.mark.parametrize("world", ["sqlite-queue"], indirect=True)
+def test_a_daily_task_fires_once_with_two_processes_at_once(world, tmp_path):
+    """Two processes run the schedule at the same moment (two consumers' ticks, or cron on two servers): the
+    (task, day) claim lets one run it; the learner due in 14 days is reminded once."""
+    import datetime as dt
+
+    from equiptrain.dashboards.services import save_policy
+    from equiptrain.jobs.models import ScheduleRun
+    from tests.dashboards.helpers import modules
+
+    app, smtp, settings = world
+    smtp.release()
+    with app.app_context():
+        build = Builders()
+        org = build.org()
+        team = build.team(org)
+        learner = build.user("learner", team=team)
+        admin = build.user("admin", org=org)
+        (module,) = modules(1)
+        save_policy(
+            admin,
+            org,
+            module_ids={module.id},
+            core_workshop=False,
+            deadline=dt.datetime.now(dt.UTC).date() + dt.timedelta(days=14),
+            joiner_days=None,
+            refresh_months=None,
+        )
+        db.session.commit()
+        learner_id = learner.id
+        db.session.remove()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.update({f"EQUIPTRAIN_{k}": str(v) for k, v in {**settings, "SCHEDULE_DAILY_HOUR": 0}.items()})
+    runs = [
+        subprocess.Popen(
+            [str(BIN / "equiptrain"), "jobs", "run-due", "--schedule-only"],
+            cwd=ROOT,
+            env={**env, "EQUIPTRAIN_INSTANCE_PATH": str(tmp_path / f"cron{n}")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for n in (1, 2)
+    ]
+    outputs = [p.communicate(timeout=120)[0].decode() for p in runs]
+    assert all(p.returncode == 0 for p in runs), outputs
+    assert sum("reminders.daily" in out for out in outputs) == 1, outputs
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ScheduleRun.id)).where(ScheduleRun.name == "reminders.daily")) == 1
+        reminders = db.session.scalar(
+            select(func.count(OutboxItem.id)).where(
+                OutboxItem.user_id == learner_id, OutboxItem.category == "deadline_reminder"
+            )
+        )
+        assert reminders == 1
+        db.session.remove()
 
 
 def _sent(app) -> int:
