@@ -222,6 +222,12 @@ ROUTES: dict[str, tuple] = {
     "dashboards.compliance": (("programme_lead", "admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
     "dashboards.settings": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
     "dashboards.team_deadline": (("admin", "platform_admin"), None, "POST"),
+    # the job queue, scheduled messages, a person's messages (issue 19)
+    "reminders.my_messages": (SIGNED_IN, None, "GET"),
+    "reminders.organisation_messages": (("admin", "platform_admin"), None, "GET"),
+    "jobs.status": (("platform_admin",), None, "GET"),
+    "jobs.retry": (("platform_admin",), lambda w: {"item_id": w["outbox_item"].id}, "POST"),
+    "jobs.retry_schedule": (("platform_admin",), lambda w: {"name": "outbox.sweep"}, "POST"),
 }
 
 # What a guest gets on the pages their account opens (their own workshop's); everything else not public is 403.

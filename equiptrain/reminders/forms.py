@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 
-from equiptrain.forms import MultiCheckboxField
+from equiptrain.forms import MultiCheckboxField, choices
 from equiptrain.reminders.settings import MESSAGES, WEEKDAYS
 
 
@@ -14,12 +14,12 @@ class MessageSettingsForm(FlaskForm):
     enabled = MultiCheckboxField(
         "Messages sent",
         coerce=str,
-        choices=[(name, f"{label}: {what}") for name, (label, what) in MESSAGES.items()],
+        choices=choices((name, f"{label}: {what}") for name, (label, what) in MESSAGES.items()),
         description="Untick a message to stop sending it to your organisation's staff.",
     )
     digest_weekday = SelectField(
         "Day the managers' weekly digest is sent",
-        choices=[(str(i), day) for i, day in enumerate(WEEKDAYS)],
+        choices=choices(enumerate(WEEKDAYS)),
         default="0",
     )
 
