@@ -90,9 +90,7 @@ def sweep() -> int:
     )
     if ids:
         # Pushed a little later, so a second sweep before these are delivered does not queue them again.
-        db.session.execute(
-            update(OutboxItem).where(OutboxItem.id.in_(ids)).values(next_attempt_at=utcnow() + wait)
-        )
+        db.session.execute(update(OutboxItem).where(OutboxItem.id.in_(ids)).values(next_attempt_at=utcnow() + wait))
         for item_id in ids:
             after_commit(deliver, item_id)
         log.info("outbox sweep: %s deliveries queued again", len(ids))

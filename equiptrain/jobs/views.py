@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from equiptrain import ui
 from equiptrain.authz import roles_required
 from equiptrain.extensions import db
 from equiptrain.forms import EmptyForm
@@ -12,6 +13,7 @@ from equiptrain.jobs import schedule, services
 from equiptrain.jobs.models import OutboxItem
 
 bp = Blueprint("jobs", __name__)
+ui.add_nav("Jobs", "jobs.status", ("platform_admin",), order=90)
 
 
 @bp.route("/admin/jobs")

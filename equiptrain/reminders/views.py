@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from equiptrain import ui
 from equiptrain.accounts import queries as account_queries
 from equiptrain.audit.services import record
 from equiptrain.authz import roles_required
@@ -16,6 +17,7 @@ from equiptrain.reminders import settings
 from equiptrain.reminders.forms import DigestPreferenceForm, MessageSettingsForm
 
 bp = Blueprint("reminders", __name__)
+ui.add_nav("Scheduled messages", "reminders.organisation_messages", ("admin",), order=84)
 MESSAGES_SHOWN = 100
 CATEGORY_LABELS = {name: label for name, (label, _what) in settings.MESSAGES.items()} | {
     "": "Email",
