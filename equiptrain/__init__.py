@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.learning.views import bp as learning
     from equiptrain.printables.views import bp as printables
     from equiptrain.reflection.views import bp as reflection
+    from equiptrain.reminders import models as _reminder_models  # noqa: F401  (the refreshers table)
     from equiptrain.reminders import services as reminders_services
     from equiptrain.reminders.views import bp as reminders
     from equiptrain.reviews.views import bp as reviews

@@ -150,37 +150,64 @@ def deadline_reminders(on: dt.date | None = None) -> int:
 
 
 def expiry_notices(on: dt.date | None = None) -> int:
-    """Tell a learner EXPIRY_NOTICE_DAYS before a completion expires (once), and again when it has expired."""
+    """EXPIRY_NOTICE_DAYS before a required module's completion expires, open its refresher and tell the learner
+    (once); tell them again once it has expired. The core workshop's expiry is announced the same way (attending
+    a core again renews it)."""
+    from equiptrain.learning.models import ModuleProgress
+    from equiptrain.reminders.refreshers import open_refresher
+
     on = on or today()
     notice = dt.timedelta(days=int(current_app.config["EXPIRY_NOTICE_DAYS"]))
     off = settings.all_switched_off()
     modules = dq.current_modules()
+    titles = {m.id: m.title for m in modules}
+    link = mail.external_url("learning.programme")
     sent = 0
     for org in _organisations():
         policy = rules.load(org.id)
         if not policy.refresh_months:
             continue
-        due = [r for r in dq.compliance_records(org.id, policy, modules) if r[5] is not None and r[5] - notice <= on]
-        people = {
-            u.email: u for u in db.session.scalars(select(User).where(User.email.in_([r[2] for r in due] or ["-"])))
-        }
-        for _number, _name, email, what, completed, expires in due:
-            user = people.get(email)
-            if user is None:
-                continue
+        required = policy.required_module_ids(titles) & set(titles)
+        rows = db.session.execute(
+            select(User, ModuleProgress.module_id, ModuleProgress.completed_at)
+            .join(ModuleProgress, ModuleProgress.user_id == User.id)
+            .where(
+                User.organisation_id == org.id,
+                User.deactivated_at.is_(None),
+                ModuleProgress.completed_at.is_not(None),
+                ModuleProgress.module_id.in_(required or [-1]),
+            )
+        ).all()
+        due: list[tuple[User, str, dt.date, dt.date, bool]] = []
+        for user, module_id, completed_at in rows:
+            completed = completed_at.date()
+            expires = policy.expiry(completed)
+            if expires is not None and expires - notice <= on:
+                _refresher, opened = open_refresher(user.id, module_id, expires)
+                due.append((user, f"Module: {titles[module_id]}", completed, expires, True))
+        if policy.core_mandatory:
+            emails = {}
+            for _n, _name, email, what, completed, expires in dq.compliance_records(org.id, policy, []):
+                if what == "Core workshop" and expires is not None and expires - notice <= on:
+                    emails[email] = (what, completed, expires)
+            for user in db.session.scalars(select(User).where(User.email.in_(list(emails) or ["-"]))):
+                what, completed, expires = emails[user.email]
+                due.append((user, what, completed, expires, False))
+        for user, what, completed, expires, refresher in due:
             expired = expires <= on
+            how = (
+                "Your refresher is open: take the module's knowledge check and a solo practice again. Once you "
+                "have, your completion is renewed and a new certificate issued."
+                if refresher
+                else "Attend a core workshop again to renew it."
+            )
+            state = f"expired on {expires:%d %B %Y}" if expired else f"expires on {expires:%d %B %Y}"
             sent += send_scheduled(
                 user,
                 "expiry_notice",
                 f"expiry:{'expired' if expired else 'soon'}:{user.id}:{what[:80]}:{completed.isoformat()}",
                 f"Your EQUIP training {'has expired' if expired else 'expires soon'}: {what}",
-                (
-                    f"Your completion of {what} (on {completed:%d %B %Y}) expired on {expires:%d %B %Y}."
-                    if expired
-                    else f"Your completion of {what} (on {completed:%d %B %Y}) expires on {expires:%d %B %Y}."
-                )
-                + f" Your organisation asks you to refresh it.\n\nYour programme: "
-                f"{mail.external_url('learning.programme')}",
+                f"Your completion of {what} (on {completed:%d %B %Y}) {state}. {how}\n\nYour programme: {link}",
                 organisation_id=org.id,
                 switched_off=off,
             )
@@ -423,6 +450,12 @@ def _resume_invitations() -> None:
         resume_stalled(run)
 
 
+def _check_refreshers() -> None:
+    from equiptrain.reminders.refreshers import check_open
+
+    check_open()
+
+
 def _daily() -> None:
     """The day's messages, in one transaction (they commit with their claim, or not at all)."""
     deadline_reminders()
@@ -440,6 +473,9 @@ def register_schedule() -> None:
     )
     schedule.register(
         "workshops.expire_offers", _expire_offers, every="5min", description="Lapse waiting-list offers on time"
+    )
+    schedule.register(
+        "refreshers.check", _check_refreshers, every="5min", description="Renew completions whose refresher is done"
     )
     schedule.register("sessions.end_idle", end_idle_sessions, every="hour", description="End idle sessions")
     schedule.register(
