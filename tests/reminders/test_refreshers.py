@@ -78,3 +78,31 @@ def test_a_refresher_renews_the_completion_and_the_certificate(tmp_path, build, 
     assert new.status is CertificateStatus.VALID and old_again.superseded_by_id == new.id
     page = client.get(f"/verify/{old.display_code}").get_data(as_text=True)
     assert "Expired" in page and "Revoked" not in page and f"/verify/{new.display_code}" in page
+
+
+def test_the_team_matrix_shows_expires_on_and_expired(build, client, login):
+    from tests.dashboards import helpers
+
+    admin = build.user("admin")
+    team = build.team(admin.organisation)
+    manager = build.user("manager", team=team)
+    fresh = build.user("learner", team=team, name="Fay Fresh")
+    lapsed = build.user("learner", team=team, name="Lou Lapsed")
+    (module,) = helpers.modules(1)
+    helpers.progress(fresh, module, days_ago=10)
+    helpers.progress(lapsed, module, days_ago=400)
+    dashboard_services.save_policy(
+        admin,
+        admin.organisation,
+        module_ids={module.id},
+        core_workshop=False,
+        deadline=dt.date.today() + dt.timedelta(days=30),
+        joiner_days=None,
+        refresh_months=12,
+    )
+    db.session.commit()
+    page = login(manager).get(f"/dashboards/teams/{team.id}").get_data(as_text=True)
+    fay = page[page.index("Fay Fresh") :][:2000]
+    lou = page[page.index("Lou Lapsed") :][:2000]
+    assert "Expires on" in fay.split("</tr>")[0] and "Expired" not in fay.split("</tr>")[0]
+    assert "Expired" in lou.split("</tr>")[0]
