@@ -101,6 +101,9 @@ class Jobs:
         raised; the rest stay queued."""
         ran = 0
         while (task := self.huey.dequeue()) is not None:
+            if not self.huey.ready_to_run(task):  # a retry for later: back to the schedule, as a consumer does
+                self.huey.add_schedule(task)
+                continue
             task.execute()
             ran += 1
         return ran

@@ -180,10 +180,12 @@ def expiry_notices(on: dt.date | None = None) -> int:
         ).all()
         due: list[tuple[User, str, dt.date, dt.date, bool]] = []
         for user, module_id, completed_at in rows:
+            if completed_at is None:
+                continue
             completed = completed_at.date()
             expires = policy.expiry(completed)
             if expires is not None and expires - notice <= on:
-                _refresher, opened = open_refresher(user.id, module_id, expires)
+                open_refresher(user.id, module_id, expires)
                 due.append((user, f"Module: {titles[module_id]}", completed, expires, True))
         if policy.core_mandatory:
             emails = {}
