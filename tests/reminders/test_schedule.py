@@ -183,3 +183,12 @@ def test_a_daily_task_claims_its_day_once(world, app):
         assert "reminders.daily" not in schedule.run_due()
     runs = db.session.scalars(select(ScheduleRun).where(ScheduleRun.name == "reminders.daily")).all()
     assert [r.period for r in runs] == [(DEADLINE - dt.timedelta(days=30)).isoformat()]
+
+
+def test_every_registered_task_runs_cleanly_on_an_ordinary_day(world):
+    from equiptrain.jobs.models import ScheduleRun
+
+    with at(DEADLINE - dt.timedelta(days=40), hour=9):
+        ran = schedule.run_due()
+    assert set(ran) == {p.name for p in schedule.registered()}
+    assert db.session.scalars(select(ScheduleRun).where(ScheduleRun.error.is_not(None))).all() == []
