@@ -83,3 +83,30 @@ def test_a_run_of_invitations_stops_between_batches_when_the_process_exits(app, 
     assert (stopped.done, stopped.finished_at, len(outbox.messages)) == (2, None, 2)
     queue._stopping.clear()
     assert send_batches(run.id).finished_at is not None and len(outbox.messages) == 5
+
+
+def test_a_pending_password_reset_survives_a_restart(app, build, tmp_path, monkeypatch, outbox):
+    """The reset job waits in the durable queue (SQLite here, as `make run` has it): a process that stops before a
+    consumer runs it loses nothing; the next process's consumer sends the email."""
+    from equiptrain.jobs.queue import Jobs
+
+    user = build.user()
+    db.session.commit()
+    monkeypatch.setitem(app.config, "JOBS_URL", f"sqlite:///{tmp_path / 'jobs.db'}")
+    before = Jobs(app)
+    monkeypatch.setitem(app.extensions, queue.KEY, before)
+    with app.test_request_context("/reset-password", method="POST"):
+        queue.enqueue(services_reset(), user.email, ip_address="10.0.0.1")
+    del before  # the process stops here
+
+    after = Jobs(app)  # a new process on the same queue file
+    monkeypatch.setitem(app.extensions, queue.KEY, after)
+    assert [fn.__name__ for fn, _args, _kwargs in after.pending] == ["request_password_reset"]
+    after.run_pending()
+    assert [m["Subject"] for m in outbox.to(user.email)] == ["Reset your EquipTrain password"]
+
+
+def services_reset():
+    from equiptrain.accounts import services
+
+    return services.request_password_reset
