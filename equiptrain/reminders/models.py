@@ -21,3 +21,4 @@ class Refresher(Base):
     expires_on: Mapped[dt.date]
     opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[dt.datetime | None]
+    whole_module: Mapped[bool] = mapped_column(default=False)  # its units are to be read again too

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 
 from equiptrain.accounts.models import User
 from equiptrain.audit.services import record
 from equiptrain.certificates.models import Certificate, CertificateStatus
-from equiptrain.content.models import Module, Quiz, Scenario
+from equiptrain.content.models import Module, Quiz, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
-from equiptrain.learning.models import ModuleProgress, PracticeAttempt, QuizAttempt
+from equiptrain.learning.models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
 from equiptrain.reminders.models import Refresher
 
 
-def open_refresher(user_id: int, module_id: int, expires_on: dt.date) -> tuple[Refresher, bool]:
-    """The refresher for this completion, opened now if it was not yet; (refresher, newly opened)."""
+def open_refresher(
+    user_id: int, module_id: int, expires_on: dt.date, whole_module: bool = False
+) -> tuple[Refresher, bool]:
+    """The refresher for this completion, opened now if it was not yet; (refresher, newly opened). A whole-module
+    refresher marks the module's units unread, to be read again."""
     found = db.session.scalar(
         select(Refresher).where(
             Refresher.user_id == user_id, Refresher.module_id == module_id, Refresher.expires_on == expires_on
@@ -29,8 +32,16 @@ def open_refresher(user_id: int, module_id: int, expires_on: dt.date) -> tuple[R
     )
     if found is not None:
         return found, False
-    refresher = Refresher(user_id=user_id, module_id=module_id, expires_on=expires_on, opened_at=utcnow())
+    refresher = Refresher(
+        user_id=user_id, module_id=module_id, expires_on=expires_on, opened_at=utcnow(), whole_module=whole_module
+    )
     db.session.add(refresher)
+    if whole_module:
+        db.session.execute(
+            delete(UnitRead).where(
+                UnitRead.user_id == user_id, UnitRead.unit_id.in_(select(Unit.id).where(Unit.module_id == module_id))
+            )
+        )
     db.session.flush()
     return refresher, True
 
@@ -68,6 +79,18 @@ def done_since(refresher: Refresher) -> bool:
             )
         )
     )
+    if refresher.whole_module:
+        unread = select(Unit.id).where(
+            Unit.module_id == refresher.module_id,
+            Unit.retired_at.is_(None),
+            ~Unit.id.in_(
+                select(UnitRead.unit_id).where(
+                    UnitRead.user_id == refresher.user_id, UnitRead.read_at >= refresher.opened_at
+                )
+            ),
+        )
+        if db.session.scalar(select(exists(unread))):
+            return False
     return bool(passed and practised)
 
 

@@ -185,7 +185,7 @@ def expiry_notices(on: dt.date | None = None) -> int:
             completed = completed_at.date()
             expires = policy.expiry(completed)
             if expires is not None and expires - notice <= on:
-                open_refresher(user.id, module_id, expires)
+                open_refresher(user.id, module_id, expires, policy.refresher_whole_module)
                 due.append((user, f"Module: {titles[module_id]}", completed, expires, True))
         if policy.core_mandatory:
             emails = {}
@@ -197,9 +197,14 @@ def expiry_notices(on: dt.date | None = None) -> int:
                 due.append((user, what, completed, expires, False))
         for user, what, completed, expires, refresher in due:
             expired = expires <= on
+            again = (
+                "read the module's units, take its knowledge check and a solo practice again"
+                if policy.refresher_whole_module
+                else "take the module's knowledge check and a solo practice again"
+            )
             how = (
-                "Your refresher is open: take the module's knowledge check and a solo practice again. Once you "
-                "have, your completion is renewed and a new certificate issued."
+                f"Your refresher is open: {again}. Once you have, your completion is renewed and a new "
+                "certificate issued."
                 if refresher
                 else "Attend a core workshop again to renew it."
             )

@@ -33,6 +33,7 @@ def upgrade():
         sa.Column("expires_on", sa.Date(), nullable=False),
         sa.Column("opened_at", equiptrain.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("completed_at", equiptrain.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("whole_module", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["module_id"], ["modules.id"], name=op.f("fk_refreshers_module_id_modules")),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_refreshers_user_id_users"), ondelete="CASCADE"
@@ -45,9 +46,15 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_refreshers_module_id"), ["module_id"], unique=False)
     with op.batch_alter_table("certificates", schema=None) as batch_op:
         batch_op.alter_column("status", existing_type=_status(OLD), type_=_status(NEW), existing_nullable=False)
+    with op.batch_alter_table("training_policies", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("refresher_whole_module", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("training_policies", schema=None) as batch_op:
+        batch_op.drop_column("refresher_whole_module")
     op.execute("UPDATE certificates SET status = 'superseded' WHERE status = 'expired'")
     with op.batch_alter_table("certificates", schema=None) as batch_op:
         batch_op.alter_column("status", existing_type=_status(NEW), type_=_status(OLD), existing_nullable=False)

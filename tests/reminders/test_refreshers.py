@@ -106,3 +106,47 @@ def test_the_team_matrix_shows_expires_on_and_expired(build, client, login):
     lou = page[page.index("Lou Lapsed") :][:2000]
     assert "Expires on" in fay.split("</tr>")[0] and "Expired" not in fay.split("</tr>")[0]
     assert "Expired" in lou.split("</tr>")[0]
+
+
+def test_a_whole_module_refresher_needs_the_units_read_again(tmp_path, build, app):
+    from equiptrain.content.models import Unit
+    from equiptrain.learning.models import UnitRead
+
+    sync_small_course(tmp_path / "course")
+    module = db.session.scalar(select(Module).where(Module.slug == "foundations"))
+    admin = build.user("admin")
+    learner = build.user(org=admin.organisation)
+    complete_modules(learner, "foundations")
+    dashboard_services.save_policy(
+        admin,
+        admin.organisation,
+        module_ids={module.id},
+        core_workshop=False,
+        deadline=dt.date.today() + dt.timedelta(days=30),
+        joiner_days=None,
+        refresh_months=12,
+        refresher_whole_module=True,
+    )
+    db.session.commit()
+    completed = db.session.scalar(select(ModuleProgress.completed_at).where(ModuleProgress.user_id == learner.id))
+    expires = completed.date().replace(year=completed.year + 1)
+    with at(expires - dt.timedelta(days=int(app.config["EXPIRY_NOTICE_DAYS"]))):
+        services.expiry_notices()
+    [refresher] = db.session.scalars(select(Refresher).where(Refresher.user_id == learner.id)).all()
+    assert refresher.whole_module
+    units = db.session.scalars(select(Unit).where(Unit.module_id == module.id, Unit.retired_at.is_(None))).all()
+    assert db.session.scalars(select(UnitRead).where(UnitRead.user_id == learner.id)).all() == []  # to read again
+    with at(expires - dt.timedelta(days=50)):
+        quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+        solo = db.session.scalar(select(Scenario).where(Scenario.module_id == module.id, Scenario.kind == "solo"))
+        db.session.add(
+            QuizAttempt(user_id=learner.id, quiz_id=quiz.id, answers={}, correct=1, total=1, score=100, passed=True)
+        )
+        db.session.add(
+            PracticeAttempt(user_id=learner.id, scenario_id=solo.id, path=[], outcome="good", finished_at=utcnow())
+        )
+        db.session.commit()
+        assert refreshers.check_open() == 0  # the units are not read again yet
+        db.session.add_all(UnitRead(user_id=learner.id, unit_id=u.id, read_at=utcnow()) for u in units)
+        db.session.commit()
+        assert refreshers.check_open() == 1
