@@ -72,6 +72,9 @@ def deliver(item_id: int) -> None:
         return
     item.status, item.sent_at, item.attempts = SENT, utcnow(), item.attempts + 1
     item.last_error = None
+    # Once delivered the stored message is not needed again, and it may hold a sign-in link (an invitation, a
+    # reset): keep what the person's list of messages shows (subject, date, Message-ID), not the body.
+    item.body = None
 
 
 def sweep() -> int:

@@ -148,3 +148,16 @@ def test_other_kinds_register_their_deliverer(app, background_queue):
     finally:
         ob._kinds.pop("test-kind")
     assert delivered == [7]
+
+
+def test_a_delivered_message_keeps_no_body(app, build, outbox):
+    user = build.user(password=None)
+    from equiptrain.accounts.services import invite
+
+    invite(None, user)
+    db.session.commit()
+    assert _item("You are invited to EquipTrain").body is not None  # held until delivered (a link inside)
+    assert len(outbox.to(user.email)) == 1
+    item = _item("You are invited to EquipTrain")
+    db.session.refresh(item)
+    assert item.status == SENT and item.body is None and item.message_id
