@@ -58,6 +58,7 @@ class Jobs:
         self.app = app
         self.huey = make_huey(app)
         self.paused = False  # tests: leave queued jobs waiting after a request (see tests/conftest.py)
+        self.running = False  # run_pending is running jobs here (the tests' query counter leaves them out)
         self.run_task = self.huey.task(name="equiptrain.run", context=False)(self._run)
         self.tick_task = self.huey.periodic_task(crontab(minute="*"), name="equiptrain.tick")(self._tick)
 
@@ -100,12 +101,16 @@ class Jobs:
         """Run every queued job here, in order (the tests, and `jobs run-due` with no consumer). An error is
         raised; the rest stay queued."""
         ran = 0
-        while (task := self.huey.dequeue()) is not None:
-            if not self.huey.ready_to_run(task):  # a retry for later: back to the schedule, as a consumer does
-                self.huey.add_schedule(task)
-                continue
-            task.execute()
-            ran += 1
+        self.running = True
+        try:
+            while (task := self.huey.dequeue()) is not None:
+                if not self.huey.ready_to_run(task):  # a retry for later: back to the schedule, as a consumer does
+                    self.huey.add_schedule(task)
+                    continue
+                task.execute()
+                ran += 1
+        finally:
+            self.running = False
         return ran
 
     def clear(self) -> None:
