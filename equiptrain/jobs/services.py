@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.jobs import outbox, queue, schedule
-from equiptrain.jobs.models import FAILED, PENDING, OutboxItem, ScheduleRun
+from equiptrain.jobs.models import FAILED, PENDING, OutboxItem
 
 HEARTBEAT_KEY = "equiptrain.heartbeat"
 # A consumer ticks every minute; one not heard from for this long is taken to be stopped.
@@ -106,11 +106,3 @@ def retry(ident: str) -> str:
     if schedule.forget(ident):
         return f"{ident} will run again at the next tick (or run `equiptrain jobs run-due`)."
     return f"{ident} has not run in this period: it will run when due."
-
-
-def schedule_errors() -> list[ScheduleRun]:
-    return list(
-        db.session.scalars(
-            select(ScheduleRun).where(ScheduleRun.error.is_not(None)).order_by(ScheduleRun.id.desc()).limit(20)
-        )
-    )
