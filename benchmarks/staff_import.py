@@ -21,17 +21,18 @@ def run(rows: int) -> None:
     instance = Path(tempfile.mkdtemp(prefix="equiptrain-import-"))
     os.environ["EQUIPTRAIN_INSTANCE_PATH"] = str(instance)
     try:
-        from equiptrain import background, create_app
+        from equiptrain import create_app
         from equiptrain.accounts import services
         from equiptrain.accounts.models import Organisation, Team, TeamSetting
         from equiptrain.cli import upgrade_database
         from equiptrain.extensions import db
+        from equiptrain.jobs.queue import jobs
 
         app = create_app(
             {
                 "SYNC_CONTENT_ON_SERVE": False,
                 "WTF_CSRF_ENABLED": False,
-                "BACKGROUND_TASKS": "queue",
+                "JOBS_URL": "memory://",
                 "IMPORT_MAX_ROWS": max(rows, 10000),
             }
         )
@@ -63,14 +64,14 @@ def run(rows: int) -> None:
             )
             request_seconds = time.perf_counter() - started
             assert response.status_code == 302, response.status_code
-            queue = background.runner(app)
+            queue = jobs(app)
             started = time.perf_counter()
             queue.run_pending()
             send_seconds = time.perf_counter() - started
             sent = len(list((instance / "outbox").glob("*.eml")))
             print(
                 f"{rows} people: import request {request_seconds:.1f} s ({len(text) / 1024:.0f} KB); "
-                f"invitations {sent} in {send_seconds:.1f} s ({sent / send_seconds:.0f}/s, in the background)"
+                f"invitations {sent} in {send_seconds:.1f} s ({sent / send_seconds:.0f}/s, by the queued jobs)"
             )
             db.engine.dispose()
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections.abc import Mapping
@@ -10,12 +11,10 @@ from pathlib import Path
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from equiptrain import background, compression, static_build
+from equiptrain import compression, static_build
 from equiptrain import config as config_module
 
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
@@ -36,6 +35,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     if config:
         app.config.update(config)
     config_module.finalise(app.config, Path(app.instance_path))
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", dt.timedelta(days=int(app.config["REMEMBER_DAYS"])))
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
@@ -79,11 +79,12 @@ class BoundedIntConverter(IntegerConverter):
 
 
 def _init_extensions(app: Flask) -> None:
-    from equiptrain import database_events
+    from equiptrain import transaction
+    from equiptrain.jobs import queue
 
     ext.db.init_app(app)
     with app.app_context():
-        database_events.configure(ext.db.engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+        transaction.configure(ext.db.engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
     ext.migrate.init_app(app, ext.db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     ext.csrf.init_app(app)
     ext.limiter.init_app(app)
@@ -97,7 +98,8 @@ def _init_extensions(app: Flask) -> None:
     ext.login_manager.login_message = "Sign in to see this page."
     ext.login_manager.login_message_category = "info"
     ext.login_manager.session_protection = "basic"
-    background.init_app(app)
+    transaction.init_app(app)  # the request's commit, its outbox rows and its jobs
+    queue.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -111,10 +113,14 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.dashboards.views import bp as dashboards
     from equiptrain.guests.views import bp as guests
     from equiptrain.hub.views import bp as hub
+    from equiptrain.jobs.views import bp as jobs
     from equiptrain.learning.views import bp as learning
     from equiptrain.printables.views import bp as printables
     from equiptrain.records.views import bp as records
     from equiptrain.reflection.views import bp as reflection
+    from equiptrain.reminders import models as _reminder_models  # noqa: F401  (the refreshers table)
+    from equiptrain.reminders import services as reminders_services
+    from equiptrain.reminders.views import bp as reminders
     from equiptrain.reviews.views import bp as reviews
     from equiptrain.static_assets import bp as assets
     from equiptrain.supervision.views import bp as supervision
@@ -138,8 +144,11 @@ def _register_blueprints(app: Flask) -> None:
         hub,
         sso,
         measure_public,
+        jobs,
+        reminders,
     ):
         app.register_blueprint(bp)
+    reminders_services.register_schedule()  # the programme's periodic tasks (other features register theirs)
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -210,30 +219,6 @@ def _register_error_pages(app: Flask) -> None:
         ), 400
 
 
-# What tells the end of a request that it has something to commit: a flush, or a bulk INSERT/UPDATE/DELETE.
-@event.listens_for(Session, "after_flush")
-def _note_flush(session, _context) -> None:
-    session.info["equiptrain.wrote"] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _note_statement(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info["equiptrain.wrote"] = True
-
-
-# Once committed or rolled back, there is nothing left to commit.
-@event.listens_for(Session, "after_commit")
-def _forget_flush(session) -> None:
-    session.info.pop("equiptrain.wrote", None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_flush_on_rollback(session, previous_transaction) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop("equiptrain.wrote", None)
-
-
 def _register_request_hooks(app: Flask) -> None:
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -261,21 +246,7 @@ def _register_request_hooks(app: Flask) -> None:
             )
 
     @app.after_request
-    def commit_and_secure(response):
-        # The request commits once, at its end; a failed request changes nothing. A request that wrote
-        # nothing has nothing to commit: the session's teardown ends its read-only transaction. A request
-        # that never used the database has no session to look at.
-        if ext.db.session.registry.has():
-            session = ext.db.session
-            wrote = (
-                session.info.pop("equiptrain.wrote", False)
-                or session.info.get("equiptrain.mail")
-                or session.info.get("equiptrain.after_commit")
-            )
-            if response.status_code >= 400:
-                session.rollback()
-            elif wrote or session.new or session.dirty or session.deleted:
-                session.commit()
+    def secure(response):
         present = {name.lower() for name, _ in response.headers.items()}
         for name, value in headers:
             if name.lower() not in present:

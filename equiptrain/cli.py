@@ -1,8 +1,9 @@
-"""The `equiptrain` command: serve, db, users, demo, content, certificates, backup, restore."""
+"""The `equiptrain` command: serve, worker, jobs, users, demo, content, certificates, backup, restore."""
 
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, inspect, select
 from werkzeug.serving import run_simple
 
-from equiptrain import database_events
+from equiptrain import transaction
 from equiptrain.certificates.cli import certificates as certificates_command
 from equiptrain.content.sync import sync_on_serve
 from equiptrain.errors import ServiceError
@@ -37,7 +38,7 @@ def main():
 def upgrade_database() -> None:
     from flask_migrate import upgrade
 
-    database_events.reads_first()  # at head this only reads; a migration runs before the servers start
+    transaction.reads_first()  # at head this only reads; a migration runs before the servers start
     upgrade(revision="heads")
 
 
@@ -68,10 +69,11 @@ def database_is_empty() -> bool:
     help="Worker processes. More than one needs a shared rate-limit store (see the README).",
 )
 @click.option("--debug", is_flag=True, help="Werkzeug's development server with the debugger (never in production).")
+@click.option("--no-worker", is_flag=True, help="Run no job consumer beside the site (`equiptrain worker` runs them).")
 @with_appcontext
-def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: bool):
+def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: bool, no_worker: bool):
     """Prepare the instance folder and database, then serve the site (gunicorn, threaded)."""
-    from equiptrain.server import EmbeddedServer, gunicorn_options, quiet
+    from equiptrain.server import quiet
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Instance folder: {app.instance_path}")
@@ -96,6 +98,30 @@ def serve(host: str, port: int, demo: bool, threads: int, workers: int, debug: b
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         app.config["PUBLIC_URL"] = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
         click.echo(f"PUBLIC_URL is not set: links and certificates use {app.config['PUBLIC_URL']}")
+    consumer = None if no_worker else start_consumer(app.config["PUBLIC_URL"])
+    try:
+        _serve(app, url, host, port, workers, threads, debug)
+    finally:
+        if consumer is not None:
+            consumer.terminate()
+            consumer.wait(timeout=30)
+
+
+def start_consumer(public_url: str):
+    """The job consumer beside the web workers, as its own process (`equiptrain worker`), stopped with them.
+
+    It is told the address the site serves on, so what it makes (emails, certificates' QR codes) links there too.
+    """
+    import subprocess
+
+    click.echo("Starting the job consumer (equiptrain worker)")
+    code = "import sys; from equiptrain.cli import main; sys.argv = ['equiptrain', 'worker']; main()"
+    return subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "EQUIPTRAIN_PUBLIC_URL": public_url})
+
+
+def _serve(app, url: str, host: str, port: int, workers: int, threads: int, debug: bool) -> None:
+    from equiptrain.server import EmbeddedServer, gunicorn_options
+
     if debug:
         click.echo(
             f"EquipTrain is running on {url} with Werkzeug's development server and debugger (press Ctrl+C to stop)"
@@ -118,7 +144,7 @@ def demo_command(large: bool, sso: bool):
     from equiptrain.server import quiet
 
     upgrade_database()
-    database_events.writes_now()
+    transaction.writes_now()
     if large:
         import time
 
@@ -161,7 +187,7 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
     from equiptrain.accounts.importer import _profession
     from equiptrain.accounts.models import MembershipRole, Organisation, Team, TrainerKind
 
-    database_events.writes_now()
+    transaction.writes_now()
     prof = _profession(profession)
     if prof is None:
         raise click.BadParameter(f"unknown profession {profession!r}", param_hint="--profession")
@@ -220,7 +246,7 @@ def users_import(csv_file: Path, org_name: str, no_invite: bool):
     from equiptrain.accounts.importer import ImportInvalid, import_users, read_limited
     from equiptrain.accounts.models import Organisation
 
-    database_events.writes_now()
+    transaction.writes_now()
     org = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == org_name.lower()))
     if org is None:
         raise click.ClickException(f"There is no organisation called {org_name!r}.")
@@ -321,7 +347,7 @@ def content_sync(path: Path | None):
 
     root = path or Path(current_app.config["CONTENT_DIR"])
     upgrade_database()
-    database_events.writes_now()
+    transaction.writes_now()
     try:
         report = sync_course(root)
     except ContentInvalid as exc:
@@ -393,3 +419,6 @@ def init_app(app) -> None:
     for command in records_commands:
         app.cli.add_command(command)
     app.cli.add_command(sso_command)
+    from equiptrain.jobs import cli as jobs_cli
+
+    jobs_cli.init_app(app)

@@ -59,10 +59,20 @@ DEFAULTS: dict[str, object] = {
     "IMPORT_PROBLEMS_SHOWN": 50,
     # Invitations after an import are sent in the background, this many to a transaction.
     "INVITATION_BATCH_SIZE": 50,
-    # Work done after the response (password-reset mail, an import's invitations): "threads" runs it in a pool
-    # of BACKGROUND_WORKERS threads in each app process; "queue" holds it until run_pending() (the tests).
-    "BACKGROUND_TASKS": "threads",
-    "BACKGROUND_WORKERS": 2,
+    # The job queue (huey): unset keeps it in instance/jobs.db (one server; `equiptrain serve` runs a consumer);
+    # redis://host:6379/1 shares it between servers, each running `equiptrain worker`. memory:// is the tests'.
+    "JOBS_URL": None,
+    # Threads in each consumer (`serve`'s and `worker`'s).
+    "JOBS_WORKERS": 2,
+    # A delivery still not sent this long after it was due is queued again by the sweeper (its job was lost).
+    "OUTBOX_SWEEP_AFTER_SECONDS": 120,
+    # Daily scheduled tasks (reminders, digests, expiry notices) run at or after this hour, UTC.
+    "SCHEDULE_DAILY_HOUR": 7,
+    # A learner is told, and a refresher opens, this many days before a completion expires.
+    "EXPIRY_NOTICE_DAYS": 60,
+    # A signed-in session unused for this many hours ends; "keep me signed in" lasts REMEMBER_DAYS.
+    "SESSION_IDLE_HOURS": 12,
+    "REMEMBER_DAYS": 30,
     "RESET_EXPIRY_HOURS": 2,
     # argon2id cost; the defaults follow argon2-cffi's RFC 9106 low-memory profile.
     # OWASP's argon2id minimum (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane. A room of 100 signing in at

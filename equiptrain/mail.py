@@ -1,26 +1,31 @@
-"""The mail backend. Messages are sent once the database work that caused them commits.
+"""Email. `send` writes the message to the outbox in the current transaction; a job delivers it once that commits
+(nothing goes if it rolls back), retried with back-off while the mail server is unavailable (see `jobs.outbox`).
 
-By default each message is written to the outbox folder as a .eml file and logged, so mail works on a fresh
-machine; MAIL_BACKEND = "smtp" sends through SMTP_HOST instead.
+Each message gets its Message-ID when it is written, and the stored bytes are what is sent, so a resend is the
+same message. By default delivery writes each message to the outbox folder as a .eml file and logs it, so mail
+works on a fresh machine; MAIL_BACKEND = "smtp" sends through SMTP_HOST instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import logging
 import smtplib
-import uuid
 from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from equiptrain import transaction
 from equiptrain.extensions import db
 from equiptrain.forms import one_line
+from equiptrain.jobs import outbox
+from equiptrain.jobs.models import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +60,50 @@ def build_message(
     return msg
 
 
-def send(to: str, subject: str, text: str, *, attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
-    """Queue a message; it is delivered when the current database transaction commits, dropped if it rolls back."""
+def send(
+    to: str,
+    subject: str,
+    text: str,
+    *,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
+    category: str = "",
+    user_id: int | None = None,
+    organisation_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> EmailMessage:
+    """Write a message to the outbox; it is delivered after the current transaction commits, never if it rolls
+    back. `category` says what it is for (the person's list of messages shows it); the recipient's account is
+    found from the address when not given."""
+    from equiptrain.accounts.models import User
+
     msg = build_message(to, subject, text, attachments=attachments)
-    session = db.session()
-    session.info.setdefault("equiptrain.mail", []).append((current_app._get_current_object(), msg))  # type: ignore[attr-defined]
+    if user_id is None:
+        found = db.session.execute(
+            select(User.id, User.organisation_id).where(User.email == to.strip().lower())
+        ).first()
+        if found is not None:
+            user_id, organisation_id = found[0], organisation_id or found[1]
+    transaction.add_to_outbox(
+        OutboxItem(
+            kind="email",
+            category=category[:64],
+            user_id=user_id,
+            organisation_id=organisation_id,
+            recipient=to[:254],
+            subject=subject[:300],
+            message_id=msg["Message-ID"],
+            body=bytes(msg),
+            payload={},
+            dedupe_key=dedupe_key,
+        )
+    )
     return msg
 
 
-def deliver(app, msg: EmailMessage) -> None:
+def deliver_email(item: OutboxItem) -> None:
+    """Send one outbox email as stored (the outbox kind "email")."""
+    app = current_app
+    msg = email.message_from_bytes(item.body or b"", policy=email.policy.default)
     if app.config["MAIL_BACKEND"] == "smtp":
         with smtplib.SMTP(app.config["SMTP_HOST"], int(app.config["SMTP_PORT"]), timeout=30) as smtp:
             if app.config["SMTP_STARTTLS"]:
@@ -71,30 +111,17 @@ def deliver(app, msg: EmailMessage) -> None:
             if app.config["SMTP_USERNAME"]:
                 smtp.login(app.config["SMTP_USERNAME"], app.config["SMTP_PASSWORD"])
             smtp.send_message(msg)
-        log.info("mail sent to %s: %s", msg["To"], msg["Subject"])
+        log.info("mail sent to %s: %s", item.recipient, item.subject)
         return
-    outbox = Path(app.config["MAIL_OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
+    folder = Path(app.config["MAIL_OUTBOX_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(bytes(msg))
-    log.info("mail to %s written to %s: %s", msg["To"], path, msg["Subject"])
+    path = folder / f"{stamp}-{item.id}.eml"
+    path.write_bytes(item.body or b"")
+    log.info("mail to %s written to %s: %s", item.recipient, path, item.subject)
 
 
-@event.listens_for(Session, "after_commit")
-def _deliver_pending(session: Session) -> None:
-    for app, msg in session.info.pop("equiptrain.mail", []):
-        try:
-            deliver(app, msg)
-        except (OSError, smtplib.SMTPException):
-            # The database change stands; a lost email is logged loudly rather than undoing it.
-            log.exception("could not deliver mail to %s: %s", msg["To"], msg["Subject"])
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop("equiptrain.mail", None)
+outbox.register_kind("email", deliver_email)
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -260,6 +260,12 @@ ROUTES: dict[str, tuple] = {
     "records.clear_not_in_esr": (("admin", "platform_admin"), lambda w: {"user_id": w["learner"].id}, "POST"),
     "records.xapi_queue": (("admin", "platform_admin"), None, "GET"),
     "records.xapi_retry": (("admin", "platform_admin"), None, "POST"),
+    # the job queue, scheduled messages, a person's messages (issue 19)
+    "reminders.my_messages": (SIGNED_IN, None, "GET"),
+    "reminders.organisation_messages": (("admin", "platform_admin"), None, "GET"),
+    "jobs.status": (("platform_admin",), None, "GET"),
+    "jobs.retry": (("platform_admin",), lambda w: {"item_id": w["outbox_item"].id}, "POST"),
+    "jobs.retry_schedule": (("platform_admin",), lambda w: {"name": "outbox.sweep"}, "POST"),
 }
 
 # What a guest gets on the pages their account opens (their own workshop's); everything else not public is 403.

@@ -16,8 +16,9 @@ from flask import request_finished, request_started
 from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from equiptrain import background, create_app
+from equiptrain import create_app
 from equiptrain.extensions import db, limiter
+from equiptrain.jobs import queue as job_queue
 from tests.builders import Builders
 from tests.learning.helpers import COURSE
 
@@ -40,9 +41,10 @@ def _test_config(tmp: Path, database_url: str) -> dict:
         # switch the cache on).
         "CONTENT_CACHE_SECONDS": None,
         "PUBLIC_URL": "http://equiptrain.test",
-        # Background tasks wait in a queue; `_run_background` runs them after each request, and tests that look
-        # at what a request does before them pause it (the `background` fixture).
-        "BACKGROUND_TASKS": "queue",
+        # Jobs wait in an in-memory huey queue; `_run_background` runs them here after each request (and the
+        # `outbox` fixture before it reads the mail), and tests that look at what a request does before them pause
+        # it (the `background_queue` fixture).
+        "JOBS_URL": "memory://",
         # Drawing every issued certificate would cost most tests a third of a second each: the first download
         # draws and stores it instead (tests/certificates/test_stored_pdf.py switches issuing-time drawing on).
         "CERTIFICATE_PDF_ON_ISSUE": False,
@@ -117,7 +119,7 @@ def no_course(_transaction):
 
 
 def _run_background(sender, **extra):
-    runner = background.runner(sender)
+    runner = job_queue.jobs(sender)
     if not runner.paused:
         runner.run_pending()
 
@@ -166,8 +168,8 @@ def _transaction(request, app):
     # A plain Session: Flask-SQLAlchemy's would pick the engine over the connection and escape the transaction.
     db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
     limiter.reset()
-    queue = background.runner(app)
-    queue.pending.clear()
+    queue = job_queue.jobs(app)
+    queue.clear()
     queue.paused = False
     try:
         yield connection
@@ -181,8 +183,8 @@ def _transaction(request, app):
 
 @pytest.fixture
 def background_queue(app):
-    """The background tasks, held until the test runs them with `.run_pending()` (and listed in `.pending`)."""
-    queue = background.runner(app)
+    """The queued jobs, held until the test runs them with `.run_pending()` (and listed in `.pending`)."""
+    queue = job_queue.jobs(app)
     queue.paused = True
     return queue
 
@@ -216,8 +218,12 @@ def login(client):
 
 
 class Outbox:
-    def __init__(self, folder: Path):
+    """The mail delivered to the outbox folder. Reading it first delivers what the queue holds (unless a test
+    paused the queue), as a running consumer would have by then."""
+
+    def __init__(self, folder: Path, app):
         self.folder = folder
+        self.app = app
 
     def clear(self):
         if self.folder.exists():
@@ -226,6 +232,9 @@ class Outbox:
 
     @property
     def messages(self) -> list[email.message.EmailMessage]:
+        queue = job_queue.jobs(self.app)
+        if not queue.paused:
+            queue.run_pending()
         if not self.folder.exists():
             return []
         return [
@@ -239,17 +248,20 @@ class Outbox:
 
 @pytest.fixture
 def outbox(app) -> Outbox:
-    box = Outbox(Path(app.config["MAIL_OUTBOX_DIR"]))
+    box = Outbox(Path(app.config["MAIL_OUTBOX_DIR"]), app)
     box.clear()
     yield box
     box.clear()
 
 
 class QueryCounter:
-    def __init__(self):
+    def __init__(self, jobs=None):
         self.statements: list[str] = []
+        self.jobs = jobs
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if self.jobs is not None and self.jobs.running:
+            return
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
             self.statements.append(statement)
 
@@ -263,11 +275,13 @@ def count_queries(_transaction):
     """Counts the SQL statements run while the `with` block is open: `with count_queries() as q: ...; q.count`."""
     from contextlib import contextmanager
 
+    from flask import current_app
     from sqlalchemy import event
 
     @contextmanager
     def counting():
-        counter = QueryCounter()
+        # The jobs that run after a request (in production, on a consumer) are not the page's queries.
+        counter = QueryCounter(job_queue.jobs(current_app))
         event.listen(_transaction, "before_cursor_execute", counter)
         try:
             yield counter

@@ -12,6 +12,7 @@ from tests.builders import ROLES
 from tests.careaudit.helpers import access_world as careaudit_access_world
 from tests.certificates.helpers import access_world as certificates_access_world
 from tests.guests.helpers import access_world as guests_access_world
+from tests.jobs.helpers import jobs_access_world
 from tests.learning.helpers import sync_small_course
 from tests.records.helpers import access_world as records_access_world
 from tests.reflection.helpers import access_world as reflection_access_world
@@ -53,6 +54,7 @@ def world(build, tmp_path):
     world.update(certificates_access_world(world))
     world.update(records_access_world(world))
     world.update(sso_access_world(world))
+    world.update(jobs_access_world(world))
     return world
 
 

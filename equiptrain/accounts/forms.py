@@ -32,6 +32,10 @@ _PASSWORD_LENGTH = Length(max=MAX_LENGTH, message=f"Enter a password of {MAX_LEN
 class SignInForm(FlaskForm):
     email = SingleLineEmailField("Email address", validators=[DataRequired("Enter your email address"), _EMAIL_LENGTH])
     password = PasswordField("Password", validators=[DataRequired("Enter your password"), _PASSWORD_LENGTH])
+    remember = BooleanField(
+        "Keep me signed in on this device for 30 days",
+        description="Only on a device that is yours alone. Otherwise you are signed out after 12 hours unused.",
+    )
 
 
 class RequestResetForm(FlaskForm):

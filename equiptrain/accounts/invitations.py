@@ -2,9 +2,9 @@
 
 `queue_invitations` records who to invite (in the request's transaction); `send_batches` sends them, one batch
 per transaction, and is what the background task and `equiptrain users send-invitations` run. Each batch commits
-its progress with its audit records, and its emails go out as it commits (see `mail`), so a worker that dies
-stops between batches: at most the batch in flight is sent again, or its emails lost if the process dies in the
-instant between commit and delivery (the person page can send one again). `resume_stalled` starts again any run
+its progress with its audit records and its emails' outbox rows (see `mail`), so a worker that dies stops between
+batches: the batch in flight is done again from the start (its rows were never committed), and every committed
+email is delivered by the outbox, however often workers die. `resume_stalled` starts again any run
 whose worker has gone quiet; the progress page and the CLI call it.
 """
 
@@ -17,12 +17,13 @@ from typing import cast
 from flask import current_app
 from sqlalchemy import CursorResult, select, update
 
-from equiptrain import background
+from equiptrain import transaction
 from equiptrain.accounts.models import BulkInvitation, Organisation, User
 from equiptrain.accounts.services import administers, invite
 from equiptrain.authz import policy
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
+from equiptrain.jobs import queue
 
 log = logging.getLogger(__name__)
 # A run whose worker has not reported for this long is taken to have stopped (a batch of 50 takes seconds with
@@ -51,8 +52,8 @@ def queue_invitations(actor: User | None, organisation: Organisation, users: lis
 
 
 def start(run_id: int) -> None:
-    """Send a run's invitations in the background, once the current transaction commits."""
-    background.submit_after_commit(send_batches, run_id)
+    """Send a run's invitations by a job, once the current transaction commits."""
+    transaction.after_commit(send_batches, run_id)
 
 
 def _claim(run: BulkInvitation, seen: dt.datetime) -> bool:
@@ -97,7 +98,7 @@ def send_batches(run_id: int, *, progress=None) -> BulkInvitation | None:
         db.session.commit()
         if progress is not None:
             progress(run)
-        if background.stopping():
+        if queue.stopping():
             log.info("bulk invitations %s stopped at %s of %s as the process exits", run.id, run.done, run.total)
             return run
 

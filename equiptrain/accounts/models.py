@@ -181,6 +181,8 @@ class UserSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # "Keep me signed in": lasts REMEMBER_DAYS from sign-in however idle; otherwise SESSION_IDLE_HOURS idle ends it.
+    remember: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Membership(Base):

@@ -10,7 +10,7 @@ from typing import Any, cast
 from flask import current_app
 from sqlalchemy import CursorResult, delete, func, or_, select, update
 
-from equiptrain import database_events, mail, signals
+from equiptrain import mail, signals, transaction
 from equiptrain.accounts import tokens
 from equiptrain.accounts.models import (
     Membership,
@@ -262,13 +262,13 @@ def authenticate(email: str, password: str) -> User | None:
     The hash check is slow by design, so it runs holding neither a transaction nor a pooled connection: the
     account is read in a short read transaction, that transaction ends, the hash is checked, and only then does
     a short write transaction record the outcome (SQLite's write lock is never held while hashing)."""
-    database_events.reads_first()
+    transaction.reads_first()
     row = db.session.execute(select(User.id, User.password_hash).where(User.email == normalise_email(email))).first()
-    database_events.end_transaction()
+    transaction.end_transaction()
     ok = verify_password(row.password_hash if row else None, password)
     # A hash made at an older cost is replaced, hashed here outside the write transaction like the check.
     new_hash = rehashed(row.password_hash, password) if ok and row and row.password_hash else None
-    database_events.writes_now()
+    transaction.writes_now()
     user = db.session.get(User, row.id) if row else None
     if not ok or user is None or not user.is_active:
         record("sign_in.failed", None, user, email=normalise_email(email)[:254])
@@ -290,10 +290,11 @@ def session_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User) -> str:
-    """Record a new signed-in browser for `user`; returns the token its cookie carries (also on user)."""
+def start_session(user: User, *, remember: bool = False) -> str:
+    """Record a new signed-in browser for `user`; returns the token its cookie carries (also on user).
+    `remember`: kept for REMEMBER_DAYS whatever the idle time ("keep me signed in")."""
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=session_digest(token), user_id=user.id))
+    db.session.add(UserSession(id=session_digest(token), user_id=user.id, remember=remember))
     user.session_token = token
     return token
 
@@ -313,6 +314,28 @@ def sign_out_everywhere(user: User) -> int:
     ended = end_all_sessions(user)
     record("sign_out.everywhere", user, user, sessions=ended)
     return ended
+
+
+# A page view (which never writes itself) notes the session in use by a job, at most this often.
+VIEW_SEEN_RESOLUTION = dt.timedelta(hours=1)
+
+
+def session_expired(last_seen_at: dt.datetime, remember: bool, created_at: dt.datetime) -> bool:
+    """Idle for SESSION_IDLE_HOURS (the last-seen time is an hour coarse at most), or, for a remembered
+    session, REMEMBER_DAYS after sign-in."""
+    now = utcnow()
+    if remember:
+        return now - created_at > dt.timedelta(days=int(current_app.config["REMEMBER_DAYS"]))
+    return now - last_seen_at > dt.timedelta(hours=float(current_app.config["SESSION_IDLE_HOURS"]))
+
+
+def seen_long_ago(last_seen_at: dt.datetime) -> bool:
+    return utcnow() - last_seen_at >= VIEW_SEEN_RESOLUTION
+
+
+def touch_session_digest(digest: str) -> None:
+    """The job a page view queues: note its session in use now."""
+    db.session.execute(update(UserSession).where(UserSession.id == digest).values(last_seen_at=utcnow()))
 
 
 def touch_session(token: str, last_seen_at: dt.datetime) -> None:

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from equiptrain import database_events
+from equiptrain import transaction
 from equiptrain.accounts import sso, sso_oidc
 from equiptrain.accounts.models import Organisation
 from equiptrain.accounts.sso_models import EMAIL_CLAIMS, SsoProvider
@@ -57,7 +57,7 @@ def sso_add(org_name, name, issuer, client_id, client_secret, post, private_key,
     """Add a provider; prints the redirect URI (and public key) to register with it."""
     if bool(client_secret) == bool(private_key):
         raise click.ClickException("Give exactly one of --client-secret and --private-key.")
-    database_events.writes_now()
+    transaction.writes_now()
     org = _organisation(org_name)
     key_file = None
     if private_key:
@@ -118,7 +118,7 @@ def sso_list():
 @with_appcontext
 def sso_remove(provider_id, org_name, name):
     """Remove a provider, by id or by --organisation and --name (people keep their accounts)."""
-    database_events.writes_now()
+    transaction.writes_now()
     if provider_id is not None:
         provider = db.session.get(SsoProvider, provider_id)
     elif org_name and name:

@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 
-from equiptrain import background, database_events, ui
+from equiptrain import transaction, ui
 from equiptrain.accounts import importer, invitations, limits, queries, services, sso, tokens
 from equiptrain.accounts.forms import (
     ChangePasswordForm,
@@ -44,6 +44,7 @@ from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db, limiter, login_manager
 from equiptrain.forms import choices
+from equiptrain.jobs import queue
 
 bp = Blueprint("accounts", __name__)
 
@@ -82,7 +83,7 @@ ui.add_nav(
 # One prepared statement (its cache key is worked out once, not per request, which matters with the role
 # subqueries on User): the user, the roles every page's navigation needs, and the session row, in one row.
 _USER_BY_SESSION = (
-    select(User, UserSession.last_seen_at)
+    select(User, UserSession.last_seen_at, UserSession.remember, UserSession.created_at)
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.id == bindparam("digest"))
 )
@@ -97,10 +98,14 @@ def load_user(token: str) -> User | None:
     row = db.session.execute(_USER_BY_SESSION, {"digest": services.session_digest(token)}).first()
     if row is None or not row[0].is_active:
         return None
-    user, last_seen_at = row
+    user, last_seen_at, remember, created_at = row
+    if services.session_expired(last_seen_at, remember, created_at):
+        return None  # idle too long (or a remembered session past its days); the schedule deletes the row
     user.session_token = token
-    if database_events.writing():  # a page view never writes; a writing request notes the session in use
+    if transaction.writing():  # a page view never writes; a writing request notes the session in use
         services.touch_session(token, last_seen_at)
+    elif services.seen_long_ago(last_seen_at):  # a page view notes it by a job after the response, hourly at most
+        transaction.after_commit(services.touch_session_digest, services.session_digest(token))
     return user
 
 
@@ -175,8 +180,8 @@ def _failed(response) -> bool:
 )
 def sign_in():
     # A POST here mostly hashes a password: its reads begin deferred; authenticate() takes the write lock
-    # only for its short write, after the hash (see equiptrain/database_events.py).
-    database_events.reads_first()
+    # only for its short write, after the hash (see equiptrain/transaction.py).
+    transaction.reads_first()
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = SignInForm()
@@ -185,8 +190,8 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            services.start_session(user)
-            login_user(user)
+            services.start_session(user, remember=bool(form.remember.data))
+            login_user(user, remember=bool(form.remember.data))
             response = redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
             limits.remember_browser(response, user.email)
             return response
@@ -255,7 +260,8 @@ def request_reset():
     if form.validate_on_submit():
         # The answer must not reveal whether the account exists, in its words or in its timing: the request does
         # the same nothing either way, and the look-up, the token and the mail happen after it, off this thread.
-        background.submit(services.request_password_reset, form.email.data, ip_address=request.remote_addr)
+        # The job waits in the durable queue, so a pending reset survives a restart.
+        queue.enqueue(services.request_password_reset, form.email.data, ip_address=request.remote_addr)
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/request_reset.html", form=form)
 

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from equiptrain import database_events
+from equiptrain import transaction
 from equiptrain.accounts.models import Organisation, User
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
@@ -35,7 +35,7 @@ def issue(org_name: str | None, batch_size: int):
     """Issue every certificate that people already qualify for and do not hold yet."""
     from equiptrain.certificates import services
 
-    database_events.writes_now()  # it writes while the site may be serving: SQLite's write lock when each batch begins
+    transaction.writes_now()  # it writes while the site may be serving: SQLite's write lock when each batch begins
     query = (
         select(User.id)
         .where(

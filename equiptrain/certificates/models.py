@@ -24,10 +24,16 @@ class CertificateStatus(str, enum.Enum):
     VALID = "valid"
     SUPERSEDED = "superseded"
     REVOKED = "revoked"
+    EXPIRED = "expired"  # the completion it records expired and was renewed: a new certificate was issued
 
     @property
     def label(self) -> str:
-        return {"valid": "Valid", "superseded": "Replaced by a newer certificate", "revoked": "Revoked"}[self.value]
+        return {
+            "valid": "Valid",
+            "superseded": "Replaced by a newer certificate",
+            "revoked": "Revoked",
+            "expired": "Expired (renewed by a newer certificate)",
+        }[self.value]
 
 
 class Certificate(Base):

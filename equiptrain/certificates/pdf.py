@@ -10,7 +10,7 @@ import segno
 from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
 
-from equiptrain import database_events, tagged_pdf
+from equiptrain import tagged_pdf, transaction
 from equiptrain.certificates.models import Certificate, CertificatePdf
 from equiptrain.extensions import db
 
@@ -78,9 +78,9 @@ def stored(cert: Certificate) -> CertificatePdf:
         return found
     cert_id = cert.id
     data = certificate_pdf(cert)
-    if not database_events.writing():  # a reading request (a download): end the read, then write briefly
-        database_events.end_transaction()
-        database_events.writes_now()
+    if not transaction.writing():  # a reading request (a download): end the read, then write briefly
+        transaction.end_transaction()
+        transaction.writes_now()
     found = db.session.get(CertificatePdf, cert_id)  # another worker may have stored it meanwhile
     if found is None:
         found = CertificatePdf(certificate_id=cert_id, data=data, etag=hashlib.sha256(data).hexdigest())
@@ -95,7 +95,7 @@ def stored(cert: Certificate) -> CertificatePdf:
 
 def draw_after_issue(certificate_id: int) -> None:
     """The background task run once a new certificate commits: draw and store its PDF."""
-    database_events.reads_first()  # draw first, holding no lock; `stored` takes the write lock to insert
+    transaction.reads_first()  # draw first, holding no lock; `stored` takes the write lock to insert
     cert = db.session.get(Certificate, certificate_id)
     if cert is not None:  # gone if the issuing transaction was undone
         stored(cert)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import User
-from equiptrain.certificates.models import Certificate
+from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import Module, Programme
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
@@ -38,7 +38,7 @@ class Record:
 
     completed: dict[str, dt.datetime] = field(default_factory=dict)  # module slug -> completed_at
     workshops: list[Workshop] = field(default_factory=list)  # attended, register signed off
-    held: set[str] = field(default_factory=set)  # achievements already issued (in any state)
+    held: set[str] = field(default_factory=set)  # achievements already issued (in any state but expired)
 
 
 def load_rules() -> list[Rule]:
@@ -87,7 +87,9 @@ def load_records(user_ids: list[int]) -> dict[int, Record]:
     for user_id, workshop in rows:
         records[user_id].workshops.append(workshop)
     for user_id, achievement in db.session.execute(
-        select(Certificate.user_id, Certificate.achievement).where(Certificate.user_id.in_(user_ids))
+        select(Certificate.user_id, Certificate.achievement).where(
+            Certificate.user_id.in_(user_ids), Certificate.status != CertificateStatus.EXPIRED
+        )
     ):
         records[user_id].held.add(achievement)
     return records

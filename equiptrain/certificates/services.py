@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from equiptrain import background, mail, signals
+from equiptrain import mail, signals, transaction
 from equiptrain.accounts.models import TrainerKind, User
 from equiptrain.audit.services import record
 from equiptrain.certificates import badges, pdf, rules
@@ -113,7 +113,7 @@ def _insert(user: User, claim: dict) -> Certificate | None:
     except IntegrityError:
         return None
     if current_app.config["CERTIFICATE_PDF_ON_ISSUE"]:
-        background.submit_after_commit(pdf.draw_after_issue, cert.id)
+        transaction.after_commit(pdf.draw_after_issue, cert.id)
     return cert
 
 

@@ -29,10 +29,22 @@ def overdue_tag() -> Markup:
     return OVERDUE
 
 
-def module_cell(cell) -> Markup:
+EXPIRED = Markup('<strong class="nhsuk-tag nhsuk-tag--red">Expired</strong>')
+
+
+def module_cell(cell, policy=None) -> Markup:
+    """A module's tag and date; for a completion that expires (the organisation's policy), "expires on" or an
+    "Expired" tag."""
     if cell is None:
         return _TAGS["not_started"]
-    return _TAGS[cell.status] + Markup(' <span class="nhsuk-body-s">') + day(cell.on) + Markup("</span>")
+    out = _TAGS[cell.status] + Markup(' <span class="nhsuk-body-s">') + day(cell.on) + Markup("</span>")
+    if policy is not None and cell.status == "complete" and policy.refresh_months:
+        expires = policy.expiry(cell.on)
+        if expires is not None and expires <= dt.datetime.now(dt.UTC).date():
+            out += Markup(" ") + EXPIRED + Markup(' <span class="nhsuk-body-s">on ') + day(expires) + Markup("</span>")
+        elif expires is not None:
+            out += Markup('<br><span class="nhsuk-body-s">Expires on ') + day(expires) + Markup("</span>")
+    return out
 
 
 HELPERS = {"day": day, "status_tag": status_tag, "overdue_tag": overdue_tag, "module_cell": module_cell}

@@ -156,5 +156,6 @@ def organisation_table(lines) -> tuple[list[str], Iterator[list]]:
 
 def compliance_table(records) -> tuple[list[str], Iterator[list]]:
     """records: (employee number, name, email, what, completed on, expires on)."""
-    header = ["Employee number", "Name", "Email", "Module or workshop", "Completion date", "Expiry date"]
-    return header, (list(r) for r in records)
+    header = ["Employee number", "Name", "Email", "Module or workshop", "Completion date", "Expiry date", "Expired"]
+    today = dt.datetime.now(dt.UTC).date()
+    return header, ([*r, "Yes" if r[5] is not None and r[5] <= today else "No"] for r in records)

@@ -32,6 +32,11 @@ class TrainingSettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120, or leave it blank.")],
         description="Shown as the expiry in the compliance export. Leave it blank if training does not expire.",
     )
+    refresher_whole_module = BooleanField(
+        "Refreshers repeat the whole module",
+        description="Otherwise a refresher, opened before a completion expires, is the knowledge check and a solo "
+        "practice again.",
+    )
 
 
 class TeamDeadlineForm(FlaskForm):

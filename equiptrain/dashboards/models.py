@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from equiptrain.db import Base, utcnow
@@ -26,6 +26,9 @@ class TrainingPolicy(Base):
     core_workshop_mandatory: Mapped[bool] = mapped_column(default=False)
     # For the compliance export: a completion expires this many months later (none: it does not expire).
     refresh_months: Mapped[int | None]
+    # A refresher before a completion expires repeats the whole module (its units too), not only its knowledge
+    # check and solo practice.
+    refresher_whole_module: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

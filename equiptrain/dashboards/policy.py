@@ -23,6 +23,7 @@ class Policy:
     core_mandatory: bool = False
     refresh_months: int | None = None
     mandatory_module_ids: frozenset[int] = frozenset()
+    refresher_whole_module: bool = False
 
     @property
     def has_requirements(self) -> bool:
@@ -76,5 +77,11 @@ def load(organisation_id: int) -> Policy:
     if row is None:
         return Policy(organisation_id, mandatory_module_ids=mandatory)
     return Policy(
-        organisation_id, row.deadline, row.joiner_days, row.core_workshop_mandatory, row.refresh_months, mandatory
+        organisation_id,
+        row.deadline,
+        row.joiner_days,
+        row.core_workshop_mandatory,
+        row.refresh_months,
+        mandatory,
+        row.refresher_whole_module,
     )

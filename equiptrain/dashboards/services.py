@@ -29,6 +29,7 @@ def save_policy(
     deadline: dt.date | None,
     joiner_days: int | None,
     refresh_months: int | None,
+    refresher_whole_module: bool = False,
 ) -> TrainingPolicy:
     """Replace the organisation's training requirements (all or nothing)."""
     known = set(
@@ -67,6 +68,7 @@ def save_policy(
         db.session.add(policy)
     policy.deadline, policy.joiner_days, policy.refresh_months = deadline, joiner_days, refresh_months
     policy.core_workshop_mandatory = core_workshop
+    policy.refresher_whole_module = refresher_whole_module
     policy.updated_at, policy.updated_by_id = utcnow(), actor.id
     db.session.execute(delete(MandatoryModule).where(MandatoryModule.organisation_id == org.id))
     db.session.add_all(MandatoryModule(organisation_id=org.id, module_id=m) for m in sorted(module_ids))
@@ -81,6 +83,7 @@ def save_policy(
         deadline=deadline.isoformat() if deadline else None,
         joiner_days=joiner_days,
         refresh_months=refresh_months,
+        refresher_whole_module=refresher_whole_module,
     )
     return policy
 

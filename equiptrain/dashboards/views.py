@@ -227,6 +227,7 @@ def settings():
         form.core_workshop.data = policy.core_mandatory
         form.deadline.data, form.joiner_days.data = policy.deadline, policy.joiner_days
         form.refresh_months.data = policy.refresh_months
+        form.refresher_whole_module.data = policy.refresher_whole_module
     if form.validate_on_submit():
         try:
             services.save_policy(
@@ -237,6 +238,7 @@ def settings():
                 deadline=form.deadline.data,
                 joiner_days=form.joiner_days.data,
                 refresh_months=form.refresh_months.data,
+                refresher_whole_module=bool(form.refresher_whole_module.data),
             )
         except ServiceError as exc:
             getattr(form, exc.field or "deadline").errors.append(exc.message)

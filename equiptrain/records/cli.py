@@ -11,7 +11,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from equiptrain import database_events
+from equiptrain import transaction
 from equiptrain.extensions import db
 
 
@@ -46,7 +46,7 @@ def staff_sync(staff_file: Path, org_name: str, dry_run: bool, full: bool, force
     from equiptrain.accounts.importer import ImportInvalid, read_limited
     from equiptrain.records import staffsync
 
-    database_events.writes_now()
+    transaction.writes_now()
     org = _organisation(org_name)
     try:
         with staff_file.open("rb") as stream:
@@ -115,7 +115,7 @@ def staff_mapping(mapping_file: Path, org_name: str):
     """Replace the organisation's unit-to-team mapping with a CSV file of `unit,team` lines."""
     from equiptrain.records import services
 
-    database_events.writes_now()
+    transaction.writes_now()
     org = _organisation(org_name)
     try:
         count = services.set_team_mapping(None, org, mapping_file.read_text(encoding="utf-8-sig"), str(mapping_file))
@@ -145,7 +145,7 @@ def esr_export(org_name: str, out: Path, since: dt.datetime | None, until: dt.da
     from equiptrain.records import esr
     from equiptrain.records.staffsync import settings_for
 
-    database_events.writes_now()
+    transaction.writes_now()
     org = _organisation(org_name)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise click.ClickException("--out must name a .csv or .xlsx file.")
@@ -165,7 +165,7 @@ def esr_nightly(folder: Path | None):
     """Write every organisation's incremental export into its folder (what the nightly job runs)."""
     from equiptrain.records import esr
 
-    database_events.writes_now()
+    transaction.writes_now()
     files = esr.nightly_export(folder)
     click.echo(f"Wrote {len(files)} file(s)." if files else "Nothing to write (no ESR_EXPORT_DIR or no mapping).")
 

@@ -27,11 +27,11 @@ from sqlalchemy import func, select
 from equiptrain import signals
 from equiptrain.accounts.models import Organisation, User
 from equiptrain.content.models import Module
-from equiptrain.database_events import end_transaction
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.records.models import XapiActor, XapiStatement
 from equiptrain.records.staffsync import settings_for
+from equiptrain.transaction import end_transaction
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from equiptrain import csvsafe, database_events, ui
+from equiptrain import csvsafe, transaction, ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
 from equiptrain.accounts.queries import admin_organisation
 from equiptrain.accounts.services import administers
@@ -292,7 +292,7 @@ def cancel(workshop_id: int):
 @bp.cli.command("expire-offers")
 def expire_offers_command():
     """Lapse waiting-list offers not confirmed in time and offer the places to the next people."""
-    database_events.writes_now()  # it writes while the site serves: SQLite's write lock when it begins
+    transaction.writes_now()  # it writes while the site serves: SQLite's write lock when it begins
     n = services.expire_offers()
     db.session.commit()
     click.echo(f"{n} waiting-list offer{'s' if n != 1 else ''} lapsed; the places were offered to the next people.")
@@ -306,7 +306,7 @@ def training_address_command(organisation_name: str, email: str | None):
     calendar invitations, where people's replies from their calendars go."""
     from email.utils import parseaddr
 
-    database_events.writes_now()
+    transaction.writes_now()
     org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
     if org is None:
         raise click.ClickException(f"No organisation is called {organisation_name!r}: check the name on the site.")

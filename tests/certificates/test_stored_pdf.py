@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from equiptrain.certificates import pdf, services
 from equiptrain.certificates.models import CertificatePdf
 from equiptrain.extensions import db
+from equiptrain.jobs import queue as job_queue
 from tests.certificates.helpers import FOUNDATIONS, certificates_of, complete_modules, set_rules
 
 
@@ -19,7 +20,7 @@ def test_issuing_draws_the_pdf_once_and_downloads_serve_it(app, client, login, c
     learner = build.user(team=build.team(org))
     complete_modules(learner, "foundations")  # commits: the drawing task is queued after the commit
     [cert] = certificates_of(learner)
-    background = app.extensions["equiptrain.background"]
+    background = job_queue.jobs(app)
     assert background.run_pending() >= 1
     stored = db.session.get(CertificatePdf, cert.id)
     assert stored is not None and stored.data.startswith(b"%PDF-")

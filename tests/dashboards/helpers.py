@@ -8,7 +8,7 @@ import itertools
 
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
-from equiptrain.learning.models import ModuleProgress
+from equiptrain.learning.models import ModuleProgress  # noqa: F401  (re-exported for tests)
 from equiptrain.reflection.models import ConfidenceResponse
 from equiptrain.workshops.models import (
     Attendance,

@@ -139,6 +139,7 @@ def test_exports_parse_back(client, login, team_world, build):
     dana = [r for r in compliance if r["Employee number"] == "E1234"]
     assert {r["Module or workshop"] for r in dana} == {f"Module: {m.title}" for m in w["modules"]} | {"Core workshop"}
     assert all(r["Expiry date"] > r["Completion date"] for r in dana)  # refresh_months = 12
+    assert {r["Expired"] for r in dana} == {"No"}
     db.session.scalar(select(TrainingPolicy).where(TrainingPolicy.organisation_id == w["org"].id)).refresh_months = None
     db.session.commit()
     compliance = list(

@@ -1,0 +1,148 @@
+"""Expiry and recertification. Where an organisation says completions expire (its "completions expire after"
+months), a learner's completion of a required module opens a refresher EXPIRY_NOTICE_DAYS before it expires: the
+module's knowledge check and a solo practice, again. Once both are done since the refresher opened, the
+completion is renewed (from that day), and each certificate that recorded the module is marked expired (not
+revoked) and a new one issued in its place; the old one's check page says so and links the new one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, exists, select
+
+from equiptrain.accounts.models import User
+from equiptrain.audit.services import record
+from equiptrain.certificates.models import Certificate, CertificateStatus
+from equiptrain.content.models import Module, Quiz, Scenario, Unit
+from equiptrain.db import utcnow
+from equiptrain.extensions import db
+from equiptrain.learning.models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
+from equiptrain.reminders.models import Refresher
+
+
+def open_refresher(
+    user_id: int, module_id: int, expires_on: dt.date, whole_module: bool = False
+) -> tuple[Refresher, bool]:
+    """The refresher for this completion, opened now if it was not yet; (refresher, newly opened). A whole-module
+    refresher marks the module's units unread, to be read again."""
+    found = db.session.scalar(
+        select(Refresher).where(
+            Refresher.user_id == user_id, Refresher.module_id == module_id, Refresher.expires_on == expires_on
+        )
+    )
+    if found is not None:
+        return found, False
+    refresher = Refresher(
+        user_id=user_id, module_id=module_id, expires_on=expires_on, opened_at=utcnow(), whole_module=whole_module
+    )
+    db.session.add(refresher)
+    if whole_module:
+        db.session.execute(
+            delete(UnitRead).where(
+                UnitRead.user_id == user_id, UnitRead.unit_id.in_(select(Unit.id).where(Unit.module_id == module_id))
+            )
+        )
+    db.session.flush()
+    return refresher, True
+
+
+def done_since(refresher: Refresher) -> bool:
+    """Passed the module's knowledge check, and finished one of its solo practices, since the refresher opened
+    (a module without one of them needs only the other)."""
+    quiz = select(Quiz.id).where(Quiz.module_id == refresher.module_id)
+    solo = select(Scenario.id).where(Scenario.module_id == refresher.module_id, Scenario.kind == "solo")
+    has_quiz = db.session.scalar(select(exists(quiz)))
+    has_solo = db.session.scalar(select(exists(solo)))
+    if not (has_quiz or has_solo):
+        return False
+    passed = not has_quiz or db.session.scalar(
+        select(
+            exists(
+                select(QuizAttempt.id).where(
+                    QuizAttempt.user_id == refresher.user_id,
+                    QuizAttempt.quiz_id.in_(quiz),
+                    QuizAttempt.passed.is_(True),
+                    QuizAttempt.submitted_at >= refresher.opened_at,
+                )
+            )
+        )
+    )
+    practised = not has_solo or db.session.scalar(
+        select(
+            exists(
+                select(PracticeAttempt.id).where(
+                    PracticeAttempt.user_id == refresher.user_id,
+                    PracticeAttempt.scenario_id.in_(solo),
+                    PracticeAttempt.finished_at.is_not(None),
+                    PracticeAttempt.finished_at >= refresher.opened_at,
+                )
+            )
+        )
+    )
+    if refresher.whole_module:
+        unread = select(Unit.id).where(
+            Unit.module_id == refresher.module_id,
+            Unit.retired_at.is_(None),
+            ~Unit.id.in_(
+                select(UnitRead.unit_id).where(
+                    UnitRead.user_id == refresher.user_id, UnitRead.read_at >= refresher.opened_at
+                )
+            ),
+        )
+        if db.session.scalar(select(exists(unread))):
+            return False
+    return bool(passed and practised)
+
+
+def renew(refresher: Refresher) -> list[Certificate]:
+    """Renew the completion and the certificates that record the module; returns the new certificates."""
+    from equiptrain.certificates.services import issue_due
+
+    now = utcnow()
+    user = db.session.get(User, refresher.user_id)
+    module = db.session.get(Module, refresher.module_id)
+    if user is None or module is None:
+        return []
+    progress = db.session.scalar(
+        select(ModuleProgress).where(ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id)
+    )
+    if progress is not None:
+        progress.completed_at = now
+    refresher.completed_at = now
+    old = [
+        c
+        for c in db.session.scalars(
+            select(Certificate).where(Certificate.user_id == user.id, Certificate.status == CertificateStatus.VALID)
+        )
+        if any(m.get("slug") == module.slug for m in (c.claim or {}).get("modules", []))
+    ]
+    for cert in old:
+        cert.status, cert.superseded_at = CertificateStatus.EXPIRED, now
+    db.session.flush()
+    new = issue_due([user])
+    for cert in old:
+        cert.superseded_by_id = next((n.id for n in new if n.achievement == cert.achievement), None)
+    record("refresher.completed", user, user, module=module.slug, expired_certificates=[c.code for c in old])
+    db.session.flush()
+    return new
+
+
+def check_open() -> int:
+    """Renew every open refresher whose work is done (every 5 minutes); returns how many."""
+    renewed = 0
+    for refresher in db.session.scalars(select(Refresher).where(Refresher.completed_at.is_(None))).all():
+        if done_since(refresher):
+            renew(refresher)
+            renewed += 1
+    return renewed
+
+
+def open_for(user_id: int) -> list[tuple[Refresher, Module]]:
+    return list(
+        db.session.execute(
+            select(Refresher, Module)
+            .join(Module, Module.id == Refresher.module_id)
+            .where(Refresher.user_id == user_id, Refresher.completed_at.is_(None))
+            .order_by(Refresher.expires_on)
+        ).tuples()
+    )
