@@ -1,7 +1,7 @@
 """single sign-on: OpenID Connect providers per organisation, identities, provider sessions, sign-in settings
 
 Revision ID: 2001
-Revises: 0013
+Revises: 1902
 Create Date: 2026-12-07 01:45:00
 
 """
@@ -13,7 +13,7 @@ import equiptrain.db
 
 # revision identifiers, used by Alembic.
 revision = "2001"
-down_revision = "0013"
+down_revision = "1902"
 branch_labels = None
 depends_on = None
 
