@@ -105,6 +105,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from equiptrain.accounts.sso_views import bp as sso
     from equiptrain.accounts.views import bp as accounts
+    from equiptrain.careaudit import measure_services
     from equiptrain.careaudit.measure_views import public as measure_public  # also adds the measure's staff routes
     from equiptrain.careaudit.views import bp as careaudit
     from equiptrain.certificates import public as _certificate_public  # noqa: F401  (its routes join the blueprint)
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.jobs.views import bp as jobs
     from equiptrain.learning.views import bp as learning
     from equiptrain.printables.views import bp as printables
+    from equiptrain.records import services as records_services
     from equiptrain.records.views import bp as records
     from equiptrain.reflection.views import bp as reflection
     from equiptrain.reminders import models as _reminder_models  # noqa: F401  (the refreshers table)
@@ -148,7 +150,10 @@ def _register_blueprints(app: Flask) -> None:
         reminders,
     ):
         app.register_blueprint(bp)
-    reminders_services.register_schedule()  # the programme's periodic tasks (other features register theirs)
+    # The periodic tasks, one list: the programme's messages, then the features that run on their own.
+    reminders_services.register_schedule()
+    records_services.register_schedule()
+    measure_services.register_schedule()
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -46,6 +46,8 @@ DEFAULTS: dict[str, object] = {
     # Anonymous involvement-measure responses from one address (a clinic's wifi is shared: generous per hour,
     # tight per minute, so a script cannot stuff a round; each device is also limited by its own cookie).
     "MEASURE_LIMIT_PER_ADDRESS": "6 per minute; 60 per hour",
+    # Involvement-measure responses are deleted this long after their round closes (the privacy notice says so)
+    "MEASURE_RETENTION_YEARS": 3,
     # Failed sign-ins for one account from every address; browsers that signed in to it before are exempt.
     "SIGNIN_LIMIT_PER_ACCOUNT_ANY_ADDRESS": "30 per hour",
     # Make a certificate's PDF when it is issued (after the commit, in the background); off, the first download

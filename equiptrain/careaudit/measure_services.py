@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from equiptrain import release
 from equiptrain.accounts.models import Team, User
@@ -287,3 +287,34 @@ def organisation_rounds(organisation_id: int) -> list[tuple[MeasureRound, int]]:
     )
     n = counts([r.id for r in rounds])
     return [(r, n.get(r.id, 0)) for r in rounds]
+
+
+def purge_expired_responses(now: dt.date | None = None) -> int:
+    """Delete the responses of rounds that closed more than MEASURE_RETENTION_YEARS ago, as the privacy notice
+    promises (the round itself stays, so the team's list of rounds keeps its history). Returns how many went."""
+    today_ = now or today()
+    years = int(current_app.config["MEASURE_RETENTION_YEARS"])
+    try:
+        cutoff = today_.replace(year=today_.year - years)
+    except ValueError:  # 29 February
+        cutoff = today_.replace(year=today_.year - years, day=28)
+    closed = [
+        r.id
+        for r in db.session.scalars(select(MeasureRound).where(MeasureRound.closes_on < cutoff + dt.timedelta(days=1)))
+        if (r.closed_at.date() if r.closed_at else r.closes_on) < cutoff
+    ]
+    if not closed:
+        return 0
+    gone = db.session.execute(delete(MeasureResponse).where(MeasureResponse.round_id.in_(closed)))
+    return int(getattr(gone, "rowcount", 0) or 0)
+
+
+def register_schedule() -> None:
+    from equiptrain.jobs import schedule
+
+    schedule.register(
+        "measure.purge",
+        purge_expired_responses,
+        every="day",
+        description="Delete involvement-measure responses kept for their full retention period",
+    )

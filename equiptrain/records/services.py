@@ -180,3 +180,17 @@ def set_not_in_esr(actor: User, user: User, value: bool) -> None:
         return
     db.session.flush()
     record("user.not_in_esr", actor, user, value=value)
+
+
+def register_schedule() -> None:
+    """Trust records on the job queue's schedule: xAPI statements every five minutes (each retried with its own
+    back-off), and the nightly ESR export into ESR_EXPORT_DIR (nothing to do where that is not set)."""
+    from equiptrain.jobs import schedule
+    from equiptrain.records import esr, xapi
+
+    schedule.register(
+        "xapi.deliver", xapi.deliver_pending, every="5min", description="Send xAPI statements to the record store"
+    )
+    schedule.register(
+        "esr.nightly_export", esr.nightly_export, every="day", description="Write each organisation's ESR export"
+    )
