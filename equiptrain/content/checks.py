@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from . import provenance
 from .defs import Problem
 from .schema import BOX_KINDS, RolePlay, Solo
+from .variants import VARIANT_KINDS, VARIANT_PREFIX, WORDS_PER_MINUTE, reading_minutes, variant_groups
 from .source import FOLDER_RE, ModuleFiles, Source, Tree, slugify
 
 Path_ = tuple[str | int, ...]
@@ -219,6 +220,15 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
     units = [u for u in files.units if u.model]
     _duplicates(((u.model.slug, u.source, ("slug",)) for u in units), "unit", out)
     for unit in units:
+        derived = reading_minutes(unit.source.body)
+        if unit.model.minutes is not None and unit.model.minutes != derived:
+            out.append(
+                unit.source.problem(
+                    ("minutes",),
+                    f"reading time is worked out from the text ({derived} minute{'' if derived == 1 else 's'} at {WORDS_PER_MINUTE} words a "
+                    f"minute), not {unit.model.minutes}: remove the 'minutes' line (or write {derived})",
+                )
+            )
         if not unit.source.body.strip():
             out.append(
                 Problem(
@@ -504,6 +514,7 @@ def _check_markdown(tree: Tree, out: list[Problem]) -> None:
     for files in tree.modules:
         texts += [(files.slug, *item) for item in markdown_fields(files)]
     for module, src, name, first_line, text in texts:
+        _check_variants(text, first_line, out, src.rel, name)
         for line, target in _scan(text, first_line, out, src.rel, name):
             message = _broken_link(target, module, units, trusted)
             if message:
@@ -530,12 +541,54 @@ def _scan(text: str, first_line: int, out: list[Problem], rel: str, name: str) -
             out.extend(_box_problems(box, lines[n + 1 :], rel, line, name))
 
 
+def _check_variants(text: str, first_line: int, out: list[Problem], rel: str, name: str) -> None:
+    """Setting variants come in groups of two or more different settings, and hold no boxes of their own."""
+    lines = text.split("\n")
+    for group in variant_groups(text):
+        first, setting, _ = group[0]
+        if len(group) == 1:
+            out.append(
+                Problem(
+                    rel,
+                    first_line + first,
+                    name,
+                    f"setting variant 'setting-{setting}' stands alone: put the other settings' versions "
+                    "straight after it (only blank lines between), or make it an ordinary box",
+                )
+            )
+        seen: set[str] = set()
+        for start, setting, end in group:
+            if setting in seen:
+                out.append(
+                    Problem(
+                        rel,
+                        first_line + start,
+                        name,
+                        f"setting 'setting-{setting}' appears twice in one group of variants: merge them",
+                    )
+                )
+            seen.add(setting)
+            for n in range(start + 1, end):
+                if lines[n].lstrip().startswith("!!!"):
+                    out.append(
+                        Problem(
+                            rel,
+                            first_line + n,
+                            name,
+                            "a setting variant cannot hold another box: end the variant first (less indent)",
+                        )
+                    )
+
+
 def _box_problems(box: re.Match, following: list[str], rel: str, line: int, name: str) -> list[Problem]:
     indent, head = len(box.group(1)), box.group(2)
     kind = head.split()[0] if head.split() else ""
     kinds = ", ".join(BOX_KINDS)
-    if kind not in BOX_KINDS:
-        return [Problem(rel, line, name, f"unknown box kind '{kind}': use one of: {kinds}")]
+    if kind.startswith(VARIANT_PREFIX) and kind not in VARIANT_KINDS:
+        settings = ", ".join(VARIANT_KINDS)
+        return [Problem(rel, line, name, f"unknown setting variant '{kind}': use one of: {settings}")]
+    if kind not in BOX_KINDS and kind not in VARIANT_KINDS:
+        return [Problem(rel, line, name, f"unknown box kind '{kind}': use one of: {kinds}, or setting-SETTING")]
     if not _BOX_HEAD_RE.match(head):
         return [Problem(rel, line, name, f'put the box title in double quotes, e.g. !!! {kind} "Key point"')]
     body = next((text for text in following if text.strip()), "")

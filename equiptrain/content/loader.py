@@ -51,6 +51,7 @@ from .source import (
     validate_scenario,
 )
 from .supervision import build_supervision, read_supervision
+from .variants import group_variants, reading_minutes
 
 __all__ = [
     "AuthorDef",
@@ -286,9 +287,9 @@ def _build_module(files: ModuleFiles, position: int) -> ModuleDef:
                 unit.model.slug,
                 n,
                 unit.model.title,
-                unit.model.minutes,
+                reading_minutes(body),
                 body,
-                render_content(body, render),
+                group_variants(render_content(body, render)),
                 _hash(unit),
                 record_of(unit.model),
             )

@@ -161,7 +161,8 @@ class ModuleMeta(Strict):
 class UnitMeta(Strict):
     slug: Slug
     title: Text
-    minutes: Minutes
+    # Worked out from the text (see `variants.reading_minutes`); if written, it must match (the validator checks).
+    minutes: Annotated[int | None, Field(ge=1, le=600)] = None
     written_by: Annotated[list[Contribution], Field(min_length=1)]
     reviewed_by: list[Contribution] = []
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from equiptrain import ui
 from equiptrain.accounts.models import TeamSetting
 from equiptrain.authz import get_or_abort, roles_required
-from equiptrain.content import ordering, provenance, snapshot
+from equiptrain.content import ordering, provenance, snapshot, variants
 from equiptrain.content.models import Quiz, Scenario
 from equiptrain.content.snapshot import ModuleView
 from equiptrain.db import db_id
@@ -126,10 +126,14 @@ def unit(slug: str, unit_slug: str):
         abort(404)
     index, page = found
     units = module.units
+    body = page.body_html
+    if variants.HAS_VARIANTS in body:  # only pages with setting variants pay the query for the learner's teams
+        body = variants.order_variants(body, ordering.team_settings(current_user))
     return render_template(
         "learning/unit.html",
         module=module,
         unit=page,
+        body=body,
         units=units,
         index=index,
         read=page.id in record.read_unit_ids,
