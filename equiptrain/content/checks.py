@@ -208,6 +208,7 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
         )
         _check_prerequisites(src, meta, order, out)
         _check_completion(files, src, meta, out)
+        _check_citations(files, meta.references, out)
     if not files.units:
         out.append(
             Problem(
@@ -244,6 +245,51 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
     _duplicates(((s.model.slug, s.source, ("slug",)) for s in scenarios), "scenario", out)
     for scenario in scenarios:
         _check_scenario(scenario.source, scenario.model, out)
+
+
+_CITATION_RE = re.compile(r"\b([A-Z][a-z]+) (?:et al\.?|and colleagues),? \(?(\d{4})")
+_GUIDELINE_RE = re.compile(r"\b((?:NG|CG|QS)\d+)\b")
+
+
+def _check_citations(files: ModuleFiles, references: list[str], out: list[Problem]) -> None:
+    """Every study cited in the module's pages ("Bee et al., 2015") and every NICE guideline named (NG43) has its
+    entry in the module's references, so a learner can always find the source."""
+    parsed = [files.module, *files.units, files.quiz, *files.scenarios]
+    for item in parsed:
+        if item is None or item.src is None:
+            continue
+        in_references = False
+        for n, line in enumerate(item.src.text.split("\n"), 1):
+            if item is files.module:  # the reference list itself names the authors
+                if line.startswith("references:"):
+                    in_references = True
+                    continue
+                if in_references and line.startswith((" ", "-")):
+                    continue
+                in_references = False
+            for m in _CITATION_RE.finditer(line):
+                surname, year = m.groups()
+                if not any(surname in r and year in r for r in references):
+                    out.append(
+                        Problem(
+                            item.rel,
+                            n,
+                            "-",
+                            f"'{m.group(0)}' is cited but the module's references have no entry by {surname} "
+                            f"from {year}: add it to 'references' in module.md",
+                        )
+                    )
+            for m in _GUIDELINE_RE.finditer(line):
+                if not any(m.group(1) in r for r in references):
+                    out.append(
+                        Problem(
+                            item.rel,
+                            n,
+                            "-",
+                            f"guideline {m.group(1)} is named but the module's references do not list it: "
+                            "add it to 'references' in module.md",
+                        )
+                    )
 
 
 def _check_prerequisites(src: Source, meta, order: dict[str, int], out: list[Problem]) -> None:

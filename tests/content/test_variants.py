@@ -158,5 +158,54 @@ def test_the_real_course_shows_reading_times_that_follow_length():
 
     course = load_course(Path(__file__).resolve().parents[2] / "course_content")
     units = [u for m in course.modules for u in m.units]
-    by_words = sorted(units, key=lambda u: count_words(u.body_md))
-    assert all(a.minutes <= b.minutes for a, b in zip(by_words, by_words[1:], strict=False))
+    assert all(u.minutes == reading_minutes(u.body_md) for u in units)
+    plain = sorted((u for u in units if not variant_groups(u.body_md)), key=lambda u: count_words(u.body_md))
+    assert len(plain) > 20
+    assert all(a.minutes <= b.minutes for a, b in zip(plain, plain[1:], strict=False))
+
+
+CITATION_CASES = [
+    Case(
+        "citation-missing",
+        ed(U1, "Teaching text about", "As Brooks et al. (2015) found, teaching text about"),
+        U1,
+        "As Brooks et al. (2015)",
+        "-",
+        "the module's references have no entry by Brooks from 2015",
+    ),
+    Case(
+        "citation-wrong-year",
+        ed(U1, "Teaching text about", "(Bee et al., 2016) Teaching text about"),
+        U1,
+        "(Bee et al., 2016)",
+        "-",
+        "no entry by Bee from 2016",
+    ),
+    Case(
+        "guideline-missing",
+        ed(U1, "Teaching text about", "NICE's guideline NG43 says. Teaching text about"),
+        U1,
+        "NG43",
+        "-",
+        "guideline NG43 is named but the module's references do not list it",
+    ),
+    Case(
+        "citation-in-module-body",
+        ed(f"{F}/module.md", "Welcome to", "Smith and colleagues (2020) say. Welcome to"),
+        f"{F}/module.md",
+        "Smith and colleagues (2020)",
+        "-",
+        "no entry by Smith from 2020",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CITATION_CASES, ids=str)
+def test_citation_rule(tmp_path, case):
+    check_case(tmp_path, case)
+
+
+def test_a_cited_study_in_the_references_passes(tmp_path):
+    root = write_valid_tree(tmp_path / "course")
+    edit(root, U1, "Teaching text about", "As Bee et al. (2015) found, teaching text about")
+    assert validate_course(root) == []
