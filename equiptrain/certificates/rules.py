@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from equiptrain.accounts.models import User
 from equiptrain.certificates.models import Certificate
 from equiptrain.content.models import Module, Programme
+from equiptrain.content.rules import supervision_sessions_required
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
 from equiptrain.workshops.models import Facilitator, Workshop, WorkshopKind, WorkshopResult
@@ -29,6 +30,7 @@ class Rule:
     modules: tuple[str, ...]
     core: tuple[str, ...] = ()
     follow_ups: int = 0
+    supervision: int = 0  # supervision sessions of the core to have attended (programme.yaml's rule)
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Record:
 def load_rules() -> list[Rule]:
     programme = db.session.scalar(select(Programme).order_by(Programme.id).limit(1))
     rules = []
+    sessions = supervision_sessions_required(programme) if programme else 0
     for c in programme.certificates if programme else []:
         w = c.get("workshops") or {}
         rules.append(
@@ -53,6 +56,7 @@ def load_rules() -> list[Rule]:
                 tuple(c["modules"]),
                 tuple(w.get("core", ())),
                 int(w.get("follow_ups", 0)),
+                sessions if w.get("supervision") else 0,
             )
         )
     return rules
@@ -105,6 +109,8 @@ def workshops_counted(rule: Rule, record: Record) -> list[Workshop] | None:
     core_ids = {w.id for w in cores}
     follow_ups = [w for w in record.workshops if w.kind is not WorkshopKind.CORE and w.follow_up_of_id in core_ids]
     if len(follow_ups) < rule.follow_ups:
+        return None
+    if sum(w.kind is WorkshopKind.SUPERVISION for w in follow_ups) < rule.supervision:
         return None
     chosen = {w.id for w in counted} | core_ids | {w.id for w in follow_ups}
     return [w for w in record.workshops if w.id in chosen]

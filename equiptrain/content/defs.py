@@ -31,6 +31,7 @@ class ContentInvalid(Exception):
 class WorkshopRuleDef:
     core: list[str]  # modules a signed-off core workshop must have covered (one workshop or several)
     follow_ups: int  # follow-up sessions of such a core workshop, attended and signed off
+    supervision: bool = False  # also the supervision sessions programme.yaml's rule counts, attended
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class ProgrammeDef:
     summary_html: str
     module_slugs: list[str]
     certificates: list[CertificateDef]
+    # Supervision sessions that count (certificates, team trained): None means all the platform plans.
+    supervision_sessions: int | None = None
 
 
 @dataclass(frozen=True)

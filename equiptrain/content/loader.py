@@ -257,10 +257,15 @@ def _build(tree: Tree) -> Course:
                     c.title,
                     c.description,
                     list(c.modules),
-                    WorkshopRuleDef(list(c.workshops.core), c.workshops.follow_ups) if c.workshops else None,
+                    WorkshopRuleDef(list(c.workshops.core), c.workshops.follow_ups, c.workshops.supervision)
+                    if c.workshops
+                    else None,
                 )
                 for c in programme.certificates
             ],
+            supervision_sessions=None
+            if programme.supervision.sessions_required == "all"
+            else programme.supervision.sessions_required,
         ),
         confidence=ConfidenceDef(
             min=confidence.scale.min,

@@ -25,6 +25,8 @@ class Programme(Base):
     certificates: Mapped[list] = mapped_column(JSON, default=list)
     # {min, max, labels: {"1": "..."}} from confidence.yaml
     confidence_scale: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Programme-wide rules from programme.yaml: {"supervision_sessions": int | None (all)}
+    rules: Mapped[dict | None] = mapped_column(JSON, default=dict)
     # Hash of the whole content tree at the last sync: `serve` syncs when it differs.
     tree_hash: Mapped[str] = mapped_column(String(64))
     synced_at: Mapped[dt.datetime]

@@ -57,6 +57,8 @@ class WorkshopRule(Strict):
 
     core: Annotated[list[Slug], Field(min_length=1)]
     follow_ups: Annotated[int, Field(ge=0, le=20)] = 0
+    # Also needs the team supervision sessions that programme.yaml's `supervision` rule counts, attended.
+    supervision: bool = False
 
 
 class Certificate(Strict):
@@ -73,6 +75,14 @@ class Publishing(Strict):
     require_lived_experience_review: bool = False
 
 
+class SupervisionRule(Strict):
+    """How many team supervision sessions after the core count, for a certificate that asks for them (attended)
+    and for a team to count as trained (held): `all` (the sessions the platform plans, SUPERVISION_SESSIONS,
+    3 by default) or a number."""
+
+    sessions_required: Literal["all"] | Annotated[int, Field(ge=0, le=12)] = "all"
+
+
 class Programme(Strict):
     slug: Slug
     title: Text
@@ -80,6 +90,7 @@ class Programme(Strict):
     modules: Annotated[list[Slug], Field(min_length=1)]
     certificates: list[Certificate] = []
     publishing: Publishing = Publishing()
+    supervision: SupervisionRule = SupervisionRule()
 
 
 # confidence.yaml

@@ -175,7 +175,11 @@ class _Sync:
                     "title": c.title,
                     "description": c.description,
                     "modules": list(c.modules),
-                    "workshops": {"core": list(c.workshops.core), "follow_ups": c.workshops.follow_ups}
+                    "workshops": {
+                        "core": list(c.workshops.core),
+                        "follow_ups": c.workshops.follow_ups,
+                        "supervision": c.workshops.supervision,
+                    }
                     if c.workshops
                     else None,
                 }
@@ -183,6 +187,7 @@ class _Sync:
             ],
             confidence_scale={"min": conf.min, "max": conf.max, "labels": {str(k): v for k, v in conf.labels.items()}},
             tree_hash=self.report.tree_hash,
+            rules={"supervision_sessions": p.supervision_sessions},
         )
         row = db.session.scalar(select(Programme).where(Programme.slug == p.slug))
         if row is None:
