@@ -212,6 +212,31 @@ class ModuleDef:
 
 
 @dataclass(frozen=True)
+class AgendaItemDef:
+    start: str
+    minutes: int
+    title: str
+    lead: str  # both, lived_experience, professional
+    materials: list[str]
+    roleplay: str | None  # module-slug/scenario-slug
+
+
+@dataclass(frozen=True)
+class CoreDayDef:
+    """One core day's agenda (course_content/core/day-N.md)."""
+
+    slug: str
+    day: int
+    title: str
+    summary: str
+    modules: list[str]
+    agenda: list[AgendaItemDef]
+    references: list[str]
+    body_html: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class SupervisionDef:
     """One team supervision session's agenda (course_content/supervision/session-N.md)."""
 
@@ -232,3 +257,4 @@ class Course:
     modules: list[ModuleDef]
     audit: Any = None  # content.audit.AuditDef, or None without audit.yaml
     supervision: list[SupervisionDef] = field(default_factory=list)
+    core_days: list[CoreDayDef] = field(default_factory=list)

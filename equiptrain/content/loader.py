@@ -50,6 +50,7 @@ from .source import (
     validate,
     validate_scenario,
 )
+from .core import build_core, check_core, read_core
 from .supervision import build_supervision, read_supervision
 from .variants import group_variants, reading_minutes
 
@@ -131,7 +132,9 @@ def _read(root: Path) -> tuple[Tree, list[Problem]]:
                 )
     tree.audit = _yaml_file(root, root / "audit.yaml", Audit, problems)
     tree.supervision = read_supervision(root, problems)
+    tree.core_days = read_core(root, problems)
     problems += check_tree(tree)
+    check_core(tree, problems)
     check_audit(tree.audit, problems)
     return tree, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
 
@@ -276,6 +279,7 @@ def _build(tree: Tree) -> Course:
         modules=[_build_module(by_slug[slug], n) for n, slug in enumerate(programme.modules, 1)],
         audit=build_audit(tree.audit),
         supervision=build_supervision(tree.supervision),
+        core_days=build_core(tree.core_days),
     )
 
 

@@ -197,3 +197,23 @@ class SupervisionTemplate(Base):
     references: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     retired_at: Mapped[dt.datetime | None]
+
+
+class CoreDay(Base):
+    """One day of the core workshop as content (course_content/core/day-N.md): the agenda with times, who leads
+    each part, materials and role plays, and the facilitators' notes."""
+
+    __tablename__ = "core_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    day: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    modules: Mapped[list] = mapped_column(JSON, default=list)
+    # [{start, minutes, title, lead, materials: [..], roleplay: "module/scenario" | None}]
+    agenda: Mapped[list] = mapped_column(JSON, default=list)
+    references: Mapped[list] = mapped_column(JSON, default=list)
+    body_html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]

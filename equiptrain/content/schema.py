@@ -279,6 +279,35 @@ class Solo(ScenarioBase):
 SCENARIO_MODELS: dict[str, type[ScenarioBase]] = {"roleplay": RolePlay, "solo": Solo}
 
 
+# core/day-N.md front matter: the two core days as content
+
+Lead = Literal["both", "lived_experience", "professional"]
+LEADS: tuple[str, ...] = get_args(Lead)
+Clock = Annotated[str, StringConstraints(pattern=r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class AgendaItem(Strict):
+    noun: ClassVar[str] = "agenda field"
+    start: Clock  # "09:30", in double quotes
+    minutes: Annotated[int, Field(ge=5, le=240)]
+    title: Text
+    # Who leads this part: the lived-experience trainer, the professional trainer, or both together.
+    lead: Lead
+    materials: list[Text] = []
+    # A role play used in this part: MODULE-SLUG/SCENARIO-SLUG, checked against the course.
+    roleplay: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")] | None = None
+
+
+class CoreDayMeta(Strict):
+    slug: Slug
+    day: Annotated[int, Field(ge=1, le=5)]
+    title: Text
+    summary: Text
+    modules: Annotated[list[Slug], Field(min_length=1)]
+    agenda: Annotated[list[AgendaItem], Field(min_length=2)]
+    references: Annotated[list[Text], Field(min_length=1)]
+
+
 # supervision/session-N.md front matter
 
 

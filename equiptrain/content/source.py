@@ -138,6 +138,7 @@ class Tree:
     modules: list[ModuleFiles]
     audit: Parsed | None = None  # audit.yaml, optional
     supervision: list[Parsed] = field(default_factory=list)
+    core_days: list[Parsed] = field(default_factory=list)
 
 
 # Reading and parsing

@@ -22,7 +22,17 @@ from equiptrain.extensions import db
 from .audit import sync_audit
 from .defs import Course, ModuleDef, ScenarioDef
 from .loader import load_course
-from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, SupervisionTemplate, Unit
+from .models import (
+    ConfidenceItem,
+    CoreDay,
+    Module,
+    Programme,
+    Quiz,
+    QuizQuestion,
+    Scenario,
+    SupervisionTemplate,
+    Unit,
+)
 
 KINDS = (
     "programme",
@@ -34,6 +44,7 @@ KINDS = (
     "confidence item",
     "audit criterion",
     "supervision template",
+    "core day",
 )
 PLURALS = {"quiz": "quizzes", "audit criterion": "audit criteria"}
 
@@ -139,7 +150,41 @@ class _Sync:
             self.module(mdef, modules.get(mdef.slug))
         self.retire("module", (m for slug, m in modules.items() if slug not in {d.slug for d in course.modules}))
         self.supervision(course)
+        self.core_days(course)
         db.session.flush()
+
+    def core_days(self, course: Course) -> None:
+        existing = {d.slug: d for d in db.session.scalars(select(CoreDay))}
+        for d in course.core_days:
+            self.upsert(
+                "core day",
+                existing.get(d.slug),
+                dict(
+                    slug=d.slug,
+                    day=d.day,
+                    title=d.title,
+                    summary=d.summary,
+                    modules=list(d.modules),
+                    agenda=[
+                        {
+                            "start": a.start,
+                            "minutes": a.minutes,
+                            "title": a.title,
+                            "lead": a.lead,
+                            "materials": list(a.materials),
+                            "roleplay": a.roleplay,
+                        }
+                        for a in d.agenda
+                    ],
+                    references=list(d.references),
+                    body_html=d.body_html,
+                    content_hash=d.content_hash,
+                    retired_at=None,
+                ),
+                CoreDay,
+            )
+        slugs = {d.slug for d in course.core_days}
+        self.retire("core day", (d for s, d in existing.items() if s not in slugs))
 
     def supervision(self, course: Course) -> None:
         existing = {t.slug: t for t in db.session.scalars(select(SupervisionTemplate))}
