@@ -94,6 +94,11 @@ ROUTES: dict[str, tuple] = {
         "GET",
     ),
     "workshops.rounds": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
+    "workshops.facilitator_pack": (
+        ("trainer", "admin", "platform_admin"),
+        lambda w: {"workshop_id": w["workshop"].id},
+        "GET",
+    ),
     "workshops.my_role": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "guests.manage": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     # care-plan audit: the team's managers, the trainers who deliver to it, its organisation's admins
