@@ -54,6 +54,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_listeners()
     _register_error_pages(app)
     _register_request_hooks(app)
 
@@ -127,6 +128,13 @@ def _register_blueprints(app: Flask) -> None:
         dashboards,
     ):
         app.register_blueprint(bp)
+
+
+def _connect_listeners() -> None:
+    """Listeners connected here rather than on import (blinker ignores a second connection of the same one)."""
+    from equiptrain.workshops import newstarters
+
+    newstarters.connect()
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -39,3 +39,7 @@ workshop_signed_off = _signals.signal("workshop-signed-off")
 # accounts -> workshops (a trainer's prepared modules go with the trainer role), before the profile is deleted:
 #   trainer_role_removed.send(user, profile_id=int); each receiver returns how many records it removed
 trainer_role_removed = _signals.signal("trainer-role-removed")
+
+# accounts -> workshops (a new starter in a team that has had its core is offered the next one), after the new
+# membership is flushed: member_joined.send(user, team=Team, role=MembershipRole, actor=User | None)
+member_joined = _signals.signal("member-joined")
