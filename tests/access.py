@@ -255,6 +255,8 @@ PRIVATE = {
 # Routes the walk does not visit, with the reason (each is covered by its own tests).
 NOT_WALKED = {
     "workshops.feed": "public, needs a private token; covered in tests/workshops/test_scheduling",
+    "guests.attendance_certificate": "a guest who attended, once signed off (others 403/404); covered in "
+    "tests/guests/test_attendance_certificate",
     "workshops.feedback": "needs the person's own token; covered in tests/workshops/test_feedback",
     "workshops.brief": "depends on the person's role in a round; covered in tests/workshops/test_roleplay",
     "workshops.observe": "the round's observer only; covered in tests/workshops/test_roleplay",

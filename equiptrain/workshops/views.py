@@ -20,6 +20,7 @@ from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.guests import queries as guest_queries
+from equiptrain.guests import services as guest_services
 from equiptrain.mail import external_url
 from equiptrain.printables import services as printables
 from equiptrain.workshops import attendance, queries, roleplay, services
@@ -222,6 +223,7 @@ def detail(workshop_id: int):
         "workshops/detail.html",
         workshop=workshop,
         core_days=printables.core_days() if workshop.kind is WorkshopKind.CORE else [],
+        guest_result=guest_services.attendance_result(current_user, workshop) if current_user.is_guest else None,
         lead_labels=LEAD_LABELS,
         invitation=invitation,
         reply_form=ReplyForm(),
