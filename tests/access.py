@@ -94,6 +94,8 @@ ROUTES: dict[str, tuple] = {
         "GET",
     ),
     "workshops.rounds": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
+    "trainers.selection": (("admin",), lambda w: {"user_id": w["le_trainer"].id}, "GET"),
+    "trainers.my_connections": (("trainer",), None, "GET"),
     "workshops.facilitator_pack": (
         ("trainer", "admin", "platform_admin"),
         lambda w: {"workshop_id": w["workshop"].id},
@@ -255,6 +257,7 @@ PRIVATE = {
 # Routes the walk does not visit, with the reason (each is covered by its own tests).
 NOT_WALKED = {
     "workshops.feed": "public, needs a private token; covered in tests/workshops/test_scheduling",
+    "trainers.end_connection": "POST on one's own declared connection (others 404); covered in tests/trainers",
     "guests.attendance_certificate": "a guest who attended, once signed off (others 403/404); covered in "
     "tests/guests/test_attendance_certificate",
     "workshops.feedback": "needs the person's own token; covered in tests/workshops/test_feedback",
