@@ -46,6 +46,12 @@ ROUTES: dict[str, tuple] = {
     "learning.unit": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "GET"),
     "learning.mark_read": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "POST"),
     "learning.quiz": (SIGNED_IN, lambda w: {"slug": "foundations"}, "GET"),
+    # a page the learner's own organisation added to the module (others 404); covered in tests/learning
+    "learning.local_page": (
+        ("learner", "trainer", "manager", "admin", "programme_lead"),  # the world's organisation, not the platform's
+        lambda w: {"slug": "foundations", "page_slug": w["local_page"].slug},
+        "GET",
+    ),
     "learning.practice": (SIGNED_IN, lambda w: {"slug": "foundations", "scenario_slug": "review-conversation"}, "GET"),
     "learning.practice_start": (
         SIGNED_IN,
@@ -245,6 +251,7 @@ GUEST_OPENS: dict[str, int] = {
 # Routes for one person's private rows (authz `policy(..., private=True)`): anyone else gets 404, as for a row
 # that does not exist, instead of 403.
 PRIVATE = {
+    "learning.local_page",  # another organisation's local page answers as one that does not exist
     "reflection.entry",
     "reflection.edit",
     "reflection.delete",

@@ -567,6 +567,19 @@ def _check_markdown(tree: Tree, out: list[Problem]) -> None:
                 out.append(Problem(src.rel, line, name, message))
 
 
+def check_markdown_text(
+    src: Source, text: str, first_line: int, module: str | None, units: dict[str, list[str]], out: list[Problem]
+) -> None:
+    """The course's Markdown rules for one text outside the modules (a local page): boxes, setting variants and
+    unit links."""
+    _check_variants(text, first_line, out, src.rel, "body")
+    trusted = set(units)
+    for line, target in _scan(text, first_line, out, src.rel, "body"):
+        message = _broken_link(target, module, units, trusted)
+        if message:
+            out.append(Problem(src.rel, line, "body", message))
+
+
 def _scan(text: str, first_line: int, out: list[Problem], rel: str, name: str) -> Iterator[tuple[int, str]]:
     """Yield (line, target) for each unit: link; report box problems on the way. Code blocks are skipped."""
     lines = text.split("\n")

@@ -237,6 +237,22 @@ class CoreDayDef:
 
 
 @dataclass(frozen=True)
+class LocalPageDef:
+    """An organisation's own page added to a module (course_content/local/), shown to its staff as local."""
+
+    organisation: str
+    module_slug: str
+    slug: str
+    position: int
+    title: str
+    owner: str
+    review_by: str
+    minutes: int
+    body_html: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class SupervisionDef:
     """One team supervision session's agenda (course_content/supervision/session-N.md)."""
 
@@ -258,3 +274,4 @@ class Course:
     audit: Any = None  # content.audit.AuditDef, or None without audit.yaml
     supervision: list[SupervisionDef] = field(default_factory=list)
     core_days: list[CoreDayDef] = field(default_factory=list)
+    local_pages: list[LocalPageDef] = field(default_factory=list)

@@ -51,6 +51,7 @@ from .source import (
     validate_scenario,
 )
 from .core import build_core, check_core, read_core
+from .overlays import build_local, check_local, read_local
 from .supervision import build_supervision, read_supervision
 from .variants import group_variants, reading_minutes
 
@@ -133,8 +134,10 @@ def _read(root: Path) -> tuple[Tree, list[Problem]]:
     tree.audit = _yaml_file(root, root / "audit.yaml", Audit, problems)
     tree.supervision = read_supervision(root, problems)
     tree.core_days = read_core(root, problems)
+    tree.local = read_local(root, problems)
     problems += check_tree(tree)
     check_core(tree, problems)
+    check_local(tree, problems)
     check_audit(tree.audit, problems)
     return tree, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
 
@@ -280,6 +283,7 @@ def _build(tree: Tree) -> Course:
         audit=build_audit(tree.audit),
         supervision=build_supervision(tree.supervision),
         core_days=build_core(tree.core_days),
+        local_pages=build_local(tree),
     )
 
 

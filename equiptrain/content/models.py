@@ -217,3 +217,24 @@ class CoreDay(Base):
     body_html: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     retired_at: Mapped[dt.datetime | None]
+
+
+class LocalPage(Base):
+    """An organisation's own page added to a module (course_content/local/), shown only to that organisation's
+    staff and marked as local. Keyed by the organisation's name as written in the overlay's organisation.yaml."""
+
+    __tablename__ = "local_pages"
+    __table_args__ = (UniqueConstraint("organisation_name", "module_slug", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_name: Mapped[str] = mapped_column(String(200), index=True)
+    module_slug: Mapped[str] = mapped_column(String(80))
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(200))
+    review_by: Mapped[str] = mapped_column(String(7))
+    minutes: Mapped[int]
+    body_html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]

@@ -308,6 +308,24 @@ class CoreDayMeta(Strict):
     references: Annotated[list[Text], Field(min_length=1)]
 
 
+# local/<folder>/organisation.yaml and local/<folder>/<module-slug>/NN-slug.md: an organisation's own pages
+
+
+class LocalOrganisation(Strict):
+    # The organisation's name exactly as on the platform; its staff see these pages.
+    name: Text
+
+
+class LocalPageMeta(Strict):
+    slug: Slug
+    title: Text
+    # Who in the organisation keeps the page up to date, and by when it must be checked again.
+    owner: Text
+    review_by: Month
+    written_by: Annotated[list[Contribution], Field(min_length=1)]
+    reviewed_by: list[Contribution] = []
+
+
 # supervision/session-N.md front matter
 
 

@@ -25,6 +25,7 @@ from .loader import load_course
 from .models import (
     ConfidenceItem,
     CoreDay,
+    LocalPage,
     Module,
     Programme,
     Quiz,
@@ -45,6 +46,7 @@ KINDS = (
     "audit criterion",
     "supervision template",
     "core day",
+    "local page",
 )
 PLURALS = {"quiz": "quizzes", "audit criterion": "audit criteria"}
 
@@ -151,7 +153,33 @@ class _Sync:
         self.retire("module", (m for slug, m in modules.items() if slug not in {d.slug for d in course.modules}))
         self.supervision(course)
         self.core_days(course)
+        self.local_pages(course)
         db.session.flush()
+
+    def local_pages(self, course: Course) -> None:
+        existing = {(p.organisation_name, p.module_slug, p.slug): p for p in db.session.scalars(select(LocalPage))}
+        for d in course.local_pages:
+            key = (d.organisation, d.module_slug, d.slug)
+            self.upsert(
+                "local page",
+                existing.get(key),
+                dict(
+                    organisation_name=d.organisation,
+                    module_slug=d.module_slug,
+                    slug=d.slug,
+                    position=d.position,
+                    title=d.title,
+                    owner=d.owner,
+                    review_by=d.review_by,
+                    minutes=d.minutes,
+                    body_html=d.body_html,
+                    content_hash=d.content_hash,
+                    retired_at=None,
+                ),
+                LocalPage,
+            )
+        keys = {(d.organisation, d.module_slug, d.slug) for d in course.local_pages}
+        self.retire("local page", (p for k, p in existing.items() if k not in keys))
 
     def core_days(self, course: Course) -> None:
         existing = {d.slug: d for d in db.session.scalars(select(CoreDay))}

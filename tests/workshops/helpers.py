@@ -8,7 +8,7 @@ import itertools
 from sqlalchemy import select
 
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.content.models import CoreDay, Module, Scenario, Unit
+from equiptrain.content.models import CoreDay, LocalPage, Module, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.supervision import services as supervision
@@ -221,6 +221,19 @@ def access_world(build, world: dict) -> dict:
     )
     make_template(1)
     make_core_day(workshop.modules[0])
+    local = LocalPage(
+        organisation_name=world["org"].name,
+        module_slug="foundations",
+        slug="who-to-call",
+        position=1,
+        title="Who to call",
+        owner="the IG team",
+        review_by="2027-06",
+        minutes=1,
+        body_html="<p>Ring 1234.</p>",
+        content_hash="h",
+    )
+    db.session.add(local)
     plan = supervision.start_plan(world["admin"], world["team"], utcnow().date())
     action = supervision.add_action(
         world["admin"],
@@ -236,4 +249,5 @@ def access_world(build, world: dict) -> dict:
         "le_trainer": le_trainer,
         "workshop_unit": workshop.modules[0].units[0],
         "team_action": action,
+        "local_page": local,
     }
