@@ -31,6 +31,7 @@ class Rule:
     core: tuple[str, ...] = ()
     follow_ups: int = 0
     supervision: int = 0  # supervision sessions of the core to have attended (programme.yaml's rule)
+    audience: str = "staff"  # staff, or students on placement
 
 
 @dataclass
@@ -57,6 +58,7 @@ def load_rules() -> list[Rule]:
                 tuple(w.get("core", ())),
                 int(w.get("follow_ups", 0)),
                 sessions if w.get("supervision") else 0,
+                c.get("audience", "staff"),
             )
         )
     return rules
@@ -114,6 +116,11 @@ def workshops_counted(rule: Rule, record: Record) -> list[Workshop] | None:
         return None
     chosen = {w.id for w in counted} | core_ids | {w.id for w in follow_ups}
     return [w for w in record.workshops if w.id in chosen]
+
+
+def for_audience(rule: Rule, student: bool) -> bool:
+    """Students on placement earn the student certificates only; staff never do."""
+    return (rule.audience == "students") == student
 
 
 def met(rule: Rule, record: Record) -> list[Workshop] | None:

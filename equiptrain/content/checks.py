@@ -118,6 +118,14 @@ def _check_programme(tree: Tree, out: list[Problem]) -> None:
                         ("certificates", i, "modules", j), f"unknown module '{slug}': {_choices(programme.modules)}"
                     )
                 )
+        if cert.workshops is not None and cert.audience == "students":
+            out.append(
+                src.problem(
+                    ("certificates", i, "workshops"),
+                    "a students' certificate cannot ask for workshops: students on placement take the course "
+                    "without the team-only parts; remove 'workshops' or set 'audience: staff'",
+                )
+            )
         if cert.workshops is None:
             continue
         for j, slug in enumerate(cert.workshops.core):

@@ -41,6 +41,7 @@ class CertificateDef:
     description: str
     modules: list[str]
     workshops: WorkshopRuleDef | None = None
+    audience: str = "staff"  # staff or students
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,7 @@ def _build(tree: Tree) -> Course:
                     WorkshopRuleDef(list(c.workshops.core), c.workshops.follow_ups, c.workshops.supervision)
                     if c.workshops
                     else None,
+                    c.audience,
                 )
                 for c in programme.certificates
             ],

@@ -67,6 +67,8 @@ class Certificate(Strict):
     description: Text
     modules: Annotated[list[Slug], Field(min_length=1)]
     workshops: WorkshopRule | None = None
+    # Who can earn it: staff (the default) or students on placement, whose course has no team-only parts.
+    audience: Literal["staff", "students"] = "staff"
 
 
 class Publishing(Strict):

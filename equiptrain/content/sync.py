@@ -255,6 +255,7 @@ class _Sync:
                     }
                     if c.workshops
                     else None,
+                    "audience": c.audience,
                 }
                 for c in p.certificates
             ],

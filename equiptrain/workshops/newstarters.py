@@ -67,7 +67,9 @@ def _managers(team: Team, besides: User) -> list[User]:
 def offer_next_core(user: User, *, team: Team, role: MembershipRole, actor: User | None = None) -> Workshop | None:
     """Offer a new starter the next core when their team has had its own; tell the team's managers. Returns the
     workshop offered, or None (no offer needed, or none scheduled: the managers are asked for a catch-up)."""
-    if user.deactivated_at is not None or not team_had_core(team) or queries.core_attendance([user.id]):
+    if user.is_student or user.deactivated_at is not None:
+        return None
+    if not team_had_core(team) or queries.core_attendance([user.id]):
         return None
     workshop = next_core(team)
     managers = _managers(team, user)

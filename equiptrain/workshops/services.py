@@ -351,7 +351,11 @@ def _invite_members(workshop: Workshop) -> None:
     people = db.session.scalars(
         select(User)
         .join(Membership)
-        .where(Membership.team_id.in_([t.id for t in workshop.teams]), User.deactivated_at.is_(None))
+        .where(
+            Membership.team_id.in_([t.id for t in workshop.teams]),
+            User.deactivated_at.is_(None),
+            User.university.is_(None),  # students on placement take the course without the team's workshops
+        )
         .distinct()
     ).all()
     for user in people:
