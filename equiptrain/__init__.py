@@ -109,8 +109,8 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.reflection.views import bp as reflection
     from equiptrain.reviews.views import bp as reviews
     from equiptrain.static_assets import bp as assets
-    from equiptrain.supervision.views import bp as supervision
     from equiptrain.students.views import bp as students
+    from equiptrain.supervision.views import bp as supervision
     from equiptrain.trainers.views import bp as trainers
     from equiptrain.workshops import console_views as _workshop_console  # noqa: F401  (the day's routes)
     from equiptrain.workshops.views import bp as workshops

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 from . import provenance
 from .defs import Problem
 from .schema import BOX_KINDS, RolePlay, Solo
-from .variants import VARIANT_KINDS, VARIANT_PREFIX, WORDS_PER_MINUTE, reading_minutes, variant_groups
 from .source import FOLDER_RE, ModuleFiles, Source, Tree, slugify
+from .variants import VARIANT_KINDS, VARIANT_PREFIX, WORDS_PER_MINUTE, reading_minutes, variant_groups
 
 Path_ = tuple[str | int, ...]
 
@@ -234,8 +234,9 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
             out.append(
                 unit.source.problem(
                     ("minutes",),
-                    f"reading time is worked out from the text ({derived} minute{'' if derived == 1 else 's'} at {WORDS_PER_MINUTE} words a "
-                    f"minute), not {unit.model.minutes}: remove the 'minutes' line (or write {derived})",
+                    f"reading time is worked out from the text ({derived} minute{'' if derived == 1 else 's'} "
+                    f"at {WORDS_PER_MINUTE} words a minute), not {unit.model.minutes}: remove the 'minutes' line "
+                    f"(or write {derived})",
                 )
             )
         if not unit.source.body.strip():

@@ -51,7 +51,9 @@ def read_core(root: Path, problems: list[Problem]) -> list[Parsed]:
     for position, (n, parsed) in enumerate(found, 1):
         if n != position:
             problems.append(
-                Problem(parsed.rel, 1, "-", f"the days are numbered from 1 without gaps: rename this file day-{position}.md")
+                Problem(
+                    parsed.rel, 1, "-", f"the days are numbered from 1 without gaps: rename this file day-{position}.md"
+                )
             )
         if parsed.model is not None and parsed.model.day != n:
             problems.append(
@@ -123,7 +125,10 @@ def build_core(parsed: list[Parsed]) -> list[CoreDayDef]:
                 meta.title,
                 meta.summary,
                 list(meta.modules),
-                [AgendaItemDef(a.start, a.minutes, a.title, a.lead, list(a.materials), a.roleplay) for a in meta.agenda],
+                [
+                    AgendaItemDef(a.start, a.minutes, a.title, a.lead, list(a.materials), a.roleplay)
+                    for a in meta.agenda
+                ],
                 list(meta.references),
                 render_content(p.source.body.strip("\n")) if p.source.body.strip() else "",
                 hashlib.sha256(p.source.text.encode("utf-8")).hexdigest(),

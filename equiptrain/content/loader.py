@@ -14,6 +14,7 @@ from equiptrain.markdown import render_content
 
 from .audit import Audit, build_audit, check_audit
 from .checks import check_tree
+from .core import build_core, check_core, read_core
 from .defs import (
     AuthorDef,
     CertificateDef,
@@ -38,6 +39,7 @@ from .defs import (
     UnitDef,
     WorkshopRuleDef,
 )
+from .overlays import build_local, check_local, read_local
 from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
 from .source import (
@@ -50,8 +52,6 @@ from .source import (
     validate,
     validate_scenario,
 )
-from .core import build_core, check_core, read_core
-from .overlays import build_local, check_local, read_local
 from .supervision import build_supervision, read_supervision
 from .variants import group_variants, reading_minutes
 

@@ -55,13 +55,19 @@ def read_local(root: Path, problems: list[Problem]) -> list[tuple[Parsed, list[t
                 continue
             if not module_dir.is_dir():
                 problems.append(
-                    _unexpected(root, module_dir, "an organisation's folder holds organisation.yaml and one folder "
-                                "per module, named by the module's slug")
+                    _unexpected(
+                        root,
+                        module_dir,
+                        "an organisation's folder holds organisation.yaml and one folder "
+                        "per module, named by the module's slug",
+                    )
                 )
                 continue
             for path in sorted(p for p in module_dir.iterdir() if not p.name.startswith(".")):
                 if not (path.is_file() and PAGE_RE.match(path.name)):
-                    problems.append(_unexpected(root, path, "local pages are Markdown files named like 01-who-to-call.md"))
+                    problems.append(
+                        _unexpected(root, path, "local pages are Markdown files named like 01-who-to-call.md")
+                    )
                     continue
                 parsed = Parsed(path.relative_to(root).as_posix())
                 text = read_text(root, path, problems)
@@ -70,7 +76,12 @@ def read_local(root: Path, problems: list[Problem]) -> list[tuple[Parsed, list[t
                     parsed.model = validate(parsed.src, LocalPageMeta, problems)
                     if not parsed.src.body.strip():
                         problems.append(
-                            Problem(parsed.rel, parsed.src.body_line, "body", "the page has no text: write it below the second '---'")
+                            Problem(
+                                parsed.rel,
+                                parsed.src.body_line,
+                                "body",
+                                "the page has no text: write it below the second '---'",
+                            )
                         )
                 pages.append((module_dir.name, parsed))
         out.append((org, pages))
@@ -97,8 +108,13 @@ def check_local(tree: Tree, problems: list[Problem]) -> None:
         for module_slug, page in pages:
             if module_slug not in modules:
                 problems.append(
-                    Problem(page.rel, 1, "-", f"there is no module '{module_slug}': name the folder after a module "
-                            f"slug ({', '.join(sorted(modules))})")
+                    Problem(
+                        page.rel,
+                        1,
+                        "-",
+                        f"there is no module '{module_slug}': name the folder after a module "
+                        f"slug ({', '.join(sorted(modules))})",
+                    )
                 )
             if page.model is None:
                 continue

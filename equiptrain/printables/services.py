@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, render_template
-
 from sqlalchemy import select
 
 from equiptrain.content.core import LEAD_LABELS
 from equiptrain.content.models import CoreDay, Module, Scenario, Unit
-from equiptrain.extensions import db
 from equiptrain.content.provenance import describe
+from equiptrain.extensions import db
 
 ROLE_ORDER = ("practitioner", "service_user", "carer", "observer")
 ROLE_HEADINGS = {

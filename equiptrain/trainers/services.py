@@ -75,7 +75,9 @@ def purge_expired(today: dt.date | None = None) -> int:
 def connections(trainer: User) -> list[DeclaredConnection]:
     return list(
         db.session.scalars(
-            select(DeclaredConnection).where(DeclaredConnection.trainer_id == trainer.id).order_by(DeclaredConnection.id)
+            select(DeclaredConnection)
+            .where(DeclaredConnection.trainer_id == trainer.id)
+            .order_by(DeclaredConnection.id)
         )
     )
 
@@ -87,7 +89,9 @@ def declare(actor: User, team: Team) -> DeclaredConnection:
     if team.organisation_id != actor.organisation_id:
         raise ServiceError("Choose a team of your own organisation.", "team")
     row = db.session.scalar(
-        select(DeclaredConnection).where(DeclaredConnection.trainer_id == actor.id, DeclaredConnection.team_id == team.id)
+        select(DeclaredConnection).where(
+            DeclaredConnection.trainer_id == actor.id, DeclaredConnection.team_id == team.id
+        )
     )
     if row is None:
         row = DeclaredConnection(trainer_id=actor.id, team_id=team.id)

@@ -37,9 +37,7 @@ def selection(user_id: int):
     form = SelectionForm(obj=row)
     if form.validate_on_submit():
         try:
-            services.save_selection(
-                current_user, trainer, **{k: getattr(form, k).data for k in services.FIELDS}
-            )
+            services.save_selection(current_user, trainer, **{k: getattr(form, k).data for k in services.FIELDS})
         except ServiceError as exc:
             _form_error(form, exc)
         else:

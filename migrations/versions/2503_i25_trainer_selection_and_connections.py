@@ -33,7 +33,9 @@ def upgrade():
         sa.Column("created_at", equiptrain.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", equiptrain.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisations.id"], name=op.f("fk_trainer_selection_records_organisation_id_organisations")
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_trainer_selection_records_organisation_id_organisations"),
         ),
         sa.ForeignKeyConstraint(
             ["updated_by_id"], ["users.id"], name=op.f("fk_trainer_selection_records_updated_by_id_users")

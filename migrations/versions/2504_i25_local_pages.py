@@ -34,9 +34,7 @@ def upgrade():
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("retired_at", equiptrain.db.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_local_pages")),
-        sa.UniqueConstraint(
-            "organisation_name", "module_slug", "slug", name=op.f("uq_local_pages_organisation_name")
-        ),
+        sa.UniqueConstraint("organisation_name", "module_slug", "slug", name=op.f("uq_local_pages_organisation_name")),
     )
     with op.batch_alter_table("local_pages", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_local_pages_organisation_name"), ["organisation_name"], unique=False)
