@@ -121,3 +121,22 @@ def test_a_student_completes_a_module_that_asks_for_a_workshop_without_one(build
     issued = issue_due([student, staff])
     # the staff member still needs the workshop the module asks for; the student does not
     assert [(c.user_id, c.achievement) for c in issued] == [(student.id, "equip-student")]
+
+
+def test_a_student_sees_the_team_workshop_is_not_needed(build, client, login):
+    from tests.learning.helpers import module as module_row
+
+    team = build.team()
+    admin = build.user("admin", org=team.organisation)
+    student = services.add_student(
+        admin, team.organisation, name="S", email="s3@uni.example", university="U", team=team, ends_on=LATER
+    )
+    from equiptrain.accounts import services as account_services
+
+    account_services.set_password(student, "a long student password")
+    row = module_row("foundations")
+    row.requires_workshop = True
+    db.session.commit()
+    login(student)
+    page = client.get("/modules/foundations").get_data(as_text=True)
+    assert "Not needed on placement" in page and "attend a workshop covering this module" not in page
