@@ -209,3 +209,23 @@ def test_a_cited_study_in_the_references_passes(tmp_path):
     root = write_valid_tree(tmp_path / "course")
     edit(root, U1, "Teaching text about", "As Bee et al. (2015) found, teaching text about")
     assert validate_course(root) == []
+
+
+def test_content_status_lists_the_new_units_as_awaiting_lived_experience_review():
+    from pathlib import Path
+
+    from equiptrain.content.loader import read_tree
+    from equiptrain.content.provenance import status_report, status_rows
+
+    tree, problems = read_tree(Path(__file__).resolve().parents[2] / "course_content")
+    assert problems == []
+    report = "\n".join(status_report(status_rows(tree), False))
+    for path in (
+        "modules/03-insight/units/06-race-equality-and-detention.md",
+        "modules/05-carers-confidentiality/units/06-young-people-and-transition.md",
+        "modules/02-listening/units/07-learning-disability-and-autism.md",
+        "modules/06-writing-together/units/07-gps-and-the-plan.md",
+        "modules/03-insight/scenarios/same-decision-for-everyone.yaml",
+        "modules/06-writing-together/scenarios/a-review-with-the-gp.yaml",
+    ):
+        assert path in report
