@@ -306,7 +306,9 @@ def team_summary(team: Team, rows: list[MemberRow], modules: list[Module], items
         m.id: sum(1 for r in rows if (c := r.modules.get(m.id)) and c.status == rules.COMPLETE) for m in modules
     }
     attended = sum(1 for r in rows if r.core_on)
-    core_done = n > 0 and attended / n >= float(current_app.config["TEAM_TRAINED_SHARE"])
+    # Students on placement take the course without the team's workshops: the core share counts staff only.
+    staff = sum(1 for r in rows if r.profession is not Profession.STUDENT)
+    core_done = staff > 0 and attended / staff >= float(current_app.config["TEAM_TRAINED_SHARE"])
     counts = workshop_queries.team_workshops([team.id]).get(team.id, {})
     scheduled, held = counts.get("follow_ups", 0), counts.get("supervision_held", 0)
     required = supervision_sessions_required()

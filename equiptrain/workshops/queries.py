@@ -176,7 +176,7 @@ def team_training(organisation_id: int) -> list[dict]:
         db.session.execute(
             select(Membership.team_id, func.count(Membership.id))
             .join(User)
-            .where(User.deactivated_at.is_(None))
+            .where(User.deactivated_at.is_(None), User.university.is_(None))  # students on placement apart
             .group_by(Membership.team_id)
         ).all()
     )
