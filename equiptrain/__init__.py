@@ -54,6 +54,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_listeners()
     _register_error_pages(app)
     _register_request_hooks(app)
     static_build.init_app(app)
@@ -125,7 +126,9 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.reminders.views import bp as reminders
     from equiptrain.reviews.views import bp as reviews
     from equiptrain.static_assets import bp as assets
+    from equiptrain.students.views import bp as students
     from equiptrain.supervision.views import bp as supervision
+    from equiptrain.trainers.views import bp as trainers
     from equiptrain.workshops import console_views as _workshop_console  # noqa: F401  (the day's routes)
     from equiptrain.workshops.views import bp as workshops
 
@@ -148,12 +151,21 @@ def _register_blueprints(app: Flask) -> None:
         measure_public,
         jobs,
         reminders,
+        trainers,
+        students,
     ):
         app.register_blueprint(bp)
     # The periodic tasks, one list: the programme's messages, then the features that run on their own.
     reminders_services.register_schedule()
     records_services.register_schedule()
     measure_services.register_schedule()
+
+
+def _connect_listeners() -> None:
+    """Listeners connected here rather than on import (blinker ignores a second connection of the same one)."""
+    from equiptrain.workshops import newstarters
+
+    newstarters.connect()
 
 
 def _register_error_pages(app: Flask) -> None:

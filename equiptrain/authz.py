@@ -39,6 +39,7 @@ GUEST_PAGES: dict[str, str | None] = {
     "workshops.brief": "workshop_id",
     "workshops.observe": "workshop_id",
     "workshops.feedback": "workshop_id",
+    "guests.attendance_certificate": "workshop_id",  # their certificate of attendance, once signed off
     "workshops.check_in": None,  # the service checks the code belongs to a workshop they are invited to
     # their own account, signing in and out, and the public pages
     "accounts.home": None,

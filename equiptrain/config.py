@@ -92,6 +92,8 @@ DEFAULTS: dict[str, object] = {
     "WAITING_LIST_OFFER_HOURS": 48,
     # Team supervision after the core: how many sessions, how long each, and over how many months.
     "SUPERVISION_SESSIONS": 3,
+    # How long a lived-experience trainer's selection record is kept after its last change, then deleted.
+    "TRAINER_SELECTION_RETENTION_YEARS": 6,
     "SUPERVISION_SESSION_MINUTES": 120,
     "SUPERVISION_MONTHS": 6,
     # Smallest group for which aggregates about people (confidence, feedback) are shown.

@@ -47,7 +47,11 @@ _TAGS = {
 _USER_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "blockquote", "code", "a"}
 _ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}, "sup": {"id"}, "li": {"id"}}
 _BOX_KINDS = {"lived-experience", "example", "note", "warning"}
-_CLASSES = {"div": {"admonition", "footnote", *_BOX_KINDS}, "p": {"admonition-title"}}
+# Setting variants of a section (see content/variants.py): one box class per team setting.
+_SETTING_BOXES = {
+    f"setting-{s}" for s in ("all", "community", "inpatient", "crisis", "later_life", "early_intervention", "other")
+}
+_CLASSES = {"div": {"admonition", "footnote", *_BOX_KINDS, *_SETTING_BOXES}, "p": {"admonition-title"}}
 _SCHEMES = {"http", "https", "mailto"}
 
 LinkResolver = Callable[[str], str | None]

@@ -58,3 +58,7 @@ certificate_issued = _signals.signal("certificate-issued")
 # reflection -> records (xAPI): a confidence self-assessment was answered; carries no answers:
 #   confidence_answered.send(user, module=Module, phase=str, response_id=int, at=datetime)
 confidence_answered = _signals.signal("confidence-answered")
+
+# accounts -> workshops (a new starter in a team that has had its core is offered the next one), after the new
+# membership is flushed: member_joined.send(user, team=Team, role=MembershipRole, actor=User | None)
+member_joined = _signals.signal("member-joined")

@@ -49,6 +49,12 @@ ROUTES: dict[str, tuple] = {
     "learning.unit": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "GET"),
     "learning.mark_read": (SIGNED_IN, lambda w: {"slug": "foundations", "unit_slug": "what-involvement-means"}, "POST"),
     "learning.quiz": (SIGNED_IN, lambda w: {"slug": "foundations"}, "GET"),
+    # a page the learner's own organisation added to the module (others 404); covered in tests/learning
+    "learning.local_page": (
+        ("learner", "trainer", "manager", "admin", "programme_lead"),  # the world's organisation, not the platform's
+        lambda w: {"slug": "foundations", "page_slug": w["local_page"].slug},
+        "GET",
+    ),
     "learning.practice": (SIGNED_IN, lambda w: {"slug": "foundations", "scenario_slug": "review-conversation"}, "GET"),
     "learning.practice_start": (
         SIGNED_IN,
@@ -103,6 +109,14 @@ ROUTES: dict[str, tuple] = {
         "GET",
     ),
     "workshops.rounds": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "POST"),
+    "trainers.selection": (("admin",), lambda w: {"user_id": w["le_trainer"].id}, "GET"),
+    "students.index": (("admin", "platform_admin"), None, "GET"),
+    "trainers.my_connections": (("trainer",), None, "GET"),
+    "workshops.facilitator_pack": (
+        ("trainer", "admin", "platform_admin"),
+        lambda w: {"workshop_id": w["workshop"].id},
+        "GET",
+    ),
     "workshops.my_role": (SIGNED_IN, lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "guests.manage": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     # care-plan audit: the team's managers, the trainers who deliver to it, its organisation's admins
@@ -282,6 +296,7 @@ GUEST_OPENS: dict[str, int] = {
 # Routes for one person's private rows (authz `policy(..., private=True)`): anyone else gets 404, as for a row
 # that does not exist, instead of 403.
 PRIVATE = {
+    "learning.local_page",  # another organisation's local page answers as one that does not exist
     "reflection.entry",
     "reflection.edit",
     "reflection.delete",
@@ -294,6 +309,9 @@ PRIVATE = {
 # Routes the walk does not visit, with the reason (each is covered by its own tests).
 NOT_WALKED = {
     "workshops.feed": "public, needs a private token; covered in tests/workshops/test_scheduling",
+    "trainers.end_connection": "POST on one's own declared connection (others 404); covered in tests/trainers",
+    "guests.attendance_certificate": "a guest who attended, once signed off (others 403/404); covered in "
+    "tests/guests/test_attendance_certificate",
     "workshops.feedback": "needs the person's own token; covered in tests/workshops/test_feedback",
     "workshops.brief": "depends on the person's role in a round; covered in tests/workshops/test_roleplay",
     "workshops.observe": "the round's observer only; covered in tests/workshops/test_roleplay",

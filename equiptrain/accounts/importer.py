@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from equiptrain import csvsafe
+from equiptrain import csvsafe, signals
 from equiptrain.accounts.invitations import queue_invitations
 from equiptrain.accounts.models import BulkInvitation, Membership, MembershipRole, Organisation, Profession, Team, User
 from equiptrain.accounts.services import normalise_email, set_membership
@@ -366,6 +366,7 @@ def import_users(
                 before=None,
                 after=role.value,
             )
+            signals.member_joined.send(user, team=team, role=role, actor=actor)
         if send_invites and result.created:
             result.invitations = queue_invitations(actor, organisation, result.created)
     record(

@@ -113,6 +113,10 @@ class User(UserMixin, Base):
     # Changes whenever the password does: spends outstanding invitation and reset links.
     session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     is_org_admin: Mapped[bool] = mapped_column(default=False)
+    # A pre-registration student on placement: their university (None for staff) and when the placement ends.
+    # Their placement team is an ordinary membership; they take the course without the team-only parts.
+    university: Mapped[str | None] = mapped_column(String(200))
+    placement_ends_on: Mapped[dt.date | None]
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
     # Sees the organisation's training dashboards without administering people.
     is_programme_lead: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -150,6 +154,11 @@ class User(UserMixin, Base):
     @property
     def is_admin(self) -> bool:
         return self.is_org_admin or self.is_platform_admin
+
+    @property
+    def is_student(self) -> bool:
+        """A student on placement: the course without the team-only parts (workshops, the core, supervision)."""
+        return self.university is not None
 
     # is_trainer and is_manager: column properties (end of this module), loaded with the user in one query.
 

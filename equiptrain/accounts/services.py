@@ -175,6 +175,8 @@ def set_membership(actor: User | None, user: User, team: Team, role: MembershipR
             before=before,
             after=after,
         )
+        if before is None and role is not None:
+            signals.member_joined.send(user, team=team, role=role, actor=actor)
 
 
 def set_admin_roles(

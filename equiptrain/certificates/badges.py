@@ -122,6 +122,8 @@ def _criteria(rule: dict) -> str:
         text += " Attend a core workshop covering " + ", ".join(workshops["core"])
         if workshops.get("follow_ups"):
             text += f" and {workshops['follow_ups']} follow-up session(s) after it"
+        if workshops.get("supervision"):
+            text += ", then the team supervision sessions after it that the programme counts"
         text += "."
     return text
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from equiptrain.accounts.models import User
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import Module, Programme
+from equiptrain.content.rules import supervision_sessions_required
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
 from equiptrain.workshops.models import Facilitator, Workshop, WorkshopKind, WorkshopResult
@@ -30,6 +31,8 @@ class Rule:
     core: tuple[str, ...] = ()
     follow_ups: int = 0
     valid_for_months: int | None = None
+    supervision: int = 0  # supervision sessions of the core to have attended (programme.yaml's rule)
+    audience: str = "staff"  # staff, or students on placement
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Record:
 def load_rules() -> list[Rule]:
     programme = db.session.scalar(select(Programme).order_by(Programme.id).limit(1))
     rules = []
+    sessions = supervision_sessions_required(programme) if programme else 0
     for c in programme.certificates if programme else []:
         w = c.get("workshops") or {}
         rules.append(
@@ -54,7 +58,9 @@ def load_rules() -> list[Rule]:
                 tuple(c["modules"]),
                 tuple(w.get("core", ())),
                 int(w.get("follow_ups", 0)),
-                c.get("valid_for_months"),
+                valid_for_months=c.get("valid_for_months"),
+                supervision=sessions if w.get("supervision") else 0,
+                audience=c.get("audience", "staff"),
             )
         )
     return rules
@@ -110,8 +116,15 @@ def workshops_counted(rule: Rule, record: Record) -> list[Workshop] | None:
     follow_ups = [w for w in record.workshops if w.kind is not WorkshopKind.CORE and w.follow_up_of_id in core_ids]
     if len(follow_ups) < rule.follow_ups:
         return None
+    if sum(w.kind is WorkshopKind.SUPERVISION for w in follow_ups) < rule.supervision:
+        return None
     chosen = {w.id for w in counted} | core_ids | {w.id for w in follow_ups}
     return [w for w in record.workshops if w.id in chosen]
+
+
+def for_audience(rule: Rule, student: bool) -> bool:
+    """Students on placement earn the student certificates only; staff never do."""
+    return (rule.audience == "students") == student
 
 
 def met(rule: Rule, record: Record) -> list[Workshop] | None:

@@ -129,7 +129,7 @@ def issue_due(users: list[User], *, actor: User | None = None) -> list[Certifica
     for user in users:
         rec = records.get(user.id) or rules.Record()
         for rule in all_rules:
-            if rule.slug in rec.held:
+            if rule.slug in rec.held or not rules.for_audience(rule, user.is_student):
                 continue
             workshops = rules.met(rule, rec)
             if workshops is None:

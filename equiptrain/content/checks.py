@@ -12,6 +12,7 @@ from . import provenance
 from .defs import Problem
 from .schema import BOX_KINDS, RolePlay, Solo
 from .source import FOLDER_RE, ModuleFiles, Source, Tree, slugify
+from .variants import VARIANT_KINDS, VARIANT_PREFIX, WORDS_PER_MINUTE, reading_minutes, variant_groups
 
 Path_ = tuple[str | int, ...]
 
@@ -117,6 +118,14 @@ def _check_programme(tree: Tree, out: list[Problem]) -> None:
                         ("certificates", i, "modules", j), f"unknown module '{slug}': {_choices(programme.modules)}"
                     )
                 )
+        if cert.workshops is not None and cert.audience == "students":
+            out.append(
+                src.problem(
+                    ("certificates", i, "workshops"),
+                    "a students' certificate cannot ask for workshops: students on placement take the course "
+                    "without the team-only parts; remove 'workshops' or set 'audience: staff'",
+                )
+            )
         if cert.workshops is None:
             continue
         for j, slug in enumerate(cert.workshops.core):
@@ -207,6 +216,7 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
         )
         _check_prerequisites(src, meta, order, out)
         _check_completion(files, src, meta, out)
+        _check_citations(files, meta.references, out)
     if not files.units:
         out.append(
             Problem(
@@ -219,6 +229,16 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
     units = [u for u in files.units if u.model]
     _duplicates(((u.model.slug, u.source, ("slug",)) for u in units), "unit", out)
     for unit in units:
+        derived = reading_minutes(unit.source.body)
+        if unit.model.minutes is not None and unit.model.minutes != derived:
+            out.append(
+                unit.source.problem(
+                    ("minutes",),
+                    f"reading time is worked out from the text ({derived} minute{'' if derived == 1 else 's'} "
+                    f"at {WORDS_PER_MINUTE} words a minute), not {unit.model.minutes}: remove the 'minutes' line "
+                    f"(or write {derived})",
+                )
+            )
         if not unit.source.body.strip():
             out.append(
                 Problem(
@@ -234,6 +254,51 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
     _duplicates(((s.model.slug, s.source, ("slug",)) for s in scenarios), "scenario", out)
     for scenario in scenarios:
         _check_scenario(scenario.source, scenario.model, out)
+
+
+_CITATION_RE = re.compile(r"\b([A-Z][a-z]+) (?:et al\.?|and colleagues),? \(?(\d{4})")
+_GUIDELINE_RE = re.compile(r"\b((?:NG|CG|QS)\d+)\b")
+
+
+def _check_citations(files: ModuleFiles, references: list[str], out: list[Problem]) -> None:
+    """Every study cited in the module's pages ("Bee et al., 2015") and every NICE guideline named (NG43) has its
+    entry in the module's references, so a learner can always find the source."""
+    parsed = [files.module, *files.units, files.quiz, *files.scenarios]
+    for item in parsed:
+        if item is None or item.src is None:
+            continue
+        in_references = False
+        for n, line in enumerate(item.src.text.split("\n"), 1):
+            if item is files.module:  # the reference list itself names the authors
+                if line.startswith("references:"):
+                    in_references = True
+                    continue
+                if in_references and line.startswith((" ", "-")):
+                    continue
+                in_references = False
+            for m in _CITATION_RE.finditer(line):
+                surname, year = m.groups()
+                if not any(surname in r and year in r for r in references):
+                    out.append(
+                        Problem(
+                            item.rel,
+                            n,
+                            "-",
+                            f"'{m.group(0)}' is cited but the module's references have no entry by {surname} "
+                            f"from {year}: add it to 'references' in module.md",
+                        )
+                    )
+            for m in _GUIDELINE_RE.finditer(line):
+                if not any(m.group(1) in r for r in references):
+                    out.append(
+                        Problem(
+                            item.rel,
+                            n,
+                            "-",
+                            f"guideline {m.group(1)} is named but the module's references do not list it: "
+                            "add it to 'references' in module.md",
+                        )
+                    )
 
 
 def _check_prerequisites(src: Source, meta, order: dict[str, int], out: list[Problem]) -> None:
@@ -504,10 +569,24 @@ def _check_markdown(tree: Tree, out: list[Problem]) -> None:
     for files in tree.modules:
         texts += [(files.slug, *item) for item in markdown_fields(files)]
     for module, src, name, first_line, text in texts:
+        _check_variants(text, first_line, out, src.rel, name)
         for line, target in _scan(text, first_line, out, src.rel, name):
             message = _broken_link(target, module, units, trusted)
             if message:
                 out.append(Problem(src.rel, line, name, message))
+
+
+def check_markdown_text(
+    src: Source, text: str, first_line: int, module: str | None, units: dict[str, list[str]], out: list[Problem]
+) -> None:
+    """The course's Markdown rules for one text outside the modules (a local page): boxes, setting variants and
+    unit links."""
+    _check_variants(text, first_line, out, src.rel, "body")
+    trusted = set(units)
+    for line, target in _scan(text, first_line, out, src.rel, "body"):
+        message = _broken_link(target, module, units, trusted)
+        if message:
+            out.append(Problem(src.rel, line, "body", message))
 
 
 def _scan(text: str, first_line: int, out: list[Problem], rel: str, name: str) -> Iterator[tuple[int, str]]:
@@ -530,12 +609,54 @@ def _scan(text: str, first_line: int, out: list[Problem], rel: str, name: str) -
             out.extend(_box_problems(box, lines[n + 1 :], rel, line, name))
 
 
+def _check_variants(text: str, first_line: int, out: list[Problem], rel: str, name: str) -> None:
+    """Setting variants come in groups of two or more different settings, and hold no boxes of their own."""
+    lines = text.split("\n")
+    for group in variant_groups(text):
+        first, setting, _ = group[0]
+        if len(group) == 1:
+            out.append(
+                Problem(
+                    rel,
+                    first_line + first,
+                    name,
+                    f"setting variant 'setting-{setting}' stands alone: put the other settings' versions "
+                    "straight after it (only blank lines between), or make it an ordinary box",
+                )
+            )
+        seen: set[str] = set()
+        for start, setting, end in group:
+            if setting in seen:
+                out.append(
+                    Problem(
+                        rel,
+                        first_line + start,
+                        name,
+                        f"setting 'setting-{setting}' appears twice in one group of variants: merge them",
+                    )
+                )
+            seen.add(setting)
+            for n in range(start + 1, end):
+                if lines[n].lstrip().startswith("!!!"):
+                    out.append(
+                        Problem(
+                            rel,
+                            first_line + n,
+                            name,
+                            "a setting variant cannot hold another box: end the variant first (less indent)",
+                        )
+                    )
+
+
 def _box_problems(box: re.Match, following: list[str], rel: str, line: int, name: str) -> list[Problem]:
     indent, head = len(box.group(1)), box.group(2)
     kind = head.split()[0] if head.split() else ""
     kinds = ", ".join(BOX_KINDS)
-    if kind not in BOX_KINDS:
-        return [Problem(rel, line, name, f"unknown box kind '{kind}': use one of: {kinds}")]
+    if kind.startswith(VARIANT_PREFIX) and kind not in VARIANT_KINDS:
+        settings = ", ".join(VARIANT_KINDS)
+        return [Problem(rel, line, name, f"unknown setting variant '{kind}': use one of: {settings}")]
+    if kind not in BOX_KINDS and kind not in VARIANT_KINDS:
+        return [Problem(rel, line, name, f"unknown box kind '{kind}': use one of: {kinds}, or setting-SETTING")]
     if not _BOX_HEAD_RE.match(head):
         return [Problem(rel, line, name, f'put the box title in double quotes, e.g. !!! {kind} "Key point"')]
     body = next((text for text in following if text.strip()), "")

@@ -31,6 +31,7 @@ class ContentInvalid(Exception):
 class WorkshopRuleDef:
     core: list[str]  # modules a signed-off core workshop must have covered (one workshop or several)
     follow_ups: int  # follow-up sessions of such a core workshop, attended and signed off
+    supervision: bool = False  # also the supervision sessions programme.yaml's rule counts, attended
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class CertificateDef:
     description: str
     modules: list[str]
     workshops: WorkshopRuleDef | None = None
+    audience: str = "staff"  # staff or students
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class ProgrammeDef:
     summary_html: str
     module_slugs: list[str]
     certificates: list[CertificateDef]
+    # Supervision sessions that count (certificates, team trained): None means all the platform plans.
+    supervision_sessions: int | None = None
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,47 @@ class ModuleDef:
 
 
 @dataclass(frozen=True)
+class AgendaItemDef:
+    start: str
+    minutes: int
+    title: str
+    lead: str  # both, lived_experience, professional
+    materials: list[str]
+    roleplay: str | None  # module-slug/scenario-slug
+
+
+@dataclass(frozen=True)
+class CoreDayDef:
+    """One core day's agenda (course_content/core/day-N.md)."""
+
+    slug: str
+    day: int
+    title: str
+    summary: str
+    modules: list[str]
+    agenda: list[AgendaItemDef]
+    references: list[str]
+    body_html: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class LocalPageDef:
+    """An organisation's own page added to a module (course_content/local/), shown to its staff as local."""
+
+    organisation: str
+    module_slug: str
+    slug: str
+    position: int
+    title: str
+    owner: str
+    review_by: str
+    minutes: int
+    body_html: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class SupervisionDef:
     """One team supervision session's agenda (course_content/supervision/session-N.md)."""
 
@@ -230,3 +275,5 @@ class Course:
     audit: Any = None  # content.audit.AuditDef, or None without audit.yaml
     supervision: list[SupervisionDef] = field(default_factory=list)
     measures: list[Any] = field(default_factory=list)  # content.measures.MeasureDef
+    core_days: list[CoreDayDef] = field(default_factory=list)
+    local_pages: list[LocalPageDef] = field(default_factory=list)

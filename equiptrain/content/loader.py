@@ -14,6 +14,7 @@ from equiptrain.markdown import render_content
 
 from .audit import Audit, build_audit, check_audit
 from .checks import check_tree
+from .core import build_core, check_core, read_core
 from .defs import (
     AuthorDef,
     CertificateDef,
@@ -39,6 +40,7 @@ from .defs import (
     WorkshopRuleDef,
 )
 from .measures import build_measures, read_measures
+from .overlays import build_local, check_local, read_local
 from .provenance import record_of
 from .schema import ROLE_KEYS, Confidence, ModuleMeta, Programme, Quiz, RolePlay, UnitMeta
 from .source import (
@@ -52,6 +54,7 @@ from .source import (
     validate_scenario,
 )
 from .supervision import build_supervision, read_supervision
+from .variants import group_variants, reading_minutes
 
 __all__ = [
     "AuthorDef",
@@ -132,7 +135,11 @@ def _read(root: Path) -> tuple[Tree, list[Problem]]:
     tree.audit = _yaml_file(root, root / "audit.yaml", Audit, problems)
     tree.supervision = read_supervision(root, problems)
     tree.measures = read_measures(root, problems)
+    tree.core_days = read_core(root, problems)
+    tree.local = read_local(root, problems)
     problems += check_tree(tree)
+    check_core(tree, problems)
+    check_local(tree, problems)
     check_audit(tree.audit, problems)
     return tree, sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
 
@@ -258,10 +265,16 @@ def _build(tree: Tree) -> Course:
                     c.title,
                     c.description,
                     list(c.modules),
-                    WorkshopRuleDef(list(c.workshops.core), c.workshops.follow_ups) if c.workshops else None,
+                    WorkshopRuleDef(list(c.workshops.core), c.workshops.follow_ups, c.workshops.supervision)
+                    if c.workshops
+                    else None,
+                    c.audience,
                 )
                 for c in programme.certificates
             ],
+            supervision_sessions=None
+            if programme.supervision.sessions_required == "all"
+            else programme.supervision.sessions_required,
         ),
         confidence=ConfidenceDef(
             min=confidence.scale.min,
@@ -273,6 +286,8 @@ def _build(tree: Tree) -> Course:
         audit=build_audit(tree.audit),
         supervision=build_supervision(tree.supervision),
         measures=build_measures(tree.measures),
+        core_days=build_core(tree.core_days),
+        local_pages=build_local(tree),
     )
 
 
@@ -289,9 +304,9 @@ def _build_module(files: ModuleFiles, position: int) -> ModuleDef:
                 unit.model.slug,
                 n,
                 unit.model.title,
-                unit.model.minutes,
+                reading_minutes(body),
                 body,
-                render_content(body, render),
+                group_variants(render_content(body, render)),
                 _hash(unit),
                 record_of(unit.model),
             )

@@ -25,6 +25,8 @@ class Programme(Base):
     certificates: Mapped[list] = mapped_column(JSON, default=list)
     # {min, max, labels: {"1": "..."}} from confidence.yaml
     confidence_scale: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Programme-wide rules from programme.yaml: {"supervision_sessions": int | None (all)}
+    rules: Mapped[dict | None] = mapped_column(JSON, default=dict)
     # Hash of the whole content tree at the last sync: `serve` syncs when it differs.
     tree_hash: Mapped[str] = mapped_column(String(64))
     synced_at: Mapped[dt.datetime]
@@ -208,5 +210,44 @@ class MeasureInstrument(Base):
     title: Mapped[str] = mapped_column(String(200))
     validated: Mapped[bool] = mapped_column(default=False)
     definition: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class CoreDay(Base):
+    """One day of the core workshop as content (course_content/core/day-N.md): the agenda with times, who leads
+    each part, materials and role plays, and the facilitators' notes."""
+
+    __tablename__ = "core_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    day: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    modules: Mapped[list] = mapped_column(JSON, default=list)
+    # [{start, minutes, title, lead, materials: [..], roleplay: "module/scenario" | None}]
+    agenda: Mapped[list] = mapped_column(JSON, default=list)
+    references: Mapped[list] = mapped_column(JSON, default=list)
+    body_html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]
+
+
+class LocalPage(Base):
+    """An organisation's own page added to a module (course_content/local/), shown only to that organisation's
+    staff and marked as local. Keyed by the organisation's name as written in the overlay's organisation.yaml."""
+
+    __tablename__ = "local_pages"
+    __table_args__ = (UniqueConstraint("organisation_name", "module_slug", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_name: Mapped[str] = mapped_column(String(200), index=True)
+    module_slug: Mapped[str] = mapped_column(String(80))
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(200))
+    review_by: Mapped[str] = mapped_column(String(7))
+    minutes: Mapped[int]
+    body_html: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     retired_at: Mapped[dt.datetime | None]

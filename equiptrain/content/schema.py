@@ -57,6 +57,8 @@ class WorkshopRule(Strict):
 
     core: Annotated[list[Slug], Field(min_length=1)]
     follow_ups: Annotated[int, Field(ge=0, le=20)] = 0
+    # Also needs the team supervision sessions that programme.yaml's `supervision` rule counts, attended.
+    supervision: bool = False
 
 
 class Certificate(Strict):
@@ -67,12 +69,22 @@ class Certificate(Strict):
     workshops: WorkshopRule | None = None
     # A certificate that lapses (e.g. for recertification): months from issue; its credential has validUntil.
     valid_for_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    # Who can earn it: staff (the default) or students on placement, whose course has no team-only parts.
+    audience: Literal["staff", "students"] = "staff"
 
 
 class Publishing(Strict):
     # When true, a module is published only once every unit and scenario in it has a review by a service-user
     # or carer trainer recorded in `reviewed_by` (the validator and the sync refuse otherwise).
     require_lived_experience_review: bool = False
+
+
+class SupervisionRule(Strict):
+    """How many team supervision sessions after the core count, for a certificate that asks for them (attended)
+    and for a team to count as trained (held): `all` (the sessions the platform plans, SUPERVISION_SESSIONS,
+    3 by default) or a number."""
+
+    sessions_required: Literal["all"] | Annotated[int, Field(ge=0, le=12)] = "all"
 
 
 class Programme(Strict):
@@ -82,6 +94,7 @@ class Programme(Strict):
     modules: Annotated[list[Slug], Field(min_length=1)]
     certificates: list[Certificate] = []
     publishing: Publishing = Publishing()
+    supervision: SupervisionRule = SupervisionRule()
 
 
 # confidence.yaml
@@ -163,7 +176,8 @@ class ModuleMeta(Strict):
 class UnitMeta(Strict):
     slug: Slug
     title: Text
-    minutes: Minutes
+    # Worked out from the text (see `variants.reading_minutes`); if written, it must match (the validator checks).
+    minutes: Annotated[int | None, Field(ge=1, le=600)] = None
     written_by: Annotated[list[Contribution], Field(min_length=1)]
     reviewed_by: list[Contribution] = []
 
@@ -267,6 +281,53 @@ class Solo(ScenarioBase):
 
 
 SCENARIO_MODELS: dict[str, type[ScenarioBase]] = {"roleplay": RolePlay, "solo": Solo}
+
+
+# core/day-N.md front matter: the two core days as content
+
+Lead = Literal["both", "lived_experience", "professional"]
+LEADS: tuple[str, ...] = get_args(Lead)
+Clock = Annotated[str, StringConstraints(pattern=r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class AgendaItem(Strict):
+    noun: ClassVar[str] = "agenda field"
+    start: Clock  # "09:30", in double quotes
+    minutes: Annotated[int, Field(ge=5, le=240)]
+    title: Text
+    # Who leads this part: the lived-experience trainer, the professional trainer, or both together.
+    lead: Lead
+    materials: list[Text] = []
+    # A role play used in this part: MODULE-SLUG/SCENARIO-SLUG, checked against the course.
+    roleplay: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")] | None = None
+
+
+class CoreDayMeta(Strict):
+    slug: Slug
+    day: Annotated[int, Field(ge=1, le=5)]
+    title: Text
+    summary: Text
+    modules: Annotated[list[Slug], Field(min_length=1)]
+    agenda: Annotated[list[AgendaItem], Field(min_length=2)]
+    references: Annotated[list[Text], Field(min_length=1)]
+
+
+# local/<folder>/organisation.yaml and local/<folder>/<module-slug>/NN-slug.md: an organisation's own pages
+
+
+class LocalOrganisation(Strict):
+    # The organisation's name exactly as on the platform; its staff see these pages.
+    name: Text
+
+
+class LocalPageMeta(Strict):
+    slug: Slug
+    title: Text
+    # Who in the organisation keeps the page up to date, and by when it must be checked again.
+    owner: Text
+    review_by: Month
+    written_by: Annotated[list[Contribution], Field(min_length=1)]
+    reviewed_by: list[Contribution] = []
 
 
 # supervision/session-N.md front matter

@@ -139,6 +139,9 @@ class Tree:
     audit: Parsed | None = None  # audit.yaml, optional
     supervision: list[Parsed] = field(default_factory=list)
     measures: list[Parsed] = field(default_factory=list)  # measures/*.yaml, optional
+    core_days: list[Parsed] = field(default_factory=list)
+    # local/<folder>/: (organisation.yaml, [(module slug, page)])
+    local: list[tuple[Parsed, list[tuple[str, Parsed]]]] = field(default_factory=list)
 
 
 # Reading and parsing

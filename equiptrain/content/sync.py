@@ -23,7 +23,18 @@ from .audit import sync_audit
 from .defs import Course, ModuleDef, ScenarioDef
 from .loader import load_course
 from .measures import sync_measures
-from .models import ConfidenceItem, Module, Programme, Quiz, QuizQuestion, Scenario, SupervisionTemplate, Unit
+from .models import (
+    ConfidenceItem,
+    CoreDay,
+    LocalPage,
+    Module,
+    Programme,
+    Quiz,
+    QuizQuestion,
+    Scenario,
+    SupervisionTemplate,
+    Unit,
+)
 
 KINDS = (
     "programme",
@@ -36,6 +47,8 @@ KINDS = (
     "audit criterion",
     "supervision template",
     "measure",
+    "core day",
+    "local page",
 )
 PLURALS = {"quiz": "quizzes", "audit criterion": "audit criteria"}
 
@@ -142,7 +155,67 @@ class _Sync:
         self.retire("module", (m for slug, m in modules.items() if slug not in {d.slug for d in course.modules}))
         self.supervision(course)
         sync_measures(course.measures, self.upsert, self.retire)
+        self.core_days(course)
+        self.local_pages(course)
         db.session.flush()
+
+    def local_pages(self, course: Course) -> None:
+        existing = {(p.organisation_name, p.module_slug, p.slug): p for p in db.session.scalars(select(LocalPage))}
+        for d in course.local_pages:
+            key = (d.organisation, d.module_slug, d.slug)
+            self.upsert(
+                "local page",
+                existing.get(key),
+                dict(
+                    organisation_name=d.organisation,
+                    module_slug=d.module_slug,
+                    slug=d.slug,
+                    position=d.position,
+                    title=d.title,
+                    owner=d.owner,
+                    review_by=d.review_by,
+                    minutes=d.minutes,
+                    body_html=d.body_html,
+                    content_hash=d.content_hash,
+                    retired_at=None,
+                ),
+                LocalPage,
+            )
+        keys = {(d.organisation, d.module_slug, d.slug) for d in course.local_pages}
+        self.retire("local page", (p for k, p in existing.items() if k not in keys))
+
+    def core_days(self, course: Course) -> None:
+        existing = {d.slug: d for d in db.session.scalars(select(CoreDay))}
+        for d in course.core_days:
+            self.upsert(
+                "core day",
+                existing.get(d.slug),
+                dict(
+                    slug=d.slug,
+                    day=d.day,
+                    title=d.title,
+                    summary=d.summary,
+                    modules=list(d.modules),
+                    agenda=[
+                        {
+                            "start": a.start,
+                            "minutes": a.minutes,
+                            "title": a.title,
+                            "lead": a.lead,
+                            "materials": list(a.materials),
+                            "roleplay": a.roleplay,
+                        }
+                        for a in d.agenda
+                    ],
+                    references=list(d.references),
+                    body_html=d.body_html,
+                    content_hash=d.content_hash,
+                    retired_at=None,
+                ),
+                CoreDay,
+            )
+        slugs = {d.slug for d in course.core_days}
+        self.retire("core day", (d for s, d in existing.items() if s not in slugs))
 
     def supervision(self, course: Course) -> None:
         existing = {t.slug: t for t in db.session.scalars(select(SupervisionTemplate))}
@@ -178,14 +251,20 @@ class _Sync:
                     "title": c.title,
                     "description": c.description,
                     "modules": list(c.modules),
-                    "workshops": {"core": list(c.workshops.core), "follow_ups": c.workshops.follow_ups}
+                    "workshops": {
+                        "core": list(c.workshops.core),
+                        "follow_ups": c.workshops.follow_ups,
+                        "supervision": c.workshops.supervision,
+                    }
                     if c.workshops
                     else None,
+                    "audience": c.audience,
                 }
                 for c in p.certificates
             ],
             confidence_scale={"min": conf.min, "max": conf.max, "labels": {str(k): v for k, v in conf.labels.items()}},
             tree_hash=self.report.tree_hash,
+            rules={"supervision_sessions": p.supervision_sessions},
         )
         row = db.session.scalar(select(Programme).where(Programme.slug == p.slug))
         if row is None:

@@ -21,6 +21,7 @@ from equiptrain import release
 from equiptrain.accounts.models import Membership, MembershipRole, Profession, Team, User
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import ConfidenceItem, Module
+from equiptrain.content.rules import supervision_sessions_required
 from equiptrain.dashboards import policy as rules
 from equiptrain.dashboards.models import Reminder, TeamDeadline
 from equiptrain.extensions import db
@@ -301,6 +302,9 @@ class TeamSummary:
     overdue: int
     complete: int
     confidence: GroupConfidence
+    core_done: bool = False  # enough members attended the core (TEAM_TRAINED_SHARE)
+    supervision_held: int = 0
+    supervision_required: int = 0
 
     def percent(self, n: int) -> int:
         return round(100 * n / self.members) if self.members else 0
@@ -312,18 +316,25 @@ def team_summary(team: Team, rows: list[MemberRow], modules: list[Module], items
         m.id: sum(1 for r in rows if (c := r.modules.get(m.id)) and c.status == rules.COMPLETE) for m in modules
     }
     attended = sum(1 for r in rows if r.core_on)
-    trained = n > 0 and attended / n >= float(current_app.config["TEAM_TRAINED_SHARE"])
-    scheduled = workshop_queries.team_workshops([team.id]).get(team.id, {}).get("follow_ups", 0)
+    # Students on placement take the course without the team's workshops: the core share counts staff only.
+    staff = sum(1 for r in rows if r.profession is not Profession.STUDENT)
+    core_done = staff > 0 and attended / staff >= float(current_app.config["TEAM_TRAINED_SHARE"])
+    counts = workshop_queries.team_workshops([team.id]).get(team.id, {})
+    scheduled, held = counts.get("follow_ups", 0), counts.get("supervision_held", 0)
+    required = supervision_sessions_required()
     return TeamSummary(
         n,
         complete,
         attended,
-        trained,
-        trained and not scheduled,
+        core_done and held >= required,
+        core_done and not scheduled,
         scheduled,
         sum(r.overdue for r in rows),
         sum(r.status == rules.COMPLETE for r in rows),
         team_confidence(team, items),
+        core_done,
+        held,
+        required,
     )
 
 
@@ -342,6 +353,8 @@ class TeamLine:
     held: int = 0
     follow_ups: int = 0
     trained: bool = False
+    core_done: bool = False
+    supervision_held: int = 0
     follow_up_due: bool = False
     confidence: GroupConfidence | None = None
 
@@ -369,6 +382,7 @@ def organisation_table(
     result of one row per team however many staff)."""
     on = on or today()
     share = float(current_app.config["TEAM_TRAINED_SHARE"])
+    sessions_required = supervision_sessions_required()
     k = int(current_app.config["MIN_GROUP_SIZE"])
     module_ids = {m.id for m in modules}
     required = policy.required_module_ids(module_ids) & module_ids
@@ -436,8 +450,10 @@ def organisation_table(
     for line in lines.values():
         counts_for = workshops.get(line.team_id, {})
         line.held, line.follow_ups = counts_for.get("held", 0), counts_for.get("follow_ups", 0)
-        line.trained = line.staff > 0 and line.core_attended / line.staff >= share
-        line.follow_up_due = line.trained and not line.follow_ups
+        line.core_done = line.staff > 0 and line.core_attended / line.staff >= share
+        line.supervision_held = counts_for.get("supervision_held", 0)
+        line.trained = line.core_done and line.supervision_held >= sessions_required
+        line.follow_up_due = line.core_done and not line.follow_ups
         line.confidence = _group_confidence(confidence_rows.get(line.team_id, []), [], k)
     return list(lines.values())
 

@@ -26,6 +26,7 @@ from equiptrain.demo import measures as measures_demo
 from equiptrain.demo import reflection as reflection_demo
 from equiptrain.demo import reviews as reviews_demo
 from equiptrain.demo import supervision as supervision_demo
+from equiptrain.demo import third_edition as third_edition_demo
 from equiptrain.demo import timeline
 from equiptrain.demo import workshops as workshops_demo
 from equiptrain.extensions import db
@@ -48,6 +49,7 @@ STEPS = [
     ("review comments", reviews_demo.load),
     ("certificates", certificates_demo.load),
     ("mandatory training and deadlines", dashboards_demo.load),
+    ("students, trainer selection and declared connections", third_edition_demo.load),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from equiptrain.accounts.models import Profession
@@ -38,3 +38,21 @@ def manage(workshop_id: int):
             flash(f"{guest.name} has been sent an invitation to this workshop.", "info")
             return redirect(url_for("guests.manage", workshop_id=workshop.id))
     return render_template("guests/manage.html", workshop=workshop, form=form, guests=queries.workshop_guests(workshop))
+
+
+@bp.route("/workshops/<int:workshop_id>/attendance-certificate.pdf")
+@roles_required("guest")
+def attendance_certificate(workshop_id: int):
+    """A guest's certificate of attendance with CPD hours, once the workshop's register is signed off."""
+    workshop = get_or_abort(Workshop, workshop_id, "view")
+    result = services.attendance_result(current_user, workshop)
+    if result is None:
+        abort(404)
+    return Response(
+        services.attendance_certificate_pdf(current_user, workshop, result),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="equip-attendance-{workshop.id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -133,10 +133,14 @@ def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module
         return False
     if summary.complete:
         return True
-    if records.unmet(module, summary) or lock_reason(course, record, module):
+    student = bool(getattr(user, "is_student", False))  # no team-only parts: no workshop, no core
+    missing = records.unmet(module, summary)
+    if student:
+        missing = [m for m in missing if m != "workshop"]
+    if missing or lock_reason(course, record, module):
         return False
     # "Attended the core" is the workshops feature's multi-session rule (every session of a core workshop).
-    if module.requires_core and not workshop_services.attended_core(user.id):
+    if module.requires_core and not student and not workshop_services.attended_core(user.id):
         return False
     now = utcnow()
     done = (

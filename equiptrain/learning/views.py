@@ -13,10 +13,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from equiptrain import ui
-from equiptrain.accounts.models import TeamSetting
+from equiptrain.accounts.models import Organisation, TeamSetting
 from equiptrain.authz import get_or_abort, roles_required
-from equiptrain.content import ordering, provenance, snapshot
-from equiptrain.content.models import Quiz, Scenario
+from equiptrain.content import ordering, provenance, snapshot, variants
+from equiptrain.content.models import LocalPage, Quiz, Scenario
 from equiptrain.content.snapshot import ModuleView
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
@@ -65,6 +65,38 @@ def _open(slug: str, record: records.LearnerRecord, preview: bool = False) -> tu
     return module, False
 
 
+def local_pages(user, module_slug: str) -> list[LocalPage]:
+    """The pages the person's organisation added to this module (course_content/local/), in order (one query)."""
+    if user.organisation_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(LocalPage)
+            .join(Organisation, Organisation.name == LocalPage.organisation_name)
+            .where(
+                Organisation.id == user.organisation_id,
+                LocalPage.module_slug == module_slug,
+                LocalPage.retired_at.is_(None),
+            )
+            .order_by(LocalPage.position)
+        )
+    )
+
+
+@bp.route("/modules/<slug>/local/<page_slug>")
+@roles_required("learner")
+def local_page(slug: str, page_slug: str):
+    """A page the learner's own organisation added to this module, marked as local (others: 404)."""
+    module, preview = _open(slug, records.load(current_user.id), preview=True)
+    page = next((p for p in local_pages(current_user, module.slug) if p.slug == page_slug), None)
+    if page is None:
+        abort(404)
+    body = page.body_html
+    if variants.HAS_VARIANTS in body:
+        body = variants.order_variants(body, ordering.team_settings(current_user))
+    return render_template("learning/local_page.html", module=module, page=page, body=body, preview=preview)
+
+
 def _module(slug: str) -> ModuleView:
     return _open(slug, records.load(current_user.id))[0]
 
@@ -107,6 +139,7 @@ def module(slug: str):
         team_settings=settings,
         setting_labels=SETTING_LABELS,
         made_by=provenance.describe,
+        local_pages=local_pages(current_user, module.slug),
         best_score=queries.best_score(current_user, quiz.id) if quiz and not preview else None,
         confidence_phase=None
         if preview
@@ -126,10 +159,14 @@ def unit(slug: str, unit_slug: str):
         abort(404)
     index, page = found
     units = module.units
+    body = page.body_html
+    if variants.HAS_VARIANTS in body:  # only pages with setting variants pay the query for the learner's teams
+        body = variants.order_variants(body, ordering.team_settings(current_user))
     return render_template(
         "learning/unit.html",
         module=module,
         unit=page,
+        body=body,
         units=units,
         index=index,
         read=page.id in record.read_unit_ids,

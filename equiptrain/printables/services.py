@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from equiptrain import tagged_pdf
-from equiptrain.content.models import Module, Scenario, Unit
+from equiptrain.content.core import LEAD_LABELS
+from equiptrain.content.models import CoreDay, Module, Scenario, Unit
 from equiptrain.content.provenance import describe
+from equiptrain.extensions import db
 
 ROLE_ORDER = ("practitioner", "service_user", "carer", "observer")
 ROLE_HEADINGS = {
@@ -75,3 +78,52 @@ def roleplay_pdf(module: Module, scenario: Scenario) -> bytes:
 
 def filename(*parts: str) -> str:
     return "equip-" + "-".join(parts) + ".pdf"
+
+
+def core_days() -> list[CoreDay]:
+    """The core days as content, in day order (one query)."""
+    return list(db.session.scalars(select(CoreDay).where(CoreDay.retired_at.is_(None)).order_by(CoreDay.day)))
+
+
+def agenda_roleplays(days: list[CoreDay]) -> list[tuple[Module, Scenario]]:
+    """The role plays the days' agendas use, in the order they come (one query)."""
+    wanted = [item["roleplay"] for day in days for item in day.agenda if item.get("roleplay")]
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        select(Module, Scenario)
+        .join(Scenario, Scenario.module_id == Module.id)
+        .where(Scenario.kind == "roleplay", Scenario.retired_at.is_(None))
+    ).all()
+    found = {f"{m.slug}/{s.slug}": (m, s) for m, s in rows}
+    return [found[w] for w in dict.fromkeys(wanted) if w in found]
+
+
+def facilitator_pack_html(workshop, days: list[CoreDay]) -> str:
+    packs = []
+    for module, scenario in agenda_roleplays(days):
+        data = scenario.data
+        roles = [(key, ROLE_HEADINGS[key], data["roles"][key]) for key in ROLE_ORDER if key in data["roles"]]
+        packs.append(
+            dict(
+                module=module,
+                scenario=scenario,
+                roles=roles,
+                checklist=data["observer_checklist"],
+                questions=data["debrief_questions"],
+                timings=data["timings"],
+            )
+        )
+    return render_template(
+        "printables/facilitator_pack.html",
+        workshop=workshop,
+        days=days,
+        packs=packs,
+        leads=LEAD_LABELS,
+        made_on=dt.date.today(),
+    )
+
+
+def facilitator_pack_pdf(workshop, days: list[CoreDay]) -> bytes:
+    key = ("pack", workshop.id, tuple(d.content_hash for d in days), workshop.title, workshop.starts_at)
+    return _cached(key, lambda: _pdf(facilitator_pack_html(workshop, days)))

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerKind, TrainerProfile, User
+from equiptrain.content.rules import supervision_sessions_required
 from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops import models
@@ -166,15 +167,17 @@ def follow_ups_attended(user_ids) -> dict[int, int]:
 
 def team_training(organisation_id: int) -> list[dict]:
     """Per team: active members, how many of them attended the core (every session, or WORKSHOP_ATTENDANCE_SHARE of
-    them, of a core workshop the team was invited to), whether the team counts as trained (TEAM_TRAINED_SHARE),
-    and whether a follow-up is due (trained, none scheduled)."""
+    them, of a core workshop the team was invited to), whether enough came (TEAM_TRAINED_SHARE), the supervision
+    sessions held, whether the team counts as trained (enough came and programme.yaml's supervision rule is met)
+    and whether a follow-up is due (enough came, none scheduled)."""
     share = float(current_app.config["TEAM_TRAINED_SHARE"])
+    required = supervision_sessions_required()
     teams = db.session.scalars(select(Team).where(Team.organisation_id == organisation_id).order_by(Team.name)).all()
     members = dict(
         db.session.execute(
             select(Membership.team_id, func.count(Membership.id))
             .join(User)
-            .where(User.deactivated_at.is_(None))
+            .where(User.deactivated_at.is_(None), User.university.is_(None))  # students on placement apart
             .group_by(Membership.team_id)
         ).all()
     )
@@ -202,15 +205,19 @@ def team_training(organisation_id: int) -> list[dict]:
     result = []
     for team in teams:
         n, came = members.get(team.id, 0), attended.get(team.id, 0)
-        trained = n > 0 and came / n >= share
+        core_done = n > 0 and came / n >= share
+        held = sum(w.kind is WorkshopKind.SUPERVISION and w.signed_off_at is not None for w in follow_ups[team.id])
         result.append(
             {
                 "team": team,
                 "members": n,
                 "attended": came,
-                "trained": trained,
+                "core_done": core_done,
+                "supervision_held": held,
+                "supervision_required": required,
+                "trained": core_done and held >= required,
                 "follow_ups": follow_ups[team.id],
-                "follow_up_due": trained and not follow_ups[team.id],
+                "follow_up_due": core_done and not follow_ups[team.id],
             }
         )
     return result
@@ -322,18 +329,25 @@ def attended_follow_up(user_id_column):
 
 def team_workshops(team_ids) -> dict[int, dict[str, int]]:
     """{team_id: {"held": workshops the team was invited to whose register was signed off,
-    "follow_ups": follow-ups scheduled or held for the team (not cancelled)}}."""
-    rows: Sequence[tuple[int, int, int]] = db.session.execute(
+    "follow_ups": follow-ups scheduled or held for the team (not cancelled),
+    "supervision_held": team supervision workshops held (register signed off)}}."""
+    rows: Sequence[tuple[int, int, int, int]] = db.session.execute(
         select(
             workshop_teams.c.team_id,
             func.count(Workshop.id).filter(Workshop.signed_off_at.is_not(None)),
             func.count(Workshop.id).filter(Workshop.kind != WorkshopKind.CORE),
+            func.count(Workshop.id).filter(
+                Workshop.kind == WorkshopKind.SUPERVISION, Workshop.signed_off_at.is_not(None)
+            ),
         )
         .join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
         .where(workshop_teams.c.team_id.in_(team_ids), Workshop.status != WorkshopStatus.CANCELLED)
         .group_by(workshop_teams.c.team_id)
     ).all()
-    return {team_id: {"held": held, "follow_ups": follow_ups} for team_id, held, follow_ups in rows}
+    return {
+        team_id: {"held": held, "follow_ups": follow_ups, "supervision_held": supervised}
+        for team_id, held, follow_ups, supervised in rows
+    }
 
 
 def delivery_summary(organisation_id: int) -> dict[str, int]:

@@ -23,6 +23,7 @@ from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.trainers import services as trainer_services
 from equiptrain.workshops import queries
 from equiptrain.workshops.models import (
     MAX_SESSIONS,
@@ -178,6 +179,7 @@ def save_workshop(
         raise ServiceError("Invite only teams from this organisation.", "teams")
     if any(not u.is_trainer for u in facilitators):
         raise ServiceError("Facilitators must be trainers. Give the person a trainer role first.", "facilitators")
+    _refuse_declared_connections([u.id for u in facilitators], [t.id for t in teams])
     if kind is not WorkshopKind.CORE and follow_up_of is None:
         raise ServiceError("A follow-up must say which workshop it follows. Choose the first workshop.", "follow_up_of")
     creating = workshop is None
@@ -243,6 +245,18 @@ def untrained(workshop: Workshop) -> list[User]:
     return [u for u in people if u.trainer_profile and u.trainer_profile.id not in done]
 
 
+def _refuse_declared_connections(trainer_ids: list[int], team_ids: list[int]) -> None:
+    """A trainer who has declared a current connection with a team is not scheduled with it (no override)."""
+    clashes = trainer_services.conflicts(trainer_ids, team_ids)
+    if clashes:
+        c = clashes[0]
+        raise ServiceError(
+            f"{c.trainer.name} has declared a current connection with {c.team.name}, so cannot deliver to it. "
+            "Choose another trainer, or leave that team out of this workshop.",
+            "facilitators",
+        )
+
+
 def publish_gaps(workshop: Workshop) -> list[str]:
     """What publishing needs a written override for: a missing co-trainer, or a lived-experience trainer who has
     not completed train-the-trainers."""
@@ -290,6 +304,7 @@ def publish(actor: User, workshop: Workshop, override_reason: str | None = None)
     not completed train-the-trainers, an admin must give a written reason (recorded as an override)."""
     if workshop.status is not WorkshopStatus.DRAFT:
         raise ServiceError("This workshop is already published.")
+    _refuse_declared_connections(list(workshop.facilitator_ids), [t.id for t in workshop.teams])
     missing = publish_gaps(workshop)
     reason = (override_reason or "").strip()
     if missing and not reason:
@@ -340,7 +355,11 @@ def _invite_members(workshop: Workshop) -> None:
     people = db.session.scalars(
         select(User)
         .join(Membership)
-        .where(Membership.team_id.in_([t.id for t in workshop.teams]), User.deactivated_at.is_(None))
+        .where(
+            Membership.team_id.in_([t.id for t in workshop.teams]),
+            User.deactivated_at.is_(None),
+            User.university.is_(None),  # students on placement take the course without the team's workshops
+        )
         .distinct()
     ).all()
     for user in people:

@@ -19,13 +19,16 @@ from equiptrain.accounts.queries import admin_organisation
 from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record as record_event
 from equiptrain.authz import can, get_or_abort, roles_required
+from equiptrain.content.core import LEAD_LABELS
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
 from equiptrain.guests import queries as guest_queries
+from equiptrain.guests import services as guest_services
 from equiptrain.mail import external_url
+from equiptrain.printables import services as printables
 from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.forms import (
     BriefingForm,
@@ -234,6 +237,9 @@ def detail(workshop_id: int):
     return render_template(
         "workshops/detail.html",
         workshop=workshop,
+        core_days=printables.core_days() if workshop.kind is WorkshopKind.CORE else [],
+        guest_result=guest_services.attendance_result(current_user, workshop) if current_user.is_guest else None,
+        lead_labels=LEAD_LABELS,
         invitation=invitation,
         reply_form=ReplyForm(),
         publish_form=PublishForm(),
@@ -605,4 +611,25 @@ def trainer(user_id: int):
         sessions=sessions,
         training=training,
         training_form=training_form,
+    )
+
+
+@bp.route("/workshops/<int:workshop_id>/facilitator-pack.pdf")
+@roles_required("learner")
+def facilitator_pack(workshop_id: int):
+    """The printable facilitator pack of a core workshop: each day's agenda (times, who leads, materials) from
+    course_content/core/, the facilitators' notes, and the role-play packs the agenda uses."""
+    workshop = _workshop(workshop_id, "facilitate")
+    if workshop.kind is not WorkshopKind.CORE:
+        abort(404)
+    days = printables.core_days()
+    if not days:
+        abort(404)
+    return Response(
+        printables.facilitator_pack_pdf(workshop, days),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="equip-facilitator-pack-{workshop.id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
     )

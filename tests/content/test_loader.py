@@ -60,7 +60,7 @@ def test_units_render_boxes_and_links(root):
         ("what-involvement-means", 1),
         ("power-in-the-relationship", 2),
     ]
-    assert unit1.minutes == 12 and unit1.body_md.startswith("## What involvement means")
+    assert unit1.minutes == 1 and unit1.body_md.startswith("## What involvement means")
     assert '<div class="admonition lived-experience">' in unit1.body_html
     assert 'href="/modules/foundations/units/power-in-the-relationship"' in unit1.body_html
     listening_unit = load_course(root).modules[1].units[1]
@@ -119,7 +119,7 @@ def test_load_course_raises_with_every_problem(root):
 
 def test_one_pass_keeps_going_past_broken_files(root):
     """A file that cannot be parsed is reported and skipped; the rest are still checked, without false alarms."""
-    edit(root, f"{F}/units/02-power-in-the-relationship.md", "minutes: 12", "minutes: [12")
+    edit(root, f"{F}/units/02-power-in-the-relationship.md", "minutes: 1", "minutes: [1")
     edit(root, f"{F}/scenarios/review-conversation.yaml", "start: opening", "start: [opening")
     edit(root, f"{L}/quiz.yaml", "pass_mark: 80", "pass_mark: 101")
     edit(root, "confidence.yaml", "max: 5", "max: five")

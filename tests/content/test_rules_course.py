@@ -294,7 +294,7 @@ MARKDOWN = [
         both(
             put(
                 U2,
-                "---\nslug: power-in-the-relationship\ntitle: Power\nminutes: 5\n"
+                "---\nslug: power-in-the-relationship\ntitle: Power\nminutes: 1\n"
                 "written_by: [{role: professional, when: '2026-11'}]\n---\n\n",
             ),
             ed(U1, "unit:power-in-the-relationship", "https://example.org"),

@@ -26,9 +26,9 @@ SYNTAX = [
     ),
     Case(
         "yaml-in-front-matter",
-        ed(U1, "minutes: 12", "minutes: 12: 13"),
+        ed(U1, "minutes: 1", "minutes: 1: 13"),
         U1,
-        "minutes: 12: 13",
+        "minutes: 1: 13",
         "-",
         "put the whole value in double quotes",
     ),
@@ -99,13 +99,13 @@ FIELDS = [
     ),
     Case(
         "int-type",
-        ed(U1, "minutes: 12", "minutes: twelve"),
+        ed(U1, "minutes: 1", "minutes: twelve"),
         U1,
         "minutes:",
         "minutes",
         "should be a whole number, not 'twelve'",
     ),
-    Case("int-quoted", ed(U1, "minutes: 12", 'minutes: "12"'), U1, "minutes:", "minutes", "without quotes"),
+    Case("int-quoted", ed(U1, "minutes: 1", 'minutes: "1"'), U1, "minutes:", "minutes", "without quotes"),
     Case(
         "float-type",
         ed(MOD, "individual: 1.5", "individual: lots"),
@@ -157,7 +157,7 @@ FIELDS = [
     ),
     Case(
         "minutes-range",
-        ed(U1, "minutes: 12", "minutes: 0"),
+        ed(U1, "minutes: 1", "minutes: 0"),
         U1,
         "minutes:",
         "minutes",
@@ -339,5 +339,5 @@ def test_rule(tmp_path, case):
 
 
 def test_listening_module_is_untouched_by_a_foundations_mistake(tmp_path):
-    problems = check_case(tmp_path, Case("x", ed(U1, "minutes: 12", "minutes: 0"), U1, "minutes:", "minutes", "0"))
+    problems = check_case(tmp_path, Case("x", ed(U1, "minutes: 1", "minutes: 0"), U1, "minutes:", "minutes", "0"))
     assert not [p for p in problems if p.file.startswith(L)]

@@ -108,7 +108,7 @@ UNIT_MD = """\
 ---
 slug: {slug}
 title: {title}
-minutes: 12
+minutes: 1
 written_by:
   - {{role: professional, when: "2026-11"}}
 ---

@@ -76,8 +76,7 @@ def test_a_failure_midway_rolls_back_what_was_already_written(tmp_path, monkeypa
     write(
         root,
         f"{module_dir('foundations')}/units/03-extra.md",
-        '---\nslug: extra\ntitle: Extra\nminutes: 5\nwritten_by: [{role: professional, when: "2026-11"}]\n'
-        "---\nMore text.\n",
+        '---\nslug: extra\ntitle: Extra\nwritten_by: [{role: professional, when: "2026-11"}]\n---\nMore text.\n',
     )
 
     def boom(_s):

@@ -8,7 +8,7 @@ import itertools
 from sqlalchemy import select
 
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.content.models import Module, Scenario, Unit
+from equiptrain.content.models import CoreDay, LocalPage, Module, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.supervision import services as supervision
@@ -183,6 +183,35 @@ def resave(actor, workshop: Workshop, **changes):
     return services.save_workshop(actor, workshop, **{**fields, **changes})
 
 
+def make_core_day(module: Module, day: int = 1) -> CoreDay:
+    """A core day as the sync stores it, using `module`'s role play."""
+    scenario = next(s for s in module.scenarios if s.kind == "roleplay") if module.scenarios else None
+    row = CoreDay(
+        slug=f"core-day-{day}-{next(_seq)}",
+        day=day,
+        title=f"Core day {day}: listening first",
+        summary="The team practises listening before assessing.",
+        modules=[module.slug],
+        agenda=[
+            {"start": "09:30", "minutes": 30, "title": "Welcome", "lead": "both", "materials": [], "roleplay": None},
+            {
+                "start": "10:00",
+                "minutes": 45,
+                "title": "Role play in threes",
+                "lead": "lived_experience",
+                "materials": ["Printed packs"],
+                "roleplay": f"{module.slug}/{scenario.slug}" if scenario else None,
+            },
+        ],
+        references=["Bee P et al (2015)."],
+        body_html="<p>FACILITATOR-NOTES</p>",
+        content_hash="h",
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
 def access_world(build, world: dict) -> dict:
     """For tests/test_access.py: a published workshop for the world's team, facilitated by the world's trainer
     and a service-user trainer."""
@@ -191,6 +220,20 @@ def access_world(build, world: dict) -> dict:
         build, org=world["org"], teams=[world["team"]], facilitators=[world["trainer"], le_trainer]
     )
     make_template(1)
+    make_core_day(workshop.modules[0])
+    local = LocalPage(
+        organisation_name=world["org"].name,
+        module_slug="foundations",
+        slug="who-to-call",
+        position=1,
+        title="Who to call",
+        owner="the IG team",
+        review_by="2027-06",
+        minutes=1,
+        body_html="<p>Ring 1234.</p>",
+        content_hash="h",
+    )
+    db.session.add(local)
     plan = supervision.start_plan(world["admin"], world["team"], utcnow().date())
     action = supervision.add_action(
         world["admin"],
@@ -206,4 +249,5 @@ def access_world(build, world: dict) -> dict:
         "le_trainer": le_trainer,
         "workshop_unit": workshop.modules[0].units[0],
         "team_action": action,
+        "local_page": local,
     }

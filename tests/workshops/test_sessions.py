@@ -102,7 +102,7 @@ def test_team_trained_counts_whole_core_attendance(app, build):
     # Four of five came back on day two: 80%, the default TEAM_TRAINED_SHARE.
     _take(w, 2, {**everyone, people[0].id: A})
     row = next(r for r in queries.team_training(team.organisation_id) if r["team"].id == team.id)
-    assert row["attended"] == 4 and row["trained"]
+    assert row["attended"] == 4 and row["core_done"] and not row["trained"]  # no supervision held yet
 
 
 def test_a_team_where_too_few_came_back_is_not_trained(build):
@@ -110,7 +110,7 @@ def test_a_team_where_too_few_came_back_is_not_trained(build):
     _take(w, 1, {p.id: P for p in people})
     _take(w, 2, {p.id: (P if i < 3 else A) for i, p in enumerate(people)})
     row = next(r for r in queries.team_training(team.organisation_id) if r["team"].id == team.id)
-    assert row["attended"] == 3 and not row["trained"]
+    assert row["attended"] == 3 and not row["core_done"] and not row["trained"]
 
 
 def test_follow_ups_attended_counts_supervision(build):

@@ -1,0 +1,1 @@
+"""Pre-registration students on placement: an account linked to a university and a placement team."""

@@ -1,0 +1,1 @@
+"""Lived-experience trainers' selection records (organisation administrators only) and declared connections."""
