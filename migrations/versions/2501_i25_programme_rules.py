@@ -1,7 +1,7 @@
 """programme-wide rules from programme.yaml (how many supervision sessions count)
 
 Revision ID: 2501
-Revises: 0013
+Revises: 2401
 Create Date: 2026-12-07 01:45:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "2501"
-down_revision = "0013"
+down_revision = "2401"
 branch_labels = None
 depends_on = None
 
