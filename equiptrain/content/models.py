@@ -210,6 +210,8 @@ class MeasureInstrument(Base):
     title: Mapped[str] = mapped_column(String(200))
     validated: Mapped[bool] = mapped_column(default=False)
     definition: Mapped[dict] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]
 
 
 class CoreDay(Base):
