@@ -53,6 +53,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     _init_extensions(app)
+    _register_policies()
     _register_blueprints(app)
     _register_error_pages(app)
     _register_request_hooks(app)
@@ -93,6 +94,19 @@ def _init_extensions(app: Flask) -> None:
     ext.login_manager.login_message_category = "info"
     ext.login_manager.session_protection = "basic"
     background.init_app(app)
+
+
+def _register_policies() -> None:
+    """Each feature's access rules and guest pages, registered with `authz` (which imports no feature)."""
+    from equiptrain.accounts import policy as _accounts  # noqa: F401
+    from equiptrain.careaudit import policy as _careaudit  # noqa: F401
+    from equiptrain.certificates import policy as _certificates  # noqa: F401
+    from equiptrain.guests import policy as _guests  # noqa: F401
+    from equiptrain.learning import policy as _learning  # noqa: F401
+    from equiptrain.reflection import policy as _reflection  # noqa: F401
+    from equiptrain.reviews import policy as _reviews  # noqa: F401
+    from equiptrain.supervision import policy as _supervision  # noqa: F401
+    from equiptrain.workshops import policy as _workshops  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

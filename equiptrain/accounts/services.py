@@ -26,7 +26,6 @@ from equiptrain.accounts.models import (
 )
 from equiptrain.accounts.passwords import hash_password, password_problems, verify_password
 from equiptrain.audit.services import record
-from equiptrain.authz import policy
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -40,40 +39,13 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-# -- access policies -------------------------------------------------------------------------------------------
+# -- access (the rules themselves are in policy.py) ---------------------------------------------------------
 
 
 def administers(user: User, organisation_id: int | None) -> bool:
     return user.is_platform_admin or (
         user.is_org_admin and organisation_id is not None and user.organisation_id == organisation_id
     )
-
-
-@policy(Organisation)
-def organisation_policy(user: User, action: str, org: Organisation) -> bool:
-    return administers(user, org.id)
-
-
-@policy(Team)
-def team_policy(user: User, action: str, team: Team) -> bool:
-    if administers(user, team.organisation_id):
-        return True
-    if action == "view":
-        return team.id in user.team_ids
-    if action == "view_progress" and user.is_programme_lead and user.organisation_id == team.organisation_id:
-        return True  # a programme lead sees every team's training in their organisation, and administers nobody
-    if action in ("invite", "view_progress"):
-        return team.id in user.managed_team_ids
-    return False
-
-
-@policy(User)
-def user_policy(user: User, action: str, other: User) -> bool:
-    if administers(user, other.organisation_id):
-        return True
-    if action == "view":
-        return other.id == user.id or bool(user.managed_team_ids & other.team_ids)
-    return False
 
 
 # -- people ------------------------------------------------------------------------------------------------------

@@ -1,18 +1,17 @@
-"""Care-plan audit rules: who may audit a team, rounds and their state, and scoring a plan (every criterion,
-an excerpt only if the anonymisation guard finds nothing identifying in it)."""
+"""Care-plan audit rules: rounds and their state, and scoring a plan (every criterion, an excerpt only if the
+anonymisation guard finds nothing identifying in it). Who may audit a team is in policy.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerProfile, User
-from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
-from equiptrain.authz import policy
+from equiptrain.authz import can
 from equiptrain.careaudit.models import (
     EXCERPT_MAX,
     AuditedPlan,
@@ -26,46 +25,6 @@ from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection import guard
-from equiptrain.workshops.models import (
-    Facilitator,
-    Workshop,
-    WorkshopStatus,
-    workshop_teams,
-)
-
-# -- who may audit -----------------------------------------------------------------------------------------------
-
-
-def delivers_to(user: User, team: Team) -> bool:
-    """A trainer of the team's organisation facilitating a (published or past) workshop the team is invited to."""
-    if not user.is_trainer or user.organisation_id != team.organisation_id:
-        return False
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Facilitator.user_id == user.id,
-                    Facilitator.workshop_id == Workshop.id,
-                    Workshop.status != WorkshopStatus.DRAFT,
-                    workshop_teams.c.workshop_id == Workshop.id,
-                    workshop_teams.c.team_id == team.id,
-                )
-            )
-        )
-    )
-
-
-def may_audit(user: User, team: Team) -> bool:
-    """The team's managers, its organisation's administrators and the trainers who deliver to it run its audit
-    and see its report. Nobody from another organisation."""
-    if user.is_guest:
-        return False
-    return administers(user, team.organisation_id) or team.id in user.managed_team_ids or delivers_to(user, team)
-
-
-@policy(AuditRound)
-def round_policy(user: User, action: str, round_: AuditRound) -> bool:
-    return may_audit(user, round_.team)
 
 
 def active_criteria() -> list[AuditCriterion]:
@@ -101,7 +60,7 @@ def create_round(
     actor: User, team: Team, *, label: str, kind: RoundKind, starts_on: dt.date, ends_on: dt.date
 ) -> AuditRound:
     """Open an audit round for the team."""
-    if not may_audit(actor, team):
+    if not can(actor, "audit", team):
         raise ServiceError("Only the team's managers, its trainers and administrators run its care-plan audit.")
     label = (label or "").strip()
     if not label or len(label) > 120:
@@ -154,7 +113,7 @@ def score_plan(
     actor: User, round_: AuditRound, scores: dict[str, int], *, excerpt: str = "", co_auditors: Sequence[User] = ()
 ) -> AuditedPlan:
     """Record one care plan's scores (criterion slug -> 0, 1 or 2, every active criterion), all or nothing."""
-    if not may_audit(actor, round_.team):
+    if not can(actor, "audit", round_.team):
         raise ServiceError("Only the team's managers, its trainers and administrators audit its care plans.")
     if not round_.is_open:
         raise ServiceError("This round is closed. Reopen it to add more plans.")

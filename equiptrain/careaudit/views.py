@@ -21,7 +21,6 @@ from equiptrain.careaudit import queries, services
 from equiptrain.careaudit.forms import RoundForm, field_name, score_form
 from equiptrain.careaudit.models import AuditRound, RoundKind
 from equiptrain.errors import ServiceError
-from equiptrain.extensions import db
 from equiptrain.forms import EmptyForm, choices
 
 bp = Blueprint("careaudit", __name__, url_prefix="/care-plan-audit")
@@ -31,10 +30,7 @@ ui.add_nav("Care-plan audit", "careaudit.index", ("manager", "trainer", "admin")
 
 
 def _team(team_id: int) -> Team:
-    team = db.session.get(Team, team_id) or abort(404)
-    if not services.may_audit(current_user, team):
-        abort(403, "A team's care-plan audit is seen by its managers, its trainers and administrators.")
-    return team
+    return get_or_abort(Team, team_id, "audit")
 
 
 def _fail(form, exc: ServiceError) -> None:

@@ -16,7 +16,7 @@ from equiptrain.accounts.models import Team, User
 from equiptrain.accounts.queries import admin_organisation, organisations_for
 from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
-from equiptrain.authz import get_or_abort, policy, roles_required
+from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.certificates import badges, pdf, queries, services
 from equiptrain.certificates.forms import NamingForm, ReissueForm, RevokeForm
 from equiptrain.certificates.models import Certificate, CertificateStatus
@@ -26,15 +26,6 @@ from equiptrain.extensions import db
 bp = Blueprint("certificates", __name__)
 ui.add_nav("Certificates", "certificates.mine", ("learner",), order=32)
 ui.add_nav("Issued certificates", "certificates.organisation", ("admin",), order=83)
-
-
-@policy(Certificate)
-def certificate_policy(user: User, action: str, cert: Certificate) -> bool:
-    if administers(user, cert.organisation_id):
-        return True
-    if action == "view":
-        return cert.user_id == user.id or bool(user.managed_team_ids & cert.user.team_ids)
-    return False
 
 
 @bp.app_template_filter("certificate_date")

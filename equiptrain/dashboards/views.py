@@ -33,11 +33,8 @@ def organisation_for(user: User) -> Organisation:
     """The organisation an organisation page is about: the person's own, or (platform admins) the one chosen."""
     if user.is_platform_admin:
         return accounts_queries.admin_organisation(user)
-    if user.organisation_id is None or not (user.is_org_admin or user.is_programme_lead):
-        abort(403)
-    if user.organisation is None:  # the row was deleted under the person
-        abort(404)
-    return user.organisation
+    # no organisation, or the row was deleted under the person: as for a missing one
+    return get_or_abort(Organisation, user.organisation_id or 0, "view_training", user=user)
 
 
 def _sees_organisation(user: User) -> bool:

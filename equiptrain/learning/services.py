@@ -15,7 +15,6 @@ from sqlalchemy import ColumnElement, Table, and_, case, exists, false, func, or
 from sqlalchemy.dialects import postgresql, sqlite
 
 from equiptrain import signals
-from equiptrain.authz import policy
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Quiz, QuizQuestion, Scenario, Unit
 from equiptrain.content.snapshot import CourseSnapshot, ModuleView, UnitView
@@ -171,13 +170,6 @@ def _context(
     record = record if record is not None else records.load(user.id)
     check_open(course, record, module)
     return course, record, module
-
-
-@policy(QuizAttempt)
-@policy(PracticeAttempt)
-def _attempt_policy(user, action: str, attempt) -> bool:
-    """An attempt is its learner's alone."""
-    return attempt.user_id == user.id
 
 
 # Units

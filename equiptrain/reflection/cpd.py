@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import User
-from equiptrain.authz import policy
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -65,12 +64,6 @@ def record_workshop_cpd(user: User, workshop, hours: float, at: dt.datetime, mod
     return _add_automatic(
         user, "workshop", f"workshop:{workshop.id}", title=title, hours=hours, kind="participatory", at=at
     )
-
-
-@policy(CPDEntry, private=True)
-def _cpd_policy(user, action: str, entry: CPDEntry) -> bool:
-    """A CPD record is its owner's alone: private, so anyone else is answered 404, as for a missing row."""
-    return entry.user_id == user.id
 
 
 @signals.module_completed.connect

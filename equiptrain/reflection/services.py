@@ -10,7 +10,6 @@ from sqlalchemy import exists, or_, select
 from equiptrain import signals
 from equiptrain.accounts.models import Membership, MembershipRole, TrainerProfile, User
 from equiptrain.audit.services import record
-from equiptrain.authz import policy
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
@@ -47,18 +46,7 @@ class EntryInput:
     prompt_slug: str | None = None
 
 
-@policy(ReflectiveEntry, private=True)
-def _entry_policy(user, action: str, entry: ReflectiveEntry) -> bool:
-    # Private by default: only the author, whatever other roles they or anyone else hold.
-    if entry.author_id == user.id:
-        return True
-    if action == "read_shared":
-        share = entry.active_share
-        return share is not None and share.supervisor_id == user.id and _may_supervise(entry.author, user)
-    return False
-
-
-def _may_supervise(author: User, supervisor: User) -> bool:
+def may_supervise(author: User, supervisor: User) -> bool:
     if supervisor.id == author.id or not supervisor.is_active:
         return False
     if author.team_ids & supervisor.managed_team_ids:
@@ -86,7 +74,7 @@ def eligible_supervisors(author: User) -> list[User]:
     people = db.session.scalars(
         select(User).where(User.id != author.id, User.deactivated_at.is_(None), or_(*who)).order_by(User.name)
     ).all()
-    return [p for p in people if _may_supervise(author, p)]
+    return [p for p in people if may_supervise(author, p)]
 
 
 def _clean(author: User, data: EntryInput, template_key: str) -> dict:
@@ -224,7 +212,7 @@ def share_entry(author: User, entry: ReflectiveEntry, supervisor: User | None) -
             "sharing it first, then share it with someone else.",
             "supervisor",
         )
-    if supervisor is None or not _may_supervise(author, supervisor):
+    if supervisor is None or not may_supervise(author, supervisor):
         raise ServiceError("Choose a manager of one of your teams or a trainer in your organisation.", "supervisor")
     share = Share(entry=entry, supervisor=supervisor, shared_at=utcnow())
     db.session.add(share)

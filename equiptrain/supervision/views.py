@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from equiptrain import ui
 from equiptrain.accounts.models import Team
-from equiptrain.authz import roles_required
+from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
@@ -37,10 +37,7 @@ ui.add_home_panel("supervision", _home_panel, order=25)
 
 
 def _team(team_id: int, plan: bool = False) -> Team:
-    team = db.session.get(Team, team_id) or abort(404)
-    if not (services.may_plan if plan else services.may_see)(current_user, team):
-        abort(403, "A team's supervision plan is seen by its managers, the organisation's trainers and administrators.")
-    return team
+    return get_or_abort(Team, team_id, "plan_supervision" if plan else "see_supervision")
 
 
 def _fill(team, plan, start_form=None, action_form=None):
@@ -82,7 +79,7 @@ def _page(team, start_form=None, action_form=None, status=200):
         action_form=action_form,
         review_forms=review_forms,
         session_form=session_form,
-        may_plan=services.may_plan(current_user, team),
+        may_plan=can(current_user, "plan_supervision", team),
     ), status
 
 

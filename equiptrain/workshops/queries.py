@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerKind, TrainerProfile, User
@@ -351,3 +351,25 @@ def delivery_summary(organisation_id: int) -> dict[str, int]:
         ).where(Workshop.organisation_id == organisation_id, Workshop.signed_off_at.is_not(None))
     ).one()
     return {"delivered": delivered, "co_delivered": co_delivered, "overridden": with_override}
+
+
+# -- the teams a trainer delivers to -----------------------------------------------------------------------------
+
+
+def delivered_team_ids(user_id: int) -> Select:
+    """The ids of the teams invited to a (published or past) workshop the person facilitates: the teams a trainer
+    delivers to, whose care-plan audit and supervision they take part in."""
+    return (
+        select(models.workshop_teams.c.team_id)
+        .join(models.Workshop, models.Workshop.id == models.workshop_teams.c.workshop_id)
+        .join(models.Facilitator, models.Facilitator.workshop_id == models.Workshop.id)
+        .where(models.Facilitator.user_id == user_id, models.Workshop.status != models.WorkshopStatus.DRAFT)
+    )
+
+
+def delivers_to(user: User, team: Team) -> bool:
+    """A trainer of the team's organisation facilitating a (published or past) workshop the team is invited to."""
+    if not user.is_trainer or user.organisation_id != team.organisation_id:
+        return False
+    ids = delivered_team_ids(user.id).where(models.workshop_teams.c.team_id == team.id)
+    return bool(db.session.scalar(select(exists(ids))))

@@ -15,9 +15,8 @@ from sqlalchemy import CursorResult, delete, func, select
 
 from equiptrain import mail, signals
 from equiptrain.accounts.models import Membership, Organisation, Team, TrainerProfile, User
-from equiptrain.accounts.services import administers
 from equiptrain.audit.services import record
-from equiptrain.authz import guest_workshop_ids, policy
+from equiptrain.authz import guest_workshop_ids
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
@@ -52,26 +51,6 @@ def invited(user: User, workshop: Workshop) -> bool:
     if user.is_guest:
         return workshop.id in guest_workshop_ids(user)
     return bool(user.team_ids & {t.id for t in workshop.teams})
-
-
-@policy(Workshop)
-def workshop_policy(user: User, action: str, workshop: Workshop) -> bool:
-    """manage: the organisation's admins; facilitate: its facilitators (and admins); view/take_part: invited
-    team members once it is published."""
-    admin = administers(user, workshop.organisation_id)
-    if action == "manage":
-        return admin
-    if action == "facilitate":
-        return admin or is_facilitator(user, workshop)
-    if action == "view":
-        return (
-            admin
-            or is_facilitator(user, workshop)
-            or (workshop.status is not WorkshopStatus.DRAFT and invited(user, workshop))
-        )
-    if action == "take_part":
-        return workshop.is_published and invited(user, workshop)
-    return False
 
 
 def attended_core(user_id: int) -> bool:

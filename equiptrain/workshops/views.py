@@ -12,7 +12,6 @@ from sqlalchemy import select
 from equiptrain import database_events, ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
 from equiptrain.accounts.queries import admin_organisation
-from equiptrain.accounts.services import administers
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Module
 from equiptrain.errors import ServiceError
@@ -33,7 +32,15 @@ from equiptrain.workshops.forms import (
     TrainingForm,
     WorkshopForm,
 )
-from equiptrain.workshops.models import MAX_SESSIONS, PaymentStatus, Reply, Workshop, WorkshopKind, WorkshopStatus
+from equiptrain.workshops.models import (
+    MAX_SESSIONS,
+    PaymentStatus,
+    Reply,
+    TrainerSupport,
+    Workshop,
+    WorkshopKind,
+    WorkshopStatus,
+)
 from equiptrain.workshops.uktime import from_uk, to_uk, uk_time
 
 bp = Blueprint("workshops", __name__)
@@ -396,14 +403,13 @@ def feedback_results(workshop_id: int):
 @roles_required("trainer", "admin")
 def support(workshop_id: int, trainer_id: int):
     workshop = _workshop(workshop_id)
-    admin = administers(current_user, workshop.organisation_id)
-    if not (admin or current_user.id == trainer_id):
-        abort(403, "A lived-experience trainer's support record is seen by that trainer and administrators only.")
+    admin = can(current_user, "manage", workshop)
     trainer = db.session.get(User, trainer_id) or abort(404)
     try:
         record = attendance.support_for(workshop, trainer)
     except ServiceError as exc:
         abort(404, exc.message)
+    get_or_abort(TrainerSupport, record.id)
     briefing_form, debrief_form = BriefingForm(prefix="b"), DebriefForm(prefix="d")
     action = request.form.get("action")
     try:
