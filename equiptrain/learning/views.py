@@ -8,8 +8,12 @@ whole app), so no view does work for a forged request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from equiptrain import ui
@@ -21,12 +25,24 @@ from equiptrain.content.snapshot import ModuleView
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.reflection import confidence
 
 from . import queries, services
 from . import record as records
 from .forms import EmptyForm, field_name, quiz_form
 from .models import PracticeAttempt, QuizAttempt
+
+# What other features show on a module page (reflection: the confidence questionnaire's invitation), so learning
+# imports none of them: each panel is `render(user, module, complete) -> Markup | None`.
+_MODULE_PANELS: list[Callable[[Any, ModuleView, bool], Markup | None]] = []
+
+
+def add_module_panel(render: Callable[[Any, ModuleView, bool], Markup | None]) -> None:
+    _MODULE_PANELS.append(render)
+
+
+def module_panels(user, module: ModuleView, complete: bool) -> list[Markup]:
+    return [panel for render in _MODULE_PANELS if (panel := render(user, module, complete)) is not None]
+
 
 bp = Blueprint("learning", __name__)
 SETTING_LABELS = {s.value: s.label for s in TeamSetting} | {"all": "All settings"}
@@ -108,9 +124,7 @@ def module(slug: str):
         setting_labels=SETTING_LABELS,
         made_by=provenance.describe,
         best_score=queries.best_score(current_user, quiz.id) if quiz and not preview else None,
-        confidence_phase=None
-        if preview
-        else confidence.phase_to_ask(current_user, module.id, state.status == queries.COMPLETE),
+        panels=[] if preview else module_panels(current_user, module, state.status == queries.COMPLETE),
     )
 
 

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from equiptrain.authz import roles_required
+from equiptrain.content.snapshot import ModuleView
 from equiptrain.errors import ServiceError
+from equiptrain.learning.views import add_module_panel
 from equiptrain.reflection import bp, chart, confidence, queries
 from equiptrain.reflection.forms import confidence_form_class
+
+
+def _module_panel(user, module: ModuleView, complete: bool) -> Markup | None:
+    """The invitation to answer the questionnaire: "before" until they have, "after" once the module is complete."""
+    phase = confidence.phase_to_ask(user, module.id, complete)
+    if phase is None:
+        return None
+    return Markup(render_template("reflection/_confidence_prompt.html", module=module, phase=phase))
+
+
+add_module_panel(_module_panel)
 
 
 @bp.route("/reflection/confidence")

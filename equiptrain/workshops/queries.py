@@ -10,14 +10,17 @@ from flask import current_app
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from equiptrain.accounts.models import Membership, Team, TrainerKind, TrainerProfile, User
+from equiptrain.accounts.models import GuestAccess, Membership, Team, TrainerKind, TrainerProfile, User
 from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops import models
 from equiptrain.workshops.models import (
+    Attendance,
+    AttendanceStatus,
     CoDeliveryOverride,
     Facilitator,
     Invitation,
+    Reply,
     TrainerModule,
     TrainerSupport,
     TrainerTraining,
@@ -360,10 +363,10 @@ def delivered_team_ids(user_id: int) -> Select:
     """The ids of the teams invited to a (published or past) workshop the person facilitates: the teams a trainer
     delivers to, whose care-plan audit and supervision they take part in."""
     return (
-        select(models.workshop_teams.c.team_id)
-        .join(models.Workshop, models.Workshop.id == models.workshop_teams.c.workshop_id)
-        .join(models.Facilitator, models.Facilitator.workshop_id == models.Workshop.id)
-        .where(models.Facilitator.user_id == user_id, models.Workshop.status != models.WorkshopStatus.DRAFT)
+        select(workshop_teams.c.team_id)
+        .join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
+        .join(Facilitator, Facilitator.workshop_id == Workshop.id)
+        .where(Facilitator.user_id == user_id, Workshop.status != WorkshopStatus.DRAFT)
     )
 
 
@@ -371,5 +374,28 @@ def delivers_to(user: User, team: Team) -> bool:
     """A trainer of the team's organisation facilitating a (published or past) workshop the team is invited to."""
     if not user.is_trainer or user.organisation_id != team.organisation_id:
         return False
-    ids = delivered_team_ids(user.id).where(models.workshop_teams.c.team_id == team.id)
+    ids = delivered_team_ids(user.id).where(workshop_teams.c.team_id == team.id)
     return bool(db.session.scalar(select(exists(ids))))
+
+
+# -- guests --------------------------------------------------------------------------------------------------------
+
+
+def guest_counts(organisation_id: int) -> list[dict]:
+    """Per workshop of the organisation that had guests: invited, attending and attended (one query)."""
+    attended = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY]
+    rows = db.session.execute(
+        select(
+            Workshop,
+            func.count(GuestAccess.id),
+            func.count(Invitation.id).filter(Invitation.reply == Reply.ATTENDING),
+            func.count(Attendance.id).filter(Attendance.status.in_(attended)),
+        )
+        .join(GuestAccess, GuestAccess.workshop_id == Workshop.id)
+        .outerjoin(Invitation, (Invitation.user_id == GuestAccess.user_id) & (Invitation.workshop_id == Workshop.id))
+        .outerjoin(Attendance, (Attendance.user_id == GuestAccess.user_id) & (Attendance.workshop_id == Workshop.id))
+        .where(Workshop.organisation_id == organisation_id)
+        .group_by(Workshop.id)
+        .order_by(Workshop.starts_at.desc())
+    ).all()
+    return [{"workshop": w, "invited": n, "attending": attending, "attended": came} for w, n, attending, came in rows]

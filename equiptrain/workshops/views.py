@@ -17,7 +17,6 @@ from equiptrain.content.models import Module
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices
-from equiptrain.guests import queries as guest_queries
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.forms import (
@@ -473,7 +472,7 @@ def reports():
         overrides=queries.overrides(org_id),
         teams=queries.team_training(org_id),
         sessions=queries.lived_experience_sessions(org_id),
-        guests=guest_queries.guest_counts(org_id),
+        guests=queries.guest_counts(org_id),
     )
 
 
