@@ -25,7 +25,7 @@ from equiptrain.accounts.models import (
     UserSession,
 )
 from equiptrain.accounts.passwords import hash_password, password_problems, verify_password
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -58,7 +58,7 @@ def create_organisation(actor: User | None, name: str) -> Organisation:
     org = Organisation(name=name)
     db.session.add(org)
     db.session.flush()
-    record("organisation.created", actor, org, organisation_id=org.id, name=name)
+    log_event("organisation.created", actor, org, organisation_id=org.id, name=name)
     return org
 
 
@@ -72,7 +72,7 @@ def create_team(actor: User | None, organisation: Organisation, name: str, setti
     team = Team(organisation=organisation, name=name, setting=setting)
     db.session.add(team)
     db.session.flush()
-    record("team.created", actor, team, name=name, setting=setting.value)
+    log_event("team.created", actor, team, name=name, setting=setting.value)
     return team
 
 
@@ -114,7 +114,7 @@ def create_user(
         user.trainer_profile = TrainerProfile(kind=trainer_kind)
     db.session.add(user)
     db.session.flush()
-    record("user.created", actor, user, email=email)
+    log_event("user.created", actor, user, email=email)
     return user
 
 
@@ -132,7 +132,7 @@ def set_membership(actor: User | None, user: User, team: Team, role: MembershipR
     after = role.value if role else None
     if before != after:
         db.session.flush()
-        record(
+        log_event(
             "role.changed",
             actor,
             user,
@@ -182,7 +182,7 @@ def set_admin_roles(
             profile.kind = trainer_kind
     if changes:
         db.session.flush()
-        record("role.changed", actor, user, **changes)
+        log_event("role.changed", actor, user, **changes)
 
 
 def update_details(
@@ -196,7 +196,7 @@ def update_details(
     user.name, user.email, user.profession = name.strip(), email, profession
     user.employee_number = (employee_number or "").strip() or None
     db.session.flush()
-    record("user.updated", actor, user)
+    log_event("user.updated", actor, user)
     if user.name != old_name:
         signals.name_changed.send(user, actor=actor, old_name=old_name, new_name=user.name)
 
@@ -209,14 +209,14 @@ def deactivate(actor: User, user: User) -> None:
     user.deactivated_at = utcnow()
     user.session_nonce = secrets.token_hex(16)  # spends their outstanding links
     end_all_sessions(user)
-    record("user.deactivated", actor, user)
+    log_event("user.deactivated", actor, user)
 
 
 def reactivate(actor: User, user: User) -> None:
     if user.is_active:
         raise ServiceError(f"{user.name} is already active.")
     user.deactivated_at = None
-    record("user.reactivated", actor, user)
+    log_event("user.reactivated", actor, user)
 
 
 # -- signing in, invitations and passwords -------------------------------------------------------------------------
@@ -235,10 +235,10 @@ def authenticate(email: str, password: str) -> User | None:
     database_events.writes_now()
     user = db.session.get(User, row.id) if row else None
     if not ok or user is None or not user.is_active:
-        record("sign_in.failed", None, user, email=normalise_email(email)[:254])
+        log_event("sign_in.failed", None, user, email=normalise_email(email)[:254])
         return None
     user.last_sign_in_at = utcnow()
-    record("sign_in", user, user)
+    log_event("sign_in", user, user)
     return user
 
 
@@ -273,7 +273,7 @@ def end_all_sessions(user: User) -> int:
 
 def sign_out_everywhere(user: User) -> int:
     ended = end_all_sessions(user)
-    record("sign_out.everywhere", user, user, sessions=ended)
+    log_event("sign_out.everywhere", user, user, sessions=ended)
     return ended
 
 
@@ -298,7 +298,7 @@ def invite(actor: User | None, user: User) -> None:
         f"involving service users and carers in care planning.\n\nSet your password here (the link works "
         f"once and expires in {days} days):\n{link}\n\nIf you were not expecting this, you can ignore it.\n",
     )
-    record("user.invited", actor, user, email=user.email)
+    log_event("user.invited", actor, user, email=user.email)
 
 
 def request_password_reset(email: str, *, ip_address: str | None = None) -> None:
@@ -306,7 +306,7 @@ def request_password_reset(email: str, *, ip_address: str | None = None) -> None
     answers first), so `ip_address` is the requester's, passed on for the audit log."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
-        record(
+        log_event(
             "password.reset_requested_unknown", None, None, email=normalise_email(email)[:254], ip_address=ip_address
         )
         return
@@ -319,7 +319,7 @@ def request_password_reset(email: str, *, ip_address: str | None = None) -> None
         f"password, open this link (it works once and expires in {hours} hours):\n{link}\n\nIf it was "
         "not you, ignore this email: your password has not changed.\n",
     )
-    record("password.reset_requested", None, user, ip_address=ip_address)
+    log_event("password.reset_requested", None, user, ip_address=ip_address)
 
 
 def set_password(user: User, password: str, *, actor: User | None = None) -> None:
@@ -330,7 +330,7 @@ def set_password(user: User, password: str, *, actor: User | None = None) -> Non
     user.password_hash = hash_password(password)
     user.session_nonce = secrets.token_hex(16)  # spends outstanding links
     end_all_sessions(user)  # the caller starts a new session for the browser that changed it
-    record("password.changed", actor or user, user)
+    log_event("password.changed", actor or user, user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

@@ -37,7 +37,7 @@ from equiptrain.accounts.models import (
     User,
     UserSession,
 )
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError

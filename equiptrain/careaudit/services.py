@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerProfile, User
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.authz import can
 from equiptrain.careaudit.models import (
     EXCERPT_MAX,
@@ -72,7 +72,7 @@ def create_round(
     round_ = AuditRound(team=team, label=label, kind=kind, starts_on=starts_on, ends_on=ends_on, created_by_id=actor.id)
     db.session.add(round_)
     db.session.flush()
-    record("careaudit.round_created", actor, team, round_id=round_.id, kind=kind.value)
+    log_event("careaudit.round_created", actor, team, round_id=round_.id, kind=kind.value)
     return round_
 
 
@@ -81,7 +81,7 @@ def close_round(actor: User, round_: AuditRound) -> None:
         raise ServiceError("This round is already closed.")
     round_.state, round_.closed_at = RoundState.CLOSED, utcnow()
     db.session.flush()
-    record("careaudit.round_closed", actor, round_.team, round_id=round_.id, plans=len(round_.plans))
+    log_event("careaudit.round_closed", actor, round_.team, round_id=round_.id, plans=len(round_.plans))
 
 
 def reopen_round(actor: User, round_: AuditRound) -> None:
@@ -89,7 +89,7 @@ def reopen_round(actor: User, round_: AuditRound) -> None:
         raise ServiceError("This round is already open.")
     round_.state, round_.closed_at = RoundState.OPEN, None
     db.session.flush()
-    record("careaudit.round_reopened", actor, round_.team, round_id=round_.id)
+    log_event("careaudit.round_reopened", actor, round_.team, round_id=round_.id)
 
 
 # -- scoring -----------------------------------------------------------------------------------------------------
@@ -143,5 +143,5 @@ def score_plan(
     )
     db.session.add(plan)
     db.session.flush()
-    record("careaudit.plan_scored", actor, round_.team, round_id=round_.id, plan_id=plan.id)
+    log_event("careaudit.plan_scored", actor, round_.team, round_id=round_.id, plan_id=plan.id)
     return plan

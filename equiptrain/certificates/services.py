@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from equiptrain import mail, signals
 from equiptrain.accounts.models import TrainerKind, User
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.certificates import badges, rules
 from equiptrain.certificates.codes import new_code
 from equiptrain.certificates.models import Certificate, CertificateStatus
@@ -126,7 +126,7 @@ def issue_due(users: list[User], *, actor: User | None = None) -> list[Certifica
             if cert is not None:
                 rec.held.add(rule.slug)
                 issued.append(cert)
-                record(
+                log_event(
                     "certificate.issued",
                     actor,
                     cert,
@@ -162,7 +162,7 @@ def reissue(actor: User | None, cert: Certificate, reason: str) -> Certificate:
         raise ServiceError("A newer certificate already exists for this achievement.")
     cert.superseded_by = new
     db.session.flush()
-    record(
+    log_event(
         "certificate.reissued",
         actor,
         new,
@@ -178,7 +178,7 @@ def revoke(actor: User, cert: Certificate, reason: str) -> None:
     """Withdraw a certificate with a reason (kept in the audit log and on the admin page)."""
     cert.revoke(actor, reason)
     db.session.flush()
-    record(
+    log_event(
         "certificate.revoked",
         actor,
         cert,

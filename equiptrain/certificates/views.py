@@ -15,7 +15,7 @@ from equiptrain import ui
 from equiptrain.accounts.models import Team, User
 from equiptrain.accounts.queries import admin_organisation, organisations_for
 from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.certificates import badges, pdf, queries, services
 from equiptrain.certificates.forms import NamingForm, ReissueForm, RevokeForm
@@ -119,7 +119,9 @@ def team_zip(team_id: int):
         for cert in certs:
             safe = "".join(ch if ch.isalnum() else "-" for ch in cert.recipient_name).strip("-") or "person"
             archive.writestr(f"{safe}-{_filename(cert, 'pdf')}", pdf.certificate_pdf(cert))
-    record("certificates.team_downloaded", current_user, team, organisation_id=team.organisation_id, count=len(certs))
+    log_event(
+        "certificates.team_downloaded", current_user, team, organisation_id=team.organisation_id, count=len(certs)
+    )
     slug = "".join(ch if ch.isalnum() else "-" for ch in team.name.lower()).strip("-")
     return Response(
         buffer.getvalue(),
@@ -181,7 +183,7 @@ def _set_naming(actor: User, user: User, named: bool) -> None:
     if profile.named_on_certificates != named:
         profile.named_on_certificates = named
         db.session.flush()
-        record("trainer.certificate_naming", actor, user, named=named)
+        log_event("trainer.certificate_naming", actor, user, named=named)
 
 
 @bp.route("/account/certificate-naming", methods=["POST"])

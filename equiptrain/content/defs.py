@@ -227,5 +227,5 @@ class Course:
     programme: ProgrammeDef
     confidence: ConfidenceDef
     modules: list[ModuleDef]
-    audit: Any = None  # content.audit.AuditDef, or None without audit.yaml
+    audit: Any = None  # content.audit_criteria.AuditDef, or None without audit.yaml
     supervision: list[SupervisionDef] = field(default_factory=list)

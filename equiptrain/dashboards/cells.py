@@ -7,7 +7,7 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from equiptrain.dashboards.policy import STATUS_LABELS
+from equiptrain.dashboards.requirements import STATUS_LABELS
 
 _COLOURS = {"complete": "green", "in_progress": "blue", "not_started": "grey"}
 _TAGS = {

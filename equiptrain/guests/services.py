@@ -15,7 +15,7 @@ from equiptrain.accounts.services import (
     find_user_by_email,
     normalise_email,
 )
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.authz import can, forget_guest_workshops
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
@@ -76,7 +76,7 @@ def invite_guest(
     db.session.expire(user, ["is_guest"])  # the role is a column property: read it again from the database
     forget_guest_workshops()  # the per-request list `authz` keeps
     _send_invitation(actor, workshop, user, role_description)
-    record("workshop.guest_invited", actor, workshop, guest_id=user.id, role=role_description)
+    log_event("workshop.guest_invited", actor, workshop, guest_id=user.id, role=role_description)
     return user
 
 

@@ -9,7 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -118,7 +118,7 @@ def pack_pdf():
     form, _ = _pack_form()
     ends = _window_end(form)
     data = pdf.revalidation_pack(current_user, ends, form.entries.data or [])
-    record("reflection.pack_exported", current_user, subject=current_user, accounts=len(form.entries.data or []))
+    log_event("reflection.pack_exported", current_user, subject=current_user, accounts=len(form.entries.data or []))
     return Response(
         data,
         mimetype="application/pdf",
@@ -130,7 +130,7 @@ def pack_pdf():
 @roles_required("learner")
 def my_data():
     data = exports.subject_access(current_user)
-    record("subject_access.downloaded", current_user, subject=current_user)
+    log_event("subject_access.downloaded", current_user, subject=current_user)
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         mimetype="application/json",

@@ -9,7 +9,7 @@ from sqlalchemy import exists, or_, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import Membership, MembershipRole, TrainerProfile, User
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
@@ -153,7 +153,7 @@ def _run_guard(author: User, values: dict, confirmed: bool) -> tuple[str, int]:
         raise GuardTripped(matches)
     if count:
         kinds = sorted({m.kind for ms in matches.values() for m in ms})
-        record("reflection.guard_confirmed", author, subject=author, matches=count, kinds=kinds)
+        log_event("reflection.guard_confirmed", author, subject=author, matches=count, kinds=kinds)
         return "confirmed", count
     return "clean", 0
 
@@ -196,7 +196,7 @@ def delete_entry(author: User, entry: ReflectiveEntry) -> None:
     """Delete the entry and its text for good; shares go with it. The audit keeps only that it happened."""
     if entry.author_id != author.id:
         raise ServiceError("Only the author can delete a reflection.")
-    record("reflection.deleted", author, subject=entry, was_shared=entry.active_share is not None)
+    log_event("reflection.deleted", author, subject=entry, was_shared=entry.active_share is not None)
     db.session.delete(entry)
     db.session.flush()
 
@@ -217,7 +217,7 @@ def share_entry(author: User, entry: ReflectiveEntry, supervisor: User | None) -
     share = Share(entry=entry, supervisor=supervisor, shared_at=utcnow())
     db.session.add(share)
     db.session.flush()
-    record("reflection.shared", author, subject=entry, supervisor_id=supervisor.id)
+    log_event("reflection.shared", author, subject=entry, supervisor_id=supervisor.id)
     return share
 
 
@@ -230,11 +230,11 @@ def revoke_share(author: User, entry: ReflectiveEntry) -> Share:
         raise ServiceError("This reflection is not shared with anyone.")
     share.revoked_at = utcnow()
     db.session.flush()
-    record("reflection.share_revoked", author, subject=entry, supervisor_id=share.supervisor_id)
+    log_event("reflection.share_revoked", author, subject=entry, supervisor_id=share.supervisor_id)
     return share
 
 
 def note_read(reader: User, entry: ReflectiveEntry) -> None:
     """Audit a read by someone other than the author (the subject is the author, so it is 'about them')."""
     if reader.id != entry.author_id:
-        record("reflection.read_by_supervisor", reader, subject=entry.author, entry_id=entry.id)
+        log_event("reflection.read_by_supervisor", reader, subject=entry.author, entry_id=entry.id)

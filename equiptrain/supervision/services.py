@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from equiptrain import signals
 from equiptrain.accounts.models import Team, User
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -62,7 +62,7 @@ def start_plan(
     ]
     db.session.add(plan)
     db.session.flush()
-    record(
+    log_event(
         "supervision.plan_started",
         actor,
         team,
@@ -105,7 +105,7 @@ def link_workshop(actor: User, session: SupervisionSession, workshop: Workshop) 
     team = session.plan.team
     session.workshop = workshop
     db.session.flush()
-    record(
+    log_event(
         "supervision.workshop_linked",
         actor,
         team,
@@ -171,7 +171,7 @@ def add_action(
     )
     db.session.add(row)
     db.session.flush()
-    record("supervision.action_added", actor, plan.team, organisation_id=plan.team.organisation_id, action_id=row.id)
+    log_event("supervision.action_added", actor, plan.team, organisation_id=plan.team.organisation_id, action_id=row.id)
     return row
 
 

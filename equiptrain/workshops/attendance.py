@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from equiptrain import mail, signals
 from equiptrain.accounts.models import User
 from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -159,7 +159,7 @@ def sign_off(actor: User, workshop: Workshop, session: WorkshopSession | None = 
             a.status = AttendanceStatus.ABSENT
         attended += a.status.attended
     db.session.flush()
-    record("workshop.register_signed_off", actor, workshop, session=session.number, attended=attended)
+    log_event("workshop.register_signed_off", actor, workshop, session=session.number, attended=attended)
     if all(s.signed_off_at is not None for s in workshop.sessions):
         _establish(actor, workshop)
     return attended
@@ -358,4 +358,4 @@ def set_payment(actor: User, support: TrainerSupport, status: PaymentStatus) -> 
     else:
         support.paid_at = utcnow()
     db.session.flush()
-    record("trainer.payment", actor, support.workshop, status=status.value, trainer_id=support.trainer_id)
+    log_event("trainer.payment", actor, support.workshop, status=status.value, trainer_id=support.trainer_id)

@@ -92,10 +92,6 @@ def upcoming(user, limit: int = 3) -> dict:
     return {"invitations": invitations, "facilitating": facilitating}
 
 
-def load_workshop(workshop_id: int) -> Workshop | None:
-    return db.session.scalar(select(Workshop).where(Workshop.id == workshop_id).options(*_LOAD))
-
-
 def invitation_counts(workshop: Workshop) -> dict[str, int]:
     """Replies counted by kind, plus "offered": waiting-list places offered and not yet confirmed (one query)."""
     offered = Invitation.offer_expires_at.is_not(None)
@@ -250,18 +246,6 @@ def trainers(organisation_id: int | None) -> list[User]:
 
 def training(profile_id: int) -> TrainerTraining | None:
     return db.session.scalar(select(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile_id))
-
-
-def trainings(profile_ids) -> dict[int, TrainerTraining]:
-    ids = list(profile_ids)
-    return (
-        {
-            t.trainer_profile_id: t
-            for t in db.session.scalars(select(TrainerTraining).where(TrainerTraining.trainer_profile_id.in_(ids)))
-        }
-        if ids
-        else {}
-    )
 
 
 def prepared_module_ids(profile_id: int) -> set[int]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from equiptrain.dashboards.models import MandatoryModule, TrainingPolicy
+from equiptrain.dashboards.models import MandatoryModule, TrainingRequirements
 from equiptrain.extensions import db
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
@@ -16,7 +16,7 @@ STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLET
 
 
 @dataclass(frozen=True)
-class Policy:
+class Requirements:
     organisation_id: int
     deadline: dt.date | None = None
     joiner_days: int | None = None
@@ -67,14 +67,14 @@ def is_overdue(deadline: dt.date | None, status: str, today: dt.date) -> bool:
     return deadline is not None and status != COMPLETE and today > deadline
 
 
-def load(organisation_id: int) -> Policy:
-    """The organisation's policy (two queries); an organisation that set nothing requires nothing."""
-    row = db.session.scalar(select(TrainingPolicy).where(TrainingPolicy.organisation_id == organisation_id))
+def load(organisation_id: int) -> Requirements:
+    """The organisation's requirements (two queries); an organisation that set nothing requires nothing."""
+    row = db.session.scalar(select(TrainingRequirements).where(TrainingRequirements.organisation_id == organisation_id))
     mandatory = frozenset(
         db.session.scalars(select(MandatoryModule.module_id).where(MandatoryModule.organisation_id == organisation_id))
     )
     if row is None:
-        return Policy(organisation_id, mandatory_module_ids=mandatory)
-    return Policy(
+        return Requirements(organisation_id, mandatory_module_ids=mandatory)
+    return Requirements(
         organisation_id, row.deadline, row.joiner_days, row.core_workshop_mandatory, row.refresh_months, mandatory
     )
