@@ -21,7 +21,7 @@ from equiptrain.careaudit import queries, services
 from equiptrain.careaudit.forms import RoundForm, field_name, score_form
 from equiptrain.careaudit.models import AuditRound, RoundKind
 from equiptrain.errors import ServiceError
-from equiptrain.forms import EmptyForm, choices
+from equiptrain.forms import EmptyForm, choices, form_error
 
 bp = Blueprint("careaudit", __name__, url_prefix="/care-plan-audit")
 
@@ -31,11 +31,6 @@ ui.add_nav("Care-plan audit", "careaudit.index", ("manager", "trainer", "admin")
 
 def _team(team_id: int) -> Team:
     return get_or_abort(Team, team_id, "audit")
-
-
-def _fail(form, exc: ServiceError) -> None:
-    target = getattr(form, exc.field, None) if exc.field else None
-    (target.errors if target is not None else form.form_errors).append(exc.message)
 
 
 @bp.route("/")
@@ -60,7 +55,7 @@ def team(team_id: int):
                 ends_on=form.ends_on.data,
             )
         except ServiceError as exc:
-            _fail(form, exc)
+            form_error(form, exc)
         else:
             flash(f"Round '{round_.label}' is open. Score the team's care plans in it.", "info")
             return redirect(url_for("careaudit.round", round_id=round_.id))
@@ -126,7 +121,7 @@ def score(round_id: int):
                 co_auditors=[chosen[v] for v in form.co_auditors.data or [] if v in chosen],
             )
         except ServiceError as exc:
-            _fail(form, exc)
+            form_error(form, exc)
         else:
             flash("Plan scored. Score the next one, or go back to the round.", "info")
             return redirect(url_for("careaudit.score", round_id=round_.id))

@@ -22,6 +22,7 @@ from equiptrain.certificates.forms import NamingForm, ReissueForm, RevokeForm
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.forms import form_error
 
 bp = Blueprint("certificates", __name__)
 ui.add_nav("Certificates", "certificates.mine", ("learner",), order=32)
@@ -163,7 +164,7 @@ def manage(certificate_id: int):
                 return redirect(url_for("certificates.manage", certificate_id=cert.id))
             new = services.reissue(current_user, cert, form.reason.data.strip())
         except ServiceError as exc:
-            form.reason.errors.append(exc.message)
+            form_error(form, exc, "reason")
         else:
             flash("A new certificate was issued; the old one now points to it.", "info")
             return redirect(url_for("certificates.manage", certificate_id=new.id))

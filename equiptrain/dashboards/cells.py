@@ -9,10 +9,9 @@ from markupsafe import Markup
 
 from equiptrain.dashboards.requirements import STATUS_LABELS
 
-_COLOURS = {"complete": "green", "in_progress": "blue", "not_started": "grey"}
 _TAGS = {
-    status: Markup(f'<strong class="nhsuk-tag nhsuk-tag--{_COLOURS[status]}">{label}</strong>')
-    for status, label in STATUS_LABELS.items()
+    status: Markup(f'<strong class="nhsuk-tag nhsuk-tag--{status.colour}">{status.label}</strong>')
+    for status in STATUS_LABELS
 }
 OVERDUE = Markup('<strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>')
 

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from equiptrain.dashboards.models import MandatoryModule, TrainingRequirements
 from equiptrain.extensions import db
+from equiptrain.learning.models import ProgressStatus
 
-NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
-STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
+NOT_STARTED, IN_PROGRESS, COMPLETE = ProgressStatus.NOT_STARTED, ProgressStatus.IN_PROGRESS, ProgressStatus.COMPLETE
+STATUS_LABELS = {s: s.label for s in (NOT_STARTED, IN_PROGRESS, COMPLETE)}
 
 
 @dataclass(frozen=True)

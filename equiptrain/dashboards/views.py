@@ -15,7 +15,7 @@ from equiptrain.dashboards import cells, charts, exports, listing, queries, serv
 from equiptrain.dashboards import requirements as rules
 from equiptrain.dashboards.forms import TeamDeadlineForm, TrainingSettingsForm
 from equiptrain.db import db_id
-from equiptrain.forms import EmptyForm, choices
+from equiptrain.forms import EmptyForm, choices, form_error
 from equiptrain.workshops import queries as workshop_queries
 
 bp = Blueprint("dashboards", __name__)
@@ -229,7 +229,7 @@ def settings():
                 refresh_months=form.refresh_months.data,
             )
         except ServiceError as exc:
-            getattr(form, exc.field or "deadline").errors.append(exc.message)
+            form_error(form, exc, "deadline")
         else:
             flash("Training requirements saved.", "info")
             return redirect(url_for("dashboards.settings", org=org.id))

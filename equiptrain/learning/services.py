@@ -100,7 +100,7 @@ def _add_to_summary(
         stmt.values(
             user_id=record.user_id,
             module_id=module.id,
-            status=IN_PROGRESS,
+            status=IN_PROGRESS.value,
             started_at=at,
             units_read=units_read,
             steps_done=first_steps,
@@ -146,12 +146,12 @@ def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module
                 _PROGRESS.c.module_id == module.id,
                 _PROGRESS.c.completed_at.is_(None),
             )
-            .values(status=COMPLETE, completed_at=now, steps_done=records.steps_total(module))
+            .values(status=COMPLETE.value, completed_at=now, steps_done=records.steps_total(module))
             .returning(_PROGRESS.c.id)
         ).first()
         is not None
     )
-    summary.status, summary.completed_at, summary.steps_done = COMPLETE, now, records.steps_total(module)
+    summary.status, summary.completed_at, summary.steps_done = COMPLETE.value, now, records.steps_total(module)
     if done:  # (another request that completed it first has announced it)
         signals.module_completed.send(user, module=db.session.get(Module, module.id), at=now)
         for later in course.modules:

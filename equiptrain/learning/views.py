@@ -25,6 +25,7 @@ from equiptrain.content.snapshot import ModuleView
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.forms import form_error
 
 from . import queries, services
 from . import record as records
@@ -196,7 +197,7 @@ def quiz(slug: str):
         try:
             attempt = services.submit_quiz(current_user, quiz, answers, record)
         except ServiceError as exc:
-            form.form_errors.append(exc.message)
+            form_error(form, exc)
         else:
             return redirect(url_for("learning.quiz_attempt", slug=slug, attempt_id=attempt.id))
     attempts = queries.quiz_attempts(current_user, quiz.id)
@@ -217,7 +218,7 @@ def quiz_attempt(slug: str, attempt_id: int):
     record = records.load(current_user.id)
     module, _ = _open(slug, record)
     quiz = _active_quiz(module)
-    attempt = get_or_abort(QuizAttempt, attempt_id, hide=True)
+    attempt = get_or_abort(QuizAttempt, attempt_id)
     if attempt.quiz_id != quiz.id:
         abort(404)
     results = []
@@ -305,7 +306,7 @@ def practice_choose(slug: str, scenario_slug: str):
     record = records.load(current_user.id)
     module, _ = _open(slug, record)
     scenario = _solo(module, scenario_slug)
-    attempt = get_or_abort(PracticeAttempt, request.form.get("attempt", type=db_id) or 0, hide=True)
+    attempt = get_or_abort(PracticeAttempt, request.form.get("attempt", type=db_id) or 0)
     if attempt.scenario_id != scenario.id:
         abort(404)
     try:
@@ -320,7 +321,7 @@ def practice_choose(slug: str, scenario_slug: str):
 def practice_attempt(slug: str, scenario_slug: str, attempt_id: int):
     module = _module(slug)
     scenario = _solo(module, scenario_slug)
-    attempt = get_or_abort(PracticeAttempt, attempt_id, hide=True)
+    attempt = get_or_abort(PracticeAttempt, attempt_id)
     if attempt.scenario_id != scenario.id:
         abort(404)
     nodes = scenario.data["nodes"]

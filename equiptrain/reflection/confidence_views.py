@@ -9,6 +9,7 @@ from markupsafe import Markup
 from equiptrain.authz import roles_required
 from equiptrain.content.snapshot import ModuleView
 from equiptrain.errors import ServiceError
+from equiptrain.forms import form_error
 from equiptrain.learning.views import add_module_panel
 from equiptrain.reflection import bp, chart, confidence, queries
 from equiptrain.reflection.forms import confidence_form_class
@@ -60,7 +61,7 @@ def confidence_form(slug: str, phase: str):
         try:
             confidence.answer(current_user, module, phase, answers)
         except ServiceError as exc:
-            form.form_errors.append(exc.message)
+            form_error(form, exc)
         else:
             flash("Thank you: your answers are saved. Only you see them; your team sees only group totals.", "info")
             return redirect(_local(request.args.get("next")) or url_for("reflection.confidence_chart"))

@@ -13,7 +13,7 @@ from equiptrain.auditlog.services import log_event
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import EmptyForm, choices
+from equiptrain.forms import EmptyForm, choices, form_error
 from equiptrain.reflection import bp, cpd, exports, pdf
 from equiptrain.reflection.forms import CPDForm, PackForm, WindowForm
 from equiptrain.reflection.models import CPDEntry, ReflectiveEntry
@@ -63,12 +63,7 @@ def cpd_new():
                 description=form.description.data,
             )
         except ServiceError as exc:
-            target = form[exc.field] if exc.field and exc.field in form else None
-            (
-                target.errors.append(exc.message)
-                if target is not None and isinstance(target.errors, list)
-                else form.form_errors.append(exc.message)
-            )
+            form_error(form, exc)
         else:
             flash("The activity is added to your CPD record.", "info")
             return redirect(url_for("reflection.cpd_record"))

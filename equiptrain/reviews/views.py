@@ -17,6 +17,7 @@ from equiptrain.content import provenance
 from equiptrain.content.models import Unit
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.forms import form_error
 
 from . import queries, services
 from .forms import CommentForm, DecisionForm
@@ -61,7 +62,7 @@ def unit(unit_id: int):
         try:
             services.leave_comment(current_user, unit, form.body.data)
         except ServiceError as exc:
-            form.body.errors.append(exc.message)
+            form_error(form, exc, "body")
         else:
             db.session.commit()
             flash("Thank you: your comment has been sent to the course team.", "success")
@@ -96,7 +97,7 @@ def comment(comment_id: int):
         try:
             services.decide(current_user, comment, CommentState(form.state.data), form.reason.data)
         except ServiceError as exc:
-            form.reason.errors.append(exc.message)
+            form_error(form, exc, "reason")
         else:
             db.session.commit()
             flash(f"The comment is now {comment.state.value}.", "success")

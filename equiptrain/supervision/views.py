@@ -12,7 +12,7 @@ from equiptrain.accounts.models import Team
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import choices
+from equiptrain.forms import choices, form_error
 from equiptrain.supervision import queries, services
 from equiptrain.supervision.forms import ActionForm, ReviewForm, SessionForm, StartPlanForm
 from equiptrain.supervision.models import ActionStatus, TeamAction
@@ -110,7 +110,7 @@ def start_plan(team_id: int):
         try:
             services.start_plan(current_user, team, form.starts_on.data, core)
         except ServiceError as exc:
-            getattr(form, exc.field or "starts_on", form.starts_on).errors.append(exc.message)
+            form_error(form, exc, "starts_on")
         else:
             flash("Supervision plan started. The sessions' due dates are below.", "info")
             return redirect(url_for("supervision.team", team_id=team.id))
@@ -171,7 +171,7 @@ def add_action(team_id: int):
                 due_on=form.due_on.data,
             )
         except ServiceError as exc:
-            getattr(form, exc.field or "action", form.action).errors.append(exc.message)
+            form_error(form, exc, "action")
         else:
             flash("Action added to the team's action plan.", "info")
             return redirect(url_for("supervision.team", team_id=team.id) + "#actions")

@@ -16,7 +16,7 @@ from equiptrain.content.models import Scenario, Unit
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import choices
+from equiptrain.forms import choices, form_error
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, roleplay
 from equiptrain.workshops.forms import CheckInForm, EmptyForm, ObservationForm, RoundForm
@@ -119,7 +119,7 @@ def check_in():
         try:
             workshop = attendance.check_in(current_user, form.code.data)
         except ServiceError as exc:
-            form.code.errors.append(exc.message)
+            form_error(form, exc, "code")
         else:
             flash(f"You are checked in to {workshop.title}.", "info")
             return redirect(url_for("workshops.detail", workshop_id=workshop.id))

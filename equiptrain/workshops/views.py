@@ -16,7 +16,7 @@ from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.models import Module
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import choices
+from equiptrain.forms import choices, form_error
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.forms import (
@@ -145,9 +145,7 @@ def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
             follow_up_of=follow,
         )
     except ServiceError as exc:
-        getattr(form, exc.field, form.title).errors.append(exc.message) if exc.field and hasattr(
-            form, exc.field
-        ) else form.form_errors.append(exc.message)
+        form_error(form, exc)
         return None, []
     return saved, []
 
@@ -381,7 +379,7 @@ def feedback(workshop_id: int, token: str):
                 do_differently=form.do_differently.data,
             )
         except ServiceError as exc:
-            form.form_errors.append(exc.message)
+            form_error(form, exc)
         else:
             return render_template("workshops/feedback_done.html", workshop=workshop, already=False)
     elif state == "not_asked":
@@ -506,7 +504,7 @@ def trainer(user_id: int):
                     preparation=training_form.preparation.data or "",
                 )
             except ServiceError as exc:
-                getattr(training_form, exc.field or "completed_on").errors.append(exc.message)
+                form_error(training_form, exc, "completed_on")
             else:
                 flash("Train-the-trainers record saved.", "info")
                 return redirect(url_for("workshops.trainer", user_id=user.id))

@@ -45,8 +45,8 @@ def test_admin_of_one_trust_cannot_open_another_trusts_person_or_team(client, lo
     stranger_team = build.team()
     stranger = build.user(team=stranger_team)
     login(admin)
-    assert client.get(f"/admin/people/{stranger.id}").status_code == 403
-    assert client.get(f"/teams/{stranger_team.id}").status_code == 403
+    assert client.get(f"/admin/people/{stranger.id}").status_code == 404  # as for a missing one
+    assert client.get(f"/teams/{stranger_team.id}").status_code == 404
     assert client.get("/admin/people/999999").status_code == 404
 
 
