@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -53,6 +54,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     _init_extensions(app)
+    _connect_listeners()
     _register_policies()
     _register_blueprints(app)
     _register_error_pages(app)
@@ -94,6 +96,44 @@ def _init_extensions(app: Flask) -> None:
     ext.login_manager.login_message_category = "info"
     ext.login_manager.session_protection = "basic"
     background.init_app(app)
+
+
+def _connect_listeners() -> None:
+    """Every receiver of every event in `signals.py`, in one list: who acts on what another feature announces."""
+    from equiptrain import signals
+    from equiptrain.certificates import services as certificates
+    from equiptrain.learning import services as learning
+    from equiptrain.reflection import cpd
+    from equiptrain.supervision import services as supervision
+    from equiptrain.workshops import services as workshops
+
+    listeners: list[tuple[Any, Callable[..., Any]]] = [
+        # a module completed: CPD, and the learner noted for certificates
+        (signals.module_completed, cpd.on_module_completed),
+        (signals.module_completed, certificates.note_learner),
+        # a reflective entry linked to a module: its "reflection written" step
+        (signals.reflection_written, learning.record_reflection),
+        # a workshop attended (or partly): its modules' "workshop attended" step, CPD, the learner noted
+        (signals.workshop_attended, learning.record_workshop),
+        (signals.workshop_attended, cpd.on_workshop_attended),
+        (signals.workshop_attended, certificates.note_learner),
+        (signals.workshop_partly_attended, cpd.on_workshop_attended),
+        # a workshop's last register signed off: supervision plans start or sessions are delivered
+        (signals.workshop_signed_off, supervision.on_workshop_signed_off),
+        # the course synced: summaries recounted against the active units
+        (signals.course_synced, learning.recount_summaries),
+        # a name corrected: valid certificates reissued under it
+        (signals.name_changed, certificates.on_name_changed),
+        # the trainer role removed: the trainer's prepared modules go with it
+        (signals.trainer_role_removed, workshops.forget_prepared_modules),
+        # just before a commit, once per learner whose progress changed: certificates issued
+        (signals.learners_changed, certificates.on_learners_changed),
+    ]
+    for signal, receiver in listeners:
+        signal.connect(receiver)
+    if not event.contains(Session, "before_commit", signals.announce_changed_learners):
+        event.listen(Session, "before_commit", signals.announce_changed_learners)
+        event.listen(Session, "after_rollback", signals.forget_changed_learners)
 
 
 def _register_policies() -> None:

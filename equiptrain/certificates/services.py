@@ -196,17 +196,15 @@ def valid_for(user: User) -> list[Certificate]:
     )
 
 
-@signals.module_completed.connect
-def _on_module_completed(user, **_):
-    issue_due([user])
+def note_learner(user, **_) -> None:
+    """A module completed or a workshop attended: issue what is due once, before the commit (`learners_changed`)."""
+    signals.note_learner_changed(user)
 
 
-@signals.workshop_attended.connect
-def _on_workshop_attended(user, **_):
-    issue_due([user])
+def on_learners_changed(_sender, users, **_) -> None:
+    issue_due(users)
 
 
-@signals.name_changed.connect
-def _on_name_changed(user, actor=None, old_name=None, new_name=None, **_):
+def on_name_changed(user, actor=None, old_name=None, new_name=None, **_):
     for cert in valid_for(user):
         reissue(actor, cert, reason="name corrected")

@@ -8,6 +8,7 @@ import datetime as dt
 from markupsafe import Markup
 
 from equiptrain.dashboards.requirements import STATUS_LABELS
+from equiptrain.learning.models import ProgressStatus
 
 _TAGS = {
     status: Markup(f'<strong class="nhsuk-tag nhsuk-tag--{status.colour}">{status.label}</strong>')
@@ -21,7 +22,7 @@ def day(value: dt.date | dt.datetime | None, empty: str = "–") -> str:
 
 
 def status_tag(status: str) -> Markup:
-    return _TAGS[status]
+    return _TAGS[ProgressStatus(status)]
 
 
 def overdue_tag() -> Markup:
@@ -30,7 +31,7 @@ def overdue_tag() -> Markup:
 
 def module_cell(cell) -> Markup:
     if cell is None:
-        return _TAGS["not_started"]
+        return _TAGS[ProgressStatus.NOT_STARTED]
     return _TAGS[cell.status] + Markup(' <span class="nhsuk-body-s">') + day(cell.on) + Markup("</span>")
 
 

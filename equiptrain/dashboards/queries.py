@@ -23,7 +23,7 @@ from equiptrain.content.models import ConfidenceItem, Module
 from equiptrain.dashboards import requirements as rules
 from equiptrain.dashboards.models import Reminder, TeamDeadline
 from equiptrain.extensions import db
-from equiptrain.learning.models import ModuleProgress
+from equiptrain.learning.models import ModuleProgress, ProgressStatus
 from equiptrain.reflection.models import ConfidenceResponse, ReflectiveEntry
 from equiptrain.workshops import queries as workshop_queries
 
@@ -113,7 +113,7 @@ def person_facts(user_ids) -> dict[str, dict]:
 
 @dataclass
 class Cell:
-    status: str
+    status: ProgressStatus
     on: dt.date | None  # completed (complete) or started (in progress)
 
 
@@ -135,12 +135,12 @@ class MemberRow:
     latest_entry: dt.date | None = None
     reminded_at: dt.datetime | None = None
     deadline: dt.date | None = None
-    status: str = rules.NOT_STARTED
+    status: ProgressStatus = rules.NOT_STARTED
     overdue: bool = False
 
     @property
     def status_label(self) -> str:
-        return rules.STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
     def account_label(self) -> str:

@@ -55,7 +55,9 @@ class Requirements:
         return None
 
 
-def person_status(modules_done: int, modules_started: int, required: int, core_done: bool, core_mandatory: bool) -> str:
+def person_status(
+    modules_done: int, modules_started: int, required: int, core_done: bool, core_mandatory: bool
+) -> ProgressStatus:
     """Complete once every required module (and the core workshop, when mandatory) is done."""
     if modules_done >= required and (core_done or not core_mandatory):
         return COMPLETE

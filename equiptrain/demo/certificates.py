@@ -37,6 +37,7 @@ def load(world: dict) -> None:
         raise RuntimeError("the foundations module is missing: load the course first (equiptrain content sync)")
     chloe = people["support-worker"]
     _everything_open(chloe, foundations)
+    services.issue_due([chloe])  # (issuing otherwise waits for the commit)
     revoked = db.session.scalar(select(Certificate).where(Certificate.user_id == chloe.id))
     if revoked is not None:
         services.revoke(

@@ -15,7 +15,6 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import select
 
-from equiptrain import signals
 from equiptrain.accounts.models import Team, User
 from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
@@ -115,8 +114,7 @@ def link_workshop(actor: User, session: SupervisionSession, workshop: Workshop) 
     )
 
 
-@signals.workshop_signed_off.connect
-def _on_signed_off(workshop: Workshop, **_) -> None:
+def on_workshop_signed_off(workshop: Workshop, **_) -> None:
     """A core ends: start a plan for each invited team without one. A supervision workshop ends, not yet linked to a
     planned session: it delivers the earliest undelivered session of the first invited team with a plan (one
     workshop delivers one planned session; supervision is held team by team)."""

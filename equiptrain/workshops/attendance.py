@@ -20,6 +20,7 @@ from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.workshops import queries
 from equiptrain.workshops.models import (
     Attendance,
     AttendanceStatus,
@@ -203,14 +204,23 @@ def _establish(actor: User, workshop: Workshop) -> None:
         )
         db.session.add(result)
         results.append(result)
-    db.session.flush()  # the receivers (completion rules that require the core) read the results
+    db.session.flush()
+    # The event carries whether each person has now attended the core, so learning need not ask back.
+    core = queries.core_attendance([r.user_id for r in results if r.sessions_attended])
     for result in results:
         if not result.sessions_attended:
             continue
         user = people[result.user_id]
         if not user.is_guest:  # guests have no course, CPD record or completions: they are only asked for feedback
             signal = signals.workshop_attended if result.attended else signals.workshop_partly_attended
-            signal.send(user, workshop=workshop, module_slugs=slugs, hours=result.hours, at=workshop.ends_at)
+            signal.send(
+                user,
+                workshop=workshop,
+                module_slugs=slugs,
+                hours=result.hours,
+                at=workshop.ends_at,
+                attended_core=user.id in core,
+            )
         db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
         link = mail.external_url("workshops.feedback", workshop_id=workshop.id, token=feedback_token(workshop, user))
         mail.send(

@@ -13,7 +13,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import CursorResult, delete, func, select
 
-from equiptrain import mail, signals
+from equiptrain import mail
 from equiptrain.accounts.models import Membership, Organisation, Team, TrainerProfile, User
 from equiptrain.auditlog.services import log_event
 from equiptrain.authz import guest_workshop_ids
@@ -288,7 +288,6 @@ def publish(actor: User, workshop: Workshop, override_reason: str | None = None)
     _invite_members(workshop)
 
 
-@signals.trainer_role_removed.connect
 def forget_prepared_modules(user: User, *, profile_id: int) -> int:
     """The trainer role was removed: the modules that trainer was prepared to deliver go with it."""
     result = cast(
