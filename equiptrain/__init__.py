@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -53,8 +56,9 @@ def create_app(config: Mapping | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     _init_extensions(app)
-    _register_blueprints(app)
     _connect_listeners()
+    _register_policies()
+    _register_blueprints(app)
     _register_error_pages(app)
     _register_request_hooks(app)
     static_build.init_app(app)
@@ -65,9 +69,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     authz.init_app(app)
     ui.init_app(app)
     cli.init_app(app)
-    from equiptrain.records import xapi
-
-    xapi.connect()  # the trust records' listeners (xAPI statements from the learning events)
     # Templates ask the same policies as the views before showing a link (no link to a page that answers 403).
     app.jinja_env.globals["can"] = authz.can
     return app
@@ -101,6 +102,71 @@ def _init_extensions(app: Flask) -> None:
     ext.login_manager.session_protection = "basic"
     transaction.init_app(app)  # the request's commit, its outbox rows and its jobs
     queue.init_app(app)
+
+
+def _connect_listeners() -> None:
+    """Every receiver of every event in `signals.py`, in one list: who acts on what another feature announces."""
+    from equiptrain import signals
+    from equiptrain.certificates import services as certificates
+    from equiptrain.learning import services as learning
+    from equiptrain.records import xapi
+    from equiptrain.reflection import cpd
+    from equiptrain.supervision import services as supervision
+    from equiptrain.workshops import newstarters
+    from equiptrain.workshops import services as workshops
+
+    listeners: list[tuple[Any, Callable[..., Any]]] = [
+        # a module completed: CPD, and the learner noted for certificates
+        (signals.module_completed, cpd.on_module_completed),
+        (signals.module_completed, certificates.note_learner),
+        # a reflective entry linked to a module: its "reflection written" step
+        (signals.reflection_written, learning.record_reflection),
+        # a workshop attended (or partly): its modules' "workshop attended" step, CPD, the learner noted
+        (signals.workshop_attended, learning.record_workshop),
+        (signals.workshop_attended, cpd.on_workshop_attended),
+        (signals.workshop_attended, certificates.note_learner),
+        (signals.workshop_partly_attended, cpd.on_workshop_attended),
+        # a workshop's last register signed off: supervision plans start or sessions are delivered
+        (signals.workshop_signed_off, supervision.on_workshop_signed_off),
+        # the course synced: summaries recounted against the active units
+        (signals.course_synced, learning.recount_summaries),
+        # a name corrected: valid certificates reissued under it
+        (signals.name_changed, certificates.on_name_changed),
+        # the trainer role removed: the trainer's prepared modules go with it
+        (signals.trainer_role_removed, workshops.forget_prepared_modules),
+        # just before a commit, once per learner whose progress changed: certificates issued
+        (signals.learners_changed, certificates.on_learners_changed),
+        # someone joined a team that has had its core: offered the next one, their manager told
+        (signals.member_joined, newstarters.on_member_joined),
+        # the trust's learning record store: an xAPI statement for each learning event (events, dates and
+        # scores only; nothing a learner wrote)
+        (signals.workshop_registered, xapi.on_workshop_registered),
+        (signals.workshop_attended, xapi.on_workshop_attended),
+        (signals.module_completed, xapi.on_module_completed),
+        (signals.quiz_submitted, xapi.on_quiz_submitted),
+        (signals.practice_completed, xapi.on_practice_completed),
+        (signals.certificate_issued, xapi.on_certificate_issued),
+        (signals.confidence_answered, xapi.on_confidence_answered),
+    ]
+    for signal, receiver in listeners:
+        signal.connect(receiver)
+    if not event.contains(Session, "before_commit", signals.announce_changed_learners):
+        event.listen(Session, "before_commit", signals.announce_changed_learners)
+        event.listen(Session, "after_rollback", signals.forget_changed_learners)
+
+
+def _register_policies() -> None:
+    """Each feature's access rules and guest pages, registered with `authz` (which imports no feature)."""
+    from equiptrain.accounts import policy as _accounts  # noqa: F401
+    from equiptrain.careaudit import policy as _careaudit  # noqa: F401
+    from equiptrain.certificates import policy as _certificates  # noqa: F401
+    from equiptrain.guests import policy as _guests  # noqa: F401
+    from equiptrain.learning import policy as _learning  # noqa: F401
+    from equiptrain.records import policy as _records  # noqa: F401
+    from equiptrain.reflection import policy as _reflection  # noqa: F401
+    from equiptrain.reviews import policy as _reviews  # noqa: F401
+    from equiptrain.supervision import policy as _supervision  # noqa: F401
+    from equiptrain.workshops import policy as _workshops  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -159,13 +225,6 @@ def _register_blueprints(app: Flask) -> None:
     reminders_services.register_schedule()
     records_services.register_schedule()
     measure_services.register_schedule()
-
-
-def _connect_listeners() -> None:
-    """Listeners connected here rather than on import (blinker ignores a second connection of the same one)."""
-    from equiptrain.workshops import newstarters
-
-    newstarters.connect()
 
 
 def _register_error_pages(app: Flask) -> None:

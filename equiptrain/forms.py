@@ -11,6 +11,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from equiptrain.db import MAX_ID
+from equiptrain.errors import ServiceError
+
+
+def form_error(form, exc: ServiceError, default: str | None = None) -> None:
+    """Show a change a service refused on the form: beside the field the service named, else beside `default`,
+    else above the form. The one way every view turns a ServiceError into a form error."""
+    name = exc.field if exc.field and exc.field in form else default
+    if name and name in form:
+        form[name].errors = [*form[name].errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)
 
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:

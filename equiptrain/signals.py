@@ -1,12 +1,17 @@
 """Events one feature announces and others act on, so features never import each other's views or reach into
-each other's tables. Receivers run inside the sender's transaction: they flush, the request commits once.
+each other's tables. Receivers run inside the sender's transaction: they flush, the request commits once. An event
+carries the facts its receivers need, so a receiver does not call back into the sender's feature.
 
-Every receiver is called with the sender and keyword arguments as listed.
+Every receiver is called with the sender and keyword arguments as listed. Receivers are connected in one list in
+the app factory (`equiptrain._connect_listeners`), never as a side effect of importing a module.
 """
 
 from blinker import Namespace
 
+from equiptrain.extensions import db
+
 _signals = Namespace()
+_CHANGED = "equiptrain.changed_learners"
 
 # learning -> reflection (CPD), certificates: module_completed.send(user, module=Module, at=datetime)
 module_completed = _signals.signal("module-completed")
@@ -15,10 +20,12 @@ module_completed = _signals.signal("module-completed")
 #   reflection_written.send(user, module_slug=str | None, entry_id=int, at=datetime)
 reflection_written = _signals.signal("reflection-written")
 
-# workshops -> learning (the "workshop attended" rule), reflection (participatory CPD). Sent once per person when a
-# workshop's last session register is signed off and they came to every session (or WORKSHOP_ATTENDANCE_SHARE of
-# them); `hours` are the CPD hours of the sessions they came to:
-#   workshop_attended.send(user, workshop=Workshop, module_slugs=list[str], hours=float, at=datetime)
+# workshops -> learning (the "workshop attended" rule), reflection (participatory CPD), certificates. Sent once per
+# person when a workshop's last session register is signed off and they came to every session (or
+# WORKSHOP_ATTENDANCE_SHARE of them); `hours` are the CPD hours of the sessions they came to; `attended_core` whether
+# they have now attended the core (this workshop or an earlier one), which modules requiring the core wait for:
+#   workshop_attended.send(user, workshop=Workshop, module_slugs=list[str], hours=float, at=datetime,
+#                          attended_core=bool)
 workshop_attended = _signals.signal("workshop-attended")
 
 # accounts -> certificates (reissue under the corrected name):
@@ -62,3 +69,25 @@ confidence_answered = _signals.signal("confidence-answered")
 # accounts -> workshops (a new starter in a team that has had its core is offered the next one), after the new
 # membership is flushed: member_joined.send(user, team=Team, role=MembershipRole, actor=User | None)
 member_joined = _signals.signal("member-joined")
+
+# learning, workshops -> certificates: once per commit, just before it, for every learner whose progress changed in
+# the transaction (noted by `note_learner_changed`), so certificates are issued once per learner, in one step,
+# after every rule has run:  learners_changed.send(None, users=list[User])
+learners_changed = _signals.signal("learners-changed")
+
+
+def note_learner_changed(user) -> None:
+    """A receiver notes that this learner's progress changed (announced by `learners_changed` before the commit)."""
+    db.session.info.setdefault(_CHANGED, {})[user.id] = user
+
+
+def announce_changed_learners(session) -> None:
+    """Before a commit (a Session `before_commit` listener): announce the learners noted in this transaction, again
+    while the receivers note more."""
+    while changed := session.info.pop(_CHANGED, None):
+        learners_changed.send(None, users=list(changed.values()))
+
+
+def forget_changed_learners(session) -> None:
+    """After a rollback nothing changed (a Session `after_rollback` listener)."""
+    session.info.pop(_CHANGED, None)

@@ -4,7 +4,10 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
 
+from equiptrain.authz import allow_guests
+
 bp = Blueprint("assets", __name__)
+allow_guests({"assets.nhsuk_asset": None, "assets.nhsuk_vendor": None})
 
 
 def _frontend_dir() -> Path:

@@ -293,10 +293,13 @@ GUEST_OPENS: dict[str, int] = {
     "workshops.check_in": 200,
 }
 
-# Routes for one person's private rows (authz `policy(..., private=True)`): anyone else gets 404, as for a row
-# that does not exist, instead of 403.
+# Routes for one person's private rows (authz `private(Model)`): anyone else gets 404, as for a row that does not
+# exist, instead of 403.
 PRIVATE = {
     "learning.local_page",  # another organisation's local page answers as one that does not exist
+    "certificates.download",
+    "certificates.badge_download",
+    "certificates.credential_download",
     "reflection.entry",
     "reflection.edit",
     "reflection.delete",

@@ -11,10 +11,10 @@ def test_a_request_whose_only_write_is_a_bulk_statement_still_commits(app):
     """The end of a request commits when anything was written, including a bulk DELETE with no flush."""
     from sqlalchemy import delete
 
-    from equiptrain.audit.models import AuditEvent
-    from equiptrain.audit.services import record
+    from equiptrain.auditlog.models import AuditEvent
+    from equiptrain.auditlog.services import log_event
 
-    record("test.marker", None)
+    log_event("test.marker", None)
     db.session.commit()
     db.session.info.pop("equiptrain.wrote", None)  # that flush is done with; the request starts clean
     probe = app.test_request_context("/")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from equiptrain.accounts.models import TrainerKind, TrainerProfile
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.extensions import db
 from equiptrain.reflection.models import ReflectiveEntry
 from equiptrain.workshops import services as workshop_services

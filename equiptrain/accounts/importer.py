@@ -21,7 +21,7 @@ from equiptrain import csvsafe, signals
 from equiptrain.accounts.invitations import queue_invitations
 from equiptrain.accounts.models import BulkInvitation, Membership, MembershipRole, Organisation, Profession, Team, User
 from equiptrain.accounts.services import normalise_email, set_membership
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.extensions import db
 
 COLUMNS = ["name", "email", "profession", "employee_number", "team", "manager"]
@@ -355,9 +355,9 @@ def import_users(
                 set_membership(actor, user, row.team, row.role)
         db.session.flush()
         for user in result.created:
-            record("user.created", actor, user, email=user.email, imported=True)
+            log_event("user.created", actor, user, email=user.email, imported=True)
         for user, team, role in joined:
-            record(
+            log_event(
                 "role.changed",
                 actor,
                 user,
@@ -369,7 +369,7 @@ def import_users(
             signals.member_joined.send(user, team=team, role=role, actor=actor)
         if send_invites and result.created:
             result.invitations = queue_invitations(actor, organisation, result.created)
-    record(
+    log_event(
         "users.imported",
         actor,
         organisation,

@@ -19,8 +19,7 @@ from sqlalchemy import CursorResult, select, update
 
 from equiptrain import transaction
 from equiptrain.accounts.models import BulkInvitation, Organisation, User
-from equiptrain.accounts.services import administers, invite
-from equiptrain.authz import policy
+from equiptrain.accounts.services import invite
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.jobs import queue
@@ -29,11 +28,6 @@ log = logging.getLogger(__name__)
 # A run whose worker has not reported for this long is taken to have stopped (a batch of 50 takes seconds with
 # the outbox, under a minute through a slow SMTP server).
 STALLED_AFTER = dt.timedelta(minutes=5)
-
-
-@policy(BulkInvitation)
-def bulk_invitation_policy(user: User, action: str, run: BulkInvitation) -> bool:
-    return administers(user, run.organisation_id)
 
 
 def queue_invitations(actor: User | None, organisation: Organisation, users: list[User]) -> BulkInvitation:

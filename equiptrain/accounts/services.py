@@ -26,8 +26,7 @@ from equiptrain.accounts.models import (
 )
 from equiptrain.accounts.passwords import hash_password, password_problems, rehashed, verify_password
 from equiptrain.accounts.sso_models import SsoSettings
-from equiptrain.audit.services import record
-from equiptrain.authz import policy
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -41,40 +40,13 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-# -- access policies -------------------------------------------------------------------------------------------
+# -- access (the rules themselves are in policy.py) ---------------------------------------------------------
 
 
 def administers(user: User, organisation_id: int | None) -> bool:
     return user.is_platform_admin or (
         user.is_org_admin and organisation_id is not None and user.organisation_id == organisation_id
     )
-
-
-@policy(Organisation)
-def organisation_policy(user: User, action: str, org: Organisation) -> bool:
-    return administers(user, org.id)
-
-
-@policy(Team)
-def team_policy(user: User, action: str, team: Team) -> bool:
-    if administers(user, team.organisation_id):
-        return True
-    if action == "view":
-        return team.id in user.team_ids
-    if action == "view_progress" and user.is_programme_lead and user.organisation_id == team.organisation_id:
-        return True  # a programme lead sees every team's training in their organisation, and administers nobody
-    if action in ("invite", "view_progress"):
-        return team.id in user.managed_team_ids
-    return False
-
-
-@policy(User)
-def user_policy(user: User, action: str, other: User) -> bool:
-    if administers(user, other.organisation_id):
-        return True
-    if action == "view":
-        return other.id == user.id or bool(user.managed_team_ids & other.team_ids)
-    return False
 
 
 # -- people ------------------------------------------------------------------------------------------------------
@@ -90,7 +62,7 @@ def create_organisation(actor: User | None, name: str) -> Organisation:
     org = Organisation(name=name)
     db.session.add(org)
     db.session.flush()
-    record("organisation.created", actor, org, organisation_id=org.id, name=name)
+    log_event("organisation.created", actor, org, organisation_id=org.id, name=name)
     return org
 
 
@@ -106,7 +78,7 @@ def create_team(actor: User | None, organisation: Organisation, name: str, setti
     team = Team(organisation=organisation, name=name, setting=setting)
     db.session.add(team)
     db.session.flush()
-    record("team.created", actor, team, name=name, setting=setting.value)
+    log_event("team.created", actor, team, name=name, setting=setting.value)
     return team
 
 
@@ -148,7 +120,7 @@ def create_user(
         user.trainer_profile = TrainerProfile(kind=trainer_kind)
     db.session.add(user)
     db.session.flush()
-    record("user.created", actor, user, email=email)
+    log_event("user.created", actor, user, email=email)
     return user
 
 
@@ -166,7 +138,7 @@ def set_membership(actor: User | None, user: User, team: Team, role: MembershipR
     after = role.value if role else None
     if before != after:
         db.session.flush()
-        record(
+        log_event(
             "role.changed",
             actor,
             user,
@@ -218,7 +190,7 @@ def set_admin_roles(
             profile.kind = trainer_kind
     if changes:
         db.session.flush()
-        record("role.changed", actor, user, **changes)
+        log_event("role.changed", actor, user, **changes)
 
 
 def update_details(
@@ -232,7 +204,7 @@ def update_details(
     user.name, user.email, user.profession = name.strip(), email, profession
     user.employee_number = (employee_number or "").strip() or None
     db.session.flush()
-    record("user.updated", actor, user)
+    log_event("user.updated", actor, user)
     if user.name != old_name:
         signals.name_changed.send(user, actor=actor, old_name=old_name, new_name=user.name)
 
@@ -245,14 +217,14 @@ def deactivate(actor: User, user: User) -> None:
     user.deactivated_at = utcnow()
     user.session_nonce = secrets.token_hex(16)  # spends their outstanding links
     end_all_sessions(user)
-    record("user.deactivated", actor, user)
+    log_event("user.deactivated", actor, user)
 
 
 def reactivate(actor: User, user: User) -> None:
     if user.is_active:
         raise ServiceError(f"{user.name} is already active.")
     user.deactivated_at = None
-    record("user.reactivated", actor, user)
+    log_event("user.reactivated", actor, user)
 
 
 # -- signing in, invitations and passwords -------------------------------------------------------------------------
@@ -273,12 +245,12 @@ def authenticate(email: str, password: str) -> User | None:
     transaction.writes_now()
     user = db.session.get(User, row.id) if row else None
     if not ok or user is None or not user.is_active:
-        record("sign_in.failed", None, user, email=normalise_email(email)[:254])
+        log_event("sign_in.failed", None, user, email=normalise_email(email)[:254])
         return None
     if new_hash is not None and row is not None and user.password_hash == row.password_hash:  # unchanged meanwhile
         user.password_hash = new_hash
     user.last_sign_in_at = utcnow()
-    record("sign_in", user, user)
+    log_event("sign_in", user, user)
     return user
 
 
@@ -314,7 +286,7 @@ def end_all_sessions(user: User) -> int:
 
 def sign_out_everywhere(user: User) -> int:
     ended = end_all_sessions(user)
-    record("sign_out.everywhere", user, user, sessions=ended)
+    log_event("sign_out.everywhere", user, user, sessions=ended)
     return ended
 
 
@@ -361,7 +333,7 @@ def invite(actor: User | None, user: User) -> None:
             f"your NHS account, using the sign-in button for your organisation here:\n"
             f"{mail.external_url('accounts.sign_in')}\n\nIf you were not expecting this, you can ignore it.\n",
         )
-        record("user.invited", actor, user, email=user.email, single_sign_on=True)
+        log_event("user.invited", actor, user, email=user.email, single_sign_on=True)
         return
     if user.has_password:
         raise ServiceError(f"{user.name} has already set a password. They can reset it from the sign-in page.")
@@ -375,7 +347,7 @@ def invite(actor: User | None, user: User) -> None:
         f"involving service users and carers in care planning.\n\nSet your password here (the link works "
         f"once and expires in {days} days):\n{link}\n\nIf you were not expecting this, you can ignore it.\n",
     )
-    record("user.invited", actor, user, email=user.email)
+    log_event("user.invited", actor, user, email=user.email)
 
 
 def request_password_reset(email: str, *, ip_address: str | None = None) -> None:
@@ -383,7 +355,7 @@ def request_password_reset(email: str, *, ip_address: str | None = None) -> None
     answers first), so `ip_address` is the requester's, passed on for the audit log."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
-        record(
+        log_event(
             "password.reset_requested_unknown", None, None, email=normalise_email(email)[:254], ip_address=ip_address
         )
         return
@@ -397,7 +369,7 @@ def request_password_reset(email: str, *, ip_address: str | None = None) -> None
             f"your organisation here:\n{mail.external_url('accounts.sign_in')}\n\nIf it was not you, ignore this "
             "email.\n",
         )
-        record("password.reset_requested", None, user, ip_address=ip_address, single_sign_on=True)
+        log_event("password.reset_requested", None, user, ip_address=ip_address, single_sign_on=True)
         return
     link = mail.external_url("accounts.set_password", token=tokens.make_token(user, tokens.RESET), reset=1)
     hours = current_app.config["RESET_EXPIRY_HOURS"]
@@ -408,7 +380,7 @@ def request_password_reset(email: str, *, ip_address: str | None = None) -> None
         f"password, open this link (it works once and expires in {hours} hours):\n{link}\n\nIf it was "
         "not you, ignore this email: your password has not changed.\n",
     )
-    record("password.reset_requested", None, user, ip_address=ip_address)
+    log_event("password.reset_requested", None, user, ip_address=ip_address)
 
 
 def set_password(user: User, password: str, *, actor: User | None = None) -> None:
@@ -419,7 +391,7 @@ def set_password(user: User, password: str, *, actor: User | None = None) -> Non
     user.password_hash = hash_password(password)
     user.session_nonce = secrets.token_hex(16)  # spends outstanding links
     end_all_sessions(user)  # the caller starts a new session for the browser that changed it
-    record("password.changed", actor or user, user)
+    log_event("password.changed", actor or user, user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

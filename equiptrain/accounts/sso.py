@@ -23,8 +23,7 @@ from equiptrain.accounts.sso_models import (
     SsoSignIn,
 )
 from equiptrain.accounts.sso_oidc import SsoFailure, end_session_url
-from equiptrain.audit.services import record
-from equiptrain.authz import policy
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -33,11 +32,6 @@ from equiptrain.extensions import db
 SHARED_TENANT_DOMAINS = frozenset({"nhs.net"})
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _ENTRA_SHARED = re.compile(r"^https://login\.microsoftonline\.com/(common|organizations|consumers)(/|$)", re.I)
-
-
-@policy(SsoProvider)
-def sso_provider_policy(user: User, action: str, provider: SsoProvider) -> bool:
-    return services.administers(user, provider.organisation_id)
 
 
 # -- providers -----------------------------------------------------------------------------------------------
@@ -174,7 +168,7 @@ def add_provider(actor: User | None, org: Organisation, fields: ProviderFields) 
     )
     db.session.add(provider)
     db.session.flush()
-    record("sso.provider_added", actor, provider, **_audit_fields(provider))
+    log_event("sso.provider_added", actor, provider, **_audit_fields(provider))
     return provider
 
 
@@ -202,7 +196,7 @@ def update_provider(actor: User | None, provider: SsoProvider, fields: ProviderF
     provider.groups_claim = fields.groups_claim.strip() or "groups"
     provider.group_mappings, provider.trust_email = fields.group_mappings, fields.trust_email
     db.session.flush()
-    record("sso.provider_updated", actor, provider, **_audit_fields(provider))
+    log_event("sso.provider_updated", actor, provider, **_audit_fields(provider))
     return unused
 
 
@@ -212,7 +206,7 @@ def remove_provider(actor: User | None, provider: SsoProvider) -> str | None:
     session_ids = select(SsoSignIn.session_id).where(SsoSignIn.provider_id == provider.id)
     db.session.execute(delete(UserSession).where(UserSession.id.in_(session_ids)))
     db.session.execute(delete(SsoSignIn).where(SsoSignIn.provider_id == provider.id))
-    record("sso.provider_removed", actor, provider, organisation_id=provider.organisation_id, name=provider.name)
+    log_event("sso.provider_removed", actor, provider, organisation_id=provider.organisation_id, name=provider.name)
     db.session.delete(provider)
     db.session.flush()
     return key_file
@@ -282,7 +276,7 @@ def set_settings(actor: User | None, org: Organisation, *, create_accounts: bool
     if changes:
         settings.updated_at = utcnow()
         db.session.flush()
-        record("sso.settings_changed", actor, org, organisation_id=org.id, **changes)
+        log_event("sso.settings_changed", actor, org, organisation_id=org.id, **changes)
 
 
 def password_allowed(user: User) -> bool:
@@ -295,7 +289,7 @@ def password_allowed(user: User) -> bool:
 
 
 def refuse(provider: SsoProvider | None, failure: SsoFailure, *, user: User | None = None, email: str = "") -> None:
-    record(
+    log_event(
         "sso.refused",
         None,
         user,
@@ -403,7 +397,7 @@ def resolve(provider: SsoProvider, claims: dict) -> User:
                 advice="Sign in with the account you used before, or ask your training administrator to check it.",
             )
         _link(provider, user, subject)
-        record("sso.linked", user, user, provider=provider.name, issuer=provider.issuer)
+        log_event("sso.linked", user, user, provider=provider.name, issuer=provider.issuer)
         return user
     if not settings_for(provider.organisation_id).create_accounts:
         raise SsoFailure(
@@ -419,7 +413,7 @@ def resolve(provider: SsoProvider, claims: dict) -> User:
         organisation=provider.organisation,
     )
     _link(provider, user, subject)
-    record("sso.account_created", None, user, provider=provider.name, email=email)
+    log_event("sso.account_created", None, user, provider=provider.name, email=email)
     return user
 
 
@@ -463,10 +457,10 @@ def apply_mappings(provider: SsoProvider, user: User, claims: dict) -> None:
                 services.set_membership(None, user, team, MembershipRole(role))
         elif role == "org_admin" and not user.is_org_admin:
             user.is_org_admin = True
-            record("role.changed", None, user, org_admin=True, via=provider.name)
+            log_event("role.changed", None, user, org_admin=True, via=provider.name)
         elif role == "programme_lead" and not user.is_programme_lead:
             user.is_programme_lead = True
-            record("role.changed", None, user, programme_lead=True, via=provider.name)
+            log_event("role.changed", None, user, programme_lead=True, via=provider.name)
 
 
 def signed_in(provider: SsoProvider, user: User, claims: dict, id_token: str, session_token: str) -> None:
@@ -482,7 +476,7 @@ def signed_in(provider: SsoProvider, user: User, claims: dict, id_token: str, se
             id_token=id_token,
         )
     )
-    record("sign_in.sso", user, user, provider=provider.name)
+    log_event("sign_in.sso", user, user, provider=provider.name)
 
 
 def sign_in_behind(session_token: str) -> SsoSignIn | None:
@@ -502,7 +496,7 @@ def backchannel_logout(provider: SsoProvider, claims: dict) -> int:
     if ids:
         db.session.execute(delete(UserSession).where(UserSession.id.in_(ids)))
     user_id = rows[0].user_id if rows else None
-    record(
+    log_event(
         "sso.backchannel_logout",
         None,
         db.session.get(User, user_id) if user_id else None,
@@ -524,7 +518,9 @@ def provider_logout_url(session_token: str) -> str | None:
         return None
     signed_out = current_app.config["PUBLIC_URL"].rstrip("/") + "/sign-in/sso/signed-out"
     url = end_session_url(provider, row.id_token, signed_out)
-    record("sign_out.sso", None, db.session.get(User, row.user_id), provider=provider.name, provider_logout=bool(url))
+    log_event(
+        "sign_out.sso", None, db.session.get(User, row.user_id), provider=provider.name, provider_logout=bool(url)
+    )
     return url
 
 
@@ -543,6 +539,6 @@ def unlink(actor: User, user: User, identity: SsoIdentity) -> None:
     """Remove a link (the person's next sign-in with that provider links again, by verified email)."""
     if identity.user_id != user.id:
         raise ServiceError("That link belongs to someone else.")
-    record("sso.unlinked", actor, user, issuer=identity.issuer)
+    log_event("sso.unlinked", actor, user, issuer=identity.issuer)
     db.session.delete(identity)
     db.session.flush()

@@ -37,13 +37,13 @@ from equiptrain.accounts.models import (
     User,
     UserSession,
 )
-from equiptrain.audit.models import AuditEvent
-from equiptrain.audit.services import record
+from equiptrain.auditlog.models import AuditEvent
+from equiptrain.auditlog.services import log_event
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db, limiter, login_manager
-from equiptrain.forms import choices
+from equiptrain.forms import choices, form_error
 from equiptrain.jobs import queue
 
 bp = Blueprint("accounts", __name__)
@@ -215,7 +215,7 @@ def _single_sign_on(form: SignInForm):
         )
     user = services.find_user_by_email(email) if email else None
     if user is not None and not sso.password_allowed(user):
-        record("sign_in.refused", None, user, reason="password sign-in is off for the organisation")
+        log_event("sign_in.refused", None, user, reason="password sign-in is off for the organisation")
         form.form_errors.append(
             "Your organisation signs in with your NHS account, not a password. Use the sign in with button above."
         )
@@ -303,7 +303,7 @@ def my_account():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
         except ServiceError as exc:
-            form.current_password.errors.append(exc.message)
+            form_error(form, exc, "current_password")
         else:
             user = current_user._get_current_object()
             services.start_session(user)  # every session ended with the change; this browser gets a new one
@@ -379,7 +379,7 @@ def new_person():
                 services.set_membership(current_user, user, team, MembershipRole(form.team_role.data))
             services.invite(current_user, user)
         except ServiceError as exc:
-            getattr(form, exc.field or "name").errors.append(exc.message)
+            form_error(form, exc, "name")
         else:
             flash(f"{user.name} has been added and sent an invitation to set a password.", "info")
             return redirect(url_for("accounts.person", user_id=user.id))
@@ -404,7 +404,7 @@ def person(user_id: int):
                 employee_number=form.employee_number.data,
             )
         except ServiceError as exc:
-            getattr(form, exc.field or "name").errors.append(exc.message)
+            form_error(form, exc, "name")
         else:
             flash("Details saved.", "info")
             return redirect(url_for("accounts.person", user_id=user.id))
@@ -495,7 +495,7 @@ def teams():
         try:
             team = services.create_team(current_user, org, form.name.data, TeamSetting(form.setting.data))
         except ServiceError as exc:
-            form.name.errors.append(exc.message)
+            form_error(form, exc, "name")
         else:
             flash(f"Team {team.name} created.", "info")
             return redirect(url_for("accounts.teams", org=org.id))
@@ -564,7 +564,7 @@ def organisations():
         try:
             org = services.create_organisation(current_user, form.name.data)
         except ServiceError as exc:
-            form.name.errors.append(exc.message)
+            form_error(form, exc, "name")
         else:
             flash(f"{org.name} created.", "info")
             return redirect(url_for("accounts.organisations"))
@@ -611,7 +611,7 @@ def invite_to_team(team_id: int):
                 services.invite(current_user, user)
                 message = f"{user.name} has been added to {team.name} and sent an invitation."
         except ServiceError as exc:
-            getattr(form, exc.field or "email").errors.append(exc.message)
+            form_error(form, exc, "email")
         else:
             flash(message, "info")
             return redirect(url_for("accounts.team", team_id=team.id))

@@ -15,8 +15,8 @@ from sqlalchemy import delete, func, select
 
 from equiptrain import release
 from equiptrain.accounts.models import Team, User
-from equiptrain.audit.services import record
-from equiptrain.authz import policy
+from equiptrain.auditlog.services import log_event
+from equiptrain.authz import can
 from equiptrain.careaudit.measure_models import (
     COMMENT_MAX,
     MeasureResponse,
@@ -25,7 +25,6 @@ from equiptrain.careaudit.measure_models import (
     Respondent,
     ResponseMode,
 )
-from equiptrain.careaudit.services import may_audit
 from equiptrain.content.measures import score
 from equiptrain.content.models import MeasureInstrument
 from equiptrain.db import utcnow
@@ -35,11 +34,6 @@ from equiptrain.reflection import guard
 
 LONGEST_ROUND_DAYS = 183
 TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or copied from paper
-
-
-@policy(MeasureRound)
-def round_policy(user: User, action: str, round_: MeasureRound) -> bool:
-    return may_audit(user, round_.team)
 
 
 def today() -> dt.date:
@@ -72,7 +66,7 @@ def open_round(
     closes_on: dt.date,
 ) -> MeasureRound:
     """A manager, trainer or administrator opens a round of the measure for the team, with a closing date."""
-    if not may_audit(actor, team):
+    if not can(actor, "audit", team):
         raise ServiceError("Only the team's managers, its trainers and administrators run its involvement measure.")
     if instrument is None or instrument.retired_at is not None:
         raise ServiceError("Choose one of the questionnaires listed.", "instrument")
@@ -101,20 +95,20 @@ def open_round(
     )
     db.session.add(round_)
     db.session.flush()
-    record("measure.round_opened", actor, team, round_id=round_.id, kind=kind.value)
+    log_event("measure.round_opened", actor, team, round_id=round_.id, kind=kind.value)
     return round_
 
 
 def close_round(actor: User, round_: MeasureRound) -> None:
     """Close early (a round also closes by itself after its closing date). A closed round never reopens: its
     results, once shown, must never change."""
-    if not may_audit(actor, round_.team):
+    if not can(actor, "audit", round_.team):
         raise ServiceError("Only the team's managers, its trainers and administrators run its involvement measure.")
     if round_.is_closed(today()):
         raise ServiceError("This round is already closed.")
     round_.closed_at = utcnow()
     db.session.flush()
-    record("measure.round_closed", actor, round_.team, round_id=round_.id)
+    log_event("measure.round_closed", actor, round_.team, round_id=round_.id)
 
 
 def by_token(token: str) -> MeasureRound | None:
@@ -141,7 +135,7 @@ def submit(
     """Store one anonymous response. `answers` maps statement slugs to a point of the scale, "na" (does not
     apply) or nothing. Paper responses are typed in by someone who runs the team's measure; who typed them is
     not stored (only that they came on paper)."""
-    if mode is ResponseMode.PAPER and (entered_by is None or not may_audit(entered_by, round_.team)):
+    if mode is ResponseMode.PAPER and (entered_by is None or not can(entered_by, "audit", round_.team)):
         raise ServiceError("Only the team's managers, its trainers and administrators type in paper responses.")
     if not round_.is_accepting(today()):
         raise ServiceError(
@@ -197,7 +191,7 @@ def submit(
     db.session.flush()
     if entered_by is not None:
         # The audit log says a paper form was typed in for the round; it does not point at the response.
-        record("measure.paper_entered", entered_by, round_.team, round_id=round_.id)
+        log_event("measure.paper_entered", entered_by, round_.team, round_id=round_.id)
     return response
 
 

@@ -15,12 +15,7 @@ from equiptrain.careaudit import agreement, sampling
 from equiptrain.careaudit.models import AuditedPlan, AuditRound, PlanScore, RoundKind
 from equiptrain.content.models import AuditCriterion
 from equiptrain.extensions import db
-from equiptrain.workshops.models import (
-    Facilitator,
-    Workshop,
-    WorkshopStatus,
-    workshop_teams,
-)
+from equiptrain.workshops.queries import delivered_team_ids
 
 
 def teams_for(user: User) -> list[Team]:
@@ -36,13 +31,7 @@ def teams_for(user: User) -> list[Team]:
     if user.is_org_admin and user.organisation_id is not None:
         conditions.append(Team.organisation_id == user.organisation_id)
     if user.is_trainer and user.organisation_id is not None:
-        delivered = (
-            select(workshop_teams.c.team_id)
-            .join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
-            .join(Facilitator, Facilitator.workshop_id == Workshop.id)
-            .where(Facilitator.user_id == user.id, Workshop.status != WorkshopStatus.DRAFT)
-        )
-        conditions.append(Team.id.in_(delivered) & (Team.organisation_id == user.organisation_id))
+        conditions.append(Team.id.in_(delivered_team_ids(user.id)) & (Team.organisation_id == user.organisation_id))
     return list(db.session.scalars(q.where(or_(*conditions))))
 
 

@@ -1,18 +1,17 @@
-"""Care-plan audit rules: who may audit a team, rounds and their state, and scoring a plan (every criterion,
-an excerpt only if the anonymisation guard finds nothing identifying in it)."""
+"""Care-plan audit rules: rounds and their state, and scoring a plan (every criterion, an excerpt only if the
+anonymisation guard finds nothing identifying in it). Who may audit a team is in policy.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import Membership, Team, TrainerProfile, User
-from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record
-from equiptrain.authz import policy
+from equiptrain.auditlog.services import log_event
+from equiptrain.authz import can
 from equiptrain.careaudit import sampling
 from equiptrain.careaudit.models import (
     EXCERPT_MAX,
@@ -27,46 +26,6 @@ from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection import guard
-from equiptrain.workshops.models import (
-    Facilitator,
-    Workshop,
-    WorkshopStatus,
-    workshop_teams,
-)
-
-# -- who may audit -----------------------------------------------------------------------------------------------
-
-
-def delivers_to(user: User, team: Team) -> bool:
-    """A trainer of the team's organisation facilitating a (published or past) workshop the team is invited to."""
-    if not user.is_trainer or user.organisation_id != team.organisation_id:
-        return False
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Facilitator.user_id == user.id,
-                    Facilitator.workshop_id == Workshop.id,
-                    Workshop.status != WorkshopStatus.DRAFT,
-                    workshop_teams.c.workshop_id == Workshop.id,
-                    workshop_teams.c.team_id == team.id,
-                )
-            )
-        )
-    )
-
-
-def may_audit(user: User, team: Team) -> bool:
-    """The team's managers, its organisation's administrators and the trainers who deliver to it run its audit
-    and see its report. Nobody from another organisation."""
-    if user.is_guest:
-        return False
-    return administers(user, team.organisation_id) or team.id in user.managed_team_ids or delivers_to(user, team)
-
-
-@policy(AuditRound)
-def round_policy(user: User, action: str, round_: AuditRound) -> bool:
-    return may_audit(user, round_.team)
 
 
 def active_criteria() -> list[AuditCriterion]:
@@ -112,7 +71,7 @@ def create_round(
 ) -> AuditRound:
     """Open an audit round for the team; given the caseload list's length and how many plans to audit, the
     platform draws which positions to audit (`sampling`) and records the seed."""
-    if not may_audit(actor, team):
+    if not can(actor, "audit", team):
         raise ServiceError("Only the team's managers, its trainers and administrators run its care-plan audit.")
     label = (label or "").strip()
     if not label or len(label) > 120:
@@ -147,7 +106,7 @@ def create_round(
         round_.sample_seed, round_.sample_positions = sample.seed, sample.sorted_positions
     db.session.add(round_)
     db.session.flush()
-    record("careaudit.round_created", actor, team, round_id=round_.id, kind=kind.value, seed=round_.sample_seed)
+    log_event("careaudit.round_created", actor, team, round_id=round_.id, kind=kind.value, seed=round_.sample_seed)
     return round_
 
 
@@ -156,7 +115,7 @@ def close_round(actor: User, round_: AuditRound) -> None:
         raise ServiceError("This round is already closed.")
     round_.state, round_.closed_at = RoundState.CLOSED, utcnow()
     db.session.flush()
-    record("careaudit.round_closed", actor, round_.team, round_id=round_.id, plans=len(round_.plans))
+    log_event("careaudit.round_closed", actor, round_.team, round_id=round_.id, plans=len(round_.plans))
 
 
 def reopen_round(actor: User, round_: AuditRound) -> None:
@@ -164,7 +123,7 @@ def reopen_round(actor: User, round_: AuditRound) -> None:
         raise ServiceError("This round is already open.")
     round_.state, round_.closed_at = RoundState.OPEN, None
     db.session.flush()
-    record("careaudit.round_reopened", actor, round_.team, round_id=round_.id)
+    log_event("careaudit.round_reopened", actor, round_.team, round_id=round_.id)
 
 
 # -- scoring -----------------------------------------------------------------------------------------------------
@@ -227,7 +186,7 @@ def score_plan(
     """Record one care plan's scores (criterion slug -> 0, 1 or 2, every active criterion), all or nothing. In a
     sampled round, `sample_position` says which drawn plan it is; a double-scored plan's second scoring is paired
     with the first (neither auditor sees the other's scores until both are in)."""
-    if not may_audit(actor, round_.team):
+    if not can(actor, "audit", round_.team):
         raise ServiceError("Only the team's managers, its trainers and administrators audit its care plans.")
     if not round_.is_open:
         raise ServiceError("This round is closed. Reopen it to add more plans.")
@@ -260,5 +219,5 @@ def score_plan(
     )
     db.session.add(plan)
     db.session.flush()
-    record("careaudit.plan_scored", actor, round_.team, round_id=round_.id, plan_id=plan.id)
+    log_event("careaudit.plan_scored", actor, round_.team, round_id=round_.id, plan_id=plan.id)
     return plan

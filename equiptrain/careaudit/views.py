@@ -21,8 +21,7 @@ from equiptrain.careaudit import queries, sampling, services
 from equiptrain.careaudit.forms import RoundForm, field_name, score_form
 from equiptrain.careaudit.models import AuditRound, RoundKind
 from equiptrain.errors import ServiceError
-from equiptrain.extensions import db
-from equiptrain.forms import EmptyForm, choices
+from equiptrain.forms import EmptyForm, choices, form_error
 
 bp = Blueprint("careaudit", __name__, url_prefix="/care-plan-audit")
 
@@ -37,15 +36,7 @@ ui.add_nav(
 
 
 def _team(team_id: int) -> Team:
-    team = db.session.get(Team, team_id) or abort(404)
-    if not services.may_audit(current_user, team):
-        abort(403, "A team's care-plan audit is seen by its managers, its trainers and administrators.")
-    return team
-
-
-def _fail(form, exc: ServiceError) -> None:
-    target = getattr(form, exc.field, None) if exc.field else None
-    (target.errors if target is not None else form.form_errors).append(exc.message)
+    return get_or_abort(Team, team_id, "audit")
 
 
 @bp.route("/")
@@ -73,7 +64,7 @@ def team(team_id: int):
                 double_share=form.double_share.data if form.double_share.data is not None else 20,
             )
         except ServiceError as exc:
-            _fail(form, exc)
+            form_error(form, exc)
         else:
             flash(f"Round '{round_.label}' is open. Score the team's care plans in it.", "info")
             return redirect(url_for("careaudit.round", round_id=round_.id))
@@ -163,7 +154,7 @@ def score(round_id: int):
                 sample_position=int(form.sample_position.data) if (form.sample_position.data or "").isdigit() else None,
             )
         except ServiceError as exc:
-            _fail(form, exc)
+            form_error(form, exc)
         else:
             flash("Plan scored. Score the next one, or go back to the round.", "info")
             return redirect(url_for("careaudit.score", round_id=round_.id))

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from equiptrain import mail, signals, transaction
 from equiptrain.accounts.models import TrainerKind, User
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.certificates import badges, pdf, rules
 from equiptrain.certificates.codes import new_code
 from equiptrain.certificates.models import Certificate, CertificateStatus
@@ -138,7 +138,7 @@ def issue_due(users: list[User], *, actor: User | None = None) -> list[Certifica
             if cert is not None:
                 rec.held.add(rule.slug)
                 issued.append(cert)
-                record(
+                log_event(
                     "certificate.issued",
                     actor,
                     cert,
@@ -175,7 +175,7 @@ def reissue(actor: User | None, cert: Certificate, reason: str) -> Certificate:
         raise ServiceError("A newer certificate already exists for this achievement.")
     cert.superseded_by = new
     db.session.flush()
-    record(
+    log_event(
         "certificate.reissued",
         actor,
         new,
@@ -191,7 +191,7 @@ def revoke(actor: User, cert: Certificate, reason: str) -> None:
     """Withdraw a certificate with a reason (kept in the audit log and on the admin page)."""
     cert.revoke(actor, reason)
     db.session.flush()
-    record(
+    log_event(
         "certificate.revoked",
         actor,
         cert,
@@ -209,17 +209,15 @@ def valid_for(user: User) -> list[Certificate]:
     )
 
 
-@signals.module_completed.connect
-def _on_module_completed(user, **_):
-    issue_due([user])
+def note_learner(user, **_) -> None:
+    """A module completed or a workshop attended: issue what is due once, before the commit (`learners_changed`)."""
+    signals.note_learner_changed(user)
 
 
-@signals.workshop_attended.connect
-def _on_workshop_attended(user, **_):
-    issue_due([user])
+def on_learners_changed(_sender, users, **_) -> None:
+    issue_due(users)
 
 
-@signals.name_changed.connect
-def _on_name_changed(user, actor=None, old_name=None, new_name=None, **_):
+def on_name_changed(user, actor=None, old_name=None, new_name=None, **_):
     for cert in valid_for(user):
         reissue(actor, cert, reason="name corrected")

@@ -15,13 +15,14 @@ from equiptrain import ui
 from equiptrain.accounts.models import Team, User
 from equiptrain.accounts.queries import admin_organisation, organisations_for
 from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record
-from equiptrain.authz import get_or_abort, policy, roles_required
+from equiptrain.auditlog.services import log_event
+from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.certificates import badges, ob3, pdf, queries, services
 from equiptrain.certificates.forms import NamingForm, ReissueForm, RevokeForm
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.forms import form_error
 
 bp = Blueprint("certificates", __name__)
 ui.add_nav("Certificates", "certificates.mine", ("learner",), order=32)
@@ -32,15 +33,6 @@ ui.add_nav(
     order=83,
     description="Every certificate issued in the organisation: check, reissue or revoke one.",
 )
-
-
-@policy(Certificate)
-def certificate_policy(user: User, action: str, cert: Certificate) -> bool:
-    if administers(user, cert.organisation_id):
-        return True
-    if action == "view":
-        return cert.user_id == user.id or bool(user.managed_team_ids & cert.user.team_ids)
-    return False
 
 
 @bp.app_template_filter("certificate_date")
@@ -141,7 +133,9 @@ def team_zip(team_id: int):
         for cert in certs:
             safe = "".join(ch if ch.isalnum() else "-" for ch in cert.recipient_name).strip("-") or "person"
             archive.writestr(f"{safe}-{_filename(cert, 'pdf')}", pdf.stored(cert).data)
-    record("certificates.team_downloaded", current_user, team, organisation_id=team.organisation_id, count=len(certs))
+    log_event(
+        "certificates.team_downloaded", current_user, team, organisation_id=team.organisation_id, count=len(certs)
+    )
     slug = "".join(ch if ch.isalnum() else "-" for ch in team.name.lower()).strip("-")
     return Response(
         buffer.getvalue(),
@@ -183,7 +177,7 @@ def manage(certificate_id: int):
                 return redirect(url_for("certificates.manage", certificate_id=cert.id))
             new = services.reissue(current_user, cert, form.reason.data.strip())
         except ServiceError as exc:
-            form.reason.errors.append(exc.message)
+            form_error(form, exc, "reason")
         else:
             flash("A new certificate was issued; the old one now points to it.", "info")
             return redirect(url_for("certificates.manage", certificate_id=new.id))
@@ -203,7 +197,7 @@ def _set_naming(actor: User, user: User, named: bool) -> None:
     if profile.named_on_certificates != named:
         profile.named_on_certificates = named
         db.session.flush()
-        record("trainer.certificate_naming", actor, user, named=named)
+        log_event("trainer.certificate_naming", actor, user, named=named)
 
 
 @bp.route("/account/certificate-naming", methods=["POST"])

@@ -272,7 +272,7 @@ class Course:
     programme: ProgrammeDef
     confidence: ConfidenceDef
     modules: list[ModuleDef]
-    audit: Any = None  # content.audit.AuditDef, or None without audit.yaml
+    audit: Any = None  # content.audit_criteria.AuditDef, or None without audit.yaml
     supervision: list[SupervisionDef] = field(default_factory=list)
     measures: list[Any] = field(default_factory=list)  # content.measures.MeasureDef
     core_days: list[CoreDayDef] = field(default_factory=list)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from equiptrain.markdown import render_content
 
-from .audit import Audit, build_audit, check_audit
+from .audit_criteria import Audit, build_audit, check_audit
 from .checks import check_tree
 from .core import build_core, check_core, read_core
 from .defs import (

@@ -19,7 +19,7 @@ from equiptrain.content import snapshot
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 
-from .audit import sync_audit
+from .audit_criteria import sync_audit
 from .defs import Course, ModuleDef, ScenarioDef
 from .loader import load_course
 from .measures import sync_measures

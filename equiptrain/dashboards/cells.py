@@ -7,12 +7,12 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from equiptrain.dashboards.policy import STATUS_LABELS
+from equiptrain.dashboards.requirements import STATUS_LABELS
+from equiptrain.learning.models import ProgressStatus
 
-_COLOURS = {"complete": "green", "in_progress": "blue", "not_started": "grey"}
 _TAGS = {
-    status: Markup(f'<strong class="nhsuk-tag nhsuk-tag--{_COLOURS[status]}">{label}</strong>')
-    for status, label in STATUS_LABELS.items()
+    status: Markup(f'<strong class="nhsuk-tag nhsuk-tag--{status.colour}">{status.label}</strong>')
+    for status in STATUS_LABELS
 }
 OVERDUE = Markup('<strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>')
 
@@ -22,7 +22,7 @@ def day(value: dt.date | dt.datetime | None, empty: str = "–") -> str:
 
 
 def status_tag(status: str) -> Markup:
-    return _TAGS[status]
+    return _TAGS[ProgressStatus(status)]
 
 
 def overdue_tag() -> Markup:

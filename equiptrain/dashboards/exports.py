@@ -13,8 +13,8 @@ from flask import Response, stream_with_context
 from openpyxl import Workbook
 
 from equiptrain import csvsafe
-from equiptrain.dashboards.policy import STATUS_LABELS
 from equiptrain.dashboards.queries import FACT_COLUMNS
+from equiptrain.dashboards.requirements import STATUS_LABELS
 
 CHUNK = 64 * 1024
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from equiptrain.accounts.models import Profession
-from equiptrain.dashboards import policy as rules
+from equiptrain.dashboards import requirements as rules
 
 _FAR = dt.date.max
 _STATUS_ORDER = {rules.NOT_STARTED: 0, rules.IN_PROGRESS: 1, rules.COMPLETE: 2}

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from equiptrain.db import Base, utcnow
 
 
-class TrainingPolicy(Base):
+class TrainingRequirements(Base):
     """What an organisation requires of its staff, and by when.
 
     A person's deadline is the later of the organisation's date (or their team's later date) and `joiner_days`

@@ -22,10 +22,10 @@ from equiptrain.accounts.models import Membership, MembershipRole, Profession, T
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import ConfidenceItem, Module
 from equiptrain.content.rules import supervision_sessions_required
-from equiptrain.dashboards import policy as rules
+from equiptrain.dashboards import requirements as rules
 from equiptrain.dashboards.models import Reminder, TeamDeadline
 from equiptrain.extensions import db
-from equiptrain.learning.models import ModuleProgress
+from equiptrain.learning.models import ModuleProgress, ProgressStatus
 from equiptrain.reflection.models import ConfidenceResponse, ReflectiveEntry
 from equiptrain.workshops import queries as workshop_queries
 
@@ -115,7 +115,7 @@ def person_facts(user_ids) -> dict[str, dict]:
 
 @dataclass
 class Cell:
-    status: str
+    status: ProgressStatus
     on: dt.date | None  # completed (complete) or started (in progress)
 
 
@@ -137,12 +137,12 @@ class MemberRow:
     latest_entry: dt.date | None = None
     reminded_at: dt.datetime | None = None
     deadline: dt.date | None = None
-    status: str = rules.NOT_STARTED
+    status: ProgressStatus = rules.NOT_STARTED
     overdue: bool = False
 
     @property
     def status_label(self) -> str:
-        return rules.STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
     def account_label(self) -> str:
@@ -164,7 +164,11 @@ def team_deadline(team_id: int) -> dt.date | None:
 
 
 def team_matrix(
-    team: Team, policy: rules.Policy, modules: list[Module], only_user_id: int | None = None, on: dt.date | None = None
+    team: Team,
+    requirements: rules.Requirements,
+    modules: list[Module],
+    only_user_id: int | None = None,
+    on: dt.date | None = None,
 ) -> list[MemberRow]:
     """Every active member of the team (never-started and invited people too), with their training."""
     on = on or today()
@@ -194,7 +198,7 @@ def team_matrix(
     facts = person_facts(people)
     later = team_deadline(team.id)
     module_ids = {m.id for m in modules}
-    required = policy.required_module_ids(module_ids) & module_ids
+    required = requirements.required_module_ids(module_ids) & module_ids
     rows = {}
     for uid, name, email, profession, number, role, invited, joined in members:
         rows[uid] = MemberRow(uid, name, email, profession, number, role, bool(invited), _date(joined))
@@ -211,9 +215,9 @@ def team_matrix(
         row.reminded_at = facts["reminded"].get(row.user_id)
         done = sum(1 for mid in required if (c := row.modules.get(mid)) and c.status == rules.COMPLETE)
         row.status = rules.person_status(
-            done, len(row.modules), len(required), row.core_on is not None, policy.core_mandatory
+            done, len(row.modules), len(required), row.core_on is not None, requirements.core_mandatory
         )
-        row.deadline = policy.deadline_for(row.joined, later)
+        row.deadline = requirements.deadline_for(row.joined, later)
         row.overdue = rules.is_overdue(row.deadline, row.status, on)
     return list(rows.values())
 
@@ -363,20 +367,20 @@ class TeamLine:
         return round(100 * self.complete / self.staff) if self.staff else 0
 
 
-def _overdue_condition(policy: rules.Policy, team_deadline, joined_at, on: dt.date):
-    """SQL for 'their deadline has passed' (the same rule as Policy.deadline_for): the later of the organisation's
+def _overdue_condition(requirements: rules.Requirements, team_deadline, joined_at, on: dt.date):
+    """SQL for 'their deadline has passed' (the same rule as Requirements.deadline_for): the later of the organisation's
     (or the team's later) date and `joiner_days` after joining is before `on`."""
-    if not policy.has_requirements:
+    if not requirements.has_requirements:
         return false()
-    base = func.coalesce(team_deadline, policy.deadline) if policy.deadline else team_deadline
-    if policy.joiner_days is None:
+    base = func.coalesce(team_deadline, requirements.deadline) if requirements.deadline else team_deadline
+    if requirements.joiner_days is None:
         return and_(base.is_not(None), base < on)
-    joined_before = dt.datetime.combine(on - dt.timedelta(days=policy.joiner_days), dt.time(), tzinfo=dt.UTC)
+    joined_before = dt.datetime.combine(on - dt.timedelta(days=requirements.joiner_days), dt.time(), tzinfo=dt.UTC)
     return and_(or_(base.is_(None), base < on), joined_at < joined_before)
 
 
 def organisation_table(
-    organisation_id: int, policy: rules.Policy, modules: list[Module], on: dt.date | None = None
+    organisation_id: int, requirements: rules.Requirements, modules: list[Module], on: dt.date | None = None
 ) -> list[TeamLine]:
     """One line per team of the organisation, counted inside the database (a fixed number of queries, and a
     result of one row per team however many staff)."""
@@ -385,7 +389,7 @@ def organisation_table(
     sessions_required = supervision_sessions_required()
     k = int(current_app.config["MIN_GROUP_SIZE"])
     module_ids = {m.id for m in modules}
-    required = policy.required_module_ids(module_ids) & module_ids
+    required = requirements.required_module_ids(module_ids) & module_ids
     team_ids = select(Team.id).where(Team.organisation_id == organisation_id)
     people = (
         select(Membership.user_id)
@@ -400,9 +404,9 @@ def organisation_table(
     )
     core = workshop_queries.attended_core(Membership.user_id)
     complete = done >= len(required)
-    if policy.core_mandatory:
+    if requirements.core_mandatory:
         complete = and_(complete, core)
-    overdue = and_(not_(complete), _overdue_condition(policy, TeamDeadline.deadline, Membership.joined_at, on))
+    overdue = and_(not_(complete), _overdue_condition(requirements, TeamDeadline.deadline, Membership.joined_at, on))
     counts = (
         select(
             Membership.team_id,
@@ -469,7 +473,7 @@ def managed_teams(user: User) -> list[Team]:
     )
 
 
-def compliance_records(organisation_id: int, policy: rules.Policy, modules: list[Module]):
+def compliance_records(organisation_id: int, requirements: rules.Requirements, modules: list[Module]):
     """(employee number, name, email, module or workshop, completed on, expires on) for every completion by the
     organisation's active staff: each module completed, and the core workshop attended (two queries)."""
     titles = {m.id: m.title for m in modules}
@@ -492,10 +496,10 @@ def compliance_records(organisation_id: int, policy: rules.Policy, modules: list
     for number, name, email, module_id, completed in done:
         if module_id in titles:
             on = _date(completed)
-            yield (number, name, email, f"Module: {titles[module_id]}", on, policy.expiry(on))
+            yield (number, name, email, f"Module: {titles[module_id]}", on, requirements.expiry(on))
     for uid, on in sorted(core.items(), key=lambda item: staff[item[0]][1]):
         number, name, email = staff[uid]
-        yield (number, name, email, "Core workshop", _date(on), policy.expiry(_date(on)))
+        yield (number, name, email, "Core workshop", _date(on), requirements.expiry(_date(on)))
 
 
 def team_deadlines(organisation_id: int) -> list[tuple[str, dt.date]]:

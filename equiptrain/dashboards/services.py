@@ -11,16 +11,16 @@ from sqlalchemy import delete, func, select
 from equiptrain import mail
 from equiptrain.accounts.models import Membership, Organisation, Team, User
 from equiptrain.accounts.services import ServiceError
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.content.models import Module
-from equiptrain.dashboards.models import MandatoryModule, Reminder, TeamDeadline, TrainingPolicy
+from equiptrain.dashboards.models import MandatoryModule, Reminder, TeamDeadline, TrainingRequirements
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 
 REMINDER_INTERVAL = dt.timedelta(days=7)
 
 
-def save_policy(
+def save_requirements(
     actor: User,
     org: Organisation,
     *,
@@ -30,7 +30,7 @@ def save_policy(
     joiner_days: int | None,
     refresh_months: int | None,
     refresher_whole_module: bool = False,
-) -> TrainingPolicy:
+) -> TrainingRequirements:
     """Replace the organisation's training requirements (all or nothing)."""
     known = set(
         db.session.scalars(select(Module.id).where(Module.id.in_(module_ids or [-1]), Module.retired_at.is_(None)))
@@ -62,18 +62,18 @@ def save_policy(
             "'A later deadline for a team' first.",
             "deadline",
         )
-    policy = db.session.scalar(select(TrainingPolicy).where(TrainingPolicy.organisation_id == org.id))
-    if policy is None:
-        policy = TrainingPolicy(organisation_id=org.id)
-        db.session.add(policy)
-    policy.deadline, policy.joiner_days, policy.refresh_months = deadline, joiner_days, refresh_months
-    policy.core_workshop_mandatory = core_workshop
-    policy.refresher_whole_module = refresher_whole_module
-    policy.updated_at, policy.updated_by_id = utcnow(), actor.id
+    requirements = db.session.scalar(select(TrainingRequirements).where(TrainingRequirements.organisation_id == org.id))
+    if requirements is None:
+        requirements = TrainingRequirements(organisation_id=org.id)
+        db.session.add(requirements)
+    requirements.deadline, requirements.joiner_days, requirements.refresh_months = deadline, joiner_days, refresh_months
+    requirements.core_workshop_mandatory = core_workshop
+    requirements.refresher_whole_module = refresher_whole_module
+    requirements.updated_at, requirements.updated_by_id = utcnow(), actor.id
     db.session.execute(delete(MandatoryModule).where(MandatoryModule.organisation_id == org.id))
     db.session.add_all(MandatoryModule(organisation_id=org.id, module_id=m) for m in sorted(module_ids))
     db.session.flush()
-    record(
+    log_event(
         "training_policy.saved",
         actor,
         org,
@@ -85,13 +85,13 @@ def save_policy(
         refresh_months=refresh_months,
         refresher_whole_module=refresher_whole_module,
     )
-    return policy
+    return requirements
 
 
 def set_team_deadline(actor: User, team: Team, deadline: dt.date | None) -> None:
     """Give a team a later date than its organisation's, or (None) take it away."""
     org_deadline = db.session.scalar(
-        select(TrainingPolicy.deadline).where(TrainingPolicy.organisation_id == team.organisation_id)
+        select(TrainingRequirements.deadline).where(TrainingRequirements.organisation_id == team.organisation_id)
     )
     if deadline is not None and org_deadline is not None and deadline < org_deadline:
         raise ServiceError(
@@ -108,7 +108,7 @@ def set_team_deadline(actor: User, team: Team, deadline: dt.date | None) -> None
     else:
         row.deadline, row.set_at = deadline, utcnow()
     db.session.flush()
-    record(
+    log_event(
         "team_deadline.set",
         actor,
         team,
@@ -162,7 +162,7 @@ def send_reminders(actor: User, team: Team, user_ids: set[int], now: dt.datetime
                 else ""
             ),
         )
-        record("reminder.sent", actor, person, organisation_id=team.organisation_id, team_id=team.id)
+        log_event("reminder.sent", actor, person, organisation_id=team.organisation_id, team_id=team.id)
         result.sent.append(person)
     db.session.flush()
     return result

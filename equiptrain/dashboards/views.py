@@ -12,10 +12,10 @@ from equiptrain.accounts.models import Organisation, Team, User
 from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.dashboards import cells, charts, exports, listing, queries, services
-from equiptrain.dashboards import policy as rules
+from equiptrain.dashboards import requirements as rules
 from equiptrain.dashboards.forms import TeamDeadlineForm, TrainingSettingsForm
 from equiptrain.db import db_id
-from equiptrain.forms import EmptyForm, choices
+from equiptrain.forms import EmptyForm, choices, form_error
 from equiptrain.workshops import queries as workshop_queries
 
 bp = Blueprint("dashboards", __name__)
@@ -40,11 +40,8 @@ def organisation_for(user: User) -> Organisation:
     """The organisation an organisation page is about: the person's own, or (platform admins) the one chosen."""
     if user.is_platform_admin:
         return accounts_queries.admin_organisation(user)
-    if user.organisation_id is None or not (user.is_org_admin or user.is_programme_lead):
-        abort(403)
-    if user.organisation is None:  # the row was deleted under the person
-        abort(404)
-    return user.organisation
+    # no organisation, or the row was deleted under the person: as for a missing one
+    return get_or_abort(Organisation, user.organisation_id or 0, "view_training", user=user)
 
 
 def _sees_organisation(user: User) -> bool:
@@ -63,16 +60,16 @@ def index():
 
 def _team_page_data(team: Team):
     modules = queries.current_modules()
-    policy = rules.load(team.organisation_id)
-    rows = queries.team_matrix(team, policy, modules)
-    return modules, policy, rows
+    requirements = rules.load(team.organisation_id)
+    rows = queries.team_matrix(team, requirements, modules)
+    return modules, requirements, rows
 
 
 @bp.route("/dashboards/teams/<int:team_id>")
 @roles_required(*VIEWERS)
 def team(team_id: int):
     team = get_or_abort(Team, team_id, "view_progress")
-    modules, policy, rows = _team_page_data(team)
+    modules, requirements, rows = _team_page_data(team)
     items = queries.confidence_items()
     summary = queries.team_summary(team, rows, modules, items)
     view = listing.parse(request.args, listing.matrix_sort_keys(modules))
@@ -81,7 +78,7 @@ def team(team_id: int):
         "dashboards/team.html",
         team=team,
         modules=modules,
-        policy=policy,
+        requirements=requirements,
         rows=shown,
         total=len(rows),
         summary=summary,
@@ -102,8 +99,8 @@ def team(team_id: int):
 def person(team_id: int, user_id: int):
     team = get_or_abort(Team, team_id, "view_progress")
     modules = queries.current_modules()
-    policy = rules.load(team.organisation_id)
-    rows = queries.team_matrix(team, policy, modules, only_user_id=user_id)
+    requirements = rules.load(team.organisation_id)
+    rows = queries.team_matrix(team, requirements, modules, only_user_id=user_id)
     if not rows:
         abort(404)
     return render_template(
@@ -111,7 +108,7 @@ def person(team_id: int, user_id: int):
         team=team,
         row=rows[0],
         modules=modules,
-        policy=policy,
+        requirements=requirements,
         today=queries.today(),
         statuses=rules.STATUS_LABELS,
         can_remind=current_user.is_admin or team.id in current_user.managed_team_ids,
@@ -163,15 +160,15 @@ def team_export(team_id: int, fmt: str):
 def organisation():
     org = organisation_for(current_user)
     modules = queries.current_modules()
-    policy = rules.load(org.id)
-    lines = queries.organisation_table(org.id, policy, modules)
+    requirements = rules.load(org.id)
+    lines = queries.organisation_table(org.id, requirements, modules)
     view = listing.parse(request.args, listing.ORG_SORT_KEYS)
     return render_template(
         "dashboards/organisation.html",
         org=org,
         lines=listing.apply_to_organisation(lines, view),
         view=view,
-        policy=policy,
+        requirements=requirements,
         modules=modules,
         delivery=workshop_queries.delivery_summary(org.id),
         totals=_totals(lines),
@@ -218,19 +215,19 @@ def compliance():
 @roles_required("admin")
 def settings():
     org = accounts_queries.admin_organisation(current_user)
-    policy = rules.load(org.id)
+    requirements = rules.load(org.id)
     modules = queries.current_modules()
     form = TrainingSettingsForm()
     form.modules.choices = choices((m.id, m.title) for m in modules)
     if request.method == "GET":
-        form.modules.data = [str(m) for m in policy.mandatory_module_ids]
-        form.core_workshop.data = policy.core_mandatory
-        form.deadline.data, form.joiner_days.data = policy.deadline, policy.joiner_days
-        form.refresh_months.data = policy.refresh_months
-        form.refresher_whole_module.data = policy.refresher_whole_module
+        form.modules.data = [str(m) for m in requirements.mandatory_module_ids]
+        form.core_workshop.data = requirements.core_mandatory
+        form.deadline.data, form.joiner_days.data = requirements.deadline, requirements.joiner_days
+        form.refresh_months.data = requirements.refresh_months
+        form.refresher_whole_module.data = requirements.refresher_whole_module
     if form.validate_on_submit():
         try:
-            services.save_policy(
+            services.save_requirements(
                 current_user,
                 org,
                 module_ids={int(v) for v in form.modules.data or []},
@@ -241,7 +238,7 @@ def settings():
                 refresher_whole_module=bool(form.refresher_whole_module.data),
             )
         except ServiceError as exc:
-            getattr(form, exc.field or "deadline").errors.append(exc.message)
+            form_error(form, exc, "deadline")
         else:
             flash("Training requirements saved.", "info")
             return redirect(url_for("dashboards.settings", org=org.id))

@@ -39,6 +39,7 @@ def load(world: dict) -> None:
     chloe = people["support-worker"]
     with timeline.at(timeline.SHARED_COMPUTER):
         _everything_open(chloe, foundations)
+        services.issue_due([chloe])  # (issuing otherwise waits for the commit)
     revoked = db.session.scalar(select(Certificate).where(Certificate.user_id == chloe.id))
     if revoked is not None:
         services.revoke(

@@ -19,7 +19,7 @@ def load(world: dict) -> None:
     modules = world.get("learning", {}).get("modules", {})
     mandatory = {m.id for m in list(modules.values())[:2]}
     today = dt.date.today()
-    services.save_policy(
+    services.save_requirements(
         admin,
         org,
         module_ids=mandatory,

@@ -1,16 +1,14 @@
-"""Read-only queries about guests: a workshop's guests, and guests counted apart from team attendance."""
+"""Read-only queries about guests: a workshop's guests (counts per workshop: `workshops.queries.guest_counts`)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from equiptrain.accounts.models import GuestAccess, User
 from equiptrain.extensions import db
 from equiptrain.workshops.models import (
     Attendance,
-    AttendanceStatus,
     Invitation,
-    Reply,
     Workshop,
 )
 
@@ -26,23 +24,3 @@ def workshop_guests(workshop: Workshop) -> list[tuple[User, GuestAccess, Invitat
         .order_by(User.name)
     ).all()
     return [(user, access, invitation, attendance) for user, access, invitation, attendance in rows]
-
-
-def guest_counts(organisation_id: int) -> list[dict]:
-    """Per workshop of the organisation that had guests: invited, attending and attended (one query)."""
-    attended = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY]
-    rows = db.session.execute(
-        select(
-            Workshop,
-            func.count(GuestAccess.id),
-            func.count(Invitation.id).filter(Invitation.reply == Reply.ATTENDING),
-            func.count(Attendance.id).filter(Attendance.status.in_(attended)),
-        )
-        .join(GuestAccess, GuestAccess.workshop_id == Workshop.id)
-        .outerjoin(Invitation, (Invitation.user_id == GuestAccess.user_id) & (Invitation.workshop_id == Workshop.id))
-        .outerjoin(Attendance, (Attendance.user_id == GuestAccess.user_id) & (Attendance.workshop_id == Workshop.id))
-        .where(Workshop.organisation_id == organisation_id)
-        .group_by(Workshop.id)
-        .order_by(Workshop.starts_at.desc())
-    ).all()
-    return [{"workshop": w, "invited": n, "attending": attending, "attended": came} for w, n, attending, came in rows]

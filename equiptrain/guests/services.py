@@ -3,7 +3,7 @@ and its scope are enforced in `equiptrain.authz` for every request."""
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import select
 
 from equiptrain import mail
@@ -15,8 +15,8 @@ from equiptrain.accounts.services import (
     find_user_by_email,
     normalise_email,
 )
-from equiptrain.audit.services import record
-from equiptrain.authz import can
+from equiptrain.auditlog.services import log_event
+from equiptrain.authz import can, forget_guest_workshops
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops.models import Invitation, Workshop, WorkshopStatus
@@ -74,9 +74,9 @@ def invite_guest(
         db.session.add(Invitation(workshop_id=workshop.id, user_id=user.id))
     db.session.flush()
     db.session.expire(user, ["is_guest"])  # the role is a column property: read it again from the database
-    g.pop("_guest_workshop_ids", None)  # the per-request scope `authz` keeps
+    forget_guest_workshops()  # the per-request list `authz` keeps
     _send_invitation(actor, workshop, user, role_description)
-    record("workshop.guest_invited", actor, workshop, guest_id=user.id, role=role_description)
+    log_event("workshop.guest_invited", actor, workshop, guest_id=user.id, role=role_description)
     return user
 
 
@@ -143,5 +143,5 @@ def attendance_certificate_pdf(user: User, workshop: Workshop, result) -> bytes:
         role=access.role_description if access else None,
         issued_on=utcnow().date(),
     )
-    record("guest.attendance_certificate", user, workshop, organisation_id=workshop.organisation_id)
+    log_event("guest.attendance_certificate", user, workshop, organisation_id=workshop.organisation_id)
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

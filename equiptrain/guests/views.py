@@ -8,6 +8,7 @@ from flask_login import current_user
 from equiptrain.accounts.models import Profession
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.errors import ServiceError
+from equiptrain.forms import form_error
 from equiptrain.guests import queries, services
 from equiptrain.guests.forms import GuestForm
 from equiptrain.workshops.models import Workshop
@@ -31,9 +32,7 @@ def manage(workshop_id: int):
                 profession=Profession(form.profession.data),
             )
         except ServiceError as exc:
-            getattr(form, exc.field).errors.append(exc.message) if exc.field and hasattr(
-                form, exc.field
-            ) else form.form_errors.append(exc.message)
+            form_error(form, exc)
         else:
             flash(f"{guest.name} has been sent an invitation to this workshop.", "info")
             return redirect(url_for("guests.manage", workshop_id=workshop.id))

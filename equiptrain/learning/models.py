@@ -7,6 +7,7 @@ its reads and a retired one keeps its history.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,11 +64,42 @@ class PracticeAttempt(Base):
         return self.finished_at is not None
 
 
+class ProgressStatus(enum.StrEnum):
+    """Where a person stands in a module: one word, one label and one colour on every page (the learner's pages,
+    the dashboards, the exports). Only IN_PROGRESS and COMPLETE are stored (`ModuleProgress.status`); the others
+    are worked out: NOT_STARTED (no row), and on the learner's own pages LOCKED or AVAILABLE (from the
+    prerequisites)."""
+
+    LOCKED = "locked"
+    AVAILABLE = "available"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def colour(self) -> str:
+        """The NHS.UK tag colour."""
+        return _COLOURS[self]
+
+
+_COLOURS = {
+    ProgressStatus.LOCKED: "grey",
+    ProgressStatus.AVAILABLE: "blue",
+    ProgressStatus.NOT_STARTED: "grey",
+    ProgressStatus.IN_PROGRESS: "yellow",
+    ProgressStatus.COMPLETE: "green",
+}
+
+
 class ModuleProgress(Base):
     """THE summary of one person's place in one module, one row per user and module, created when they start it.
 
     The services keep it up to date as events are recorded; every page and dashboard reads it rather than
-    counting events. `status` is "in progress" or "complete" (a module with no row is not started);
+    counting events. `status` is a ProgressStatus, "in_progress" or "complete" (a module with no row is not started);
     `units_read` counts the module's units read, `steps_done` its completion steps met (each unit read counts
     as a step when reading every unit is required; a complete module has every step done).
     """
@@ -78,7 +110,9 @@ class ModuleProgress(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="in progress", server_default="in progress")
+    status: Mapped[str] = mapped_column(
+        String(16), default=ProgressStatus.IN_PROGRESS.value, server_default=ProgressStatus.IN_PROGRESS.value
+    )
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     units_read: Mapped[int] = mapped_column(default=0)
     steps_done: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -18,10 +18,11 @@ from sqlalchemy import CompoundSelect, bindparam, literal, null, select, union_a
 from equiptrain.content.snapshot import CourseSnapshot, ModuleView
 from equiptrain.extensions import db
 
-from .models import ModuleProgress, UnitRead
+from .models import ModuleProgress, ProgressStatus, UnitRead
 
-IN_PROGRESS, COMPLETE = "in progress", "complete"  # the stored statuses
-LOCKED, AVAILABLE = "locked", "available"  # what a module with no summary is, worked out from its prerequisites
+# The stored statuses, and what a module with no summary is, worked out from its prerequisites (see ProgressStatus)
+IN_PROGRESS, COMPLETE = ProgressStatus.IN_PROGRESS, ProgressStatus.COMPLETE
+LOCKED, AVAILABLE = ProgressStatus.LOCKED, ProgressStatus.AVAILABLE
 
 STEPS = ("quiz", "practice", "reflection", "workshop")  # the completion steps besides reading the units
 STAMPS = {

@@ -15,7 +15,6 @@ from sqlalchemy import ColumnElement, Table, and_, case, exists, false, func, or
 from sqlalchemy.dialects import postgresql, sqlite
 
 from equiptrain import signals
-from equiptrain.authz import policy
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Quiz, QuizQuestion, Scenario, Unit
 from equiptrain.content.snapshot import CourseSnapshot, ModuleView, UnitView
@@ -101,7 +100,7 @@ def _add_to_summary(
         stmt.values(
             user_id=record.user_id,
             module_id=module.id,
-            status=IN_PROGRESS,
+            status=IN_PROGRESS.value,
             started_at=at,
             units_read=units_read,
             steps_done=first_steps,
@@ -122,11 +121,15 @@ def _add_to_summary(
     return summary
 
 
-def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module: ModuleView) -> bool:
+def complete_if_done(
+    user, course: CourseSnapshot, record: LearnerRecord, module: ModuleView, attended_core: bool | None = None
+) -> bool:
     """Complete the module when its last requirement is met (announcing `module_completed`); True if complete.
 
     A module whose prerequisites are not complete cannot complete; completing one re-checks the modules that
     were waiting on it (their other requirements may already be met, e.g. by a workshop covering both).
+    `attended_core` is the fact when the caller knows it (the `workshop_attended` event carries it); otherwise
+    it is asked of the workshops feature, only for a module that requires the core.
     """
     summary = record.summary(module.id)
     if summary is None:
@@ -140,8 +143,11 @@ def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module
     if missing or lock_reason(course, record, module):
         return False
     # "Attended the core" is the workshops feature's multi-session rule (every session of a core workshop).
-    if module.requires_core and not student and not workshop_services.attended_core(user.id):
-        return False
+    if module.requires_core and not student:
+        if attended_core is None:
+            attended_core = workshop_services.attended_core(user.id)
+        if not attended_core:
+            return False
     now = utcnow()
     done = (
         db.session.execute(
@@ -151,17 +157,17 @@ def complete_if_done(user, course: CourseSnapshot, record: LearnerRecord, module
                 _PROGRESS.c.module_id == module.id,
                 _PROGRESS.c.completed_at.is_(None),
             )
-            .values(status=COMPLETE, completed_at=now, steps_done=records.steps_total(module))
+            .values(status=COMPLETE.value, completed_at=now, steps_done=records.steps_total(module))
             .returning(_PROGRESS.c.id)
         ).first()
         is not None
     )
-    summary.status, summary.completed_at, summary.steps_done = COMPLETE, now, records.steps_total(module)
+    summary.status, summary.completed_at, summary.steps_done = COMPLETE.value, now, records.steps_total(module)
     if done:  # (another request that completed it first has announced it)
         signals.module_completed.send(user, module=db.session.get(Module, module.id), at=now)
         for later in course.modules:
             if module.slug in later.prerequisites and record.summary(later.id) is not None:
-                complete_if_done(user, course, record, later)
+                complete_if_done(user, course, record, later, attended_core)
     return True
 
 
@@ -175,13 +181,6 @@ def _context(
     record = record if record is not None else records.load(user.id)
     check_open(course, record, module)
     return course, record, module
-
-
-@policy(QuizAttempt)
-@policy(PracticeAttempt)
-def _attempt_policy(user, action: str, attempt) -> bool:
-    """An attempt is its learner's alone."""
-    return attempt.user_id == user.id
 
 
 # Units
@@ -315,7 +314,7 @@ def choose(user, attempt: PracticeAttempt, choice: int, record: LearnerRecord | 
 # Steps recorded by other features
 
 
-def _record_step(user, step: str, module_slugs, at) -> None:
+def _record_step(user, step: str, module_slugs, at, attended_core: bool | None = None) -> None:
     course = snapshot.current()
     modules = [course.by_slug[slug] for slug in module_slugs if slug in course.by_slug]
     if not modules:
@@ -325,7 +324,7 @@ def _record_step(user, step: str, module_slugs, at) -> None:
         summary = record.summary(module.id)
         if summary is None or not summary.done(step):
             _add_to_summary(record, module, at or utcnow(), steps=(step,))
-        complete_if_done(user, course, record, module)
+        complete_if_done(user, course, record, module, attended_core)
 
 
 def record_reflection(user, module_slug: str | None, at=None, **_ignored) -> None:
@@ -333,7 +332,9 @@ def record_reflection(user, module_slug: str | None, at=None, **_ignored) -> Non
     _record_step(user, "reflection", [module_slug] if module_slug else [], at)
 
 
-def record_workshop(user, module_slugs: list[str] | None = None, at=None, workshop=None, **_ignored) -> None:
+def record_workshop(
+    user, module_slugs: list[str] | None = None, at=None, workshop=None, attended_core: bool | None = None, **_ignored
+) -> None:
     """The "workshop attended" rule: attending a workshop counts for each module it covers (only a workshop of
     the module's `workshop_kind`, when it names one). Attending a core workshop re-checks the started modules
     that require the core."""
@@ -345,13 +346,13 @@ def record_workshop(user, module_slugs: list[str] | None = None, at=None, worksh
         if slug in course.by_slug
         and not (course.by_slug[slug].workshop_kind and kind and course.by_slug[slug].workshop_kind != kind)
     ]
-    _record_step(user, "workshop", slugs, at)
+    _record_step(user, "workshop", slugs, at, attended_core)
     if kind == "core":
         record = records.load(user.id)
         for module in course.modules:
             summary = record.summary(module.id)
             if module.requires_core and summary is not None and not summary.complete:
-                complete_if_done(user, course, record, module)
+                complete_if_done(user, course, record, module, attended_core)
 
 
 def recount_summaries(*_args, **_ignored) -> None:
@@ -376,8 +377,3 @@ def recount_summaries(*_args, **_ignored) -> None:
         .where(_PROGRESS.c.module_id == modules.c.id, _PROGRESS.c.completed_at.is_(None))
         .values(units_read=read, steps_done=steps)
     )
-
-
-signals.reflection_written.connect(record_reflection)
-signals.workshop_attended.connect(record_workshop)
-signals.course_synced.connect(recount_summaries)

@@ -8,8 +8,12 @@ whole app), so no view does work for a forged request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from equiptrain import ui
@@ -21,12 +25,25 @@ from equiptrain.content.snapshot import ModuleView
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.reflection import confidence
+from equiptrain.forms import form_error
 
 from . import queries, services
 from . import record as records
 from .forms import EmptyForm, field_name, quiz_form
 from .models import PracticeAttempt, QuizAttempt
+
+# What other features show on a module page (reflection: the confidence questionnaire's invitation), so learning
+# imports none of them: each panel is `render(user, module, complete) -> Markup | None`.
+_MODULE_PANELS: list[Callable[[Any, ModuleView, bool], Markup | None]] = []
+
+
+def add_module_panel(render: Callable[[Any, ModuleView, bool], Markup | None]) -> None:
+    _MODULE_PANELS.append(render)
+
+
+def module_panels(user, module: ModuleView, complete: bool) -> list[Markup]:
+    return [panel for render in _MODULE_PANELS if (panel := render(user, module, complete)) is not None]
+
 
 bp = Blueprint("learning", __name__)
 SETTING_LABELS = {s.value: s.label for s in TeamSetting} | {"all": "All settings"}
@@ -141,9 +158,7 @@ def module(slug: str):
         made_by=provenance.describe,
         local_pages=local_pages(current_user, module.slug),
         best_score=queries.best_score(current_user, quiz.id) if quiz and not preview else None,
-        confidence_phase=None
-        if preview
-        else confidence.phase_to_ask(current_user, module.id, state.status == queries.COMPLETE),
+        panels=[] if preview else module_panels(current_user, module, state.status == queries.COMPLETE),
     )
 
 
@@ -219,7 +234,7 @@ def quiz(slug: str):
         try:
             attempt = services.submit_quiz(current_user, quiz, answers, record)
         except ServiceError as exc:
-            form.form_errors.append(exc.message)
+            form_error(form, exc)
         else:
             return redirect(url_for("learning.quiz_attempt", slug=slug, attempt_id=attempt.id))
     attempts = queries.quiz_attempts(current_user, quiz.id)
@@ -240,7 +255,7 @@ def quiz_attempt(slug: str, attempt_id: int):
     record = records.load(current_user.id)
     module, _ = _open(slug, record)
     quiz = _active_quiz(module)
-    attempt = get_or_abort(QuizAttempt, attempt_id, hide=True)
+    attempt = get_or_abort(QuizAttempt, attempt_id)
     if attempt.quiz_id != quiz.id:
         abort(404)
     results = []
@@ -328,7 +343,7 @@ def practice_choose(slug: str, scenario_slug: str):
     record = records.load(current_user.id)
     module, _ = _open(slug, record)
     scenario = _solo(module, scenario_slug)
-    attempt = get_or_abort(PracticeAttempt, request.form.get("attempt", type=db_id) or 0, hide=True)
+    attempt = get_or_abort(PracticeAttempt, request.form.get("attempt", type=db_id) or 0)
     if attempt.scenario_id != scenario.id:
         abort(404)
     try:
@@ -343,7 +358,7 @@ def practice_choose(slug: str, scenario_slug: str):
 def practice_attempt(slug: str, scenario_slug: str, attempt_id: int):
     module = _module(slug)
     scenario = _solo(module, scenario_slug)
-    attempt = get_or_abort(PracticeAttempt, attempt_id, hide=True)
+    attempt = get_or_abort(PracticeAttempt, attempt_id)
     if attempt.scenario_id != scenario.id:
         abort(404)
     nodes = scenario.data["nodes"]

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from equiptrain import csvsafe
 from equiptrain.accounts.models import Organisation, User
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import Module, Programme
 from equiptrain.db import utcnow
@@ -219,7 +219,7 @@ def make_export(
     export.achieved, export.revoked = len(achieved), len(revoked)
     db.session.add(export)
     db.session.flush()
-    record(
+    log_event(
         "esr.exported",
         actor,
         export,

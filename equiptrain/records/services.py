@@ -10,24 +10,12 @@ from sqlalchemy import delete, select, update
 
 from equiptrain import csvsafe
 from equiptrain.accounts.models import Organisation, Team, User
-from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record
-from equiptrain.authz import policy
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.records import staffsync
-from equiptrain.records.models import EsrExport, NotInEsr, RecordsSettings, StaffSyncRun, TeamMapping
-
-
-@policy(StaffSyncRun)
-def sync_run_policy(user: User, action: str, run: StaffSyncRun) -> bool:
-    return administers(user, run.organisation_id)
-
-
-@policy(EsrExport)
-def export_policy(user: User, action: str, export: EsrExport) -> bool:
-    return administers(user, export.organisation_id)
+from equiptrain.records.models import NotInEsr, RecordsSettings, StaffSyncRun, TeamMapping
 
 
 class MappingInvalid(Exception):
@@ -90,7 +78,7 @@ def set_team_mapping(actor: User | None, organisation: Organisation, text: str, 
     for unit, team in found.values():
         db.session.add(TeamMapping(organisation_id=organisation.id, unit=unit, team_id=team.id))
     db.session.flush()
-    record("records.mapping_changed", actor, organisation, organisation_id=organisation.id, units=len(found))
+    log_event("records.mapping_changed", actor, organisation, organisation_id=organisation.id, units=len(found))
     return len(found)
 
 
@@ -110,7 +98,7 @@ def update_settings(actor: User, organisation: Organisation, **values) -> Record
         setattr(settings, key, value)
     settings.updated_at = utcnow()
     db.session.flush()
-    record("records.settings_changed", actor, organisation, organisation_id=organisation.id, fields=sorted(values))
+    log_event("records.settings_changed", actor, organisation, organisation_id=organisation.id, fields=sorted(values))
     return settings
 
 
@@ -179,7 +167,7 @@ def set_not_in_esr(actor: User, user: User, value: bool) -> None:
     else:
         return
     db.session.flush()
-    record("user.not_in_esr", actor, user, value=value)
+    log_event("user.not_in_esr", actor, user, value=value)
 
 
 def register_schedule() -> None:

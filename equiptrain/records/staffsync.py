@@ -26,7 +26,7 @@ from equiptrain.accounts.importer import _profession
 from equiptrain.accounts.invitations import queue_invitations
 from equiptrain.accounts.models import BulkInvitation, Membership, MembershipRole, Organisation, Profession, User
 from equiptrain.accounts.services import end_all_sessions, normalise_email, update_details
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.records.models import NotInEsr, RecordsSettings, StaffAssignment, TeamMapping, TeamMove
@@ -566,7 +566,7 @@ def deactivate_by_sync(actor: User | None, user: User, reason: str) -> None:
     user.deactivated_at = utcnow()
     user.session_nonce = secrets.token_hex(16)
     end_all_sessions(user)
-    record("user.deactivated", actor, user, by="staff sync", reason=reason)
+    log_event("user.deactivated", actor, user, by="staff sync", reason=reason)
 
 
 def apply(actor: User | None, p: Plan, *, force: bool = False) -> SyncResult:
@@ -602,7 +602,7 @@ def apply(actor: User | None, p: Plan, *, force: bool = False) -> SyncResult:
             )
             db.session.add(user)
             db.session.flush()
-            record("user.created", actor, user, email=user.email, by="staff sync")
+            log_event("user.created", actor, user, email=user.email, by="staff sync")
             for team_id in sorted({r.team_id for r in person_rows if r.team_id and _active(r, today)}):
                 user.memberships.append(Membership(team=teams[team_id], role=MembershipRole.MEMBER))
                 db.session.add(
@@ -635,7 +635,7 @@ def apply(actor: User | None, p: Plan, *, force: bool = False) -> SyncResult:
                     db.session.add(TeamMove(user_id=user.id, from_team_id=None, to_team_id=team_id, moved_on=moved_on))
                 if added or removed:
                     db.session.flush()
-                    record(
+                    log_event(
                         "user.moved",
                         actor,
                         user,
@@ -669,7 +669,7 @@ def apply(actor: User | None, p: Plan, *, force: bool = False) -> SyncResult:
                 _tell_sso_starters(created)
             else:
                 result.invitations = queue_invitations(actor, org, created)
-        record("staff.synced", actor, org, organisation_id=org.id, full=p.full, counts=p.counts)
+        log_event("staff.synced", actor, org, organisation_id=org.id, full=p.full, counts=p.counts)
     return result
 
 
@@ -684,4 +684,4 @@ def _tell_sso_starters(users: list[User]) -> None:
             f"Hello {user.name},\n\nYou have an EquipTrain account for the EQUIP training programme on involving "
             f"service users and carers in care planning.\n\nSign in with your NHS account here:\n{link}\n",
         )
-        record("user.invited", None, user, email=user.email, sso=True)
+        log_event("user.invited", None, user, email=user.email, sso=True)

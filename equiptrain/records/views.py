@@ -154,7 +154,7 @@ def sync_upload():
 @bp.route("/staff-sync/<int:run_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def sync_preview(run_id: int):
-    run = get_or_abort(StaffSyncRun, run_id, "manage", hide=True)
+    run = get_or_abort(StaffSyncRun, run_id, "manage")
     org = db.session.get(Organisation, run.organisation_id)
     if org is None:
         abort(404)
@@ -224,7 +224,7 @@ def exports():
 @bp.route("/esr/<int:export_id>.<any(csv, xlsx):fmt>")
 @roles_required("admin")
 def export_download(export_id: int, fmt: str):
-    export = get_or_abort(EsrExport, export_id, "view", hide=True)
+    export = get_or_abort(EsrExport, export_id, "view")
     stamp = export.created_at.strftime("%Y-%m-%d")
     if fmt == "xlsx":
         return Response(
@@ -270,7 +270,7 @@ def not_in_esr():
 @bp.route("/not-in-esr/<int:user_id>/clear", methods=["POST"])
 @roles_required("admin")
 def clear_not_in_esr(user_id: int):
-    user = get_or_abort(User, user_id, "manage", hide=True)
+    user = get_or_abort(User, user_id, "manage")
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)

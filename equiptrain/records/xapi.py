@@ -24,7 +24,6 @@ import requests
 from flask import current_app
 from sqlalchemy import func, select
 
-from equiptrain import signals
 from equiptrain.accounts.models import Organisation, User
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
@@ -235,24 +234,6 @@ def on_confidence_answered(user, module, phase, response_id, at, **_):
         "confidence", f"{module.slug}/{phase}", "survey", f"Confidence self-assessment ({phase}): {module.title}"
     )
     queue(user, f"confidence:{response_id}:{user.id}:{_timestamp(at)}", "responded", obj, at)
-
-
-LISTENERS = [
-    (signals.workshop_registered, on_workshop_registered),
-    (signals.workshop_attended, on_workshop_attended),
-    (signals.module_completed, on_module_completed),
-    (signals.quiz_submitted, on_quiz_submitted),
-    (signals.practice_completed, on_practice_completed),
-    (signals.certificate_issued, on_certificate_issued),
-    (signals.confidence_answered, on_confidence_answered),
-]
-
-
-def connect() -> None:
-    """Connect the listeners (the app factory calls this; connecting twice changes nothing)."""
-    # blinker types a receiver as its own callable type; these are plain functions taking the sender.
-    for signal, receiver in LISTENERS:
-        signal.connect(receiver)  # type: ignore[type-var]
 
 
 # -- delivery ---------------------------------------------------------------------------------------------------------

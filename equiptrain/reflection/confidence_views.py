@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from equiptrain.authz import roles_required
+from equiptrain.content.snapshot import ModuleView
 from equiptrain.errors import ServiceError
+from equiptrain.forms import form_error
+from equiptrain.learning.views import add_module_panel
 from equiptrain.reflection import bp, chart, confidence, queries
 from equiptrain.reflection.forms import confidence_form_class
+
+
+def _module_panel(user, module: ModuleView, complete: bool) -> Markup | None:
+    """The invitation to answer the questionnaire: "before" until they have, "after" once the module is complete."""
+    phase = confidence.phase_to_ask(user, module.id, complete)
+    if phase is None:
+        return None
+    return Markup(render_template("reflection/_confidence_prompt.html", module=module, phase=phase))
+
+
+add_module_panel(_module_panel)
 
 
 @bp.route("/reflection/confidence")
@@ -46,7 +61,7 @@ def confidence_form(slug: str, phase: str):
         try:
             confidence.answer(current_user, module, phase, answers)
         except ServiceError as exc:
-            form.form_errors.append(exc.message)
+            form_error(form, exc)
         else:
             flash("Thank you: your answers are saved. Only you see them; your team sees only group totals.", "info")
             return redirect(_local(request.args.get("next")) or url_for("reflection.confidence_chart"))

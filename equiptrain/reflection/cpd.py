@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from equiptrain import signals
 from equiptrain.accounts.models import User
-from equiptrain.authz import policy
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -67,20 +65,12 @@ def record_workshop_cpd(user: User, workshop, hours: float, at: dt.datetime, mod
     )
 
 
-@policy(CPDEntry, private=True)
-def _cpd_policy(user, action: str, entry: CPDEntry) -> bool:
-    """A CPD record is its owner's alone: private, so anyone else is answered 404, as for a missing row."""
-    return entry.user_id == user.id
-
-
-@signals.module_completed.connect
-def _on_module_completed(user, module, at, **_):
+def on_module_completed(user, module, at, **_):
     record_module_cpd(user, module, at)
 
 
-@signals.workshop_attended.connect
-@signals.workshop_partly_attended.connect
-def _on_workshop_attended(user, workshop, hours, at, module_slugs=(), **_):
+def on_workshop_attended(user, workshop, hours, at, module_slugs=(), **_):
+    """Participatory CPD for a workshop attended in full or in part."""
     record_workshop_cpd(user, workshop, hours, at, module_slugs)
 
 

@@ -9,11 +9,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import EmptyForm, choices
+from equiptrain.forms import EmptyForm, choices, form_error
 from equiptrain.reflection import bp, cpd, exports, pdf, regulators
 from equiptrain.reflection.forms import CPDForm, PackForm, WindowForm
 from equiptrain.reflection.models import CPDEntry, ReflectiveEntry
@@ -66,12 +66,7 @@ def cpd_new():
                 description=form.description.data,
             )
         except ServiceError as exc:
-            target = form[exc.field] if exc.field and exc.field in form else None
-            (
-                target.errors.append(exc.message)
-                if target is not None and isinstance(target.errors, list)
-                else form.form_errors.append(exc.message)
-            )
+            form_error(form, exc)
         else:
             flash("The activity is added to your CPD record.", "info")
             return redirect(url_for("reflection.cpd_record"))
@@ -123,7 +118,7 @@ def pack_pdf():
     form, _, regulator = _pack_form()
     ends = _window_end(form)
     data = pdf.revalidation_pack(current_user, ends, form.entries.data or [], regulator)
-    record(
+    log_event(
         "reflection.pack_exported",
         current_user,
         subject=current_user,
@@ -141,7 +136,7 @@ def pack_pdf():
 @roles_required("learner")
 def my_data():
     data = exports.subject_access(current_user)
-    record("subject_access.downloaded", current_user, subject=current_user)
+    log_event("subject_access.downloaded", current_user, subject=current_user)
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         mimetype="application/json",

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import inspect, or_, select
 
 from equiptrain.accounts.models import Membership, User
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
 from equiptrain.learning import queries as learning_queries

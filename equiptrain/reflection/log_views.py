@@ -11,7 +11,7 @@ from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import EmptyForm, choices
+from equiptrain.forms import EmptyForm, choices, form_error
 from equiptrain.reflection import bp, guard, queries, services
 from equiptrain.reflection.forms import ShareForm, TemplateChoiceForm, entry_form_class
 from equiptrain.reflection.kinds import CODE_THEMES, TEMPLATES, text_fields
@@ -101,11 +101,7 @@ def _save(form, template, save):
         form.confirm_no_identifiers.data = False
         return None, trip.matches
     except ServiceError as exc:
-        target = form[exc.field] if exc.field and exc.field in form else None
-        if target is not None:
-            target.errors = [*target.errors, exc.message]
-        else:
-            form.form_errors.append(exc.message)
+        form_error(form, exc)
         return None, None
 
 
@@ -219,7 +215,7 @@ def share(entry_id: int):
                 raise ServiceError("Choose someone to share this reflection with.", "supervisor")
             services.share_entry(current_user, entry, supervisor)
         except ServiceError as exc:
-            form.supervisor.errors = [*form.supervisor.errors, exc.message]
+            form_error(form, exc, "supervisor")
         else:
             flash(f"{supervisor.name} can now read this reflection. You can stop sharing it at any time.", "info")
             return redirect(url_for("reflection.entry", entry_id=entry.id))

@@ -9,8 +9,7 @@ from sqlalchemy import exists, or_, select
 
 from equiptrain import signals
 from equiptrain.accounts.models import Membership, MembershipRole, TrainerProfile, User
-from equiptrain.audit.services import record
-from equiptrain.authz import policy
+from equiptrain.auditlog.services import log_event
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
@@ -47,18 +46,7 @@ class EntryInput:
     prompt_slug: str | None = None
 
 
-@policy(ReflectiveEntry, private=True)
-def _entry_policy(user, action: str, entry: ReflectiveEntry) -> bool:
-    # Private by default: only the author, whatever other roles they or anyone else hold.
-    if entry.author_id == user.id:
-        return True
-    if action == "read_shared":
-        share = entry.active_share
-        return share is not None and share.supervisor_id == user.id and _may_supervise(entry.author, user)
-    return False
-
-
-def _may_supervise(author: User, supervisor: User) -> bool:
+def may_supervise(author: User, supervisor: User) -> bool:
     if supervisor.id == author.id or not supervisor.is_active:
         return False
     if author.team_ids & supervisor.managed_team_ids:
@@ -86,7 +74,7 @@ def eligible_supervisors(author: User) -> list[User]:
     people = db.session.scalars(
         select(User).where(User.id != author.id, User.deactivated_at.is_(None), or_(*who)).order_by(User.name)
     ).all()
-    return [p for p in people if _may_supervise(author, p)]
+    return [p for p in people if may_supervise(author, p)]
 
 
 def _clean(author: User, data: EntryInput, template_key: str) -> dict:
@@ -165,7 +153,7 @@ def _run_guard(author: User, values: dict, confirmed: bool) -> tuple[str, int]:
         raise GuardTripped(matches)
     if count:
         kinds = sorted({m.kind for ms in matches.values() for m in ms})
-        record("reflection.guard_confirmed", author, subject=author, matches=count, kinds=kinds)
+        log_event("reflection.guard_confirmed", author, subject=author, matches=count, kinds=kinds)
         return "confirmed", count
     return "clean", 0
 
@@ -208,7 +196,7 @@ def delete_entry(author: User, entry: ReflectiveEntry) -> None:
     """Delete the entry and its text for good; shares go with it. The audit keeps only that it happened."""
     if entry.author_id != author.id:
         raise ServiceError("Only the author can delete a reflection.")
-    record("reflection.deleted", author, subject=entry, was_shared=entry.active_share is not None)
+    log_event("reflection.deleted", author, subject=entry, was_shared=entry.active_share is not None)
     db.session.delete(entry)
     db.session.flush()
 
@@ -224,12 +212,12 @@ def share_entry(author: User, entry: ReflectiveEntry, supervisor: User | None) -
             "sharing it first, then share it with someone else.",
             "supervisor",
         )
-    if supervisor is None or not _may_supervise(author, supervisor):
+    if supervisor is None or not may_supervise(author, supervisor):
         raise ServiceError("Choose a manager of one of your teams or a trainer in your organisation.", "supervisor")
     share = Share(entry=entry, supervisor=supervisor, shared_at=utcnow())
     db.session.add(share)
     db.session.flush()
-    record("reflection.shared", author, subject=entry, supervisor_id=supervisor.id)
+    log_event("reflection.shared", author, subject=entry, supervisor_id=supervisor.id)
     return share
 
 
@@ -242,11 +230,11 @@ def revoke_share(author: User, entry: ReflectiveEntry) -> Share:
         raise ServiceError("This reflection is not shared with anyone.")
     share.revoked_at = utcnow()
     db.session.flush()
-    record("reflection.share_revoked", author, subject=entry, supervisor_id=share.supervisor_id)
+    log_event("reflection.share_revoked", author, subject=entry, supervisor_id=share.supervisor_id)
     return share
 
 
 def note_read(reader: User, entry: ReflectiveEntry) -> None:
     """Audit a read by someone other than the author (the subject is the author, so it is 'about them')."""
     if reader.id != entry.author_id:
-        record("reflection.read_by_supervisor", reader, subject=entry.author, entry_id=entry.id)
+        log_event("reflection.read_by_supervisor", reader, subject=entry.author, entry_id=entry.id)

@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import delete, exists, select
 
 from equiptrain.accounts.models import User
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import Module, Quiz, Scenario, Unit
 from equiptrain.db import utcnow
@@ -122,7 +122,7 @@ def renew(refresher: Refresher) -> list[Certificate]:
     new = issue_due([user])
     for cert in old:
         cert.superseded_by_id = next((n.id for n in new if n.achievement == cert.achievement), None)
-    record("refresher.completed", user, user, module=module.slug, expired_certificates=[c.code for c in old])
+    log_event("refresher.completed", user, user, module=module.slug, expired_certificates=[c.code for c in old])
     db.session.flush()
     return new
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from equiptrain import mail
 from equiptrain.accounts.models import Membership, MembershipRole, Organisation, User, UserSession
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.dashboards import policy as rules
 from equiptrain.dashboards import queries as dq
 from equiptrain.dashboards.models import Reminder
@@ -72,7 +72,7 @@ def send_scheduled(
         organisation_id=organisation_id,
         dedupe_key=key,
     )
-    record("scheduled_message.sent", None, user, organisation_id=organisation_id, category=category, title=subject)
+    log_event("scheduled_message.sent", None, user, organisation_id=organisation_id, category=category, title=subject)
     return True
 
 

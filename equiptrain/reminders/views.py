@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from equiptrain import ui
 from equiptrain.accounts import queries as account_queries
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.authz import roles_required
 from equiptrain.extensions import db
 from equiptrain.jobs.models import OutboxItem
@@ -30,7 +30,7 @@ def my_messages():
     form = DigestPreferenceForm()
     if form.validate_on_submit():
         settings.set_opt_out(current_user.id, "manager_digest", not form.digest.data)
-        record("message_preferences.saved", current_user, current_user, manager_digest=bool(form.digest.data))
+        log_event("message_preferences.saved", current_user, current_user, manager_digest=bool(form.digest.data))
         flash("Your choice has been saved.", "info")
         return redirect(url_for("reminders.my_messages"))
     form.digest.data = current_user.id not in settings.opted_out([current_user.id], "manager_digest")
@@ -54,7 +54,7 @@ def organisation_messages():
         off = set(settings.MESSAGES) - set(form.enabled.data or [])
         weekday = int(form.digest_weekday.data)
         settings.save(org.id, off, weekday)
-        record(
+        log_event(
             "message_settings.saved", current_user, org, organisation_id=org.id, off=sorted(off), digest_weekday=weekday
         )
         flash("The scheduled messages have been saved.", "info")

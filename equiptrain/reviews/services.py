@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from equiptrain.accounts.models import User
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.content.models import Unit
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -36,11 +36,11 @@ def leave_comment(user: User, unit: Unit, body: str) -> ReviewComment:
     comment = ReviewComment(unit=unit, author=user, author_role=kind, body=body, unit_hash=unit.content_hash)
     db.session.add(comment)
     db.session.flush()
-    record("review_comment.created", actor=user, subject=comment)
+    log_event("review_comment.created", actor=user, subject=comment)
     return comment
 
 
 def decide(admin: User, comment: ReviewComment, state: CommentState, reason: str | None) -> None:
     comment.decide(state, reason, admin)
     db.session.flush()
-    record(f"review_comment.{state.value}", actor=admin, subject=comment)
+    log_event(f"review_comment.{state.value}", actor=admin, subject=comment)

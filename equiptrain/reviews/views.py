@@ -11,11 +11,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from equiptrain import ui
-from equiptrain.authz import get_or_abort, policy, roles_required
+from equiptrain.accounts.models import User
+from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.content import provenance
 from equiptrain.content.models import Unit
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.forms import form_error
 
 from . import queries, services
 from .forms import CommentForm, DecisionForm
@@ -41,28 +43,9 @@ def _home_panel(user) -> str | None:
 ui.add_home_panel("reviews", _home_panel, order=40)
 
 
-def _course_team_for(user, comment: ReviewComment) -> bool:
-    """Platform admins see every comment; an organisation's admins see those by their own organisation's
-    trainers (the same scope as queries.visible_to)."""
-    return user.is_platform_admin or (
-        user.is_org_admin
-        and user.organisation_id is not None
-        and comment.author.organisation_id == user.organisation_id
-    )
-
-
-@policy(ReviewComment)
-def _comment_policy(user, action: str, comment: ReviewComment) -> bool:
-    if action == "decide":
-        return _course_team_for(user, comment)
-    return _course_team_for(user, comment) or comment.author_id == user.id
-
-
 def _lived_experience_trainer() -> str:
-    kind = services.lived_experience_kind(current_user)
-    if kind is None:
-        abort(403, description="Reviewing the course is for service-user and carer trainers.")
-    return kind
+    get_or_abort(User, current_user.id, "review_course")
+    return services.lived_experience_kind(current_user) or ""
 
 
 @bp.route("/")
@@ -85,7 +68,7 @@ def unit(unit_id: int):
         try:
             services.leave_comment(current_user, unit, form.body.data)
         except ServiceError as exc:
-            form.body.errors.append(exc.message)
+            form_error(form, exc, "body")
         else:
             db.session.commit()
             flash("Thank you: your comment has been sent to the course team.", "success")
@@ -120,7 +103,7 @@ def comment(comment_id: int):
         try:
             services.decide(current_user, comment, CommentState(form.state.data), form.reason.data)
         except ServiceError as exc:
-            form.reason.errors.append(exc.message)
+            form_error(form, exc, "reason")
         else:
             db.session.commit()
             flash(f"The comment is now {comment.state.value}.", "success")

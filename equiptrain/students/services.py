@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from equiptrain.accounts.invitations import queue_invitations
 from equiptrain.accounts.models import Membership, MembershipRole, Organisation, Profession, Team, User
 from equiptrain.accounts.services import administers, create_user, set_membership
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -33,7 +33,7 @@ def add_student(
     user.university, user.placement_ends_on = university, ends_on
     set_membership(actor, user, team, MembershipRole.MEMBER)
     db.session.flush()
-    record("student.added", actor, user, organisation_id=organisation.id, university=university, team=team.name)
+    log_event("student.added", actor, user, organisation_id=organisation.id, university=university, team=team.name)
     queue_invitations(actor, organisation, [user])
     return user
 

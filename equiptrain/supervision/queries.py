@@ -12,6 +12,7 @@ from equiptrain.content.models import SupervisionTemplate
 from equiptrain.extensions import db
 from equiptrain.supervision.models import SupervisionPlan, SupervisionSession
 from equiptrain.workshops.models import Workshop, WorkshopKind, WorkshopStatus, workshop_teams
+from equiptrain.workshops.queries import delivered_team_ids
 from equiptrain.workshops.uktime import to_uk
 
 _PLAN = (
@@ -28,12 +29,15 @@ def today() -> dt.date:
 
 
 def _visible_teams(user: User):
-    """A condition on Team for the teams whose plans the person sees (see services.may_see)."""
+    """A condition on Team for the teams whose plans the person sees (the rule `see_supervision` in policy.py)."""
     if user.is_platform_admin:
         return Team.id.is_not(None)
     conditions: list[ColumnElement[bool]] = [Team.id.in_(list(user.managed_team_ids) or [0])]
-    if (user.is_org_admin or user.is_trainer) and user.organisation_id is not None:
-        conditions.append(Team.organisation_id == user.organisation_id)
+    if user.organisation_id is not None:
+        if user.is_org_admin:
+            conditions.append(Team.organisation_id == user.organisation_id)
+        if user.is_trainer:
+            conditions.append(Team.id.in_(delivered_team_ids(user.id)) & (Team.organisation_id == user.organisation_id))
     return or_(*conditions)
 
 

@@ -1,9 +1,10 @@
 """Supervision rules: a team's plan after the core (SUPERVISION_SESSIONS sessions of SUPERVISION_SESSION_MINUTES
 over SUPERVISION_MONTHS), linking the supervision workshops that deliver it, and the team's action plan.
 
-Who: the organisation's admins, the team's managers and the organisation's trainers see a team's plan and keep its
-action plan; admins and trainers start plans and link workshops. A plan starts itself, from the end of the core,
-when a core workshop's last register is signed off for a team that has none (`workshop_signed_off`).
+Who (policy.py): the organisation's admins, the team's managers and the trainers who deliver to the team see its
+plan and keep its action plan; admins and those trainers start plans and link workshops. A plan starts itself,
+from the end of the core, when a core workshop's last register is signed off for a team that has none
+(`workshop_signed_off`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,8 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import select
 
-from equiptrain import signals
 from equiptrain.accounts.models import Team, User
-from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record
-from equiptrain.authz import policy
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -27,34 +25,6 @@ from equiptrain.workshops.models import Workshop, WorkshopKind, WorkshopStatus
 from equiptrain.workshops.uktime import to_uk
 
 MAX_TEXT = 2000
-
-
-# -- access ------------------------------------------------------------------------------------------------------
-
-
-def may_see(user: User, team: Team) -> bool:
-    """The organisation's admins, the team's managers and the organisation's trainers."""
-    return (
-        administers(user, team.organisation_id)
-        or team.id in user.managed_team_ids
-        or (bool(user.is_trainer) and user.organisation_id == team.organisation_id)
-    )
-
-
-def may_plan(user: User, team: Team) -> bool:
-    """Admins and the organisation's trainers start plans and link the workshops that deliver them."""
-    return administers(user, team.organisation_id) or (
-        bool(user.is_trainer) and user.organisation_id == team.organisation_id
-    )
-
-
-@policy(SupervisionPlan)
-def plan_policy(user: User, action: str, plan: SupervisionPlan) -> bool:
-    if action in ("view", "keep_actions"):
-        return may_see(user, plan.team)
-    if action == "plan":
-        return may_plan(user, plan.team)
-    return False
 
 
 # -- the plan ----------------------------------------------------------------------------------------------------
@@ -97,7 +67,7 @@ def start_plan(
     plan.sessions = [SupervisionSession(number=n, due_on=due, minutes=minutes) for n, due in enumerate(dates, 1)]
     db.session.add(plan)
     db.session.flush()
-    record(
+    log_event(
         "supervision.plan_started",
         actor,
         team,
@@ -140,7 +110,7 @@ def link_workshop(actor: User, session: SupervisionSession, workshop: Workshop) 
     team = session.plan.team
     session.workshop = workshop
     db.session.flush()
-    record(
+    log_event(
         "supervision.workshop_linked",
         actor,
         team,
@@ -150,8 +120,7 @@ def link_workshop(actor: User, session: SupervisionSession, workshop: Workshop) 
     )
 
 
-@signals.workshop_signed_off.connect
-def _on_signed_off(workshop: Workshop, **_) -> None:
+def on_workshop_signed_off(workshop: Workshop, **_) -> None:
     """A core ends: start a plan for each invited team without one. A supervision workshop ends, not yet linked to a
     planned session: it delivers the earliest undelivered session of the first invited team with a plan (one
     workshop delivers one planned session; supervision is held team by team)."""
@@ -206,7 +175,7 @@ def add_action(
     )
     db.session.add(row)
     db.session.flush()
-    record("supervision.action_added", actor, plan.team, organisation_id=plan.team.organisation_id, action_id=row.id)
+    log_event("supervision.action_added", actor, plan.team, organisation_id=plan.team.organisation_id, action_id=row.id)
     return row
 
 

@@ -9,10 +9,10 @@ from markupsafe import Markup
 
 from equiptrain import ui
 from equiptrain.accounts.models import Team
-from equiptrain.authz import roles_required
+from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import choices
+from equiptrain.forms import choices, form_error
 from equiptrain.supervision import queries, services
 from equiptrain.supervision.forms import ActionForm, ReviewForm, SessionForm, StartPlanForm
 from equiptrain.supervision.models import ActionStatus, TeamAction
@@ -39,10 +39,7 @@ ui.add_home_panel("supervision", _home_panel, order=25)
 
 
 def _team(team_id: int, plan: bool = False) -> Team:
-    team = db.session.get(Team, team_id) or abort(404)
-    if not (services.may_plan if plan else services.may_see)(current_user, team):
-        abort(403, "A team's supervision plan is seen by its managers, the organisation's trainers and administrators.")
-    return team
+    return get_or_abort(Team, team_id, "plan_supervision" if plan else "see_supervision")
 
 
 def _fill(team, plan, start_form=None, action_form=None):
@@ -84,7 +81,7 @@ def _page(team, start_form=None, action_form=None, status=200):
         action_form=action_form,
         review_forms=review_forms,
         session_form=session_form,
-        may_plan=services.may_plan(current_user, team),
+        may_plan=can(current_user, "plan_supervision", team),
     ), status
 
 
@@ -115,7 +112,7 @@ def start_plan(team_id: int):
         try:
             services.start_plan(current_user, team, form.starts_on.data, core)
         except ServiceError as exc:
-            getattr(form, exc.field or "starts_on", form.starts_on).errors.append(exc.message)
+            form_error(form, exc, "starts_on")
         else:
             flash("Supervision plan started. The sessions' due dates are below.", "info")
             return redirect(url_for("supervision.team", team_id=team.id))
@@ -176,7 +173,7 @@ def add_action(team_id: int):
                 due_on=form.due_on.data,
             )
         except ServiceError as exc:
-            getattr(form, exc.field or "action", form.action).errors.append(exc.message)
+            form_error(form, exc, "action")
         else:
             flash("Action added to the team's action plan.", "info")
             return redirect(url_for("supervision.team", team_id=team.id) + "#actions")

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from equiptrain.accounts.models import Team, User
 from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
@@ -61,7 +61,7 @@ def save_selection(actor: User, trainer: User, **values: str) -> SelectionRecord
     row.updated_by_id = actor.id
     db.session.flush()
     # The audit log names the event, never the record's contents.
-    record("trainer.selection_saved", actor, trainer, organisation_id=trainer.organisation_id)
+    log_event("trainer.selection_saved", actor, trainer, organisation_id=trainer.organisation_id)
     return row
 
 
@@ -97,7 +97,7 @@ def declare(actor: User, team: Team) -> DeclaredConnection:
         row = DeclaredConnection(trainer_id=actor.id, team_id=team.id)
         db.session.add(row)
         db.session.flush()
-        record("trainer.connection_declared", actor, team, organisation_id=team.organisation_id)
+        log_event("trainer.connection_declared", actor, team, organisation_id=team.organisation_id)
     return row
 
 
@@ -107,7 +107,7 @@ def withdraw(actor: User, connection: DeclaredConnection) -> None:
     team = connection.team
     db.session.delete(connection)
     db.session.flush()
-    record("trainer.connection_ended", actor, team, organisation_id=team.organisation_id)
+    log_event("trainer.connection_ended", actor, team, organisation_id=team.organisation_id)
 
 
 def conflicts(trainer_ids: list[int], team_ids: list[int]) -> list[DeclaredConnection]:

@@ -16,10 +16,11 @@ from sqlalchemy.orm import joinedload
 from equiptrain import mail, release, signals
 from equiptrain.accounts.models import User
 from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.workshops import queries
 from equiptrain.workshops.models import (
     Attendance,
     AttendanceStatus,
@@ -195,7 +196,7 @@ def sign_off(actor: User, workshop: Workshop, session: WorkshopSession | None = 
             a.status = AttendanceStatus.ABSENT
         attended += a.status.attended
     db.session.flush()
-    record("workshop.register_signed_off", actor, workshop, session=session.number, attended=attended)
+    log_event("workshop.register_signed_off", actor, workshop, session=session.number, attended=attended)
     if all(s.signed_off_at is not None for s in workshop.sessions):
         _establish(actor, workshop)
     return attended
@@ -232,7 +233,7 @@ def record_afterwards(
         raise ServiceError(f"{user.name} is already recorded as {before.label.lower()} at {session.label.lower()}.")
     row.status, row.marked_by_id, row.marked_at = status, actor.id, utcnow()
     db.session.flush()
-    record(
+    log_event(
         "workshop.attendance_recorded_afterwards",
         actor,
         workshop,
@@ -318,14 +319,23 @@ def _establish(actor: User, workshop: Workshop) -> None:
         )
         db.session.add(result)
         results.append(result)
-    db.session.flush()  # the receivers (completion rules that require the core) read the results
+    db.session.flush()
+    # The event carries whether each person has now attended the core, so learning need not ask back.
+    core = queries.core_attendance([r.user_id for r in results if r.sessions_attended])
     for result in results:
         if not result.sessions_attended:
             continue
         user = people[result.user_id]
         if not user.is_guest:  # guests have no course, CPD record or completions: they are only asked for feedback
             signal = signals.workshop_attended if result.attended else signals.workshop_partly_attended
-            signal.send(user, workshop=workshop, module_slugs=slugs, hours=result.hours, at=workshop.ends_at)
+            signal.send(
+                user,
+                workshop=workshop,
+                module_slugs=slugs,
+                hours=result.hours,
+                at=workshop.ends_at,
+                attended_core=user.id in core,
+            )
         db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
         link = mail.external_url("workshops.feedback", workshop_id=workshop.id, token=feedback_token(workshop, user))
         mail.send(
@@ -480,7 +490,7 @@ def set_payment(actor: User, support: TrainerSupport, status: PaymentStatus, amo
     else:
         support.paid_at = utcnow()
     db.session.flush()
-    record(
+    log_event(
         "trainer.payment",
         actor,
         support.workshop,

@@ -12,12 +12,12 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from equiptrain.accounts.services import administers
-from equiptrain.authz import can, get_or_abort, roles_required
+from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.content.models import Scenario, Unit
 from equiptrain.db import db_id
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import choices
+from equiptrain.forms import choices, form_error
 from equiptrain.mail import external_url
 from equiptrain.workshops import attendance, roleplay
 from equiptrain.workshops.forms import AfterwardsForm, CheckInForm, EmptyForm, ObservationForm, RoundForm
@@ -156,7 +156,7 @@ def check_in():
         try:
             workshop = attendance.check_in(current_user, form.code.data)
         except ServiceError as exc:
-            form.code.errors.append(exc.message)
+            form_error(form, exc, "code")
         else:
             flash(f"You are checked in to {workshop.title}.", "info")
             return redirect(url_for("workshops.detail", workshop_id=workshop.id))
@@ -312,8 +312,7 @@ def brief(workshop_id: int, round_id: int, role: str):
         role_ = Role(role)
     except ValueError:
         abort(404)
-    if not roleplay.may_read_brief(current_user, round_, role_, can(current_user, "facilitate", workshop)):
-        abort(403, "You can read only your own role's brief. Go back to your role.")
+    get_or_abort(RolePlayRound, round_.id, f"read_{role_.value}_brief")
     text = (round_.scenario.data.get("roles") or {}).get(role_.value)
     if text is None:
         abort(404)
@@ -325,9 +324,7 @@ def brief(workshop_id: int, round_id: int, role: str):
 def observe(workshop_id: int, round_id: int):
     workshop = get_or_abort(Workshop, workshop_id, "view")
     round_ = _round(workshop, round_id)
-    mine = roleplay.assignment(current_user, round_)
-    if mine is None or mine.role is not Role.OBSERVER:
-        abort(403, "Only the group's observer fills in the checklist.")
+    get_or_abort(RolePlayRound, round_.id, "observe")
     form = ObservationForm()
     form.checklist.choices = choices(
         (c["slug"], c["behaviour"]) for c in round_.scenario.data.get("observer_checklist", [])

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from equiptrain import mail, signals
+from equiptrain import mail
 from equiptrain.accounts.models import Membership, MembershipRole, Team, User
-from equiptrain.audit.services import record
+from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops import queries
@@ -84,7 +84,7 @@ def offer_next_core(user: User, *, team: Team, role: MembershipRole, actor: User
                 "administrator to schedule the next core.\n\n"
                 f"Your team's page: {mail.external_url('dashboards.team', team_id=team.id)}\n",
             )
-        record("newstarter.no_core", actor, user, organisation_id=team.organisation_id, team=team.name)
+        log_event("newstarter.no_core", actor, user, organisation_id=team.organisation_id, team=team.name)
         return None
     if not any(i.user_id == user.id for i in workshop.invitations):
         workshop.invitations.append(Invitation(user=user))
@@ -107,14 +107,9 @@ def offer_next_core(user: User, *, team: Team, role: MembershipRole, actor: User
             "Please make sure they can be released to attend both days.\n\n"
             f"The workshop: {url}\n",
         )
-    record("newstarter.offered", actor, user, organisation_id=team.organisation_id, workshop_id=workshop.id)
+    log_event("newstarter.offered", actor, user, organisation_id=team.organisation_id, workshop_id=workshop.id)
     return workshop
 
 
-def _on_member_joined(user: User, **facts) -> None:
+def on_member_joined(user: User, **facts) -> None:
     offer_next_core(user, team=facts["team"], role=facts["role"], actor=facts.get("actor"))
-
-
-def connect() -> None:
-    """Called once from the workshops blueprint (i18 moves every listener into the app factory's list)."""
-    signals.member_joined.connect(_on_member_joined)

@@ -7,18 +7,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from equiptrain.accounts.models import Membership, Team, TrainerKind, TrainerProfile, User
+from equiptrain.accounts.models import GuestAccess, Membership, Team, TrainerKind, TrainerProfile, User
 from equiptrain.content.rules import supervision_sessions_required
 from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops import models
 from equiptrain.workshops.models import (
+    Attendance,
+    AttendanceStatus,
     CoDeliveryOverride,
     Facilitator,
     Invitation,
+    Reply,
     TrainerModule,
     TrainerSupport,
     TrainerTraining,
@@ -89,10 +92,6 @@ def upcoming(user, limit: int = 3) -> dict:
         .limit(limit)
     ).all()
     return {"invitations": invitations, "facilitating": facilitating}
-
-
-def load_workshop(workshop_id: int) -> Workshop | None:
-    return db.session.scalar(select(Workshop).where(Workshop.id == workshop_id).options(*_LOAD))
 
 
 def invitation_counts(workshop: Workshop) -> dict[str, int]:
@@ -257,18 +256,6 @@ def training(profile_id: int) -> TrainerTraining | None:
     return db.session.scalar(select(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile_id))
 
 
-def trainings(profile_ids) -> dict[int, TrainerTraining]:
-    ids = list(profile_ids)
-    return (
-        {
-            t.trainer_profile_id: t
-            for t in db.session.scalars(select(TrainerTraining).where(TrainerTraining.trainer_profile_id.in_(ids)))
-        }
-        if ids
-        else {}
-    )
-
-
 def prepared_module_ids(profile_id: int) -> set[int]:
     return set(
         db.session.scalars(select(TrainerModule.module_id).where(TrainerModule.trainer_profile_id == profile_id))
@@ -424,3 +411,48 @@ def payment_rows(organisation_id: int | None) -> list[list]:
             ]
         )
     return rows
+
+
+# -- the teams a trainer delivers to -----------------------------------------------------------------------------
+
+
+def delivered_team_ids(user_id: int) -> Select:
+    """The ids of the teams invited to a (published or past) workshop the person facilitates: the teams a trainer
+    delivers to, whose care-plan audit and supervision they take part in."""
+    return (
+        select(workshop_teams.c.team_id)
+        .join(Workshop, Workshop.id == workshop_teams.c.workshop_id)
+        .join(Facilitator, Facilitator.workshop_id == Workshop.id)
+        .where(Facilitator.user_id == user_id, Workshop.status != WorkshopStatus.DRAFT)
+    )
+
+
+def delivers_to(user: User, team: Team) -> bool:
+    """A trainer of the team's organisation facilitating a (published or past) workshop the team is invited to."""
+    if not user.is_trainer or user.organisation_id != team.organisation_id:
+        return False
+    ids = delivered_team_ids(user.id).where(workshop_teams.c.team_id == team.id)
+    return bool(db.session.scalar(select(exists(ids))))
+
+
+# -- guests --------------------------------------------------------------------------------------------------------
+
+
+def guest_counts(organisation_id: int) -> list[dict]:
+    """Per workshop of the organisation that had guests: invited, attending and attended (one query)."""
+    attended = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY]
+    rows = db.session.execute(
+        select(
+            Workshop,
+            func.count(GuestAccess.id),
+            func.count(Invitation.id).filter(Invitation.reply == Reply.ATTENDING),
+            func.count(Attendance.id).filter(Attendance.status.in_(attended)),
+        )
+        .join(GuestAccess, GuestAccess.workshop_id == Workshop.id)
+        .outerjoin(Invitation, (Invitation.user_id == GuestAccess.user_id) & (Invitation.workshop_id == Workshop.id))
+        .outerjoin(Attendance, (Attendance.user_id == GuestAccess.user_id) & (Attendance.workshop_id == Workshop.id))
+        .where(Workshop.organisation_id == organisation_id)
+        .group_by(Workshop.id)
+        .order_by(Workshop.starts_at.desc())
+    ).all()
+    return [{"workshop": w, "invited": n, "attending": attending, "attended": came} for w, n, attending, came in rows]

@@ -158,14 +158,6 @@ def latest_assignment(user: User, workshop: Workshop) -> RoleAssignment | None:
     )
 
 
-def may_read_brief(user: User, round_: RolePlayRound, role: Role, facilitator: bool) -> bool:
-    """Participants read only their own role's brief; facilitators read them all."""
-    if facilitator:
-        return True
-    mine = assignment(user, round_)
-    return mine is not None and mine.role is role
-
-
 def group_practitioner(group: RolePlayGroup) -> RoleAssignment:
     return next(a for a in group.assignments if a.role is Role.PRACTITIONER)
 

@@ -16,9 +16,8 @@ from sqlalchemy import CursorResult, delete, func, select
 
 from equiptrain import mail, signals
 from equiptrain.accounts.models import Membership, Organisation, Team, TrainerProfile, User
-from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record
-from equiptrain.authz import guest_workshop_ids, policy
+from equiptrain.auditlog.services import log_event
+from equiptrain.authz import guest_workshop_ids
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
@@ -54,26 +53,6 @@ def invited(user: User, workshop: Workshop) -> bool:
     if user.is_guest:
         return workshop.id in guest_workshop_ids(user)
     return bool(user.team_ids & {t.id for t in workshop.teams})
-
-
-@policy(Workshop)
-def workshop_policy(user: User, action: str, workshop: Workshop) -> bool:
-    """manage: the organisation's admins; facilitate: its facilitators (and admins); view/take_part: invited
-    team members once it is published."""
-    admin = administers(user, workshop.organisation_id)
-    if action == "manage":
-        return admin
-    if action == "facilitate":
-        return admin or is_facilitator(user, workshop)
-    if action == "view":
-        return (
-            admin
-            or is_facilitator(user, workshop)
-            or (workshop.status is not WorkshopStatus.DRAFT and invited(user, workshop))
-        )
-    if action == "take_part":
-        return workshop.is_published and invited(user, workshop)
-    return False
 
 
 def attended_core(user_id: int) -> bool:
@@ -197,7 +176,7 @@ def save_workshop(
         Facilitator(user=u) for u in facilitators if u.id not in workshop.facilitator_ids
     ]
     db.session.flush()
-    record("workshop.created" if creating else "workshop.changed", actor, workshop)
+    log_event("workshop.created" if creating else "workshop.changed", actor, workshop)
     if workshop.is_published:
         _invite_members(workshop)
         expire_offers(workshop)
@@ -289,7 +268,7 @@ def save_training(
     row.completed_on, row.sessions_shadowed = completed_on, sessions_shadowed
     row.preparation, row.updated_by_id, row.updated_at = (preparation or "").strip(), actor.id, utcnow()
     db.session.flush()
-    record(
+    log_event(
         "trainer.training",
         actor,
         profile.user,
@@ -318,14 +297,13 @@ def publish(actor: User, workshop: Workshop, override_reason: str | None = None)
         db.session.add(
             CoDeliveryOverride(workshop=workshop, reason=reason, missing="; ".join(missing)[:200], by_id=actor.id)
         )
-        record("workshop.co_delivery_override", actor, workshop, reason=reason, missing=missing)
+        log_event("workshop.co_delivery_override", actor, workshop, reason=reason, missing=missing)
     workshop.status, workshop.published_at = WorkshopStatus.PUBLISHED, utcnow()
     db.session.flush()
-    record("workshop.published", actor, workshop)
+    log_event("workshop.published", actor, workshop)
     _invite_members(workshop)
 
 
-@signals.trainer_role_removed.connect
 def forget_prepared_modules(user: User, *, profile_id: int) -> int:
     """The trainer role was removed: the modules that trainer was prepared to deliver, and their train-the-trainers
     record, go with it (the role.changed audit event keeps the count of modules; the record would otherwise hold
@@ -343,7 +321,7 @@ def set_prepared_modules(actor: User, profile: TrainerProfile, modules: list[Mod
     for m in modules:
         db.session.add(TrainerModule(trainer_profile_id=profile.id, module_id=m.id))
     db.session.flush()
-    record("trainer.prepared_modules", actor, profile.user, modules=[m.slug for m in modules])
+    log_event("trainer.prepared_modules", actor, profile.user, modules=[m.slug for m in modules])
 
 
 # -- invitations and the waiting list ----------------------------------------------------------------------------
@@ -373,14 +351,6 @@ def _invite_members(workshop: Workshop) -> None:
             "Your team is invited to this EQUIP workshop. Reply on the workshop page.",
         )
     db.session.flush()
-
-
-def attending_count(workshop: Workshop) -> int:
-    return db.session.scalars(
-        select(func.count(Invitation.id)).where(
-            Invitation.workshop_id == workshop.id, Invitation.reply == Reply.ATTENDING
-        )
-    ).one()
 
 
 def places_taken(workshop: Workshop) -> int:
@@ -498,7 +468,7 @@ def expire_offers(workshop: Workshop | None = None) -> int:
         )
     db.session.flush()
     for w in touched.values():
-        record("workshop.waiting_list_offers_lapsed", None, w, count=sum(1 for i in lapsed if i.workshop_id == w.id))
+        log_event("workshop.waiting_list_offers_lapsed", None, w, count=sum(1 for i in lapsed if i.workshop_id == w.id))
         _promote_waiting(w)
     return len(lapsed)
 
@@ -523,7 +493,7 @@ def cancel(actor: User, workshop: Workshop, reason: str) -> None:
     for invitation in workshop.invitations:
         invitation.offer_expires_at = None
     db.session.flush()
-    record("workshop.cancelled", actor, workshop, reason=reason, invited=len(workshop.invitations))
+    log_event("workshop.cancelled", actor, workshop, reason=reason, invited=len(workshop.invitations))
     if was_published:
         lead = f"This workshop has been cancelled. Reason: {reason}"
         for invitation in workshop.invitations:

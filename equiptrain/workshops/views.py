@@ -5,7 +5,6 @@ anonymous feedback, lived-experience trainer support, reports, and trainers' pre
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -16,16 +15,14 @@ from sqlalchemy import select
 from equiptrain import csvsafe, transaction, ui
 from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
 from equiptrain.accounts.queries import admin_organisation
-from equiptrain.accounts.services import administers
-from equiptrain.audit.services import record as record_event
+from equiptrain.auditlog.services import log_event
 from equiptrain.authz import can, get_or_abort, roles_required
 from equiptrain.content.core import LEAD_LABELS
 from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import choices
-from equiptrain.guests import queries as guest_queries
+from equiptrain.forms import choices, form_error
 from equiptrain.guests import services as guest_services
 from equiptrain.mail import external_url
 from equiptrain.printables import services as printables
@@ -43,7 +40,15 @@ from equiptrain.workshops.forms import (
     TrainingForm,
     WorkshopForm,
 )
-from equiptrain.workshops.models import MAX_SESSIONS, PaymentStatus, Reply, Workshop, WorkshopKind, WorkshopStatus
+from equiptrain.workshops.models import (
+    MAX_SESSIONS,
+    PaymentStatus,
+    Reply,
+    TrainerSupport,
+    Workshop,
+    WorkshopKind,
+    WorkshopStatus,
+)
 from equiptrain.workshops.uktime import from_uk, to_uk, uk_time
 
 bp = Blueprint("workshops", __name__)
@@ -155,11 +160,7 @@ def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
             follow_up_of=follow,
         )
     except ServiceError as exc:
-        target: Any = getattr(form, exc.field) if exc.field and hasattr(form, exc.field) else None
-        if target is not None:
-            target.errors.append(exc.message)
-        else:
-            form.form_errors.append(exc.message)
+        form_error(form, exc)
         return None, []
     return saved, []
 
@@ -421,7 +422,7 @@ def feedback(workshop_id: int, token: str):
                 do_differently=form.do_differently.data,
             )
         except ServiceError as exc:
-            form.form_errors.append(exc.message)
+            form_error(form, exc)
         else:
             return render_template("workshops/feedback_done.html", workshop=workshop, already=False)
     elif state == "not_asked":
@@ -442,14 +443,13 @@ def feedback_results(workshop_id: int):
 @roles_required("trainer", "admin")
 def support(workshop_id: int, trainer_id: int):
     workshop = _workshop(workshop_id)
-    admin = administers(current_user, workshop.organisation_id)
-    if not (admin or current_user.id == trainer_id):
-        abort(403, "A lived-experience trainer's support record is seen by that trainer and administrators only.")
+    admin = can(current_user, "manage", workshop)
     trainer = db.session.get(User, trainer_id) or abort(404)
     try:
         record = attendance.support_for(workshop, trainer)
     except ServiceError as exc:
         abort(404, exc.message)
+    get_or_abort(TrainerSupport, record.id)
     briefing_form, debrief_form = BriefingForm(prefix="b"), DebriefForm(prefix="d")
     payment_form = PaymentForm(prefix="p")
     action = request.form.get("action")
@@ -521,7 +521,7 @@ def payments_export(fmt: str):
     """Lived-experience trainers' sessions and payments, for finance: every cell neutralised (csvsafe)."""
     org = admin_organisation(current_user)
     rows = queries.payment_rows(org.id)
-    record_event("workshops.payments_exported", current_user, org, organisation_id=org.id, fmt=fmt, rows=len(rows))
+    log_event("workshops.payments_exported", current_user, org, organisation_id=org.id, fmt=fmt, rows=len(rows))
     name = f"trainer-payments-{uk_time(utcnow(), '%Y-%m-%d')}"
     if fmt == "csv":
         return csvsafe.csv_response(f"{name}.csv", queries.PAYMENT_HEADER, rows)
@@ -549,7 +549,7 @@ def reports():
         overrides=queries.overrides(org_id),
         teams=queries.team_training(org_id),
         sessions=queries.lived_experience_sessions(org_id),
-        guests=guest_queries.guest_counts(org_id),
+        guests=queries.guest_counts(org_id),
     )
 
 
@@ -583,7 +583,7 @@ def trainer(user_id: int):
                     preparation=training_form.preparation.data or "",
                 )
             except ServiceError as exc:
-                getattr(training_form, exc.field or "completed_on").errors.append(exc.message)
+                form_error(training_form, exc, "completed_on")
             else:
                 flash("Train-the-trainers record saved.", "info")
                 return redirect(url_for("workshops.trainer", user_id=user.id))

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.extensions import db
 from tests.builders import PASSWORD
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from equiptrain.accounts import services
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.extensions import db
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from equiptrain.accounts import services, sso, sso_oidc, tokens
 from equiptrain.accounts.models import User, UserSession
 from equiptrain.accounts.sso_models import SsoIdentity, SsoProvider, SsoSignIn
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from tests.accounts.sso_support import SECRET, free_port, local_path, provider_login

@@ -101,7 +101,7 @@ def trust(live_db):
                     )
                 )
     session.flush()
-    dashboard_services.save_policy(
+    dashboard_services.save_requirements(
         admin,
         org,
         module_ids={modules[0].id},

@@ -246,10 +246,9 @@ def test_who_sees_a_teams_audit(team_world, build, client, login):
         team_world["members"][0],
         build.user("trainer", org=org),  # a trainer who does not deliver to it
         build.user("manager", org=org),
-        build.user("admin", org=other_org),
-        build.user("trainer", org=other_org),
         make_guest(team_world["workshop"], team_world["trainer"]),
     ]
+    outsiders = [build.user("admin", org=other_org), build.user("trainer", org=other_org)]
     for person in allowed:
         login(person)
         for url in (f"/care-plan-audit/teams/{team.id}/report", f"/care-plan-audit/rounds/{round_.id}"):
@@ -263,6 +262,11 @@ def test_who_sees_a_teams_audit(team_world, build, client, login):
             f"/care-plan-audit/rounds/{round_.id}/score",
         ):
             assert client.get(url).status_code == 403, (person, url)
+        assert team.id not in {t.id for t in queries.teams_for(person)}
+    for person in outsiders:  # another organisation's team and round answer as missing ones
+        login(person)
+        for url in (f"/care-plan-audit/teams/{team.id}/report", f"/care-plan-audit/rounds/{round_.id}"):
+            assert client.get(url).status_code == 404, (person, url)
         assert team.id not in {t.id for t in queries.teams_for(person)}
 
 

@@ -6,7 +6,7 @@ from equiptrain.accounts.models import Team
 from equiptrain.careaudit import queries
 from equiptrain.demo import load_demo
 from equiptrain.extensions import db
-from equiptrain.guests import queries as guest_queries
+from equiptrain.workshops import queries as workshop_queries
 
 
 def test_demo_has_guests_and_an_audit_that_shows_change(app, no_course):
@@ -17,7 +17,7 @@ def test_demo_has_guests_and_an_audit_that_shows_change(app, no_course):
     assert all(n >= report["minimum"] for _, n in report["rounds"])
     changes = [row["change"] for row in report["rows"]]
     assert len(changes) == 14 and all(c > 0 for c in changes)
-    (counts,) = guest_queries.guest_counts(team.organisation_id)
+    (counts,) = workshop_queries.guest_counts(team.organisation_id)
     assert (counts["invited"], counts["attending"]) == (3, 2)
 
 

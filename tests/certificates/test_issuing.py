@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from equiptrain.accounts import services as accounts
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.certificates import services
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.errors import ServiceError

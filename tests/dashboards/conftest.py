@@ -27,7 +27,7 @@ def team_world(build):
     helpers.progress(midway, m1)
     helpers.progress(midway, m2, complete=False)
     helpers.attended([done], org, [team])
-    services.save_policy(
+    services.save_requirements(
         admin,
         org,
         module_ids={m1.id, m2.id},

@@ -9,7 +9,7 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from equiptrain.dashboards.models import TrainingPolicy
+from equiptrain.dashboards.models import TrainingRequirements
 from equiptrain.extensions import db
 from tests.dashboards import helpers
 from tests.reflection.helpers import confidence_items, make_entry
@@ -140,7 +140,9 @@ def test_exports_parse_back(client, login, team_world, build):
     assert {r["Module or workshop"] for r in dana} == {f"Module: {m.title}" for m in w["modules"]} | {"Core workshop"}
     assert all(r["Expiry date"] > r["Completion date"] for r in dana)  # refresh_months = 12
     assert {r["Expired"] for r in dana} == {"No"}
-    db.session.scalar(select(TrainingPolicy).where(TrainingPolicy.organisation_id == w["org"].id)).refresh_months = None
+    db.session.scalar(
+        select(TrainingRequirements).where(TrainingRequirements.organisation_id == w["org"].id)
+    ).refresh_months = None
     db.session.commit()
     compliance = list(
         csv.DictReader(io.StringIO(client.get("/dashboards/organisation/compliance.csv").data.decode("utf-8-sig")))

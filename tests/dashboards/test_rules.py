@@ -5,23 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 from equiptrain import charts
-from equiptrain.dashboards import policy as rules
+from equiptrain.dashboards import requirements as rules
 from equiptrain.dashboards.exports import safe_cell
 
 D = dt.date
 
 
 def test_deadline_is_the_later_of_the_organisation_team_and_joiner_dates():
-    p = rules.Policy(1, deadline=D(2027, 3, 31), joiner_days=60, mandatory_module_ids=frozenset({1}))
+    p = rules.Requirements(1, deadline=D(2027, 3, 31), joiner_days=60, mandatory_module_ids=frozenset({1}))
     assert p.deadline_for(D(2026, 1, 1)) == D(2027, 3, 31)  # joined long before: the organisation's date
     assert p.deadline_for(D(2027, 3, 1)) == D(2027, 4, 30)  # joined a month before: 60 days after joining
     assert p.deadline_for(D(2026, 1, 1), team_deadline=D(2027, 6, 30)) == D(2027, 6, 30)
-    only_days = rules.Policy(1, joiner_days=30, core_mandatory=True)
+    only_days = rules.Requirements(1, joiner_days=30, core_mandatory=True)
     assert only_days.deadline_for(D(2027, 1, 1)) == D(2027, 1, 31)
 
 
 def test_no_requirements_means_no_deadline():
-    assert rules.Policy(1, deadline=D(2027, 3, 31)).deadline_for(D(2026, 1, 1)) is None
+    assert rules.Requirements(1, deadline=D(2027, 3, 31)).deadline_for(D(2026, 1, 1)) is None
 
 
 def test_status_and_overdue():
@@ -37,10 +37,10 @@ def test_status_and_overdue():
 
 
 def test_expiry_adds_months_and_keeps_to_the_month_end():
-    p = rules.Policy(1, refresh_months=12)
+    p = rules.Requirements(1, refresh_months=12)
     assert p.expiry(D(2026, 5, 14)) == D(2027, 5, 14)
-    assert rules.Policy(1, refresh_months=1).expiry(D(2027, 1, 31)) == D(2027, 2, 28)
-    assert rules.Policy(1).expiry(D(2026, 5, 14)) is None
+    assert rules.Requirements(1, refresh_months=1).expiry(D(2027, 1, 31)) == D(2027, 2, 28)
+    assert rules.Requirements(1).expiry(D(2026, 5, 14)) is None
 
 
 def test_safe_cell_neutralises_formulas():

@@ -12,7 +12,7 @@ from equiptrain import authz, signals
 from equiptrain.accounts.models import User
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.guests import queries, services
+from equiptrain.guests import services
 from equiptrain.workshops import attendance, roleplay
 from equiptrain.workshops import queries as workshop_queries
 from equiptrain.workshops.models import AttendanceStatus, Invitation, Reply
@@ -201,7 +201,7 @@ def test_guests_check_in_take_part_and_give_feedback_but_are_counted_apart(build
     # team attendance does not count the guest; the report shows guests on their own line
     (row,) = [t for t in workshop_queries.team_training(w.organisation_id) if t["team"].id == team.id]
     assert (row["members"], row["attended"]) == (4, 4)
-    (counts,) = queries.guest_counts(w.organisation_id)
+    (counts,) = workshop_queries.guest_counts(w.organisation_id)
     assert (counts["workshop"].id, counts["invited"], counts["attended"]) == (w.id, 1, 1)
     login(build.user("admin", org=w.organisation))
     report = client.get(f"/workshops/reports?org={w.organisation_id}").get_data(as_text=True)

@@ -56,7 +56,7 @@ def test_reading_a_unit_is_recorded_once_with_its_time(course, build):
     read = db.session.scalars(select(UnitRead)).one()
     assert read.user_id == learner.id and read.read_at is not None
     p = progress(learner, "foundations")
-    assert p.units_read == 1 and p.steps_done == 1 and p.status == "in progress"
+    assert p.units_read == 1 and p.steps_done == 1 and p.status == "in_progress"
     assert p.started_at is not None and p.completed_at is None
 
 

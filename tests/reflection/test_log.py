@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from equiptrain import signals
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.extensions import db
 from equiptrain.reflection.models import ReflectiveEntry
 from tests.reflection.helpers import SECRET, make_entry, make_module

@@ -11,7 +11,7 @@ from flask import url_for
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.extensions import db
 from equiptrain.reflection import services
 from tests.reflection.helpers import SECRET, make_entry

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from sqlalchemy import select, update
 
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.dashboards import services as dashboard_services
 from equiptrain.extensions import db
 from equiptrain.jobs import schedule

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from equiptrain.accounts.models import TrainerKind
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection.models import CPDEntry
@@ -183,15 +184,14 @@ def test_who_sees_a_teams_plan(build, client, login):
     team = build.team()
     plan = services.start_plan(None, team, dt.date(2026, 1, 10))
     db.session.commit()
-    allowed = [
-        build.user("manager", team=team),
-        build.user("trainer", org=team.organisation),
-        build.user("admin", org=team.organisation),
-    ]
+    trainer = build.user("trainer", org=team.organisation)
+    colleague = build.user("trainer", org=team.organisation, trainer_kind=TrainerKind.CARER)
+    make_workshop(build, org=team.organisation, teams=[team], facilitators=[trainer, colleague])
+    allowed = [build.user("manager", team=team), trainer, build.user("admin", org=team.organisation)]
     refused = [
         build.user("learner", team=team),
         build.user("manager", team=build.team(team.organisation)),
-        build.user("trainer", org=build.org()),
+        build.user("trainer", org=team.organisation),  # delivers to no workshop of this team
     ]
     for person in allowed:
         login(person)
@@ -199,6 +199,8 @@ def test_who_sees_a_teams_plan(build, client, login):
     for person in refused:
         login(person)
         assert client.get(f"/supervision/teams/{team.id}").status_code == 403, person
+    login(build.user("trainer", org=build.org()))  # another organisation's team answers as a missing one
+    assert client.get(f"/supervision/teams/{team.id}").status_code == 404
     # A manager keeps the action plan but does not change the plan's sessions.
     login(allowed[0])
     assert client.post(f"/supervision/teams/{team.id}/sessions/1", data={}).status_code == 403

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from equiptrain.accounts.models import TrainerKind
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db

@@ -74,7 +74,7 @@ def _signed_off_without(build, missed_count=1):
 def test_an_administrator_records_someone_the_signed_off_register_missed_with_a_reason(build, client, login):
     from sqlalchemy import select
 
-    from equiptrain.audit.models import AuditEvent
+    from equiptrain.auditlog.models import AuditEvent
     from equiptrain.workshops.models import WorkshopResult
 
     workshop, (missed,), trainer = _signed_off_without(build)

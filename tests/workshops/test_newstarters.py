@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from equiptrain.accounts.models import MembershipRole
 from equiptrain.accounts.services import set_membership
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.extensions import db
 from equiptrain.workshops import attendance
 from equiptrain.workshops.models import AttendanceStatus, Invitation, WorkshopKind

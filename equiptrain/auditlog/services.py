@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import has_request_context, request
 
-from equiptrain.audit.models import AuditEvent
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.extensions import db
 
 
-def record(
+def log_event(
     action: str, actor=None, subject=None, organisation_id: int | None = None, ip_address: str | None = None, **details
 ) -> AuditEvent:
     """Add an audit event to the session; it is committed with the rest of the request's work.

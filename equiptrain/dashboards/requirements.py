@@ -8,15 +8,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from equiptrain.dashboards.models import MandatoryModule, TrainingPolicy
+from equiptrain.dashboards.models import MandatoryModule, TrainingRequirements
 from equiptrain.extensions import db
+from equiptrain.learning.models import ProgressStatus
 
-NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
-STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
+NOT_STARTED, IN_PROGRESS, COMPLETE = ProgressStatus.NOT_STARTED, ProgressStatus.IN_PROGRESS, ProgressStatus.COMPLETE
+STATUS_LABELS = {s: s.label for s in (NOT_STARTED, IN_PROGRESS, COMPLETE)}
 
 
 @dataclass(frozen=True)
-class Policy:
+class Requirements:
     organisation_id: int
     deadline: dt.date | None = None
     joiner_days: int | None = None
@@ -55,7 +56,9 @@ class Policy:
         return None
 
 
-def person_status(modules_done: int, modules_started: int, required: int, core_done: bool, core_mandatory: bool) -> str:
+def person_status(
+    modules_done: int, modules_started: int, required: int, core_done: bool, core_mandatory: bool
+) -> ProgressStatus:
     """Complete once every required module (and the core workshop, when mandatory) is done."""
     if modules_done >= required and (core_done or not core_mandatory):
         return COMPLETE
@@ -68,15 +71,15 @@ def is_overdue(deadline: dt.date | None, status: str, today: dt.date) -> bool:
     return deadline is not None and status != COMPLETE and today > deadline
 
 
-def load(organisation_id: int) -> Policy:
-    """The organisation's policy (two queries); an organisation that set nothing requires nothing."""
-    row = db.session.scalar(select(TrainingPolicy).where(TrainingPolicy.organisation_id == organisation_id))
+def load(organisation_id: int) -> Requirements:
+    """The organisation's requirements (two queries); an organisation that set nothing requires nothing."""
+    row = db.session.scalar(select(TrainingRequirements).where(TrainingRequirements.organisation_id == organisation_id))
     mandatory = frozenset(
         db.session.scalars(select(MandatoryModule.module_id).where(MandatoryModule.organisation_id == organisation_id))
     )
     if row is None:
-        return Policy(organisation_id, mandatory_module_ids=mandatory)
-    return Policy(
+        return Requirements(organisation_id, mandatory_module_ids=mandatory)
+    return Requirements(
         organisation_id,
         row.deadline,
         row.joiner_days,
