@@ -1,7 +1,7 @@
 """jobs: the outbox, schedule claims, scheduled-message settings and opt-outs, remembered sessions
 
 Revision ID: 1901
-Revises: 0013
+Revises: 1801
 Create Date: 2026-12-07 01:30:00
 
 """
@@ -12,7 +12,7 @@ import equiptrain.db
 
 
 revision = "1901"
-down_revision = "0013"
+down_revision = "1801"
 branch_labels = None
 depends_on = None
 
