@@ -112,7 +112,7 @@ ROUTES: dict[str, tuple] = {
     "trainers.selection": (("admin",), lambda w: {"user_id": w["le_trainer"].id}, "GET"),
     "students.index": (("admin", "platform_admin"), None, "GET"),
     "trainers.my_connections": (("trainer",), None, "GET"),
-    "workshops.facilitator_pack": (
+    "printables.facilitator_pack": (
         ("trainer", "admin", "platform_admin"),
         lambda w: {"workshop_id": w["workshop"].id},
         "GET",

@@ -17,6 +17,7 @@ from equiptrain.accounts.sso_oidc import SsoFailure
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import csrf, db, limiter
+from equiptrain.forms import form_error
 
 bp = Blueprint("sso", __name__)
 
@@ -263,7 +264,7 @@ def admin():
                     password_sign_in=settings_form.password_sign_in.data == "on",
                 )
             except ServiceError as exc:
-                settings_form.password_sign_in.errors = [exc.message]
+                form_error(settings_form, exc, "password_sign_in")
             else:
                 flash("Sign-in settings saved.", "info")
                 return redirect(url_for("sso.admin", org=org.id))
@@ -271,7 +272,7 @@ def admin():
         try:
             provider = _save_provider(form, org, None)
         except ServiceError as exc:
-            getattr(form, exc.field if exc.field and exc.field in form else "name").errors.append(exc.message)
+            form_error(form, exc, "name")
         else:
             flash(f"{provider.name} added. Register the redirect address below with the provider.", "info")
             return redirect(url_for("sso.provider", provider_id=provider.id))
@@ -302,7 +303,7 @@ def provider(provider_id: int):
         try:
             _save_provider(form, org, provider)
         except ServiceError as exc:
-            getattr(form, exc.field if exc.field and exc.field in form else "name").errors.append(exc.message)
+            form_error(form, exc, "name")
         else:
             flash(f"{provider.name} saved.", "info")
             return redirect(url_for("sso.provider", provider_id=provider.id))

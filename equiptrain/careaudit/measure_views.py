@@ -15,11 +15,11 @@ from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.careaudit import measure_queries, measure_services
 from equiptrain.careaudit.measure_forms import MeasureRoundForm, field_name, questionnaire_form
 from equiptrain.careaudit.measure_models import MeasureRound, MeasureRoundKind, ResponseMode
-from equiptrain.careaudit.views import AUDITORS, _fail, _team, bp
+from equiptrain.careaudit.views import AUDITORS, _team, bp
 from equiptrain.content.models import MeasureInstrument
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db, limiter
-from equiptrain.forms import EmptyForm, choices
+from equiptrain.forms import EmptyForm, choices, form_error
 
 public = Blueprint("measure_public", __name__)
 
@@ -53,7 +53,7 @@ def measure_team(team_id: int):
                 closes_on=form.closes_on.data,
             )
         except ServiceError as exc:
-            _fail(form, exc)
+            form_error(form, exc)
         else:
             flash(f"Round '{round_.label}' is open. Hand out its short link or QR code.", "info")
             return redirect(url_for("careaudit.measure_round", round_id=round_.id))
@@ -124,7 +124,7 @@ def measure_paper(round_id: int):
                 entered_by=current_user,
             )
         except ServiceError as exc:
-            _fail(form, exc)
+            form_error(form, exc)
         else:
             flash("Paper response saved. Type in the next one, or go back to the round.", "info")
             return redirect(url_for("careaudit.measure_paper", round_id=round_.id))
@@ -194,7 +194,7 @@ def respond(token: str):
                 easy_read=easy,
             )
         except ServiceError as exc:
-            _fail(form, exc)
+            form_error(form, exc)
         else:
             response = redirect(url_for("measure_public.thanks", token=round_.token, easy="1" if easy else None))
             used[str(round_.id)] = used.get(str(round_.id), 0) + 1

@@ -113,20 +113,6 @@ def _send_invitation(actor: User, workshop: Workshop, user: User, role_descripti
 # -- attendance certificates for guests ------------------------------------------------------------------------------
 
 
-def attendance_result(user: User, workshop: Workshop):
-    """The guest's settled attendance of `workshop` (its last register signed off, at least one session
-    attended), or None. A guest's certificate is one of attendance: CPD hours are the hours of the sessions they
-    came to, whatever the staff completion rules."""
-    from equiptrain.workshops.models import WorkshopResult
-
-    if workshop.signed_off_at is None:
-        return None
-    result = db.session.scalar(
-        select(WorkshopResult).where(WorkshopResult.workshop_id == workshop.id, WorkshopResult.user_id == user.id)
-    )
-    return result if result is not None and result.sessions_attended > 0 else None
-
-
 def attendance_certificate_pdf(user: User, workshop: Workshop, result) -> bytes:
     """A one-page attendance certificate with CPD hours (tagged PDF/UA, as every PDF the platform makes)."""
     from flask import render_template

@@ -11,6 +11,7 @@ from equiptrain.errors import ServiceError
 from equiptrain.forms import form_error
 from equiptrain.guests import queries, services
 from equiptrain.guests.forms import GuestForm
+from equiptrain.workshops import queries as workshop_queries
 from equiptrain.workshops.models import Workshop
 
 bp = Blueprint("guests", __name__)
@@ -44,7 +45,7 @@ def manage(workshop_id: int):
 def attendance_certificate(workshop_id: int):
     """A guest's certificate of attendance with CPD hours, once the workshop's register is signed off."""
     workshop = get_or_abort(Workshop, workshop_id, "view")
-    result = services.attendance_result(current_user, workshop)
+    result = workshop_queries.guest_attendance_result(current_user, workshop)
     if result is None:
         abort(404)
     return Response(

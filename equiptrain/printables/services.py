@@ -80,11 +80,6 @@ def filename(*parts: str) -> str:
     return "equip-" + "-".join(parts) + ".pdf"
 
 
-def core_days() -> list[CoreDay]:
-    """The core days as content, in day order (one query)."""
-    return list(db.session.scalars(select(CoreDay).where(CoreDay.retired_at.is_(None)).order_by(CoreDay.day)))
-
-
 def agenda_roleplays(days: list[CoreDay]) -> list[tuple[Module, Scenario]]:
     """The role plays the days' agendas use, in the order they come (one query)."""
     wanted = [item["roleplay"] for day in days for item in day.agenda if item.get("roleplay")]

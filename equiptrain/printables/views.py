@@ -1,4 +1,5 @@
-"""Printable downloads for learners: a unit, or a role play's pack (briefs, observer checklist, debrief), as PDF.
+"""Printable downloads: for learners a unit, or a role play's pack (briefs, observer checklist, debrief); for a
+core workshop's facilitators its pack (agendas, notes, role plays), as PDF.
 
 The same graduated order as the pages applies: a locked module's downloads answer 403 with the reason.
 """
@@ -9,12 +10,14 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from equiptrain.authz import roles_required
+from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.content import snapshot
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.extensions import db
 from equiptrain.learning import record as records
 from equiptrain.learning import services as learning_services
+from equiptrain.workshops import queries as workshop_queries
+from equiptrain.workshops.models import Workshop, WorkshopKind
 
 from . import services
 
@@ -70,3 +73,24 @@ def roleplay(slug: str, scenario_slug: str):
     if row is None:
         abort(404)
     return _download(services.roleplay_pdf(module, row), services.filename(module.slug, row.slug, "pack"))
+
+
+@bp.route("/workshops/<int:workshop_id>/facilitator-pack.pdf")
+@roles_required("learner")
+def facilitator_pack(workshop_id: int):
+    """The printable facilitator pack of a core workshop: each day's agenda (times, who leads, materials) from
+    course_content/core/, the facilitators' notes, and the role-play packs the agenda uses."""
+    workshop = get_or_abort(Workshop, workshop_id, "facilitate")
+    if workshop.kind is not WorkshopKind.CORE:
+        abort(404)
+    days = workshop_queries.core_days()
+    if not days:
+        abort(404)
+    return Response(
+        services.facilitator_pack_pdf(workshop, days),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="equip-facilitator-pack-{workshop.id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -15,6 +15,7 @@ from equiptrain.accounts.services import normalise_email
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.forms import form_error
 from equiptrain.records import esr, queries, services, staffsync, xapi
 from equiptrain.records.forms import (
     CompetenceForm,
@@ -191,7 +192,7 @@ def competences():
         try:
             found = services.parse_competences(form.competences.data or "", {k.key for k in keys})
         except ServiceError as exc:
-            form.competences.errors.append(exc.message)
+            form_error(form, exc, "competences")
         else:
             services.update_settings(current_user, org, competences=found)
             flash(f"{len(found)} achievement(s) mapped to competences.", "info")

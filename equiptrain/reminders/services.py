@@ -20,8 +20,8 @@ from sqlalchemy.orm import selectinload
 from equiptrain import mail
 from equiptrain.accounts.models import Membership, MembershipRole, Organisation, User, UserSession
 from equiptrain.auditlog.services import log_event
-from equiptrain.dashboards import policy as rules
 from equiptrain.dashboards import queries as dq
+from equiptrain.dashboards import requirements as rules
 from equiptrain.dashboards.models import Reminder
 from equiptrain.db import utcnow
 from equiptrain.extensions import db

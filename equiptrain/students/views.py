@@ -11,7 +11,7 @@ from equiptrain.accounts.queries import admin_organisation
 from equiptrain.authz import roles_required
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.forms import choices
+from equiptrain.forms import choices, form_error
 from equiptrain.students import services
 from equiptrain.students.forms import StudentForm
 
@@ -41,8 +41,7 @@ def index():
                     ends_on=form.ends_on.data,
                 )
             except ServiceError as exc:
-                field = getattr(form, exc.field, None) if exc.field else None
-                (field.errors if field is not None else form.form_errors).append(exc.message)
+                form_error(form, exc)
             else:
                 flash(f"{student.name} has been added and sent an invitation to set a password.", "info")
                 return redirect(url_for("students.index", org=org.id))

@@ -115,7 +115,7 @@ def register_afterwards(workshop_id: int):
                 current_user, workshop, session, person, AttendanceStatus(form.status.data), form.reason.data
             )
         except ServiceError as exc:
-            getattr(form, exc.field or "person").errors = [exc.message]
+            form_error(form, exc, "person")
         else:
             flash(f"{person.name} is now recorded as {form.status.data} at {session.label.lower()}.", "info")
             return redirect(url_for("workshops.register", workshop_id=workshop.id, session=session.number))

@@ -11,6 +11,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from equiptrain.accounts.models import GuestAccess, Membership, Team, TrainerKind, TrainerProfile, User
+from equiptrain.content.models import CoreDay
 from equiptrain.content.rules import supervision_sessions_required
 from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
@@ -456,3 +457,20 @@ def guest_counts(organisation_id: int) -> list[dict]:
         .order_by(Workshop.starts_at.desc())
     ).all()
     return [{"workshop": w, "invited": n, "attending": attending, "attended": came} for w, n, attending, came in rows]
+
+
+def guest_attendance_result(user: User, workshop: Workshop) -> WorkshopResult | None:
+    """The guest's settled attendance of `workshop` (its last register signed off, at least one session
+    attended), or None. A guest's certificate is one of attendance: CPD hours are the hours of the sessions they
+    came to, whatever the staff completion rules."""
+    if workshop.signed_off_at is None:
+        return None
+    result = db.session.scalar(
+        select(WorkshopResult).where(WorkshopResult.workshop_id == workshop.id, WorkshopResult.user_id == user.id)
+    )
+    return result if result is not None and result.sessions_attended > 0 else None
+
+
+def core_days() -> list[CoreDay]:
+    """The core days as content (course_content/core/), in day order (one query)."""
+    return list(db.session.scalars(select(CoreDay).where(CoreDay.retired_at.is_(None)).order_by(CoreDay.day)))

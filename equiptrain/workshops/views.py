@@ -23,9 +23,7 @@ from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices, form_error
-from equiptrain.guests import services as guest_services
 from equiptrain.mail import external_url
-from equiptrain.printables import services as printables
 from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.forms import (
     BriefingForm,
@@ -238,8 +236,8 @@ def detail(workshop_id: int):
     return render_template(
         "workshops/detail.html",
         workshop=workshop,
-        core_days=printables.core_days() if workshop.kind is WorkshopKind.CORE else [],
-        guest_result=guest_services.attendance_result(current_user, workshop) if current_user.is_guest else None,
+        core_days=queries.core_days() if workshop.kind is WorkshopKind.CORE else [],
+        guest_result=queries.guest_attendance_result(current_user, workshop) if current_user.is_guest else None,
         lead_labels=LEAD_LABELS,
         invitation=invitation,
         reply_form=ReplyForm(),
@@ -474,7 +472,7 @@ def support(workshop_id: int, trainer_id: int):
             return _saved(workshop, trainer, f"Payment marked as paid: {record.amount}.")
     except ServiceError as exc:
         if exc.field == "amount":
-            payment_form.amount.errors = [*payment_form.amount.errors, exc.message]
+            form_error(payment_form, exc)
         else:
             flash(exc.message, "error")
     if request.method == "GET":
@@ -611,25 +609,4 @@ def trainer(user_id: int):
         sessions=sessions,
         training=training,
         training_form=training_form,
-    )
-
-
-@bp.route("/workshops/<int:workshop_id>/facilitator-pack.pdf")
-@roles_required("learner")
-def facilitator_pack(workshop_id: int):
-    """The printable facilitator pack of a core workshop: each day's agenda (times, who leads, materials) from
-    course_content/core/, the facilitators' notes, and the role-play packs the agenda uses."""
-    workshop = _workshop(workshop_id, "facilitate")
-    if workshop.kind is not WorkshopKind.CORE:
-        abort(404)
-    days = printables.core_days()
-    if not days:
-        abort(404)
-    return Response(
-        printables.facilitator_pack_pdf(workshop, days),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="equip-facilitator-pack-{workshop.id}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
     )

@@ -203,7 +203,7 @@ def test_a_daily_task_fires_once_with_two_processes_at_once(world, tmp_path):
     (task, day) claim lets one run it; the learner due in 14 days is reminded once."""
     import datetime as dt
 
-    from equiptrain.dashboards.services import save_policy
+    from equiptrain.dashboards.services import save_requirements
     from equiptrain.jobs.models import ScheduleRun
     from tests.dashboards.helpers import modules
 
@@ -216,7 +216,7 @@ def test_a_daily_task_fires_once_with_two_processes_at_once(world, tmp_path):
         learner = build.user("learner", team=team)
         admin = build.user("admin", org=org)
         (module,) = modules(1)
-        save_policy(
+        save_requirements(
             admin,
             org,
             module_ids={module.id},

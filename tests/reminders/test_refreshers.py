@@ -28,7 +28,7 @@ def test_a_refresher_renews_the_completion_and_the_certificate(tmp_path, build, 
     learner = build.user(org=admin.organisation)
     complete_modules(learner, "foundations")
     [old] = certificates_of(learner)
-    dashboard_services.save_policy(
+    dashboard_services.save_requirements(
         admin,
         admin.organisation,
         module_ids={module.id},
@@ -91,7 +91,7 @@ def test_the_team_matrix_shows_expires_on_and_expired(build, client, login):
     (module,) = helpers.modules(1)
     helpers.progress(fresh, module, days_ago=10)
     helpers.progress(lapsed, module, days_ago=400)
-    dashboard_services.save_policy(
+    dashboard_services.save_requirements(
         admin,
         admin.organisation,
         module_ids={module.id},
@@ -117,7 +117,7 @@ def test_a_whole_module_refresher_needs_the_units_read_again(tmp_path, build, ap
     admin = build.user("admin")
     learner = build.user(org=admin.organisation)
     complete_modules(learner, "foundations")
-    dashboard_services.save_policy(
+    dashboard_services.save_requirements(
         admin,
         admin.organisation,
         module_ids={module.id},

@@ -43,7 +43,7 @@ def world(build):
         (module,) = helpers.modules(1)
         helpers.progress(done, module)
         helpers.progress(manager, module)
-        dashboard_services.save_policy(
+        dashboard_services.save_requirements(
             admin,
             org,
             module_ids={module.id},
