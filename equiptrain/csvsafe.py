@@ -73,6 +73,17 @@ def writer(stream, **kwargs) -> SafeWriter:
     return SafeWriter(stream, **kwargs)
 
 
+def csv_text(header: Iterable[Any] | None, rows: Iterable[Iterable[Any]]) -> str:
+    """A whole CSV document as text (header first if given), every cell neutralised (files written to disk, such
+    as the ESR export)."""
+    out = io.StringIO()
+    w = writer(out)
+    if header is not None:
+        w.writerow(header)
+    w.writerows(rows)
+    return out.getvalue()
+
+
 def _stream(header: Iterable[Any] | None, rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     out = io.StringIO()
     w = writer(out)

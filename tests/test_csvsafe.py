@@ -75,7 +75,8 @@ def test_xlsx_cells_are_text_not_formulas():
     data.seek(0)
     back = openpyxl.load_workbook(data).active
     cells = [[c.value for c in row] for row in back.iter_rows(min_row=2)]
-    # (XML turns a carriage return into a line feed; what matters is the apostrophe in front)
-    assert [row[0] for row in cells] == ["'" + v.replace("\r", "\n") for v in HOSTILE]
+    # (older openpyxl turned a carriage return into a line feed on the way through XML, newer keeps it; what
+    # matters is the apostrophe in front)
+    assert [row[0].replace("\r", "\n") for row in cells] == ["'" + v.replace("\r", "\n") for v in HOSTILE]
     assert all(c.data_type != "f" for row in back.iter_rows() for c in row)
     assert {row[2] for row in cells} == {-1.5}
