@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,6 +18,12 @@ from equiptrain.extensions import db
 CONTENT = Path(__file__).resolve().parents[2] / "course_content"
 
 
+@functools.cache
+def _shipped_measures() -> list:
+    """The shipped course's measures, loaded once per run (loading the whole course takes seconds)."""
+    return load_course(CONTENT).measures
+
+
 def make_instrument() -> MeasureInstrument:
     """The shipped measure as a row (what `content sync` stores), unless already there."""
     row = db.session.scalar(select(MeasureInstrument).where(MeasureInstrument.slug == "involvement-short"))
@@ -28,7 +35,7 @@ def make_instrument() -> MeasureInstrument:
         created.append(model(**values))
         db.session.add(created[-1])
 
-    sync_measures(load_course(CONTENT).measures, upsert, lambda kind, rows: None)
+    sync_measures(_shipped_measures(), upsert, lambda kind, rows: None)
     db.session.commit()
     return next(r for r in created if r.slug == "involvement-short")
 
