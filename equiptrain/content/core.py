@@ -16,7 +16,7 @@ from equiptrain.markdown import render_content
 
 from .defs import AgendaItemDef, CoreDayDef, Problem
 from .schema import CoreDayMeta
-from .source import Parsed, Tree, parse_markdown, read_text, validate
+from .source import Parsed, Tree, read_numbered_pages
 
 FILE_RE = re.compile(r"^day-(\d+)\.md$")
 LEAD_LABELS = {
@@ -28,26 +28,9 @@ LEAD_LABELS = {
 
 def read_core(root: Path, problems: list[Problem]) -> list[Parsed]:
     """The parsed core days in day order; problems with the folder or a file are added."""
-    folder = root / "core"
-    if not folder.is_dir():
-        return []
-    found: list[tuple[int, Parsed]] = []
-    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
-        rel = path.relative_to(root).as_posix()
-        match = FILE_RE.match(path.name) if path.is_file() else None
-        if match is None:
-            kind = "folder" if path.is_dir() else "file"
-            problems.append(
-                Problem(rel, 1, "-", f"unexpected {kind} '{path.name}': core days are files named day-1.md, day-2.md")
-            )
-            continue
-        parsed = Parsed(rel)
-        text = read_text(root, path, problems)
-        parsed.src = parse_markdown(rel, text, problems) if text is not None else None
-        if parsed.src is not None:
-            parsed.model = validate(parsed.src, CoreDayMeta, problems)
-        found.append((int(match.group(1)), parsed))
-    found.sort(key=lambda item: item[0])
+    found = read_numbered_pages(
+        root, "core", FILE_RE, CoreDayMeta, problems, "core days are files named day-1.md, day-2.md"
+    )
     for position, (n, parsed) in enumerate(found, 1):
         if n != position:
             problems.append(

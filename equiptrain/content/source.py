@@ -195,6 +195,33 @@ _SYNTAX_HINTS = [
 ]
 
 
+def read_numbered_pages(
+    root: Path, folder_name: str, file_re: re.Pattern, meta: type[BaseModel], problems: list[Problem], naming: str
+) -> list[tuple[int, Parsed]]:
+    """The Markdown pages of `root/folder_name` whose names match `file_re` (its first group is the number),
+    parsed and validated against `meta`, sorted by number. Anything else in the folder is a problem; `naming` says
+    how files are named (e.g. "core days are files named day-1.md, day-2.md")."""
+    folder = root / folder_name
+    if not folder.is_dir():
+        return []
+    found: list[tuple[int, Parsed]] = []
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        rel = path.relative_to(root).as_posix()
+        match = file_re.match(path.name) if path.is_file() else None
+        if match is None:
+            kind = "folder" if path.is_dir() else "file"
+            problems.append(Problem(rel, 1, "-", f"unexpected {kind} '{path.name}': {naming}"))
+            continue
+        parsed = Parsed(rel)
+        text = read_text(root, path, problems)
+        parsed.src = parse_markdown(rel, text, problems) if text is not None else None
+        if parsed.src is not None:
+            parsed.model = validate(parsed.src, meta, problems)
+        found.append((int(match.group(1)), parsed))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
 def parse_yaml(rel: str, text: str, problems: list[Problem], offset: int = 0) -> Source | None:
     """Compose and construct YAML in one pass; a syntax error becomes one problem with its line."""
     loader = yaml.SafeLoader(text)

@@ -15,48 +15,31 @@ from equiptrain.markdown import render_content
 
 from .defs import Problem, SupervisionDef
 from .schema import SupervisionMeta
-from .source import Parsed, parse_markdown, read_text, validate
+from .source import Parsed, read_numbered_pages
 
 FILE_RE = re.compile(r"^session-(\d+)\.md$")
 
 
 def read_supervision(root: Path, problems: list[Problem]) -> list[Parsed]:
     """The parsed session templates, in number order; problems with the folder or a file are added."""
-    folder = root / "supervision"
-    if not folder.is_dir():
-        return []
-    found: list[tuple[int, Parsed]] = []
-    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
-        rel = path.relative_to(root).as_posix()
-        match = FILE_RE.match(path.name) if path.is_file() else None
-        if match is None:
-            kind = "folder" if path.is_dir() else "file"
+    found = read_numbered_pages(
+        root,
+        "supervision",
+        FILE_RE,
+        SupervisionMeta,
+        problems,
+        "supervision templates are files named session-1.md, session-2.md, ...",
+    )
+    for _, parsed in found:
+        if parsed.src is not None and not parsed.src.body.strip():
             problems.append(
                 Problem(
-                    rel,
-                    1,
-                    "-",
-                    f"unexpected {kind} '{path.name}': supervision templates are files "
-                    "named session-1.md, session-2.md, ...",
+                    parsed.rel,
+                    parsed.src.body_line,
+                    "body",
+                    "the page has no text: write the session's agenda below the second ---",
                 )
             )
-            continue
-        parsed = Parsed(rel)
-        text = read_text(root, path, problems)
-        parsed.src = parse_markdown(rel, text, problems) if text is not None else None
-        if parsed.src is not None:
-            parsed.model = validate(parsed.src, SupervisionMeta, problems)
-            if not parsed.src.body.strip():
-                problems.append(
-                    Problem(
-                        rel,
-                        parsed.src.body_line,
-                        "body",
-                        "the page has no text: write the session's agenda below the second ---",
-                    )
-                )
-        found.append((int(match.group(1)), parsed))
-    found.sort(key=lambda item: item[0])
     _check(found, problems)
     return [parsed for _, parsed in found]
 

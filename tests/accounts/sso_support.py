@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -24,28 +22,18 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from tests import servers
+
 SCRIPT = Path(__file__).resolve().parents[1] / "oidc" / "provider.mjs"
 PUBLIC_URL = "http://equiptrain.test"  # the tests' PUBLIC_URL
 SECRET = "test-client-secret-0123456789"
-
-
-def free_port() -> int:
-    for _ in range(200):
-        port = random.randint(20000, 32000)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
 
 
 class NodeProvider:
     """node oidc-provider on 127.0.0.1; `restart()` keeps the port (so the issuer) and makes new keys."""
 
     def __init__(self, clients: list[dict], accounts: dict | None = None) -> None:
-        self.port = free_port()
+        self.port = servers.free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.clients, self.accounts = clients, accounts or {}
         self.process: subprocess.Popen | None = None
@@ -76,13 +64,8 @@ class NodeProvider:
         raise RuntimeError("oidc-provider did not answer within 30 s")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            servers.stop(self.process)
         self.process = None
         if getattr(self, "log", None) is not None:
             self.log.close()
@@ -158,7 +141,7 @@ class MintingProvider:
 
     def __init__(self) -> None:
         self.key = RSAKey.generate_key(2048, private=True, parameters={"kid": "good-key"})
-        self.port = free_port()
+        self.port = servers.free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.client_id = "minted-client"
         self.delay = 0.0

@@ -22,8 +22,9 @@ from equiptrain.accounts.sso_models import SsoIdentity, SsoProvider, SsoSignIn
 from equiptrain.auditlog.models import AuditEvent
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from tests.accounts.sso_support import SECRET, free_port, local_path, provider_login
+from tests.accounts.sso_support import SECRET, local_path, provider_login
 from tests.builders import PASSWORD
+from tests.servers import free_port
 
 
 @pytest.fixture(autouse=True)

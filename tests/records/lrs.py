@@ -4,8 +4,6 @@ backend. It validates every statement, so a malformed one fails the tests. `scri
 from __future__ import annotations
 
 import os
-import random
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -13,21 +11,11 @@ from pathlib import Path
 
 import requests
 
+from tests import servers
+
 ROOT = Path(__file__).resolve().parents[2]
 RALPH = ROOT / ".venv-lrs" / "bin" / "ralph"
 USER, PASSWORD = "equiptrain", "lrs-test-password"
-
-
-def free_port() -> int:
-    for _ in range(200):
-        port = random.randint(20000, 32000)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
 
 
 @dataclass
@@ -71,13 +59,8 @@ class Lrs:
         raise RuntimeError("ralph did not start within a minute")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            servers.stop(self.process)
         self.process = None
 
     def statements(self) -> list[dict]:
@@ -103,7 +86,7 @@ class Lrs:
 def start_lrs(root: Path) -> Lrs:
     if not RALPH.exists():
         subprocess.run([str(ROOT / "scripts" / "lrs-venv")], check=True)
-    lrs = Lrs(root, free_port())
+    lrs = Lrs(root, servers.free_port())
     (root / "app").mkdir(parents=True, exist_ok=True)
     lrs.store.mkdir(parents=True, exist_ok=True)
     subprocess.run(

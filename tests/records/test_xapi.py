@@ -21,8 +21,9 @@ from equiptrain.reflection import services as reflection
 from equiptrain.workshops import services as workshops
 from tests.certificates.helpers import FOUNDATIONS, attended_workshop, set_rules
 from tests.learning.helpers import finish_practice, module, read_all_units
-from tests.records.lrs import PASSWORD, USER, free_port, start_lrs
+from tests.records.lrs import PASSWORD, USER, start_lrs
 from tests.reflection.helpers import confidence_items
+from tests.servers import free_port
 from tests.workshops.helpers import make_workshop
 
 SECRET = "My private reflection about Mrs Example's care plan"
