@@ -8,6 +8,7 @@ import time
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from equiptrain import ui
 from equiptrain.accounts import queries, services, sso, sso_oidc
 from equiptrain.accounts.forms import EmptyForm
 from equiptrain.accounts.models import User
@@ -20,6 +21,14 @@ from equiptrain.extensions import csrf, db, limiter
 from equiptrain.forms import form_error
 
 bp = Blueprint("sso", __name__)
+
+ui.add_nav(
+    "Sign-in and single sign-on",
+    "sso.admin",
+    ("admin",),
+    order=83,
+    description="NHS account providers, password sign-in, accounts on first sign-in.",
+)
 
 PENDING_KEY = "sso_pending"
 PENDING_SECONDS = 600  # a sign-in at the provider must come back within 10 minutes

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.validators import ValidationError
 
+from equiptrain import ui
 from equiptrain.accounts import importer, invitations
 from equiptrain.accounts import queries as account_queries
 from equiptrain.accounts.models import Organisation, User
@@ -31,6 +32,18 @@ from equiptrain.records.forms import (
 from equiptrain.records.models import EsrExport, NotInEsr, StaffSyncRun
 
 bp = Blueprint("records", __name__, url_prefix="/admin/records")
+
+# Trust records on the administration hub (links only administrators see go there, not in the header).
+ui.add_nav("Trust records", "records.index", ("admin",), order=85, description="ESR, the competence export and xAPI.")
+ui.add_nav("ESR settings", "records.settings", ("admin",), order=86, description="The staff file's layout and dates.")
+ui.add_nav(
+    "Units and teams", "records.mapping", ("admin",), order=86, description="Which ESR units belong to which team."
+)
+ui.add_nav("Staff sync from ESR", "records.sync_upload", ("admin",), order=86, description="Starters, movers, leavers.")
+ui.add_nav("Competence names", "records.competences", ("admin",), order=86, description="Achievements as competences.")
+ui.add_nav("ESR competence export", "records.exports", ("admin",), order=86, description="Exports for ESR, by date.")
+ui.add_nav("Not in ESR", "records.not_in_esr", ("admin",), order=86, description="People a sync never deactivates.")
+ui.add_nav("xAPI queue", "records.xapi_queue", ("admin",), order=86, description="Statements for the record store.")
 
 
 def _org():

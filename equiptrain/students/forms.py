@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, Email, Length
+
+from equiptrain.forms import SingleLineEmailField, SingleLineField
 
 
 class StudentForm(FlaskForm):
-    name = StringField(
+    name = SingleLineField(
         "Full name",
         validators=[DataRequired("Enter the student's name"), Length(max=200, message="Use 200 characters or fewer")],
     )
-    email = EmailField(
+    email = SingleLineEmailField(
         "Email address",
         description="Their invitation to set a password goes here.",
         validators=[
@@ -21,7 +23,7 @@ class StudentForm(FlaskForm):
             Length(max=254, message="Enter an email address of 254 characters or fewer"),
         ],
     )
-    university = StringField(
+    university = SingleLineField(
         "University",
         validators=[
             DataRequired("Enter the student's university"),
