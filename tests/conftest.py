@@ -226,15 +226,23 @@ class Outbox:
         self.app = app
 
     def clear(self):
+        """Forget the mail sent so far, including what the queue still holds for delivery."""
+        self._deliver()
+        self.remove_files()
+
+    def remove_files(self):
         if self.folder.exists():
             for f in self.folder.glob("*.eml"):
                 f.unlink()
 
-    @property
-    def messages(self) -> list[email.message.EmailMessage]:
+    def _deliver(self) -> None:
         queue = job_queue.jobs(self.app)
         if not queue.paused:
             queue.run_pending()
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        self._deliver()
         if not self.folder.exists():
             return []
         return [
@@ -249,9 +257,9 @@ class Outbox:
 @pytest.fixture
 def outbox(app) -> Outbox:
     box = Outbox(Path(app.config["MAIL_OUTBOX_DIR"]), app)
-    box.clear()
+    box.remove_files()
     yield box
-    box.clear()
+    box.remove_files()
 
 
 class QueryCounter:
