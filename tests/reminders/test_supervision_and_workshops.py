@@ -70,6 +70,7 @@ def test_the_day_before_a_session_its_people_get_a_reminder_with_the_invite(buil
     with at(day - dt.timedelta(days=1), hour=9):
         services.workshop_reminders()
         services.workshop_reminders()
+        db.session.commit()  # as the schedule's run commits: the messages leave after it
     assert categories(coming).count("workshop_reminder") == 1
     assert "workshop_reminder" not in categories(declined)
     assert "workshop_reminder" in categories(workshop.facilitators[0].user)
