@@ -1,6 +1,6 @@
 """Periodic tasks, run once per period however many consumers (or cron jobs) call `run_due`.
 
-A feature registers one with `register(name, fn, every=..., description=...)` (e.g. branch i21's xAPI sender and
+A feature registers one with `register(name, fn, every=..., description=...)` (e.g. the xAPI sender and the
 nightly export). Each consumer's huey scheduler calls `run_due()` every minute; for every registered task whose
 period has come, `run_due` first inserts its (name, period) row in `schedule_runs`: the unique pair means only
 one consumer's insert succeeds (on PostgreSQL a second waits for the first to commit, then fails), and the task

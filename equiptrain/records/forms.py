@@ -48,9 +48,6 @@ class SettingsForm(FlaskForm):
         description="A sync that would deactivate more refuses unless forced: a truncated extract must not empty "
         "the trust.",
     )
-    uses_sso = BooleanField(
-        "Staff sign in with their NHS account (single sign-on): starters are not sent a password link"
-    )
     expiry_months = IntegerField(
         "Competences expire after (months)",
         validators=[Optional(), NumberRange(1, 240, "Enter a number of months from 1 to 240, or leave it empty")],

@@ -24,9 +24,6 @@ class RecordsSettings(Base):
     date_format: Mapped[str] = mapped_column(String(40), default="%d/%m/%Y")
     # A sync refuses (unless forced) to deactivate more than this share of the organisation's active people.
     deactivation_share: Mapped[float] = mapped_column(Float, default=0.1)
-    # Starters sign in with their NHS account instead of setting a password. BRANCH POINT (i20, single sign-on):
-    # the integrator replaces this flag with the organisation's SSO setting once single sign-on is merged.
-    uses_sso: Mapped[bool] = mapped_column(default=False)
     # {achievement key: competence name}, keys as esr.achievement_keys() lists them.
     competences: Mapped[dict] = mapped_column(JSON, default=dict)
     expiry_months: Mapped[int | None]

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from equiptrain import csvsafe, mail
+from equiptrain import csvsafe
 from equiptrain.accounts.importer import _profession
 from equiptrain.accounts.invitations import queue_invitations
 from equiptrain.accounts.models import BulkInvitation, Membership, MembershipRole, Organisation, Profession, User
@@ -176,7 +176,6 @@ def settings_for(organisation: Organisation) -> RecordsSettings:
             columns={},
             date_format=DEFAULT_DATE_FORMAT,
             deactivation_share=0.1,
-            uses_sso=False,
             competences={},
             actor_employee_number=False,
         )
@@ -578,7 +577,6 @@ def apply(actor: User | None, p: Plan, *, force: bool = False) -> SyncResult:
             "nothing has changed: get a complete file. If the leavers are right, run it again forced."
         )
     org = p.organisation
-    settings = settings_for(org)
     today = p.today
     result = SyncResult(p)
     created: list[User] = []
@@ -665,23 +663,8 @@ def apply(actor: User | None, p: Plan, *, force: bool = False) -> SyncResult:
             deactivate_by_sync(actor, user, reason)
         db.session.flush()
         if created:
-            if settings.uses_sso:
-                _tell_sso_starters(created)
-            else:
-                result.invitations = queue_invitations(actor, org, created)
+            # Invited as anyone else is: where the organisation signs in only with NHS accounts, the invitation
+            # says so instead of carrying a password link (accounts.services.invite).
+            result.invitations = queue_invitations(actor, org, created)
         log_event("staff.synced", actor, org, organisation_id=org.id, full=p.full, counts=p.counts)
     return result
-
-
-def _tell_sso_starters(users: list[User]) -> None:
-    """BRANCH POINT (i20, single sign-on): starters in an organisation that signs in with NHS accounts are told to
-    sign in with theirs, not invited to set a password. The integrator points the link at the SSO sign-in."""
-    link = mail.external_url("accounts.sign_in")
-    for user in users:
-        mail.send(
-            user.email,
-            "Your EquipTrain account is ready",
-            f"Hello {user.name},\n\nYou have an EquipTrain account for the EQUIP training programme on involving "
-            f"service users and carers in care planning.\n\nSign in with your NHS account here:\n{link}\n",
-        )
-        log_event("user.invited", None, user, email=user.email, sso=True)

@@ -74,7 +74,6 @@ def settings():
         else {
             "date_format": current.date_format,
             "deactivation_percent": round(current.deactivation_share * 100),
-            "uses_sso": current.uses_sso,
             "expiry_months": current.expiry_months,
             "home_page": current.home_page,
             "actor_employee_number": current.actor_employee_number,
@@ -100,7 +99,6 @@ def settings():
                 columns=columns,
                 date_format=form.date_format.data.strip(),
                 deactivation_share=form.deactivation_percent.data / 100,
-                uses_sso=form.uses_sso.data,
                 expiry_months=form.expiry_months.data,
                 home_page=(form.home_page.data or "").strip() or None,
                 actor_employee_number=form.actor_employee_number.data,

@@ -27,7 +27,6 @@ def upgrade():
         sa.Column("columns", sa.JSON(), nullable=False),
         sa.Column("date_format", sa.String(length=40), nullable=False),
         sa.Column("deactivation_share", sa.Float(), nullable=False),
-        sa.Column("uses_sso", sa.Boolean(), nullable=False),
         sa.Column("competences", sa.JSON(), nullable=False),
         sa.Column("expiry_months", sa.Integer(), nullable=True),
         sa.Column("home_page", sa.String(length=300), nullable=True),

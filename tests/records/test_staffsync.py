@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from equiptrain.accounts.invitations import send_batches
 from equiptrain.accounts.models import TrainerKind, User, UserSession
 from equiptrain.accounts.services import start_session
+from equiptrain.accounts.sso_models import SsoSettings
 from equiptrain.cli import main
 from equiptrain.extensions import db
 from equiptrain.records import services, staffsync
@@ -66,11 +67,11 @@ def test_starters_are_created_in_their_mapped_team_and_invited(trust, outbox):
 
 def test_sso_organisation_tells_starters_to_sign_in_with_their_nhs_account(trust, outbox):
     org, *_ = trust
-    staffsync.settings_for(org).uses_sso = True
+    db.session.add(SsoSettings(organisation_id=org.id, password_sign_in=False))
     plan, result = sync(org, HEADER + line("E1", "Ann", "Lee", "ann.lee@nhs.net", "123 North Community"))
-    assert result.invitations is None
+    send_batches(result.invitations.id)
     (message,) = outbox.messages
-    assert "Sign in with your NHS account" in message.get_content()
+    assert "sign in with your NHS account" in message.get_content() and "set-password" not in message.get_content()
 
 
 def test_a_mover_changes_team_with_the_date_and_keeps_their_history(trust, build):
