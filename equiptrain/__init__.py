@@ -194,6 +194,7 @@ def _register_blueprints(app: Flask) -> None:
     from equiptrain.static_assets import bp as assets
     from equiptrain.students.views import bp as students
     from equiptrain.supervision.views import bp as supervision
+    from equiptrain.trainers import services as trainer_services
     from equiptrain.trainers.views import bp as trainers
     from equiptrain.workshops import console_views as _workshop_console  # noqa: F401  (the day's routes)
     from equiptrain.workshops.views import bp as workshops
@@ -225,6 +226,7 @@ def _register_blueprints(app: Flask) -> None:
     reminders_services.register_schedule()
     records_services.register_schedule()
     measure_services.register_schedule()
+    trainer_services.register_schedule()
 
 
 def _register_error_pages(app: Flask) -> None:

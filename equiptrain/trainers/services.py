@@ -121,3 +121,12 @@ def conflicts(trainer_ids: list[int], team_ids: list[int]) -> list[DeclaredConne
             )
         )
     )
+
+
+def register_schedule() -> None:
+    """Selection records past their keeping date are deleted daily (`equiptrain trainers purge` does it by hand)."""
+    from equiptrain.jobs import schedule
+
+    schedule.register(
+        "trainers.purge_selection", purge_expired, every="day", description="Delete selection records past their date"
+    )

@@ -50,3 +50,4 @@ def test_trust_records_deliveries_are_on_the_schedule():
     assert names["xapi.deliver"] == "5min"
     assert names["esr.nightly_export"] == "day"
     assert names["measure.purge"] == "day"
+    assert names["trainers.purge_selection"] == "day"

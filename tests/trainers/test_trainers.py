@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from equiptrain.accounts.models import TrainerKind
@@ -13,6 +14,7 @@ from equiptrain.auditlog.models import AuditEvent
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.jobs import schedule
 from equiptrain.trainers import services
 from equiptrain.trainers.models import DeclaredConnection, SelectionRecord
 from equiptrain.workshops import services as workshop_services
@@ -90,9 +92,11 @@ def test_records_past_their_date_are_purged(build):
     old, kept = _carer_trainer(build, org), _carer_trainer(build, org)
     services.save_selection(admin, old, **RECORD).keep_until = utcnow().date() - dt.timedelta(days=1)
     services.save_selection(admin, kept, **RECORD)
-    db.session.flush()
-    assert services.purge_expired() == 1
+    db.session.commit()
+    with time_machine.travel(dt.datetime.combine(utcnow().date(), dt.time(23), tzinfo=dt.UTC), tick=False):
+        assert "trainers.purge_selection" in schedule.run_due()  # the daily run of the schedule
     assert [r.user_id for r in db.session.scalars(select(SelectionRecord))] == [kept.id]
+    assert services.purge_expired() == 0  # by hand, nothing more to do
 
 
 def test_a_trainer_declares_a_connection_and_is_not_scheduled_with_that_team(build, client, login):
