@@ -406,14 +406,16 @@ def organisation_table(
     complete = done >= len(required)
     if requirements.core_mandatory:
         complete = and_(complete, core)
+    staff = User.university.is_(None)
     overdue = and_(not_(complete), _overdue_condition(requirements, TeamDeadline.deadline, Membership.joined_at, on))
     counts = (
         select(
             Membership.team_id,
-            func.count(Membership.id).label("staff"),
+            # students on placement are not the team's staff: they count in neither its staff nor its core share
+            func.count(case((staff, 1))).label("staff"),
             func.count(case((complete, 1))).label("complete"),
             func.count(case((overdue, 1))).label("overdue"),
-            func.count(case((core, 1))).label("core"),
+            func.count(case((and_(core, staff), 1))).label("core"),
             func.count(case((or_(core, workshop_queries.attended_follow_up(Membership.user_id)), 1))).label("attended"),
         )
         .join(User, User.id == Membership.user_id)

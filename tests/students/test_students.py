@@ -140,3 +140,25 @@ def test_a_student_sees_the_team_workshop_is_not_needed(build, client, login):
     login(student)
     page = client.get("/modules/foundations").get_data(as_text=True)
     assert "Not needed on placement" in page and "attend a workshop covering this module" not in page
+
+
+def test_the_organisation_table_does_not_count_students_as_the_teams_staff(build):
+    from equiptrain.dashboards import queries
+    from equiptrain.dashboards import requirements as rules_of
+
+    team = build.team()
+    admin = build.user("admin", org=team.organisation)
+    for _ in range(3):
+        build.user("learner", team=team)
+    services.add_student(
+        admin,
+        team.organisation,
+        name="Sam Student",
+        email="sam.student@uni.example.ac.uk",
+        university="University of Northbridge",
+        team=team,
+        ends_on=LATER,
+    )
+    db.session.flush()
+    (line,) = queries.organisation_table(team.organisation_id, rules_of.load(team.organisation_id), [])
+    assert line.staff == 3
