@@ -32,14 +32,14 @@ def overdue_tag() -> Markup:
 EXPIRED = Markup('<strong class="nhsuk-tag nhsuk-tag--red">Expired</strong>')
 
 
-def module_cell(cell, policy=None) -> Markup:
-    """A module's tag and date; for a completion that expires (the organisation's policy), "expires on" or an
-    "Expired" tag."""
+def module_cell(cell, requirements=None) -> Markup:
+    """A module's tag and date; for a completion that expires (the organisation's training requirements), "expires
+    on" or an "Expired" tag."""
     if cell is None:
-        return _TAGS["not_started"]
+        return _TAGS[ProgressStatus.NOT_STARTED]
     out = _TAGS[cell.status] + Markup(' <span class="nhsuk-body-s">') + day(cell.on) + Markup("</span>")
-    if policy is not None and cell.status == "complete" and policy.refresh_months:
-        expires = policy.expiry(cell.on)
+    if requirements is not None and cell.status == ProgressStatus.COMPLETE and requirements.refresh_months:
+        expires = requirements.expiry(cell.on)
         if expires is not None and expires <= dt.datetime.now(dt.UTC).date():
             out += Markup(" ") + EXPIRED + Markup(' <span class="nhsuk-body-s">on ') + day(expires) + Markup("</span>")
         elif expires is not None:
