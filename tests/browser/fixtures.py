@@ -3,12 +3,12 @@ and an axe-core scan (WCAG 2.2 A and AA) of every page a test visits."""
 
 from __future__ import annotations
 
-import logging
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from flask import request_finished
 from werkzeug.serving import make_server
 
 from equiptrain import create_app
@@ -33,39 +33,28 @@ class LiveServer:
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.stopped = threading.Event()
-        self.consumer = threading.Thread(target=self.consume, daemon=True)
-
-    def consume(self):
-        from equiptrain.jobs.queue import jobs
-
-        while not self.stopped.wait(0.05):
-            try:
-                jobs(self.app).run_pending()
-            except Exception:  # logged by the job; the next one still runs
-                logging.getLogger(__name__).exception("job failed")
 
     def start(self):
         self.thread.start()
-        self.consumer.start()
 
     def stop(self):
         self.server.shutdown()
         self.thread.join(timeout=10)
-        self.stopped.set()
-        self.consumer.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
-    from tests.conftest import _test_config, build_database, database_url_for, dispose
+    from tests.conftest import _run_background, _test_config, build_database, database_url_for, dispose
 
     tmp = tmp_path_factory.mktemp("browser")
     config = _test_config(tmp, database_url_for(tmp, "equiptrain_browser"))
     config["WTF_CSRF_ENABLED"] = True
-    # A real server: jobs wait in a SQLite huey queue that a thread beside the server drains, as a consumer would.
+    # A real server: jobs wait in a SQLite huey queue, drained at the end of each request in the request's own
+    # thread. (A consumer thread polling beside the server wrote to SQLite between a test's own reads and writes,
+    # which SQLite refuses as a stale snapshot: "database is locked".)
     config["JOBS_URL"] = f"sqlite:///{tmp / 'jobs.db'}"
     app = create_app(config)
+    request_finished.connect(_run_background, app)
     build_database(app)
     yield app
     dispose(app)
