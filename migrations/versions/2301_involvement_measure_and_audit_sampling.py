@@ -9,6 +9,8 @@ Create Date: 2026-12-07 01:40:00
 from alembic import op
 import sqlalchemy as sa
 
+import equiptrain.db
+
 
 revision = "2301"
 down_revision = "2201"
@@ -29,7 +31,7 @@ def upgrade():
         sa.Column("validated", sa.Boolean(), nullable=False),
         sa.Column("definition", sa.JSON(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
-        sa.Column("retired_at", sa.DateTime(), nullable=True),
+        sa.Column("retired_at", equiptrain.db.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("slug"),
     )
@@ -46,8 +48,8 @@ def upgrade():
         sa.Column("closes_on", sa.Date(), nullable=False),
         sa.Column("token", sa.String(length=16), nullable=False),
         sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("closed_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", equiptrain.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", equiptrain.db.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token"),
     )
