@@ -23,6 +23,7 @@ from equiptrain import config as config_module
 # `equiptrain.db` is the module with the declarative base; the extension objects stay in `extensions`.
 from equiptrain import extensions as ext
 from equiptrain.db import MAX_ID
+from equiptrain.headers import security_headers
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -298,20 +299,7 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    csp = (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-    )
-
-    headers = [
-        ("Content-Security-Policy", csp),
-        ("X-Content-Type-Options", "nosniff"),
-        ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "same-origin"),
-        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
-    ]
-    if app.config["PRODUCTION"]:
-        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    headers = security_headers(app.config["PRODUCTION"])
 
     @app.before_request
     def refuse_nul_characters():

@@ -22,6 +22,8 @@ from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
+from equiptrain.headers import security_headers
+
 YEAR = 365 * 24 * 3600
 _FONT_FACE = re.compile(rb"@font-face\s*\{[^}]*\}")
 
@@ -80,16 +82,18 @@ def _immutable(path: str, url: str) -> bool:
     return url.startswith(("/static/", "/vendor/nhsuk/nhsuk-frontend-"))
 
 
-def _headers(headers, path: str, url: str) -> None:
-    headers["X-Content-Type-Options"] = "nosniff"
-
-
 def init_app(app: Flask) -> None:
     if not app.config.get("STATIC_BUILD_DIR"):
         app.config["STATIC_BUILD_DIR"] = str(Path(app.instance_path) / "static-build")
     folder = build(app)
+    sent = security_headers(app.config["PRODUCTION"])
+
+    def add_headers(headers, path: str, url: str) -> None:
+        for name, value in sent:
+            headers[name] = value
+
     served = WhiteNoise(
-        app.wsgi_app, max_age=YEAR, immutable_file_test=_immutable, add_headers_function=_headers, autorefresh=False
+        app.wsgi_app, max_age=YEAR, immutable_file_test=_immutable, add_headers_function=add_headers, autorefresh=False
     )
     served.add_files(str(folder / "static"), prefix="static/")
     served.add_files(str(folder / "assets"), prefix="assets/")
