@@ -1,4 +1,5 @@
-"""The certificate as one tagged A4 page (PDF/UA-1): a real text layer, the document language and title set,
+"""The certificate as a tagged A4 document (PDF/UA-1; one page, or two when its modules' outcomes need a page of
+their own): a real text layer, the document language and title set,
 fonts that cover the names people have (DejaVu for Latin, Greek, Cyrillic and Arabic; WenQuanYi Micro Hei for
 Chinese, Japanese and Korean), and a QR code of the verification address."""
 
