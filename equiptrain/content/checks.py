@@ -216,6 +216,7 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
         )
         _check_prerequisites(src, meta, order, out)
         _check_completion(files, src, meta, out)
+        _check_module_time(files, src, meta, out)
         _check_citations(files, meta.references, out)
     if not files.units:
         out.append(
@@ -254,6 +255,35 @@ def _check_module(files: ModuleFiles, order: dict[str, int], out: list[Problem])
     _duplicates(((s.model.slug, s.source, ("slug",)) for s in scenarios), "scenario", out)
     for scenario in scenarios:
         _check_scenario(scenario.source, scenario.model, out)
+
+
+_STATED_MINUTES_RE = re.compile(r"\b(?:about|around|roughly)\s+(\d+)\s+minutes\b", re.IGNORECASE)
+
+
+def _check_module_time(files: ModuleFiles, src: Source, meta, out: list[Problem]) -> None:
+    """The time a module shows (`estimated_minutes`, on My programme and the module page) covers at least the reading
+    its units' own reading times add up to, and a time its introduction states in words is that same figure."""
+    reading = sum(reading_minutes(u.source.body) for u in files.units if u.model)
+    if meta.estimated_minutes < reading:
+        out.append(
+            src.problem(
+                ("estimated_minutes",),
+                f"estimated_minutes is {meta.estimated_minutes}, less than the {reading} minutes its units take to "
+                f"read (at {WORDS_PER_MINUTE} words a minute) before any practice: raise it",
+            )
+        )
+    for n, line in enumerate(src.body.splitlines()):
+        for match in _STATED_MINUTES_RE.finditer(line):
+            if int(match.group(1)) != meta.estimated_minutes:
+                out.append(
+                    Problem(
+                        f"{files.rel}/module.md",
+                        src.body_line + n,
+                        "body",
+                        f"the introduction says '{match.group(0)}' but estimated_minutes is {meta.estimated_minutes}: "
+                        "make them the same figure",
+                    )
+                )
 
 
 _CITATION_RE = re.compile(r"\b([A-Z][a-z]+) (?:et al\.?|and colleagues),? \(?(\d{4})")

@@ -124,6 +124,22 @@ CASES = [
         "minutes",
         "reading time is worked out from the text (1 minute at 200 words a minute), not 14",
     ),
+    Case(
+        "module-time-says-another-figure",
+        ed(f"{F}/module.md", "Welcome to", "Allow about 60 minutes. Welcome to"),
+        f"{F}/module.md",
+        "Allow about 60 minutes",
+        "body",
+        "the introduction says 'about 60 minutes' but estimated_minutes is 90",
+    ),
+    Case(
+        "module-time-shorter-than-its-reading",
+        ed(U1, "Teaching text about", "word " * 20_000 + "Teaching text about"),
+        f"{F}/module.md",
+        "estimated_minutes: 90",
+        "estimated_minutes",
+        "less than the 102 minutes its units take to read",
+    ),
 ]
 
 
