@@ -46,14 +46,22 @@ def shown_name(entry: dict) -> str:
 
 
 def _people(entries: list[dict]) -> str:
-    # One clause per month, most recent last: "a carer trainer and a service-user trainer, March 2027".
-    by_month: dict[str, list[str]] = {}
-    for entry in sorted(entries, key=lambda e: e["when"]):
-        by_month.setdefault(entry["when"], []).append(shown_name(entry))
+    # One clause per month, most recent last: "a carer trainer and a service-user trainer, March 2027". Someone who
+    # wrote or reviewed a page in several months is named once, with each month: "the course team, November 2026
+    # and December 2026" (not the same name twice). People shown only by their role stay one entry each: two
+    # service-user trainers are two people.
+    months: dict[tuple[str, int], list[str]] = {}
+    for n, entry in enumerate(sorted(entries, key=lambda e: e["when"])):
+        person = months.setdefault((shown_name(entry), 0 if entry.get("name") else n), [])
+        if entry["when"] not in person:
+            person.append(entry["when"])
+    clauses: dict[tuple[str, ...], list[str]] = {}
+    for (name, _), whens in months.items():
+        clauses.setdefault(tuple(whens), []).append(name)
     parts = []
-    for when, names in by_month.items():
+    for whens, names in clauses.items():
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        parts.append(f"{who}, {month_label(when)}")
+        parts.append(f"{who}, {' and '.join(month_label(w) for w in whens)}")
     return "; ".join(parts)
 
 

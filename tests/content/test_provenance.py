@@ -180,3 +180,18 @@ def test_content_status_command_lists_unreviewed_content(app, tmp_path):
     assert "0 of 8 units and scenarios have been reviewed" in result.output
     assert "programme.yaml requires this review before a module is published." in result.output
     assert f"{F}/scenarios/review-conversation.yaml: scenario 'review-conversation' (foundations)" in result.output
+
+
+def test_someone_named_in_two_months_is_named_once_and_people_shown_by_role_stay_apart():
+    team = {"role": "professional", "name": "the EquipTrain course team"}
+    record = {
+        "written_by": [{**team, "when": "2026-11"}, {**team, "when": "2026-12"}],
+        "reviewed_by": [
+            {"role": "service_user_trainer", "name": None, "when": "2027-03"},
+            {"role": "service_user_trainer", "name": None, "when": "2027-03"},
+        ],
+    }
+    assert provenance.describe(record) == [
+        "Written by the EquipTrain course team, November 2026 and December 2026.",
+        "Reviewed by a service-user trainer and a service-user trainer, March 2027.",
+    ]
