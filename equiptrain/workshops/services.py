@@ -625,9 +625,7 @@ def _attendee(user: User) -> vCalAddress:
     return address
 
 
-def _event(
-    workshop: Workshop, session: WorkshopSession | RemovedSession, method: str, attendee: User | None
-) -> Event:
+def _event(workshop: Workshop, session: WorkshopSession | RemovedSession, method: str, attendee: User | None) -> Event:
     """One calendar event per session, with the session's own UID and SEQUENCE."""
     event = Event()
     removed = isinstance(session, RemovedSession)
@@ -676,9 +674,7 @@ def calendar_bytes(workshops: list[Workshop], name: str = "EQUIP workshops") -> 
     return cal.to_ical()
 
 
-def itip_bytes(
-    workshop: Workshop, session: WorkshopSession | RemovedSession, method: str, attendee: User
-) -> bytes:
+def itip_bytes(workshop: Workshop, session: WorkshopSession | RemovedSession, method: str, attendee: User) -> bytes:
     """One RFC 5546 message about one event (one UID): a REQUEST (an invitation or an update) or a CANCEL (the
     session will not take place, or the person is no longer expected) to `attendee`, from the organisation's
     training address as ORGANIZER."""

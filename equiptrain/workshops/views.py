@@ -8,7 +8,7 @@ import io
 from email.utils import parseaddr
 
 import click
-from flask import Blueprint, current_app, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from openpyxl import Workbook
 from sqlalchemy import select

@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from icalendar import Calendar
-
 import pytest
+from icalendar import Calendar
 
 from equiptrain.extensions import db
 from equiptrain.workshops import services
@@ -136,8 +135,10 @@ def test_the_rule_checker_refuses_two_uids_in_one_request():
             b"BEGIN:VEVENT\r\nUID:" + uid + b"\r\nDTSTAMP:20261207T000000Z\r\nDTSTART:20261208T090000Z\r\n"
             b"DTEND:20261208T120000Z\r\nSEQUENCE:0\r\nSTATUS:CONFIRMED\r\nORGANIZER:mailto:o@x.example\r\n"
             b"ATTENDEE;RSVP=TRUE;PARTSTAT=NEEDS-ACTION:mailto:a@x.example\r\nEND:VEVENT\r\n"
-            for uid in (b"11111111-1111-4111-8111-111111111111@equiptrain.test",
-                        b"22222222-2222-4222-8222-222222222222@equiptrain.test")
+            for uid in (
+                b"11111111-1111-4111-8111-111111111111@equiptrain.test",
+                b"22222222-2222-4222-8222-222222222222@equiptrain.test",
+            )
         )
         + b"END:VCALENDAR\r\n"
     )

@@ -64,7 +64,7 @@ def test_a_bad_address_is_a_form_error_and_changes_nothing(build, client, login)
         ("not an address", "Enter an email address like"),
         ("", "Enter the training team&#39;s email address"),
         ("a" * 250 + "@x.example", "Enter an email address"),
-            ("equip@" + ".".join(["b" * 60] * 4) + ".example", "Enter an email address"),  # over 254
+        ("equip@" + ".".join(["b" * 60] * 4) + ".example", "Enter an email address"),  # over 254
         ("someone@", "Enter an email address like"),
     ):
         response = client.post(URL, data={"email": bad, "action": "save"})
