@@ -3,11 +3,13 @@ OpenBadgeCredential, signed as a VC-JWT (RS256, the specification's minimum), wi
 
 - The subject has its own `id` (a `urn:uuid` derived from the certificate's code and salt, so it links no two
   certificates) and the salted hash of the person's email as its `identifier`; the JWT's `sub` is that id.
-- `credentialStatus` is the method Open Badges 3.0 names, `1EdTechRevocationList` (a JSON list of revoked
-  credential ids with reasons, at /badges/revocations/<issuer>), and the same object carries the fields of a W3C
-  Bitstring Status List entry (`statusPurpose`, `statusListIndex`, `statusListCredential`) pointing at a signed
-  BitstringStatusListCredential at /badges/status/<issuer>. A revoked certificate, and a replaced one, is on both.
-  The July 2024 schema allows one `credentialStatus` object, not a list, hence one object carrying both.
+- Each credential is offered in two forms, because the July 2024 schema allows one `credentialStatus` object (not a
+  list) and verifiers differ in the status method they follow. The default, at /badges/credentials/<code>, uses
+  the method Open Badges 3.0 names, `1EdTechRevocationList` (a JSON list of revoked credential ids with reasons,
+  at /badges/revocations/<issuer>). The second, at /badges/credentials/<code>?status=bitstring, carries a W3C
+  `BitstringStatusListEntry` (Bitstring Status List v1.0) whose `statusListCredential` is a signed
+  BitstringStatusListCredential at /badges/status/<issuer>. Both are signed and schema-valid; a revoked
+  certificate, and a replaced one, is revoked in both.
 - Expiry: `validUntil` where the certificate rule sets `valid_for_months`.
 - Keys: an RSA key (and the older P-256 key, so credentials issued before stay verifiable) in the instance
   folder (mode 0600); each is published at its own address, /badges/keys/<kid>, which is the JWT's `kid`, and
@@ -55,8 +57,16 @@ def _z(moment: dt.datetime) -> str:
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
-def credential_url(cert: Certificate) -> str:
-    return f"{_base()}/badges/credentials/{cert.code}"
+# The two status forms of a credential: the default (1EdTech Revocation List) and W3C Bitstring Status List.
+REVOCATION_LIST = "revocation-list"
+BITSTRING = "bitstring"
+STATUS_FORMS = (REVOCATION_LIST, BITSTRING)
+
+
+def credential_url(cert: Certificate, status: str = REVOCATION_LIST) -> str:
+    """The credential's id and address; the Bitstring Status List form is its own credential, at its own address."""
+    url = f"{_base()}/badges/credentials/{cert.code}"
+    return url + "?status=bitstring" if status == BITSTRING else url
 
 
 def revocation_list_url(issuer_key: str) -> str:
@@ -133,15 +143,17 @@ def sign(claims: dict) -> str:
 # -- the credential --------------------------------------------------------------------------------------------
 
 
-def _status(cert: Certificate) -> dict:
+def _status(cert: Certificate, status: str) -> dict:
     key = cert.claim["issuer"]["key"]
-    return {
-        "id": revocation_list_url(key),
-        "type": "1EdTechRevocationList",
-        "statusPurpose": "revocation",
-        "statusListIndex": str(cert.id),
-        "statusListCredential": status_list_url(key),
-    }
+    if status == BITSTRING:  # W3C Bitstring Status List v1.0, section 2.1 (the schema requires an `id`)
+        return {
+            "id": f"{status_list_url(key)}#{cert.id}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(cert.id),
+            "statusListCredential": status_list_url(key),
+        }
+    return {"id": revocation_list_url(key), "type": "1EdTechRevocationList"}
 
 
 def valid_until(cert: Certificate) -> dt.datetime | None:
@@ -149,13 +161,15 @@ def valid_until(cert: Certificate) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def credential(cert: Certificate) -> dict:
-    """The OpenBadgeCredential (VC Data Model 2.0) for the certificate."""
+def credential(cert: Certificate, status: str = REVOCATION_LIST) -> dict:
+    """The OpenBadgeCredential (VC Data Model 2.0) for the certificate, with the status entry of the form asked for."""
+    if status not in STATUS_FORMS:
+        raise ValueError(f"unknown status form: {status!r}")
     claim = cert.claim
     key = claim["issuer"]["key"]
     doc = {
         "@context": [VC2_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT],
-        "id": credential_url(cert),
+        "id": credential_url(cert, status),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": claim["title"],
         "description": claim["description"],
@@ -192,7 +206,7 @@ def credential(cert: Certificate) -> dict:
         },
         "evidence": [{"id": badges.verify_url(cert), "type": ["Evidence"], "narrative": badges._narrative(claim)}],
         "credentialSchema": [{"id": SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}],
-        "credentialStatus": _status(cert),
+        "credentialStatus": _status(cert, status),
     }
     if (until := valid_until(cert)) is not None:
         doc["validUntil"] = _z(until)
@@ -207,11 +221,11 @@ def _criteria(claim: dict) -> str:
     return text
 
 
-def credential_jwt(cert: Certificate) -> str:
+def credential_jwt(cert: Certificate, status: str = REVOCATION_LIST) -> str:
     """The credential as the Open Badges 3.0 VC-JWT: the credential in `vc`, and the registered claims that mirror
     it (`iss` the issuer's id, `sub` the subject's id, `jti` the credential's id, `nbf` validFrom, `exp`
     validUntil)."""
-    vc = credential(cert)
+    vc = credential(cert, status)
     claims = {
         "iss": vc["issuer"]["id"],
         "sub": vc["credentialSubject"]["id"],

@@ -59,7 +59,20 @@ def verify(code: str):
     if code != cert.display_code:  # one address per certificate, whatever was typed
         return redirect(url_for("certificates.verify", code=cert.display_code), 301)
     successor = badges.current_successor(cert)
-    return render_template("certificates/verify.html", cert=cert, claim=cert.claim, successor=successor)
+    credentials = {form: ob3.credential_url(cert, form) for form in ob3.STATUS_FORMS}
+    return render_template(
+        "certificates/verify.html", cert=cert, claim=cert.claim, successor=successor, credentials=credentials
+    )
+
+
+def _status_form() -> str:
+    """The status form a credential address asks for: none is the 1EdTech Revocation List; anything unknown is 404."""
+    asked = request.args.get("status")
+    if asked is None:
+        return ob3.REVOCATION_LIST
+    if asked not in ob3.STATUS_FORMS:
+        abort(404)
+    return asked
 
 
 def _by_code_or_404(code: str):
@@ -84,9 +97,11 @@ def assertion(code: str):
 @limiter.shared_limit(_verify_limit, scope="verify")
 def credential(code: str):
     """The Open Badges 3.0 credential as a VC-JWT (its `kid` is the address of the key that verifies it). A revoked
-    or replaced one is still served: its credentialStatus says what became of it."""
+    or replaced one is still served: its credentialStatus says what became of it. `?status=bitstring` is the same
+    credential with a W3C Bitstring Status List entry instead of the 1EdTech Revocation List."""
+    status = _status_form()
     return Response(
-        ob3.credential_jwt(_by_code_or_404(code)),
+        ob3.credential_jwt(_by_code_or_404(code), status),
         mimetype=ob3.MEDIA_TYPE,
         headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache"},
     )

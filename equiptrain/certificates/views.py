@@ -109,14 +109,21 @@ def badge_download(certificate_id: int):
 @bp.route("/certificates/<int:certificate_id>/credential.jwt")
 @roles_required("learner")
 def credential_download(certificate_id: int):
-    """The Open Badges 3.0 credential (a signed VC-JWT) as a file."""
+    """The Open Badges 3.0 credential (a signed VC-JWT) as a file; `?status=bitstring` the form whose status is a W3C
+    Bitstring Status List entry (for verifiers that follow only that method)."""
+    status = request.args.get("status", ob3.REVOCATION_LIST)
+    if status not in ob3.STATUS_FORMS:
+        abort(404)
     cert = get_or_abort(Certificate, certificate_id, "view")
     if (elsewhere := _current_or_verify(cert)) is not None:
         return elsewhere
+    name = _filename(cert, "jwt")
+    if status == ob3.BITSTRING:
+        name = name.removesuffix(".jwt") + "-w3c-status.jwt"
     return Response(
-        ob3.credential_jwt(cert),
+        ob3.credential_jwt(cert, status),
         mimetype=ob3.MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{_filename(cert, "jwt")}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

@@ -20,7 +20,7 @@ from equiptrain.authz import can, forget_guest_workshops
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.workshops.models import Invitation, Workshop, WorkshopStatus
-from equiptrain.workshops.services import calendar_bytes
+from equiptrain.workshops.services import itip_attachment, session_subject, when_lines
 
 
 def invite_guest(
@@ -91,23 +91,22 @@ def _send_invitation(actor: User, workshop: Workshop, user: User, role_descripti
             f"To reply, set a password for your guest account (the link works once and expires in {days} "
             f"days):\n{link}\n\nThen the workshop page is here: {page}\n"
         )
-    mail.send(
-        user.email,
-        f"Invitation: {workshop.title}",
+    text = (
         f"Hello {user.name},\n\n{actor.name} has invited you, as {role_description}, to an EQUIP workshop "
         "on involving service users and carers in care planning.\n\n"
-        f"{workshop.title}\nWhen: {workshop.starts_at:%A %d %B %Y, %H:%M} to {workshop.ends_at:%H:%M} (UTC)\n"
+        f"{workshop.title}\nWhen:\n{when_lines(workshop)}\n"
         f"Where: {workshop.place}\n\n{how}\n"
         "Your guest account opens this workshop only: your reply, the calendar entry, check-in on the day, "
-        "your brief in a role play and anonymous feedback afterwards.\n",
-        attachments=[
-            (
-                "workshop.ics",
-                "text/calendar; method=REQUEST",
-                calendar_bytes([workshop], method="REQUEST", attendee=user),
-            )
-        ],
+        "your brief in a role play and anonymous feedback afterwards.\n"
     )
+    # One calendar message per session (RFC 5546: one iTIP message is about one event), each in its own email.
+    for session in workshop.sessions:
+        mail.send(
+            user.email,
+            session_subject(workshop, f"Invitation: {workshop.title}", session),
+            text,
+            attachments=[itip_attachment(workshop, session, "REQUEST", user)],
+        )
 
 
 # -- attendance certificates for guests ------------------------------------------------------------------------------

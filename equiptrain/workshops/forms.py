@@ -14,12 +14,13 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from equiptrain.forms import (  # noqa: F401  (EmptyForm for the views)
     EmptyForm,
     MultiCheckboxField,
     OptionalSelectField,
+    SingleLineEmailField,
     SingleLineField,
     choices,
 )
@@ -214,4 +215,19 @@ class TrainingForm(FlaskForm):
     preparation = TextAreaField(
         "Preparation done (what they have prepared, any support they asked for)",
         validators=[Optional(), Length(max=5000)],
+    )
+
+
+class TrainingAddressForm(FlaskForm):
+    """The organisation's training address: the ORGANIZER of its workshops' calendar invitations."""
+
+    email = SingleLineEmailField(
+        "Training address",
+        description="For example, equip.training@yourtrust.nhs.uk. A shared mailbox the training team reads is best.",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],  # spaces pasted with it
+        validators=[
+            DataRequired("Enter the training team's email address, or choose to clear it"),
+            Email("Enter an email address like equip.training@yourtrust.nhs.uk"),
+            Length(max=254, message="Enter an email address of 254 characters or fewer"),
+        ],
     )

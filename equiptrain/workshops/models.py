@@ -222,6 +222,10 @@ class WorkshopSession(Base):
     checkin_open: Mapped[bool] = mapped_column(default=False)
     signed_off_at: Mapped[dt.datetime | None]
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Each session is its own calendar event (RFC 5546: one iTIP message is about one UID): its UID is fixed when
+    # the session is made (the first session's is the workshop's), and its SEQUENCE rises with each change sent.
+    calendar_uid: Mapped[str] = mapped_column(String(200), unique=True, default=lambda: new_calendar_uid())
+    sequence: Mapped[int] = mapped_column(default=0)
 
     workshop: Mapped[Workshop] = relationship(back_populates="sessions")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import cast
 
@@ -38,6 +40,7 @@ from equiptrain.workshops.models import (
     WorkshopKind,
     WorkshopSession,
     WorkshopStatus,
+    new_calendar_uid,
 )
 from equiptrain.workshops.uktime import to_uk
 
@@ -81,14 +84,41 @@ def _check_times(sessions: list[tuple[dt.datetime, dt.datetime]], capacity: int)
         raise ServiceError("Capacity must be at least 1 place.", "capacity")
 
 
-def _set_sessions(workshop: Workshop, times: list[tuple[dt.datetime, dt.datetime]]) -> None:
-    """Give the workshop these session times, keeping sessions (and their registers) by number. A session that
-    has a register cannot be removed."""
+@dataclass(frozen=True)
+class RemovedSession:
+    """What a session removed by an edit was, kept to send its calendar cancellation after it is gone."""
+
+    number: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    calendar_uid: str
+    sequence: int
+
+
+@dataclass
+class SessionChanges:
+    added: list[WorkshopSession] = field(default_factory=list)
+    moved: list[WorkshopSession] = field(default_factory=list)
+    removed: list[RemovedSession] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.moved or self.removed)
+
+
+def _set_sessions(workshop: Workshop, times: list[tuple[dt.datetime, dt.datetime]]) -> SessionChanges:
+    """Give the workshop these session times, keeping sessions (and their registers, calendar UIDs) by number. A
+    session that has a register cannot be removed. A moved session's SEQUENCE rises; a removed one is returned
+    with its SEQUENCE raised, for its cancellation."""
+    changes = SessionChanges()
     by_number = {s.number: s for s in workshop.sessions}
     for n, (starts_at, ends_at) in enumerate(times, 1):
         session = by_number.get(n)
         if session is None:
-            workshop.sessions.append(WorkshopSession(number=n, starts_at=starts_at, ends_at=ends_at))
+            session = WorkshopSession(number=n, starts_at=starts_at, ends_at=ends_at)
+            if n == 1:  # a one-session workshop's event keeps the workshop's UID, as before
+                session.calendar_uid = workshop.calendar_uid
+            workshop.sessions.append(session)
+            changes.added.append(session)
         elif (session.starts_at, session.ends_at) != (starts_at, ends_at):
             if session.signed_off_at is not None:
                 raise ServiceError(
@@ -96,14 +126,19 @@ def _set_sessions(workshop: Workshop, times: list[tuple[dt.datetime, dt.datetime
                     "starts_at" if n == 1 else f"session{n}_starts_at",
                 )
             session.starts_at, session.ends_at = starts_at, ends_at
+            session.sequence += 1
+            changes.moved.append(session)
     extra = [s for s in workshop.sessions if s.number > len(times)]
     if extra and db.session.scalar(
         select(func.count(Attendance.id)).where(Attendance.session_id.in_([s.id for s in extra if s.id]))
     ):
         raise ServiceError(f"Session {extra[0].number} has a register, so it cannot be removed.", "starts_at")
     for s in extra:
+        if s.id is not None:  # one that was saved (and so perhaps sent) is cancelled in people's calendars
+            changes.removed.append(RemovedSession(s.number, s.starts_at, s.ends_at, s.calendar_uid, s.sequence + 1))
         workshop.sessions.remove(s)
     workshop.starts_at, workshop.ends_at = times[0][0], times[-1][1]
+    return changes
 
 
 def unprepared(facilitators: list[User], modules: list[Module]) -> list[tuple[User, Module]]:
@@ -163,12 +198,17 @@ def save_workshop(
         raise ServiceError("A follow-up must say which workshop it follows. Choose the first workshop.", "follow_up_of")
     creating = workshop is None
     if workshop is None:
-        workshop = Workshop(organisation=organisation, created_by_id=actor.id)
+        workshop = Workshop(organisation=organisation, created_by_id=actor.id, calendar_uid=new_calendar_uid())
         db.session.add(workshop)
-    was = (_times(workshop), workshop.room, workshop.online_url) if not creating else None
+    was_place = (workshop.room, workshop.online_url) if not creating else None
     workshop.title, workshop.kind, workshop.capacity = title.strip(), kind, capacity
-    _set_sessions(workshop, times)
+    changes = _set_sessions(workshop, times)
     workshop.room, workshop.online_url = (room or None), (online_url or None)
+    place_changed = was_place is not None and was_place != (workshop.room, workshop.online_url)
+    if place_changed:  # every session's event changes its LOCATION
+        for session in workshop.sessions:
+            if session not in changes.moved and session not in changes.added:
+                session.sequence += 1
     workshop.follow_up_of = follow_up_of if kind is not WorkshopKind.CORE else None
     workshop.modules, workshop.teams = list(modules), list(teams)
     wanted = {u.id for u in facilitators}
@@ -181,14 +221,36 @@ def save_workshop(
         _invite_members(workshop)
         expire_offers(workshop)
         _promote_waiting(workshop)
-        if was != (times, workshop.room, workshop.online_url):
+        if not creating and (changes or place_changed):
             workshop.sequence += 1
-            _mail_everyone(workshop, f"Changed: {workshop.title}", "The time or place of this workshop has changed.")
+            _send_changes(workshop, changes, place_changed)
     return workshop
 
 
-def _times(workshop: Workshop) -> list[tuple[dt.datetime, dt.datetime]]:
-    return [(s.starts_at, s.ends_at) for s in workshop.sessions]
+def _send_changes(workshop: Workshop, changes: SessionChanges, place_changed: bool) -> None:
+    """Tell everyone expected what changed, one RFC 5546 message per session: a CANCEL for each removed session, a
+    REQUEST (SEQUENCE raised) for each moved one, or every one when the place changed, and a REQUEST for each new
+    one. The people invited just now already have every session."""
+    title = workshop.title
+    for gone in changes.removed:
+        when = f"{to_uk(gone.starts_at):%A %d %B %Y, %H:%M} (UK time)"
+        _mail_everyone(
+            workshop,
+            f"Session removed: {title}",
+            f"Session {gone.number} of this workshop, on {when}, has been removed: it will not take place. "
+            "The remaining sessions are listed below.",
+            method="CANCEL",
+            sessions=[gone],
+        )
+    changed = list(workshop.sessions) if place_changed else [s for s in workshop.sessions if s in changes.moved]
+    if changed:
+        what = "place" if place_changed and not changes.moved else "time or place"
+        _mail_everyone(workshop, f"Changed: {title}", f"The {what} of this workshop has changed.", sessions=changed)
+    added = [s for s in workshop.sessions if s in changes.added and s not in changed]
+    if added:
+        _mail_everyone(
+            workshop, f"Session added: {title}", "A session has been added to this workshop.", sessions=added
+        )
 
 
 def co_delivery_missing(workshop: Workshop) -> list[str]:
@@ -490,6 +552,7 @@ def cancel(actor: User, workshop: Workshop, reason: str) -> None:
     workshop.sequence += 1
     for session in workshop.sessions:
         session.checkin_open = False
+        session.sequence += 1
     for invitation in workshop.invitations:
         invitation.offer_expires_at = None
     db.session.flush()
@@ -502,18 +565,47 @@ def cancel(actor: User, workshop: Workshop, reason: str) -> None:
             _mail(workshop, f.user, f"Cancelled: {workshop.title}", lead, method="CANCEL")
 
 
+# -- the organisation's training address -----------------------------------------------------------------------
+
+
+def set_training_address(actor: User | None, organisation: Organisation, email: str | None) -> None:
+    """Set (or with None, clear) the organisation's training address: the ORGANIZER of its workshops' calendar
+    invitations, where replies from people's calendars go. Audited; invitations sent before keep their organiser
+    until the next update of each event."""
+    from email_validator import EmailNotValidError, validate_email
+
+    address = (email or "").strip() or None
+    if address is not None:
+        try:
+            address = validate_email(address, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ServiceError(
+                f"{address!r} is not an email address: give one like equip.training@yourtrust.nhs.uk.", "email"
+            ) from None
+        if len(address) > 254:
+            raise ServiceError("Enter an email address of 254 characters or fewer.", "email")
+    if address == organisation.training_email:
+        return
+    before = organisation.training_email
+    organisation.training_email = address
+    db.session.flush()
+    log_event(
+        "organisation.training_address_set" if address else "organisation.training_address_cleared",
+        actor,
+        organisation,
+        organisation_id=organisation.id,
+        before=before,
+        after=address,
+    )
+
+
 # -- calendar ----------------------------------------------------------------------------------------------------
 
 
 def session_uid(workshop: Workshop, session: WorkshopSession) -> str:
-    """The session's iCalendar UID: the workshop's stored UID (a UUID at the site's host) for its first session,
-    the same with "-s<n>" for the others, so every update and cancellation names the same events."""
-    if session.number <= 1 or len(workshop.sessions) <= 1:
-        return workshop.calendar_uid
-    local, _, host = workshop.calendar_uid.partition("@")
-    if local.startswith("workshop-"):  # a workshop from before UUIDs keeps the UIDs its invitations carry
-        return f"{local}-session-{session.number}@{host}"
-    return f"{local}-s{session.number}@{host}"
+    """The session's iCalendar UID, stored with it (a UUID at the site's host; the first session's is the
+    workshop's), so every update and cancellation names the same event."""
+    return session.calendar_uid
 
 
 def organizer(workshop: Workshop) -> vCalAddress:
@@ -533,22 +625,26 @@ def _attendee(user: User) -> vCalAddress:
     return address
 
 
-def _event(workshop: Workshop, session: WorkshopSession, method: str, attendee: User | None) -> Event:
-    """One calendar event per session."""
+def _event(workshop: Workshop, session: WorkshopSession | RemovedSession, method: str, attendee: User | None) -> Event:
+    """One calendar event per session, with the session's own UID and SEQUENCE."""
     event = Event()
-    several = len(workshop.sessions) > 1
-    event.add("uid", session_uid(workshop, session))
+    removed = isinstance(session, RemovedSession)
+    total = len(workshop.sessions)
+    event.add("uid", session.calendar_uid)
     event.add("dtstamp", utcnow())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    event.add(
-        "summary",
-        f"{workshop.title} (session {session.number} of {len(workshop.sessions)})" if several else workshop.title,
-    )
+    if removed:
+        summary = f"{workshop.title} (session {session.number}, removed)"
+    elif total > 1:
+        summary = f"{workshop.title} (session {session.number} of {total})"
+    else:
+        summary = workshop.title
+    event.add("summary", summary)
     event.add("location", workshop.place)
     event.add("description", "EQUIP workshop: " + ", ".join(m.title for m in workshop.modules))
-    event.add("sequence", workshop.sequence)
-    cancelled = method == "CANCEL" or workshop.status is WorkshopStatus.CANCELLED
+    event.add("sequence", session.sequence)
+    cancelled = method == "CANCEL" or removed or workshop.status is WorkshopStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("url", mail.external_url("workshops.detail", workshop_id=workshop.id))
     event.add("organizer", organizer(workshop))
@@ -557,28 +653,53 @@ def _event(workshop: Workshop, session: WorkshopSession, method: str, attendee: 
     return event
 
 
-def calendar_bytes(
-    workshops: list[Workshop], name: str = "EQUIP workshops", method: str = "PUBLISH", attendee: User | None = None
-) -> bytes:
-    """An iCalendar object holding the workshops, one event per session, as RFC 5546 says for `method`: PUBLISH
-    for downloads and the private feed (cancelled sessions as STATUS:CANCELLED); REQUEST (an invitation or an
-    update) and CANCEL (the person is no longer expected) are messages to `attendee`, with the organisation's
-    training address as ORGANIZER."""
-    if method not in ("PUBLISH", "REQUEST", "CANCEL"):
-        raise ValueError(f"unsupported iTIP method {method!r}")
-    if (method == "PUBLISH") != (attendee is None):
-        raise ValueError("REQUEST and CANCEL go to one attendee; PUBLISH to nobody in particular")
+def _calendar(method: str, name: str | None = None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", "-//EquipTrain//Workshops//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    if method == "PUBLISH":
+    if name is not None:
         cal.add("x-wr-calname", name)
+    return cal
+
+
+def calendar_bytes(workshops: list[Workshop], name: str = "EQUIP workshops") -> bytes:
+    """An iCalendar object (METHOD:PUBLISH) holding the workshops, one event per session, for downloads and the
+    private feed (cancelled sessions as STATUS:CANCELLED). Messages to a person are `itip_bytes`."""
+    cal = _calendar("PUBLISH", name)
     for w in workshops:
         for session in w.sessions:
-            cal.add_component(_event(w, session, method, attendee))
+            cal.add_component(_event(w, session, "PUBLISH", None))
     return cal.to_ical()
+
+
+def itip_bytes(workshop: Workshop, session: WorkshopSession | RemovedSession, method: str, attendee: User) -> bytes:
+    """One RFC 5546 message about one event (one UID): a REQUEST (an invitation or an update) or a CANCEL (the
+    session will not take place, or the person is no longer expected) to `attendee`, from the organisation's
+    training address as ORGANIZER."""
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    cal = _calendar(method)
+    cal.add_component(_event(workshop, session, method, attendee))
+    return cal.to_ical()
+
+
+def itip_attachment(
+    workshop: Workshop, session: WorkshopSession | RemovedSession, method: str, attendee: User
+) -> tuple[str, str, bytes]:
+    """The message as an email part: `text/calendar; method=...`, sent inline (see `mail.build_message`)."""
+    return ("workshop.ics", f"text/calendar; method={method}", itip_bytes(workshop, session, method, attendee))
+
+
+def session_subject(workshop: Workshop, subject: str, session: WorkshopSession | RemovedSession) -> str:
+    """The subject of the message about one session: as given for a one-session workshop, with the session named
+    when there are several (each session's calendar message comes in its own email)."""
+    if isinstance(session, RemovedSession):
+        return f"{subject} (session {session.number})"
+    if len(workshop.sessions) > 1:
+        return f"{subject} (session {session.number} of {len(workshop.sessions)})"
+    return subject
 
 
 def _hash(token: str) -> str:
@@ -616,34 +737,43 @@ def when_lines(workshop: Workshop) -> str:
     )
 
 
-def _mail(workshop: Workshop, user: User, subject: str, lead: str, method: str = "REQUEST") -> None:
-    """An email with the meeting request (or cancellation) for this person inline, as mail clients expect."""
+def _mail(
+    workshop: Workshop,
+    user: User,
+    subject: str,
+    lead: str,
+    method: str = "REQUEST",
+    sessions: Sequence[WorkshopSession | RemovedSession] | None = None,
+) -> None:
+    """Emails with the meeting request (or cancellation) for this person inline, as mail clients expect: one email
+    per session, since one iTIP message is about one event (RFC 5546 section 1.4). `sessions` defaults to all."""
     text = (
         f"Hello {user.name},\n\n{lead}\n\n{workshop.title}\n"
         f"When:\n{when_lines(workshop)}\n"
         f"Where: {workshop.place}\n\n"
         f"Reply and see the details: {mail.external_url('workshops.detail', workshop_id=workshop.id)}\n"
     )
-    mail.send(
-        user.email,
-        subject,
-        text,
-        attachments=[
-            (
-                "workshop.ics",
-                f"text/calendar; method={method}",
-                calendar_bytes([workshop], method=method, attendee=user),
-            )
-        ],
-    )
+    for session in workshop.sessions if sessions is None else sessions:
+        mail.send(
+            user.email,
+            session_subject(workshop, subject, session),
+            text,
+            attachments=[itip_attachment(workshop, session, method, user)],
+        )
 
 
-def _mail_everyone(workshop: Workshop, subject: str, lead: str) -> None:
+def _mail_everyone(
+    workshop: Workshop,
+    subject: str,
+    lead: str,
+    method: str = "REQUEST",
+    sessions: Sequence[WorkshopSession | RemovedSession] | None = None,
+) -> None:
     for invitation in workshop.invitations:
         if invitation.reply is not Reply.NOT_ATTENDING:
-            _mail(workshop, invitation.user, subject, lead)
+            _mail(workshop, invitation.user, subject, lead, method, sessions)
     for f in workshop.facilitators:
-        _mail(workshop, f.user, subject, lead)
+        _mail(workshop, f.user, subject, lead, method, sessions)
 
 
 def secret(purpose: str) -> bytes:

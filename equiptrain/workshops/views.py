@@ -5,9 +5,10 @@ anonymous feedback, lived-experience trainer support, reports, and trainers' pre
 from __future__ import annotations
 
 import io
+from email.utils import parseaddr
 
 import click
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -35,6 +36,7 @@ from equiptrain.workshops.forms import (
     PreparedModulesForm,
     PublishForm,
     ReplyForm,
+    TrainingAddressForm,
     TrainingForm,
     WorkshopForm,
 )
@@ -59,6 +61,13 @@ ui.add_nav(
     ("admin",),
     order=82,
     description="Trainers, the modules they deliver, their train-the-trainers records and support.",
+)
+ui.add_nav(
+    "Training address",
+    "workshops.training_address",
+    ("admin",),
+    order=83,
+    description="The address workshop invitations come from, where replies from calendars go.",
 )
 
 
@@ -308,24 +317,49 @@ def expire_offers_command():
 @click.argument("email", required=False)
 def training_address_command(organisation_name: str, email: str | None):
     """Set (or with no EMAIL, clear) the organisation's training address: the ORGANIZER of its workshops'
-    calendar invitations, where people's replies from their calendars go."""
-    from email.utils import parseaddr
-
+    calendar invitations, where people's replies from their calendars go. (Administrators can also set it on the
+    page /admin/training-address.)"""
     transaction.writes_now()
     org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
     if org is None:
         raise click.ClickException(f"No organisation is called {organisation_name!r}: check the name on the site.")
-    if email is not None:
-        address = parseaddr(email)[1]
-        if "@" not in address or address != email.strip() or len(address) > 254:
-            raise click.ClickException(f"{email!r} is not an email address: give one like training@trust.nhs.uk.")
-    org.training_email = email.strip() if email else None
+    try:
+        services.set_training_address(None, org, email)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(
         f"{org.name}: calendar invitations now come from {org.training_email}."
         if org.training_email
         else f"{org.name}: calendar invitations come from the site's address (MAIL_FROM)."
     )
+
+
+@bp.route("/admin/training-address", methods=["GET", "POST"])
+@roles_required("admin")
+def training_address():
+    """The organisation's training address: set it (validated) or clear it, audited."""
+    org = admin_organisation(current_user)
+    form = TrainingAddressForm()
+    if request.method == "POST" and request.form.get("action") == "clear":
+        if EmptyForm().validate_on_submit():  # the address field is not needed to clear it
+            services.set_training_address(current_user, org, None)
+            db.session.commit()
+            flash("The training address has been cleared: invitations now come from the site's address.", "info")
+            return redirect(url_for("workshops.training_address", org=org.id))
+    elif form.validate_on_submit():
+        try:
+            services.set_training_address(current_user, org, form.email.data)
+        except ServiceError as exc:
+            form_error(form, exc, "email")
+        else:
+            db.session.commit()
+            flash(f"Calendar invitations now come from {org.training_email}.", "info")
+            return redirect(url_for("workshops.training_address", org=org.id))
+    if not form.is_submitted():
+        form.email.data = org.training_email
+    sender = parseaddr(current_app.config["MAIL_FROM"])[1]
+    return render_template("workshops/training_address.html", form=form, org=org, sender=sender)
 
 
 @bp.route("/workshops/<int:workshop_id>/reply", methods=["POST"])

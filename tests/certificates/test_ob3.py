@@ -4,6 +4,8 @@ Revocation List and W3C Bitstring Status List)."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import os
 import stat
@@ -59,16 +61,24 @@ def _verify(client, token: str) -> dict:
     return pyjwt.decode(token, key, algorithms=["RS256"], options={"verify_aud": False})
 
 
-def _token(client, cert) -> str:
-    response = client.get(f"/badges/credentials/{cert.code}")
+def _token(client, cert, form: str = ob3.REVOCATION_LIST) -> str:
+    query = "?status=bitstring" if form == ob3.BITSTRING else ""
+    response = client.get(f"/badges/credentials/{cert.code}{query}")
     assert response.status_code == 200 and response.mimetype == "application/vc+jwt"
     return response.get_data(as_text=True)
+
+
+def _revoked(client, vc: dict) -> bool:
+    """Follow credentialStatus by the method it names, as a verifier would."""
+    if vc["credentialStatus"]["type"] == "BitstringStatusListEntry":
+        return _revoked_by_bitstring(client, vc)
+    return _revoked_by_list(client, vc)[0]
 
 
 def _revoked_by_list(client, vc: dict) -> tuple[bool, str | None]:
     """Follow credentialStatus as a 1EdTech Revocation List."""
     status = vc["credentialStatus"]
-    assert status["type"] == "1EdTechRevocationList"
+    assert status == {"id": status["id"], "type": "1EdTechRevocationList"}  # the method alone, nothing foreign
     listing = client.get(status["id"].removeprefix(PUBLIC)).get_json()
     assert listing["issuer"] == vc["issuer"]["id"]
     entry = next((e for e in listing["revokedCredentials"] if e["id"] == vc["id"]), None)
@@ -78,19 +88,32 @@ def _revoked_by_list(client, vc: dict) -> tuple[bool, str | None]:
 def _revoked_by_bitstring(client, vc: dict) -> bool:
     """Follow credentialStatus as a W3C Bitstring Status List entry (the list is itself a signed credential)."""
     status = vc["credentialStatus"]
-    assert status["statusPurpose"] == "revocation"
-    token = client.get(status["statusListCredential"].removeprefix(PUBLIC)).get_data(as_text=True)
-    listing = _verify(client, token)["vc"]
+    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
+    assert status["statusListIndex"].isdigit() and status["id"].startswith(status["statusListCredential"] + "#")
+    response = client.get(status["statusListCredential"].removeprefix(PUBLIC))
+    assert response.mimetype == "application/vc+jwt"
+    listing = _verify(client, response.get_data(as_text=True))["vc"]
+    assert listing["@context"] == [ob3.VC2_CONTEXT] and listing["id"] == status["statusListCredential"]
     assert "BitstringStatusListCredential" in listing["type"] and listing["issuer"] == vc["issuer"]["id"]
-    bits = ob3.decode_bits(listing["credentialSubject"]["encodedList"])
-    assert len(bits) * 8 >= ob3.MIN_LIST_BITS
+    subject = listing["credentialSubject"]
+    assert subject["type"] == "BitstringStatusList" and subject["statusPurpose"] == "revocation"
+    encoded = subject["encodedList"]
+    assert encoded.startswith("u") and "=" not in encoded  # multibase base64url, no padding
+    compressed = base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))
+    assert compressed[:2] == b"\x1f\x8b"  # GZIP (RFC 1952)
+    bits = gzip.decompress(compressed)  # decoded here, not with the code under test
+    assert len(bits) * 8 >= ob3.MIN_LIST_BITS == 131072  # at least 16 KB
     index = int(status["statusListIndex"])
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
-def test_an_issued_credential_passes_the_july_2024_schema_and_verifies(app, client, issued, validator):
+FORMS = pytest.mark.parametrize("form", ob3.STATUS_FORMS)
+
+
+@FORMS
+def test_an_issued_credential_passes_the_july_2024_schema_and_verifies(app, client, issued, validator, form):
     cert, learner, _ = issued
-    claims = _verify(client, _token(client, cert))
+    claims = _verify(client, _token(client, cert, form))
     vc = claims["vc"]
     errors = [e.message for e in validator.iter_errors(vc)]
     assert errors == []
@@ -99,14 +122,27 @@ def test_an_issued_credential_passes_the_july_2024_schema_and_verifies(app, clie
     subject = vc["credentialSubject"]
     assert subject["id"].startswith("urn:uuid:") and claims["sub"] == subject["id"]
     assert claims["iss"] == vc["issuer"]["id"] and claims["jti"] == vc["id"]
+    assert vc["id"] == ob3.credential_url(cert, form)  # each form's id is the address that serves it
     assert subject["identifier"][0]["identityHash"] == badges.identity_hash(learner.email, cert.badge_salt)
     assert learner.email not in json.dumps(vc)
     achievement = subject["achievement"]
     assert achievement["criteria"]["narrative"] and achievement["description"] and achievement["image"]["id"]
     assert vc["credentialSchema"][0]["id"].endswith("achievementcredential_schema.json")
-    assert _revoked_by_list(client, vc) == (False, None) and not _revoked_by_bitstring(client, vc)
+    expected_type = "BitstringStatusListEntry" if form == ob3.BITSTRING else "1EdTechRevocationList"
+    assert vc["credentialStatus"]["type"] == expected_type
+    assert not _revoked(client, vc)
     key_file = Path(app.instance_path) / ob3.RSA_KEY_FILE
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_the_two_forms_differ_only_in_id_and_status(client, issued):
+    cert, _, _ = issued
+    default = _verify(client, _token(client, cert))["vc"]
+    bitstring = _verify(client, _token(client, cert, ob3.BITSTRING))["vc"]
+    assert default["id"] != bitstring["id"] and default["credentialStatus"] != bitstring["credentialStatus"]
+    same = {k: v for k, v in default.items() if k not in ("id", "credentialStatus")}
+    assert same == {k: v for k, v in bitstring.items() if k not in ("id", "credentialStatus")}
+    assert client.get(f"/badges/credentials/{cert.code}?status=nonsense").status_code == 404
 
 
 def test_the_schema_and_the_signature_check_reject_what_they_should(app, client, issued, validator):
@@ -116,6 +152,8 @@ def test_the_schema_and_the_signature_check_reject_what_they_should(app, client,
     old_style = dict(vc, **{"@context": ["https://www.w3.org/2018/credentials/v1", ob3.OB3_CONTEXT]})
     del old_style["validFrom"]
     assert list(validator.iter_errors(old_style))  # the pre-2024 form fails, so the pass above means something
+    two_statuses = dict(vc, credentialStatus=[vc["credentialStatus"], vc["credentialStatus"]])
+    assert list(validator.iter_errors(two_statuses))  # why there are two forms: one status object per credential
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -128,28 +166,47 @@ def test_the_schema_and_the_signature_check_reject_what_they_should(app, client,
     assert header["kid"].rsplit("/", 1)[1] in {k["kid"] for k in jwks["keys"]}
 
 
-def test_a_revoked_credential_is_reported_revoked_both_ways(client, issued, validator):
-    cert, _, admin = issued
-    services.revoke(admin, cert, "issued in error")
+@FORMS
+def test_revoked_and_replaced_are_revoked_and_a_good_one_is_not(client, course, build, validator, form):
+    """One issuer, three certificates: one revoked, one replaced, one good; each followed by its own status entry."""
+    set_rules(FOUNDATIONS)
+    org = build.org("Northbridge Trust")
+    admin = build.user("admin", org=org)
+    team = build.team(org)
+    certs = []
+    for n in range(3):
+        learner = build.user(team=team, email=f"learner{n}@example.nhs.uk")
+        complete_modules(learner, "foundations")
+        certs.extend(certificates_of(learner))
+    revoked, replaced, good = certs
+    services.revoke(admin, revoked, "issued in error")
+    successor = services.reissue(admin, replaced, "name corrected")
     db.session.commit()
-    vc = _verify(client, _token(client, cert))["vc"]
-    assert list(validator.iter_errors(vc)) == []
-    revoked, reason = _revoked_by_list(client, vc)
-    assert revoked and reason == "Revoked by the issuer"  # the admin's reason stays inside the organisation
-    assert _revoked_by_bitstring(client, vc)
+    for cert, expected in ((revoked, True), (replaced, True), (good, False), (successor, False)):
+        vc = _verify(client, _token(client, cert, form))["vc"]
+        assert list(validator.iter_errors(vc)) == []
+        assert _revoked(client, vc) is expected, (cert.id, form)
+    if form == ob3.REVOCATION_LIST:
+        vc = _verify(client, _token(client, revoked, form))["vc"]
+        assert _revoked_by_list(client, vc) == (True, "Revoked by the issuer")  # the reason stays inside
+        vc = _verify(client, _token(client, replaced, form))["vc"]
+        assert _revoked_by_list(client, vc) == (True, f"Replaced by {badges.verify_url(successor)}")
 
 
-def test_a_replaced_credential_is_revoked_and_its_successor_valid(client, issued, validator):
-    cert, _, admin = issued
-    new = services.reissue(admin, cert, "name corrected")
-    db.session.commit()
-    old_vc = _verify(client, _token(client, cert))["vc"]
-    new_vc = _verify(client, _token(client, new))["vc"]
-    revoked, reason = _revoked_by_list(client, old_vc)
-    assert revoked and reason == f"Replaced by {badges.verify_url(new)}"
-    assert _revoked_by_bitstring(client, old_vc)
-    assert _revoked_by_list(client, new_vc) == (False, None) and not _revoked_by_bitstring(client, new_vc)
-    assert list(validator.iter_errors(new_vc)) == []
+def test_the_download_offers_both_forms(client, issued, login):
+    cert, learner, _ = issued
+    login(learner)
+    page = client.get("/certificates/").get_data(as_text=True)
+    assert f"/certificates/{cert.id}/credential.jwt?status=bitstring" in page.replace("&amp;", "&")
+    response = client.get(f"/certificates/{cert.id}/credential.jwt?status=bitstring")
+    assert response.status_code == 200 and "w3c-status.jwt" in response.headers["Content-Disposition"]
+    assert _verify(client, response.get_data(as_text=True))["vc"]["credentialStatus"]["type"] == (
+        "BitstringStatusListEntry"
+    )
+    assert client.get(f"/certificates/{cert.id}/credential.jwt?status=x").status_code == 404
+    verify_page = client.get(f"/verify/{cert.display_code}").get_data(as_text=True)
+    assert ob3.credential_url(cert, ob3.BITSTRING).replace("&", "&amp;") in verify_page
+    assert ob3.credential_url(cert) + '"' in verify_page
 
 
 def test_an_expiring_certificate_carries_valid_until(client, course, build, validator):

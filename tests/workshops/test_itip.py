@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from icalendar import Calendar
 
 from equiptrain.extensions import db
 from equiptrain.workshops import services
+from equiptrain.workshops.models import Workshop
 from tests.workshops.helpers import make_workshop, resave
 
-UID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(-s\d+)?@equiptrain\.test$")
+UID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}@equiptrain\.test$")
 
 
 def _part(message):
@@ -22,10 +24,16 @@ def _part(message):
 
 
 def _check_itip(cal: Calendar, method: str, attendee: str | None) -> list:
-    """The RFC 5546 rules for the method (section 3.2): what each VEVENT must and must not carry."""
+    """The RFC 5546 rules for the method (section 3.2): what each VEVENT must and must not carry; and (section 1.4)
+    an iTIP message (REQUEST, CANCEL) is about one calendar object, one UID: several components only as instances
+    of one recurring event, told apart by RECURRENCE-ID."""
     assert str(cal["METHOD"]) == method and str(cal["VERSION"]) == "2.0" and cal.get("PRODID")
     events = list(cal.walk("VEVENT"))
     assert events
+    if method != "PUBLISH":
+        assert len({str(e["UID"]) for e in events}) == 1, "an iTIP message carries one UID"
+        if len(events) > 1:
+            assert all(e.get("RECURRENCE-ID") is not None for e in events[1:])
     for e in events:
         for required in ("DTSTAMP", "DTSTART", "UID", "ORGANIZER", "SEQUENCE"):
             assert e.get(required) is not None, (method, required)
@@ -89,7 +97,8 @@ def test_downloads_publish_and_uids_differ_between_workshops(build, client, logi
     assert response.mimetype == "text/calendar"
     events = _check_itip(Calendar.from_ical(response.data), "PUBLISH", None)
     assert str(events[0]["ORGANIZER"]).startswith("mailto:")  # no training address: the site's sender address
-    assert [str(e["UID"]) for e in events] == [one.calendar_uid, one.calendar_uid.replace("@", "-s2@")]
+    assert [str(e["UID"]) for e in events] == [s.calendar_uid for s in one.sessions]
+    assert str(events[0]["UID"]) == one.calendar_uid and len({str(e["UID"]) for e in events}) == 2
     assert one.calendar_uid != two.calendar_uid
 
 
@@ -117,3 +126,158 @@ def test_the_training_address_is_set_from_the_command(app, build):
     assert run("--organisation", "Eastgate Trust").exit_code == 0
     db.session.refresh(org)
     assert org.training_email is None
+
+
+def test_the_rule_checker_refuses_two_uids_in_one_request():
+    cal = Calendar.from_ical(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nMETHOD:REQUEST\r\n"
+        + b"".join(
+            b"BEGIN:VEVENT\r\nUID:" + uid + b"\r\nDTSTAMP:20261207T000000Z\r\nDTSTART:20261208T090000Z\r\n"
+            b"DTEND:20261208T120000Z\r\nSEQUENCE:0\r\nSTATUS:CONFIRMED\r\nORGANIZER:mailto:o@x.example\r\n"
+            b"ATTENDEE;RSVP=TRUE;PARTSTAT=NEEDS-ACTION:mailto:a@x.example\r\nEND:VEVENT\r\n"
+            for uid in (
+                b"11111111-1111-4111-8111-111111111111@equiptrain.test",
+                b"22222222-2222-4222-8222-222222222222@equiptrain.test",
+            )
+        )
+        + b"END:VCALENDAR\r\n"
+    )
+    with pytest.raises(AssertionError, match="one UID"):
+        _check_itip(cal, "REQUEST", "a@x.example")
+
+
+# -- workshops of several sessions: each session its own event, its own message --------------------------------------
+
+
+def _messages(outbox, address: str, prefix: str) -> list[tuple[object, object]]:
+    """(email, its one VEVENT) for each message to `address` whose subject starts with `prefix`, checked against
+    the RFC 5546 rules."""
+    found = []
+    for message in outbox.to(address):
+        if not message["Subject"].startswith(prefix):
+            continue
+        part = _part(message)
+        assert part.get_content_disposition() == "inline"
+        method = part.get_param("method")
+        [event] = _check_itip(Calendar.from_ical(part.get_content()), method, address)
+        found.append((message, event))
+    return found
+
+
+def _sessions(w: Workshop) -> list[tuple[dt.datetime, dt.datetime]]:
+    return [(s.starts_at, s.ends_at) for s in w.sessions]
+
+
+@pytest.fixture
+def core(build, outbox):
+    org = build.org("Northbridge Trust")
+    org.training_email = "equip.training@northbridge.example.nhs.uk"
+    team = build.team(org)
+    learner = build.user("learner", team=team, email="ali.khan@example.nhs.uk")
+    admin = build.user("admin", org=org)
+    w = make_workshop(build, org=org, teams=[team], days=2, admin=admin)
+    db.session.commit()
+    return w, learner, admin
+
+
+def test_each_session_is_invited_in_its_own_message(core, outbox):
+    w, learner, _ = core
+    invites = _messages(outbox, learner.email, "Invitation")
+    assert len(invites) == 2
+    uids = [str(e["UID"]) for _, e in invites]
+    assert sorted(uids) == sorted(s.calendar_uid for s in w.sessions) and len(set(uids)) == 2
+    assert uids[0] == w.calendar_uid  # the first session keeps the workshop's UID
+    for message, event in invites:
+        assert message["Subject"].endswith("of 2)") and event.get("RECURRENCE-ID") is None
+        assert _part(message).get_param("method") == "REQUEST"
+        assert str(event["ORGANIZER"]) == "mailto:equip.training@northbridge.example.nhs.uk"
+    assert all(UID.match(s.calendar_uid) for s in w.sessions)
+
+
+def test_moving_one_session_updates_only_that_event(core, outbox):
+    w, learner, admin = core
+    before = {str(e["UID"]): int(e["SEQUENCE"]) for _, e in _messages(outbox, learner.email, "Invitation")}
+    outbox.clear()
+    times = _sessions(w)
+    later = times[1][0] + dt.timedelta(days=1)
+    resave(admin, w, sessions=[times[0], (later, later + dt.timedelta(hours=6))])
+    db.session.commit()
+    [(message, event)] = _messages(outbox, learner.email, "Changed")
+    second = w.sessions[1]
+    assert str(event["UID"]) == second.calendar_uid and _part(message).get_param("method") == "REQUEST"
+    assert int(event["SEQUENCE"]) == before[second.calendar_uid] + 1 == second.sequence
+    assert event.decoded("DTSTART").replace(tzinfo=None) == later.replace(tzinfo=None)
+    assert w.sessions[0].sequence == before[w.sessions[0].calendar_uid]  # the first session did not change
+    assert len(outbox.to(learner.email)) == 1
+
+
+def test_adding_and_removing_a_session(core, outbox):
+    w, learner, admin = core
+    outbox.clear()
+    times = _sessions(w)
+    third = times[1][0] + dt.timedelta(days=7)
+    resave(admin, w, sessions=[*times, (third, third + dt.timedelta(hours=3))])
+    db.session.commit()
+    [(message, added)] = _messages(outbox, learner.email, "Session added")
+    assert message["Subject"].endswith("(session 3 of 3)")
+    added_uid = str(added["UID"])
+    assert added_uid == w.sessions[2].calendar_uid and added_uid not in {w.sessions[0].calendar_uid, w.calendar_uid}
+    assert _part(message).get_param("method") == "REQUEST"
+    outbox.clear()
+    resave(admin, w, sessions=times)
+    db.session.commit()
+    [(message, removed)] = _messages(outbox, learner.email, "Session removed")
+    assert _part(message).get_param("method") == "CANCEL" and message["Subject"].endswith("(session 3)")
+    assert str(removed["UID"]) == added_uid and int(removed["SEQUENCE"]) > int(added["SEQUENCE"])
+    assert str(removed["STATUS"]) == "CANCELLED" and str(removed["ATTENDEE"]) == f"mailto:{learner.email}"
+    assert len(outbox.to(learner.email)) == 1  # the sessions that stay are not re-sent
+    facilitator = w.facilitators[0].user
+    assert [str(e["UID"]) for _, e in _messages(outbox, facilitator.email, "Session removed")] == [added_uid]
+    # a session added again later is a new event, not the cancelled one come back
+    outbox.clear()
+    resave(admin, w, sessions=[*times, (third, third + dt.timedelta(hours=3))])
+    db.session.commit()
+    [(_, again)] = _messages(outbox, learner.email, "Session added")
+    assert str(again["UID"]) != added_uid
+
+
+def test_moving_the_place_updates_every_session(core, outbox):
+    w, learner, admin = core
+    outbox.clear()
+    resave(admin, w, sessions=_sessions(w), room="Room 12, Education Centre")
+    db.session.commit()
+    changed = _messages(outbox, learner.email, "Changed")
+    assert sorted(str(e["UID"]) for _, e in changed) == sorted(s.calendar_uid for s in w.sessions)
+    assert all(str(e["LOCATION"]).startswith("Room 12") and int(e["SEQUENCE"]) == 1 for _, e in changed)
+
+
+def test_cancelling_a_workshop_cancels_every_session_for_everyone(core, outbox):
+    w, learner, admin = core
+    invited = {str(e["UID"]): int(e["SEQUENCE"]) for _, e in _messages(outbox, learner.email, "Invitation")}
+    outbox.clear()
+    services.cancel(admin, w, "The venue is closed.")
+    db.session.commit()
+    for person in [learner, *(f.user for f in w.facilitators)]:
+        cancels = _messages(outbox, person.email, "Cancelled")
+        assert {str(e["UID"]) for _, e in cancels} == set(invited)
+        for message, event in cancels:
+            assert _part(message).get_param("method") == "CANCEL"
+            assert int(event["SEQUENCE"]) > invited[str(event["UID"])]
+
+
+def test_the_changes_go_to_the_outbox_with_the_change_or_not_at_all(core, outbox):
+    w, learner, admin = core
+    outbox.clear()
+    times = _sessions(w)
+    resave(admin, w, sessions=times[:1])
+    db.session.rollback()  # the change is not committed: nor is its cancellation
+    assert outbox.to(learner.email) == []
+    db.session.refresh(w)
+    assert len(w.sessions) == 2
+
+
+def test_the_download_and_feed_still_publish_every_session(core, client, login):
+    w, learner, _ = core
+    login(learner)
+    events = _check_itip(Calendar.from_ical(client.get(f"/workshops/{w.id}/calendar.ics").data), "PUBLISH", None)
+    assert [str(e["UID"]) for e in events] == [s.calendar_uid for s in w.sessions]
