@@ -77,8 +77,9 @@ def revocation_reason(cert: Certificate) -> str | None:
 def assertion(cert: Certificate) -> dict:
     """The hosted Open Badges 2.0 Assertion. One no longer valid is, as the specification asks of hosted
     assertions, only its id and `revoked: true` (served with 410 Gone); a replaced one gives "replaced by <link>"
-    as its `revocationReason`, a revoked one no reason."""
-    if not cert.is_valid:
+    as its `revocationReason`, a revoked one no reason. One that expires, or expired when its completion was
+    renewed, is the whole assertion with `expires`, which verifiers check."""
+    if cert.status in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED):
         doc = {"@context": OB2_CONTEXT, "type": "Assertion", "id": assertion_url(cert), "revoked": True}
         if cert.status is CertificateStatus.SUPERSEDED:
             doc["revocationReason"] = revocation_reason(cert)
@@ -99,6 +100,8 @@ def assertion(cert: Certificate) -> dict:
         "issuedOn": cert.issued_at.isoformat(),
         "evidence": [{"id": verify_url(cert), "narrative": _narrative(claim)}],
     }
+    if (until := cert.valid_until) is not None:
+        doc["expires"] = until.isoformat()  # an expired certificate is told as expired, not revoked
     return doc
 
 

@@ -20,6 +20,10 @@ from equiptrain.db import Base, str_enum, utcnow
 from equiptrain.errors import ServiceError
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 class CertificateStatus(str, enum.Enum):
     VALID = "valid"
     SUPERSEDED = "superseded"
@@ -89,6 +93,19 @@ class Certificate(Base):
     @property
     def is_valid(self) -> bool:
         return self.status is CertificateStatus.VALID
+
+    @property
+    def valid_until(self) -> dt.datetime | None:
+        """When the certificate stops being valid: the rule's expiry printed in the claim, or, for one whose
+        completion expired and was renewed, the moment it was marked expired (whichever is earlier). Both Open
+        Badges forms tell expiry this way (`expires`; `validUntil` and the JWT's `exp`), never through the status
+        lists: an expired certificate was not revoked."""
+        value = (self.claim or {}).get("valid_until")
+        until = _aware(dt.datetime.fromisoformat(value)) if value else None
+        if self.status is CertificateStatus.EXPIRED and self.superseded_at is not None:
+            ended = _aware(self.superseded_at)
+            until = min(until, ended) if until else ended
+        return until
 
     def supersede(self) -> None:
         """Mark this certificate as replaced (a reissue; the service then links its successor, which can only be

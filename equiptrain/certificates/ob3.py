@@ -58,6 +58,7 @@ def _z(moment: dt.datetime) -> str:
 
 
 # The two status forms of a credential: the default (1EdTech Revocation List) and W3C Bitstring Status List.
+REVOKED_STATES = (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED)
 REVOCATION_LIST = "revocation-list"
 BITSTRING = "bitstring"
 STATUS_FORMS = (REVOCATION_LIST, BITSTRING)
@@ -156,11 +157,6 @@ def _status(cert: Certificate, status: str) -> dict:
     return {"id": revocation_list_url(key), "type": "1EdTechRevocationList"}
 
 
-def valid_until(cert: Certificate) -> dt.datetime | None:
-    value = cert.claim.get("valid_until")
-    return dt.datetime.fromisoformat(value) if value else None
-
-
 def credential(cert: Certificate, status: str = REVOCATION_LIST) -> dict:
     """The OpenBadgeCredential (VC Data Model 2.0) for the certificate, with the status entry of the form asked for."""
     if status not in STATUS_FORMS:
@@ -208,7 +204,7 @@ def credential(cert: Certificate, status: str = REVOCATION_LIST) -> dict:
         "credentialSchema": [{"id": SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}],
         "credentialStatus": _status(cert, status),
     }
-    if (until := valid_until(cert)) is not None:
+    if (until := cert.valid_until) is not None:
         doc["validUntil"] = _z(until)
     return doc
 
@@ -234,7 +230,7 @@ def credential_jwt(cert: Certificate, status: str = REVOCATION_LIST) -> str:
         "iat": int(_aware(cert.issued_at).timestamp()),
         "vc": vc,
     }
-    if (until := valid_until(cert)) is not None:
+    if (until := cert.valid_until) is not None:
         claims["exp"] = int(_aware(until).timestamp())
     return sign(claims)
 
@@ -247,12 +243,13 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 
 def _not_valid(issuer_key: str) -> list[Certificate]:
-    """Certificates of this issuer that are revoked or replaced (one query)."""
+    """Certificates of this issuer that are revoked or replaced (one query); expired ones are not revoked (see
+    `valid_until`)."""
     org_id = None if issuer_key == "platform" else int(issuer_key)
     where = Certificate.organisation_id.is_(None) if org_id is None else Certificate.organisation_id == org_id
     return list(
         db.session.scalars(
-            select(Certificate).where(where, Certificate.status != CertificateStatus.VALID).order_by(Certificate.id)
+            select(Certificate).where(where, Certificate.status.in_(REVOKED_STATES)).order_by(Certificate.id)
         )
     )
 

@@ -88,7 +88,7 @@ def _by_code_or_404(code: str):
 def assertion(code: str):
     cert = _by_code_or_404(code)
     response = _json(badges.assertion(cert))
-    if cert.status is not CertificateStatus.VALID:
+    if cert.status in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED):
         response.status_code = 410  # Open Badges 2.0: a revoked (or replaced) hosted assertion answers 410 Gone
     return response
 

@@ -5,10 +5,12 @@ Revocation List and W3C Bitstring Status List)."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import json
 import os
 import stat
+import time
 from pathlib import Path
 
 import jwt as pyjwt
@@ -16,6 +18,7 @@ import pytest
 from jsonschema import Draft201909Validator
 
 from equiptrain.certificates import badges, ob3, services
+from equiptrain.certificates.models import CertificateStatus
 from equiptrain.extensions import db
 from tests.certificates.helpers import FOUNDATIONS, certificates_of, complete_modules, set_rules
 
@@ -224,3 +227,27 @@ def test_an_expiring_certificate_carries_valid_until(client, course, build, vali
 def test_status_lists_answer_404_for_an_unknown_issuer(client, issued):
     assert client.get("/badges/revocations/999999").status_code == 404
     assert client.get("/badges/status/nope").status_code == 404
+
+
+@FORMS
+def test_an_expired_certificate_verifies_as_expired_not_revoked(client, issued, validator, form):
+    """A completion that expired and was renewed: both Open Badges forms say so by their expiry fields (a verifier
+    reports it expired), and neither status list calls it revoked."""
+    cert, _, _ = issued
+    ended = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    cert.status, cert.superseded_at = CertificateStatus.EXPIRED, ended
+    db.session.commit()
+    token = _token(client, cert, form)
+    with pytest.raises(pyjwt.ExpiredSignatureError):
+        _verify(client, token)
+    header = pyjwt.get_unverified_header(token)
+    key = pyjwt.PyJWK(client.get(header["kid"].removeprefix(PUBLIC)).get_json()).key
+    claims = pyjwt.decode(token, key, algorithms=["RS256"], options={"verify_aud": False, "verify_exp": False})
+    vc = claims["vc"]
+    assert list(validator.iter_errors(vc)) == []
+    assert dt.datetime.fromisoformat(vc["validUntil"]) <= dt.datetime.now(dt.UTC) and claims["exp"] <= time.time()
+    assert _revoked(client, vc) is False
+    response = client.get(f"/badges/assertions/{cert.code}")
+    assertion = response.get_json()
+    assert response.status_code == 200 and "revoked" not in assertion
+    assert dt.datetime.fromisoformat(assertion["expires"]) <= dt.datetime.now(dt.UTC)
