@@ -262,7 +262,6 @@ def test_a_daily_task_fires_once_with_two_processes_at_once(world, tmp_path):
             core_workshop=False,
             deadline=dt.datetime.now(dt.UTC).date() + dt.timedelta(days=14),
             joiner_days=None,
-            refresh_months=None,
         )
         db.session.commit()
         learner_id = learner.id

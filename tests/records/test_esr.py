@@ -10,9 +10,13 @@ import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from equiptrain.certificates import services as certificates
 from equiptrain.cli import main
+from equiptrain.content.models import Module
+from equiptrain.dashboards.models import MandatoryModule
+from equiptrain.dashboards.requirements import add_months
 from equiptrain.extensions import db
 from equiptrain.records import esr
 from equiptrain.records.staffsync import settings_for
@@ -30,7 +34,9 @@ def trust(build, course):
     team = build.team(org)
     settings = settings_for(org)
     settings.competences = {"certificate:equip-foundations": CERT, "module:foundations": MODULE}
-    settings.expiry_months = 36
+    # Expiry is the training requirements' (the module's own months), not a second number of the export's.
+    foundations = db.session.scalar(select(Module.id).where(Module.slug == "foundations"))
+    db.session.add(MandatoryModule(organisation_id=org.id, module_id=foundations, expiry_months=36))
     db.session.commit()
     return org, team
 
@@ -53,8 +59,7 @@ def test_one_row_per_person_and_competence_with_expiry(trust, build):
     build.user("learner", team=team)  # achieved nothing: no row
     export = esr.make_export(None, org)
     assert sorted(achieved_rows(export)) == [("E1", CERT), ("E1", MODULE)]
-    line = export.lines[0]
-    assert line.expires_on == esr._add_months(line.achieved_on, 36)
+    assert all(line.expires_on == add_months(line.achieved_on, 36) for line in export.lines)
     assert user.email not in esr.csv_text(export, revoked=False)
 
 

@@ -35,7 +35,7 @@ def test_a_refresher_renews_the_completion_and_the_certificate(tmp_path, build, 
         core_workshop=False,
         deadline=dt.date.today() + dt.timedelta(days=30),
         joiner_days=None,
-        refresh_months=12,
+        module_expiry_months={module.id: 12},
     )
     db.session.commit()
     completed = db.session.scalar(
@@ -98,7 +98,7 @@ def test_the_team_matrix_shows_expires_on_and_expired(build, client, login):
         core_workshop=False,
         deadline=dt.date.today() + dt.timedelta(days=30),
         joiner_days=None,
-        refresh_months=12,
+        module_expiry_months={module.id: 12},
     )
     db.session.commit()
     page = login(manager).get(f"/dashboards/teams/{team.id}").get_data(as_text=True)
@@ -124,7 +124,7 @@ def test_a_whole_module_refresher_needs_the_units_read_again(tmp_path, build, ap
         core_workshop=False,
         deadline=dt.date.today() + dt.timedelta(days=30),
         joiner_days=None,
-        refresh_months=12,
+        module_expiry_months={module.id: 12},
         refresher_whole_module=True,
     )
     db.session.commit()
