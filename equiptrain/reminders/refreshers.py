@@ -218,3 +218,35 @@ def open_for(user_id: int) -> list[tuple[Refresher, Module | None]]:
         .order_by(Refresher.expires_on, Refresher.id)
     ).all()
     return [(refresher, module) for refresher, module in rows]
+
+
+def expiry_dates(user: User) -> list[tuple[str, dt.date, dt.date]]:
+    """(what, completed or renewed on, expires on) for each of the learner's completions that expire: mandatory
+    modules given an expiry, and the core (four queries)."""
+    from equiptrain.dashboards import requirements as rules
+    from equiptrain.workshops.queries import core_completed
+
+    if user.organisation_id is None:
+        return []
+    policy = rules.load(user.organisation_id)
+    if not policy.expires:
+        return []
+    out = []
+    for title, module_id, completed_at in db.session.execute(
+        select(Module.title, ModuleProgress.module_id, ModuleProgress.completed_at)
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(
+            ModuleProgress.user_id == user.id,
+            ModuleProgress.completed_at.is_not(None),
+            ModuleProgress.module_id.in_(list(policy.module_expiry_months) or [-1]),
+            Module.retired_at.is_(None),
+        )
+        .order_by(Module.position)
+    ).all():
+        if completed_at is not None and (expires := policy.module_expiry(module_id, completed_at.date())):
+            out.append((title, completed_at.date(), expires))
+    if policy.core_expiry_months:
+        last = core_completed([user.id]).get(user.id)
+        if last is not None and (expires := policy.core_expiry(last.date())):
+            out.append(("The core workshop", last.date(), expires))
+    return out
