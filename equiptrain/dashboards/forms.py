@@ -26,7 +26,7 @@ def training_settings_form(modules) -> TrainingSettingsForm:
             Form,
             expiry_field_name(m.id),
             IntegerField(
-                m.title,
+                f"{m.title}: months until it expires",
                 validators=[Optional(), NumberRange(1, 120, f"{m.title}: {EXPIRY_ERROR[0].lower()}{EXPIRY_ERROR[1:]}")],
             ),
         )
@@ -52,7 +52,7 @@ class TrainingSettingsForm(FlaskForm):
         description="Counted from the day they joined their team; they get whichever date is later.",
     )
     core_expiry_months = IntegerField(
-        "The core workshop",
+        "The core workshop: months until it expires",
         validators=[Optional(), NumberRange(1, 120, f"The core workshop: {EXPIRY_ERROR[0].lower()}{EXPIRY_ERROR[1:]}")],
     )
     refresher_whole_module = BooleanField(
