@@ -70,15 +70,14 @@ def organisation_messages():
 
 
 def _programme_panel(user) -> Markup | None:
-    """On My programme: the learner's open refreshers (modules and the core) and when their training expires."""
+    """On My programme: the learner's open refreshers (modules and the core), and then when each part of their
+    training expires. One query for the many learners with no refresher open."""
     from equiptrain.reminders import refreshers
 
-    if user.organisation_id is None:
+    open_ = refreshers.open_for(user.id)
+    if not open_:
         return None
     expiring = refreshers.expiry_dates(user)
-    open_ = refreshers.open_for(user.id)
-    if not expiring and not open_:
-        return None
     return Markup(
         render_template(
             "reminders/_programme_refreshers.html",
