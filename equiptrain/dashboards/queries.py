@@ -133,6 +133,7 @@ class MemberRow:
     joined: dt.date
     modules: dict[int, Cell] = field(default_factory=dict)
     core_on: dt.date | None = None
+    core_last: dt.date | None = None  # the latest core attended (later than core_on once renewed)
     core_expires: dt.date | None = None  # when attending (or renewing) the core expires, where it does
     follow_ups: int = 0
     certificates: int = 0
@@ -212,7 +213,8 @@ def team_matrix(
             )
     for row in rows.values():
         row.core_on = facts["core"].get(row.user_id)
-        row.core_expires = requirements.core_expiry(facts["core_renewed"].get(row.user_id) or row.core_on)
+        row.core_last = facts["core_renewed"].get(row.user_id) or row.core_on
+        row.core_expires = requirements.core_expiry(row.core_last)
         row.follow_ups = facts["follow_ups"].get(row.user_id, 0)
         row.certificates = facts["certificates"].get(row.user_id, 0)
         row.entries, row.latest_entry = facts["reflections"].get(row.user_id, (0, None))

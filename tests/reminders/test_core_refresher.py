@@ -180,6 +180,8 @@ def test_attending_a_core_day_completes_the_refresher_and_renews(core_world, app
     ]
     assert core_row[4] == renewed and core_row[5] == rules.add_months(renewed, 12)
     assert refreshers.open_for(learner.id) == []
+    person = login(w["manager"]).get(f"/dashboards/teams/{w['team'].id}/people/{learner.id}").get_data(as_text=True)
+    assert f"renewed {renewed:%d %b %Y}" in person and f"Expires on {rules.add_months(renewed, 12):%d %b %Y}" in person
 
 
 def test_attending_before_the_refresher_opened_does_not_complete_it(core_world):
