@@ -112,6 +112,7 @@ def _connect_listeners() -> None:
     from equiptrain.learning import services as learning
     from equiptrain.records import xapi
     from equiptrain.reflection import cpd
+    from equiptrain.reminders import refreshers
     from equiptrain.supervision import services as supervision
     from equiptrain.workshops import newstarters
     from equiptrain.workshops import services as workshops
@@ -127,6 +128,9 @@ def _connect_listeners() -> None:
         (signals.workshop_attended, cpd.on_workshop_attended),
         (signals.workshop_attended, certificates.note_learner),
         (signals.workshop_partly_attended, cpd.on_workshop_attended),
+        # a core day attended after the learner's core refresher opened: the refresher done, the core renewed
+        (signals.workshop_attended, refreshers.on_core_attended),
+        (signals.workshop_partly_attended, refreshers.on_core_attended),
         # a workshop's last register signed off: supervision plans start or sessions are delivered
         (signals.workshop_signed_off, supervision.on_workshop_signed_off),
         # the course synced: summaries recounted against the active units

@@ -30,6 +30,8 @@ from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.jobs import outbox
+from equiptrain.jobs.models import OutboxItem
 
 
 def normalise_email(email: str) -> str:
@@ -350,9 +352,37 @@ def invite(actor: User | None, user: User) -> None:
     log_event("user.invited", actor, user, email=user.email)
 
 
+RESET_KIND = "password_reset"
+
+
+def queue_password_reset(email: str, *, ip_address: str | None = None) -> None:
+    """The request's only write, the same for every address submitted (known, unknown or deactivated): one
+    outbox row of kind "password_reset", in the request's transaction. Its deliverer (`deliver_password_reset`)
+    looks the address up after commit, so neither the answer, its timing nor the rows written tell whether an
+    account exists; the row is retried and swept like every delivery, so a reset survives a consumer killed
+    mid-job."""
+    transaction.add_to_outbox(
+        OutboxItem(
+            kind=RESET_KIND,
+            category="password_reset_request",
+            recipient=normalise_email(email)[:254],
+            payload={"email": normalise_email(email)[:254], "ip_address": ip_address},
+        )
+    )
+
+
+def deliver_password_reset(item: OutboxItem) -> None:
+    """Resolve one reset request: the reset email (written to the outbox in this same job's transaction, so the
+    request row is marked done together with it), or nothing for an unknown or deactivated address. The address
+    is not kept once resolved."""
+    payload = dict(item.payload or {})
+    request_password_reset(str(payload.get("email", "")), ip_address=payload.get("ip_address"))
+    item.payload, item.recipient = {}, ""
+
+
 def request_password_reset(email: str, *, ip_address: str | None = None) -> None:
-    """Send a reset link if an active account exists; say nothing either way. Run in the background (the page
-    answers first), so `ip_address` is the requester's, passed on for the audit log."""
+    """Send a reset link if an active account exists; say nothing either way. Run by the outbox after the request
+    (the page answers first), so `ip_address` is the requester's, passed on for the audit log."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         log_event(
@@ -398,3 +428,6 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise ServiceError("Your current password is not right. Enter it again.", "current_password")
     set_password(user, new_password)
+
+
+outbox.register_kind(RESET_KIND, deliver_password_reset)

@@ -8,6 +8,30 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from equiptrain.forms import MultiCheckboxField
 
+EXPIRY_ERROR = "Enter a number of months from 1 to 120, or leave it blank if it does not expire."
+
+
+def expiry_field_name(module_id: int) -> str:
+    return f"expiry_{module_id}"
+
+
+def training_settings_form(modules) -> TrainingSettingsForm:
+    """The settings form with one expiry field per module of the course (`expiry_<module id>`)."""
+
+    class Form(TrainingSettingsForm):
+        pass
+
+    for m in modules:
+        setattr(
+            Form,
+            expiry_field_name(m.id),
+            IntegerField(
+                f"{m.title}: months until it expires",
+                validators=[Optional(), NumberRange(1, 120, f"{m.title}: {EXPIRY_ERROR[0].lower()}{EXPIRY_ERROR[1:]}")],
+            ),
+        )
+    return Form()
+
 
 class TrainingSettingsForm(FlaskForm):
     # No Optional(): it would clear the check that every ticked value is one of the modules offered.
@@ -27,10 +51,9 @@ class TrainingSettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 730, "Enter a number of days from 1 to 730, or leave it blank.")],
         description="Counted from the day they joined their team; they get whichever date is later.",
     )
-    refresh_months = IntegerField(
-        "Completions expire after (months)",
-        validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120, or leave it blank.")],
-        description="Shown as the expiry in the compliance export. Leave it blank if training does not expire.",
+    core_expiry_months = IntegerField(
+        "The core workshop: months until it expires",
+        validators=[Optional(), NumberRange(1, 120, f"The core workshop: {EXPIRY_ERROR[0].lower()}{EXPIRY_ERROR[1:]}")],
     )
     refresher_whole_module = BooleanField(
         "Refreshers repeat the whole module",

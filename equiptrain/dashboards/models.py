@@ -24,8 +24,9 @@ class TrainingRequirements(Base):
     deadline: Mapped[dt.date | None]
     joiner_days: Mapped[int | None]
     core_workshop_mandatory: Mapped[bool] = mapped_column(default=False)
-    # For the compliance export: a completion expires this many months later (none: it does not expire).
-    refresh_months: Mapped[int | None]
+    # Attending the core expires this many months later (none: it does not expire); each mandatory module has its
+    # own (`MandatoryModule.expiry_months`).
+    core_expiry_months: Mapped[int | None]
     # A refresher before a completion expires repeats the whole module (its units too), not only its knowledge
     # check and solo practice.
     refresher_whole_module: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -38,6 +39,8 @@ class MandatoryModule(Base):
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), primary_key=True)
+    # A completion of this module expires this many months later (none: it does not expire).
+    expiry_months: Mapped[int | None]
 
 
 class TeamDeadline(Base):

@@ -107,6 +107,8 @@ def person_facts(user_ids) -> dict[str, dict]:
     return {
         "certificates": certificate_counts(user_ids),
         "core": {user_id: _date(at) for user_id, at in workshop_queries.core_attendance(user_ids).items()},
+        # the latest core attended (a renewal): its expiry counts from here
+        "core_renewed": {user_id: _date(at) for user_id, at in workshop_queries.core_completed(user_ids).items()},
         "follow_ups": workshop_queries.follow_ups_attended(user_ids),
         "reflections": reflective_summary(user_ids),
         "reminded": last_reminders(user_ids),
@@ -131,6 +133,8 @@ class MemberRow:
     joined: dt.date
     modules: dict[int, Cell] = field(default_factory=dict)
     core_on: dt.date | None = None
+    core_last: dt.date | None = None  # the latest core attended (later than core_on once renewed)
+    core_expires: dt.date | None = None  # when attending (or renewing) the core expires, where it does
     follow_ups: int = 0
     certificates: int = 0
     entries: int = 0
@@ -209,6 +213,8 @@ def team_matrix(
             )
     for row in rows.values():
         row.core_on = facts["core"].get(row.user_id)
+        row.core_last = facts["core_renewed"].get(row.user_id) or row.core_on
+        row.core_expires = requirements.core_expiry(row.core_last)
         row.follow_ups = facts["follow_ups"].get(row.user_id, 0)
         row.certificates = facts["certificates"].get(row.user_id, 0)
         row.entries, row.latest_entry = facts["reflections"].get(row.user_id, (0, None))
@@ -475,9 +481,13 @@ def managed_teams(user: User) -> list[Team]:
     )
 
 
+CORE_WORKSHOP = "Core workshop"
+
+
 def compliance_records(organisation_id: int, requirements: rules.Requirements, modules: list[Module]):
     """(employee number, name, email, module or workshop, completed on, expires on) for every completion by the
-    organisation's active staff: each module completed, and the core workshop attended (two queries)."""
+    organisation's active staff: each module completed, and the core workshop attended (renewed: its latest
+    attendance), with the expiry of that module or of the core where the organisation gives one (three queries)."""
     titles = {m.id: m.title for m in modules}
     people = select(User.id).where(User.organisation_id == organisation_id, User.deactivated_at.is_(None))
     done = db.session.execute(
@@ -486,7 +496,7 @@ def compliance_records(organisation_id: int, requirements: rules.Requirements, m
         .where(User.id.in_(people), ModuleProgress.completed_at.is_not(None))
         .order_by(User.name, User.id, ModuleProgress.module_id)
     ).all()
-    core = workshop_queries.core_attendance(people)
+    core = workshop_queries.core_completed(people)
     staff = {}
     if core:
         staff = {
@@ -498,10 +508,10 @@ def compliance_records(organisation_id: int, requirements: rules.Requirements, m
     for number, name, email, module_id, completed in done:
         if module_id in titles:
             on = _date(completed)
-            yield (number, name, email, f"Module: {titles[module_id]}", on, requirements.expiry(on))
+            yield (number, name, email, f"Module: {titles[module_id]}", on, requirements.module_expiry(module_id, on))
     for uid, on in sorted(core.items(), key=lambda item: staff[item[0]][1]):
         number, name, email = staff[uid]
-        yield (number, name, email, "Core workshop", _date(on), requirements.expiry(_date(on)))
+        yield (number, name, email, CORE_WORKSHOP, _date(on), requirements.core_expiry(_date(on)))
 
 
 def team_deadlines(organisation_id: int) -> list[tuple[str, dt.date]]:

@@ -4,7 +4,7 @@ deadline and status. No database access here beyond `load` (two queries)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -22,9 +22,11 @@ class Requirements:
     deadline: dt.date | None = None
     joiner_days: int | None = None
     core_mandatory: bool = False
-    refresh_months: int | None = None
     mandatory_module_ids: frozenset[int] = frozenset()
     refresher_whole_module: bool = False
+    # {mandatory module id: months until its completion expires}; modules that do not expire are absent.
+    module_expiry_months: dict[int, int] = field(default_factory=dict, hash=False)
+    core_expiry_months: int | None = None
 
     @property
     def has_requirements(self) -> bool:
@@ -43,17 +45,32 @@ class Requirements:
             dates.append(joined + dt.timedelta(days=self.joiner_days))
         return max(dates) if dates else None
 
-    def expiry(self, completed: dt.date | None) -> dt.date | None:
-        if completed is None or not self.refresh_months:
-            return None
-        month = completed.month - 1 + self.refresh_months
-        year, month = completed.year + month // 12, month % 12 + 1
-        for day in (completed.day, 30, 29, 28):  # the same day of the month, or the month's last
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                continue
-        return None
+    @property
+    def expires(self) -> bool:
+        """Whether anything this organisation requires expires (a mandatory module or the core)."""
+        return bool(self.module_expiry_months or self.core_expiry_months)
+
+    def module_expiry(self, module_id: int, completed: dt.date | None) -> dt.date | None:
+        """When a completion of this module expires: only a mandatory module given months expires."""
+        months = self.module_expiry_months.get(module_id) if module_id in self.mandatory_module_ids else None
+        return add_months(completed, months) if completed is not None and months else None
+
+    def core_expiry(self, completed: dt.date | None) -> dt.date | None:
+        """When attending the core (or renewing it) expires."""
+        months = self.core_expiry_months
+        return add_months(completed, months) if completed is not None and months else None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or that month's last day where it is shorter."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
 
 
 def person_status(
@@ -74,17 +91,22 @@ def is_overdue(deadline: dt.date | None, status: str, today: dt.date) -> bool:
 def load(organisation_id: int) -> Requirements:
     """The organisation's requirements (two queries); an organisation that set nothing requires nothing."""
     row = db.session.scalar(select(TrainingRequirements).where(TrainingRequirements.organisation_id == organisation_id))
-    mandatory = frozenset(
-        db.session.scalars(select(MandatoryModule.module_id).where(MandatoryModule.organisation_id == organisation_id))
-    )
+    mandatory = db.session.execute(
+        select(MandatoryModule.module_id, MandatoryModule.expiry_months).where(
+            MandatoryModule.organisation_id == organisation_id
+        )
+    ).all()
+    ids = frozenset(m for m, _months in mandatory)
+    expiry = {m: months for m, months in mandatory if months}
     if row is None:
-        return Requirements(organisation_id, mandatory_module_ids=mandatory)
+        return Requirements(organisation_id, mandatory_module_ids=ids, module_expiry_months=expiry)
     return Requirements(
         organisation_id,
         row.deadline,
         row.joiner_days,
         row.core_workshop_mandatory,
-        row.refresh_months,
-        mandatory,
+        ids,
         row.refresher_whole_module,
+        expiry,
+        row.core_expiry_months,
     )

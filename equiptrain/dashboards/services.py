@@ -18,6 +18,7 @@ from equiptrain.db import utcnow
 from equiptrain.extensions import db
 
 REMINDER_INTERVAL = dt.timedelta(days=7)
+MAX_EXPIRY_MONTHS = 120
 
 
 def save_requirements(
@@ -28,10 +29,20 @@ def save_requirements(
     core_workshop: bool,
     deadline: dt.date | None,
     joiner_days: int | None,
-    refresh_months: int | None,
+    module_expiry_months: dict[int, int | None] | None = None,
+    core_expiry_months: int | None = None,
     refresher_whole_module: bool = False,
 ) -> TrainingRequirements:
-    """Replace the organisation's training requirements (all or nothing)."""
+    """Replace the organisation's training requirements (all or nothing). `module_expiry_months` gives mandatory
+    modules an expiry (months; a module absent or None does not expire); `core_expiry_months` the core's."""
+    expiry = {m: n for m, n in (module_expiry_months or {}).items() if n}
+    for months in [*expiry.values(), core_expiry_months]:
+        if months is not None and not 1 <= months <= MAX_EXPIRY_MONTHS:
+            raise ServiceError(f"Enter a number of months from 1 to {MAX_EXPIRY_MONTHS}, or leave it blank.", "modules")
+    if set(expiry) - set(module_ids):
+        raise ServiceError(
+            "Only a mandatory module can expire: tick the module as mandatory, or leave its expiry blank.", "modules"
+        )
     known = set(
         db.session.scalars(select(Module.id).where(Module.id.in_(module_ids or [-1]), Module.retired_at.is_(None)))
     )
@@ -66,12 +77,15 @@ def save_requirements(
     if requirements is None:
         requirements = TrainingRequirements(organisation_id=org.id)
         db.session.add(requirements)
-    requirements.deadline, requirements.joiner_days, requirements.refresh_months = deadline, joiner_days, refresh_months
+    requirements.deadline, requirements.joiner_days = deadline, joiner_days
+    requirements.core_expiry_months = core_expiry_months
     requirements.core_workshop_mandatory = core_workshop
     requirements.refresher_whole_module = refresher_whole_module
     requirements.updated_at, requirements.updated_by_id = utcnow(), actor.id
     db.session.execute(delete(MandatoryModule).where(MandatoryModule.organisation_id == org.id))
-    db.session.add_all(MandatoryModule(organisation_id=org.id, module_id=m) for m in sorted(module_ids))
+    db.session.add_all(
+        MandatoryModule(organisation_id=org.id, module_id=m, expiry_months=expiry.get(m)) for m in sorted(module_ids)
+    )
     db.session.flush()
     log_event(
         "training_policy.saved",
@@ -82,7 +96,8 @@ def save_requirements(
         core_workshop=core_workshop,
         deadline=deadline.isoformat() if deadline else None,
         joiner_days=joiner_days,
-        refresh_months=refresh_months,
+        module_expiry_months={str(m): n for m, n in sorted(expiry.items())},
+        core_expiry_months=core_expiry_months,
         refresher_whole_module=refresher_whole_module,
     )
     return requirements

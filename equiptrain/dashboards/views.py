@@ -13,7 +13,7 @@ from equiptrain.accounts.services import ServiceError
 from equiptrain.authz import get_or_abort, roles_required
 from equiptrain.dashboards import cells, charts, exports, listing, queries, services
 from equiptrain.dashboards import requirements as rules
-from equiptrain.dashboards.forms import TeamDeadlineForm, TrainingSettingsForm
+from equiptrain.dashboards.forms import TeamDeadlineForm, expiry_field_name, training_settings_form
 from equiptrain.db import db_id
 from equiptrain.forms import EmptyForm, choices, form_error
 from equiptrain.workshops import queries as workshop_queries
@@ -217,15 +217,26 @@ def settings():
     org = accounts_queries.admin_organisation(current_user)
     requirements = rules.load(org.id)
     modules = queries.current_modules()
-    form = TrainingSettingsForm()
+    form = training_settings_form(modules)
     form.modules.choices = choices((m.id, m.title) for m in modules)
+    expiry_fields = [(m, form[expiry_field_name(m.id)]) for m in modules]
     if request.method == "GET":
         form.modules.data = [str(m) for m in requirements.mandatory_module_ids]
         form.core_workshop.data = requirements.core_mandatory
         form.deadline.data, form.joiner_days.data = requirements.deadline, requirements.joiner_days
-        form.refresh_months.data = requirements.refresh_months
+        for m, expiry_field in expiry_fields:
+            expiry_field.data = requirements.module_expiry_months.get(m.id)
+        form.core_expiry_months.data = requirements.core_expiry_months
         form.refresher_whole_module.data = requirements.refresher_whole_module
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid:
+        ticked = {int(v) for v in form.modules.data or []}
+        for m, expiry_field in expiry_fields:
+            if expiry_field.data and m.id not in ticked:
+                expiry_field.errors = [
+                    f"{m.title} is not mandatory: tick it under 'Mandatory modules', or leave its expiry blank."
+                ]
+    if valid and not any(f.errors for _m, f in expiry_fields):
         try:
             services.save_requirements(
                 current_user,
@@ -234,7 +245,8 @@ def settings():
                 core_workshop=form.core_workshop.data,
                 deadline=form.deadline.data,
                 joiner_days=form.joiner_days.data,
-                refresh_months=form.refresh_months.data,
+                module_expiry_months={m.id: f.data for m, f in expiry_fields},
+                core_expiry_months=form.core_expiry_months.data,
                 refresher_whole_module=bool(form.refresher_whole_module.data),
             )
         except ServiceError as exc:
@@ -248,6 +260,7 @@ def settings():
         "dashboards/settings.html",
         org=org,
         form=form,
+        expiry_fields=expiry_fields,
         team_form=team_form,
         team_deadlines=queries.team_deadlines(org.id),
         organisations=accounts_queries.organisations_for(current_user),

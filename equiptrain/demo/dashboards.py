@@ -26,7 +26,8 @@ def load(world: dict) -> None:
         core_workshop=True,
         deadline=today + dt.timedelta(days=42),
         joiner_days=90,
-        refresh_months=36,
+        module_expiry_months=dict.fromkeys(mandatory, 36),
+        core_expiry_months=36,
     )
     services.set_team_deadline(admin, teams["willow-ward"], today + dt.timedelta(days=120))
     lead = accounts.create_user(

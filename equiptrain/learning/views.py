@@ -45,6 +45,19 @@ def module_panels(user, module: ModuleView, complete: bool) -> list[Markup]:
     return [panel for render in _MODULE_PANELS if (panel := render(user, module, complete)) is not None]
 
 
+# What other features show at the top of My programme (reminders: open refreshers and what expires when), each
+# `render(user) -> Markup | None`.
+_PROGRAMME_PANELS: list[Callable[[Any], Markup | None]] = []
+
+
+def add_programme_panel(render: Callable[[Any], Markup | None]) -> None:
+    _PROGRAMME_PANELS.append(render)
+
+
+def programme_panels(user) -> list[Markup]:
+    return [panel for render in _PROGRAMME_PANELS if (panel := render(user)) is not None]
+
+
 bp = Blueprint("learning", __name__)
 SETTING_LABELS = {s.value: s.label for s in TeamSetting} | {"all": "All settings"}
 
@@ -129,6 +142,7 @@ def programme():
         states=states,
         step=queries.continue_step(states),
         complete=sum(s.status == queries.COMPLETE for s in states),
+        panels=programme_panels(current_user),
     )
 
 

@@ -16,19 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from equiptrain import csvsafe
 from equiptrain.accounts.models import Organisation, User
 from equiptrain.auditlog.services import log_event
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.content.models import Module, Programme
+from equiptrain.dashboards import requirements as requirement_rules
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.learning.models import ModuleProgress
 from equiptrain.records.models import EsrExport, EsrExportLine, StaffAssignment
 from equiptrain.records.staffsync import settings_for
-from equiptrain.workshops.models import Workshop, WorkshopKind, WorkshopResult
+from equiptrain.workshops import queries as workshop_queries
+from equiptrain.workshops.models import WorkshopKind
 
 HEADER = ["Employee Number", "Assignment Number", "Competence Name", "Achieved On", "Expires On"]
 CORE_WORKSHOP = "workshop:core"
@@ -70,17 +72,6 @@ class Line:
         return [self.employee_number, self.assignment_number, self.competence, self.achieved_on, self.expires_on]
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def current_lines(organisation: Organisation) -> tuple[list[Line], int]:
     """What people in the organisation hold now, as export lines; and how many achievers lack an employee number."""
     settings = settings_for(organisation)
@@ -97,25 +88,42 @@ def current_lines(organisation: Organisation) -> tuple[list[Line], int]:
     ):
         if at is not None:  # always, by the query's condition; narrows the type
             achieved[(user_id, f"module:{slug}")] = at.date()
-    for user_id, first in db.session.execute(
-        select(WorkshopResult.user_id, func.min(Workshop.starts_at))
-        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
-        .join(User, User.id == WorkshopResult.user_id)
-        .where(
-            User.organisation_id == organisation.id,
-            WorkshopResult.attended.is_(True),
-            Workshop.kind == WorkshopKind.CORE,
-        )
-        .group_by(WorkshopResult.user_id)
-    ):
-        if first is not None:
-            achieved[(user_id, CORE_WORKSHOP)] = first.date()
-    for user_id, slug, on in db.session.execute(
-        select(Certificate.user_id, Certificate.achievement, Certificate.completed_on)
+    for user_id, last in workshop_queries.core_completed(
+        select(User.id).where(User.organisation_id == organisation.id)
+    ).items():
+        if last is not None:  # attended the core, or renewed it (its expiry counts from here)
+            achieved[(user_id, CORE_WORKSHOP)] = last.date()
+    certificate_records: dict[tuple[int, str], list[str]] = {}
+    for user_id, slug, on, claim in db.session.execute(
+        select(Certificate.user_id, Certificate.achievement, Certificate.completed_on, Certificate.claim)
         .join(User, User.id == Certificate.user_id)
         .where(User.organisation_id == organisation.id, Certificate.status == CertificateStatus.VALID)
     ):
         achieved[(user_id, f"certificate:{slug}")] = on
+        certificate_records[(user_id, f"certificate:{slug}")] = [
+            f"module:{m.get('slug')}" for m in (claim or {}).get("modules", [])
+        ] + (
+            [CORE_WORKSHOP]
+            if any(w.get("kind") == WorkshopKind.CORE.label for w in (claim or {}).get("workshops", []))
+            else []
+        )
+    # Expiry is the organisation's training requirements' (each mandatory module's, the core's); a certificate
+    # expires with the first of the completions it records.
+    requirements = requirement_rules.load(organisation.id)
+    module_ids = dict(db.session.execute(select(Module.slug, Module.id)).all())
+
+    def expiry(user_id: int, key: str, on: dt.date) -> dt.date | None:
+        if key == CORE_WORKSHOP:
+            return requirements.core_expiry(on)
+        if key.startswith("module:"):
+            return requirements.module_expiry(module_ids.get(key.removeprefix("module:"), -1), on)
+        dates = [
+            d
+            for k in certificate_records.get((user_id, key), [])
+            if (when := achieved.get((user_id, k))) is not None and (d := expiry(user_id, k, when)) is not None
+        ]
+        return min(dates) if dates else None
+
     assignments: dict[int, str] = {}
     for user_id, number in db.session.execute(
         select(StaffAssignment.user_id, StaffAssignment.assignment_number)
@@ -131,7 +139,7 @@ def current_lines(organisation: Organisation) -> tuple[list[Line], int]:
         if not user.employee_number:
             missing.add(user_id)
             continue
-        expires = _add_months(on, settings.expiry_months) if settings.expiry_months else None
+        expires = expiry(user_id, key, on)
         lines.append(Line(user_id, key, user.employee_number, assignments.get(user_id, ""), names[key], on, expires))
     return lines, len(missing)
 

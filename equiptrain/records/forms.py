@@ -48,11 +48,6 @@ class SettingsForm(FlaskForm):
         description="A sync that would deactivate more refuses unless forced: a truncated extract must not empty "
         "the trust.",
     )
-    expiry_months = IntegerField(
-        "Competences expire after (months)",
-        validators=[Optional(), NumberRange(1, 240, "Enter a number of months from 1 to 240, or leave it empty")],
-        description="Leave empty if the trust sets no expiry for this training.",
-    )
     home_page = SingleLineField(
         "The organisation's web address (the xAPI account home page)",
         validators=[Optional(), Length(max=300), _https_address],

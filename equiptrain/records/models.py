@@ -26,7 +26,6 @@ class RecordsSettings(Base):
     deactivation_share: Mapped[float] = mapped_column(Float, default=0.1)
     # {achievement key: competence name}, keys as esr.achievement_keys() lists them.
     competences: Mapped[dict] = mapped_column(JSON, default=dict)
-    expiry_months: Mapped[int | None]
     # xAPI: the actor's account home page (the organisation's address) and whether its name is the employee number.
     home_page: Mapped[str | None] = mapped_column(String(300))
     actor_employee_number: Mapped[bool] = mapped_column(default=False)

@@ -74,7 +74,6 @@ def settings():
         else {
             "date_format": current.date_format,
             "deactivation_percent": round(current.deactivation_share * 100),
-            "expiry_months": current.expiry_months,
             "home_page": current.home_page,
             "actor_employee_number": current.actor_employee_number,
             **{f"column_{k}": v for k, v in staffsync.columns_for(current).items()},
@@ -99,7 +98,6 @@ def settings():
                 columns=columns,
                 date_format=form.date_format.data.strip(),
                 deactivation_share=form.deactivation_percent.data / 100,
-                expiry_months=form.expiry_months.data,
                 home_page=(form.home_page.data or "").strip() or None,
                 actor_employee_number=form.actor_employee_number.data,
             )

@@ -150,11 +150,13 @@ def deadline_reminders(on: dt.date | None = None) -> int:
 
 
 def expiry_notices(on: dt.date | None = None) -> int:
-    """EXPIRY_NOTICE_DAYS before a required module's completion expires, open its refresher and tell the learner
-    (once); tell them again once it has expired. The core workshop's expiry is announced the same way (attending
-    a core again renews it)."""
+    """EXPIRY_NOTICE_DAYS before a completion of a mandatory module expires (the module's own months), open its
+    refresher and tell the learner (once); tell them again once it has expired. The core the same way (its own
+    months): its refresher opens, the learner is offered a place at the next core (or, none being scheduled,
+    their managers are asked for a catch-up session), and the learner and their managers are told."""
     from equiptrain.learning.models import ModuleProgress
     from equiptrain.reminders.refreshers import open_refresher
+    from equiptrain.workshops.queries import core_completed
 
     on = on or today()
     notice = dt.timedelta(days=int(current_app.config["EXPIRY_NOTICE_DAYS"]))
@@ -165,9 +167,9 @@ def expiry_notices(on: dt.date | None = None) -> int:
     sent = 0
     for org in _organisations():
         policy = rules.load(org.id)
-        if not policy.refresh_months:
+        if not policy.expires:
             continue
-        required = policy.required_module_ids(titles) & set(titles)
+        expiring = set(policy.module_expiry_months) & set(titles)
         rows = db.session.execute(
             select(User, ModuleProgress.module_id, ModuleProgress.completed_at)
             .join(ModuleProgress, ModuleProgress.user_id == User.id)
@@ -175,47 +177,140 @@ def expiry_notices(on: dt.date | None = None) -> int:
                 User.organisation_id == org.id,
                 User.deactivated_at.is_(None),
                 ModuleProgress.completed_at.is_not(None),
-                ModuleProgress.module_id.in_(required or [-1]),
+                ModuleProgress.module_id.in_(expiring or [-1]),
             )
         ).all()
-        due: list[tuple[User, str, dt.date, dt.date, bool]] = []
+        again = (
+            "read the module's units, take its knowledge check and a solo practice again"
+            if policy.refresher_whole_module
+            else "take the module's knowledge check and a solo practice again"
+        )
         for user, module_id, completed_at in rows:
             if completed_at is None:
                 continue
             completed = completed_at.date()
-            expires = policy.expiry(completed)
-            if expires is not None and expires - notice <= on:
-                open_refresher(user.id, module_id, expires, policy.refresher_whole_module)
-                due.append((user, f"Module: {titles[module_id]}", completed, expires, True))
-        if policy.core_mandatory:
-            emails = {}
-            for _n, _name, email, what, completed, expires in dq.compliance_records(org.id, policy, []):
-                if what == "Core workshop" and expires is not None and expires - notice <= on:
-                    emails[email] = (what, completed, expires)
-            for user in db.session.scalars(select(User).where(User.email.in_(list(emails) or ["-"]))):
-                what, completed, expires = emails[user.email]
-                due.append((user, what, completed, expires, False))
-        for user, what, completed, expires, refresher in due:
-            expired = expires <= on
-            again = (
-                "read the module's units, take its knowledge check and a solo practice again"
-                if policy.refresher_whole_module
-                else "take the module's knowledge check and a solo practice again"
-            )
-            how = (
-                f"Your refresher is open: {again}. Once you have, your completion is renewed and a new "
-                "certificate issued."
-                if refresher
-                else "Attend a core workshop again to renew it."
-            )
-            state = f"expired on {expires:%d %B %Y}" if expired else f"expires on {expires:%d %B %Y}"
-            sent += send_scheduled(
+            expires = policy.module_expiry(module_id, completed)
+            if expires is None or expires - notice > on:
+                continue
+            open_refresher(user.id, module_id, expires, policy.refresher_whole_module)
+            sent += _expiry_notice(
                 user,
+                org.id,
+                off,
+                f"Module: {titles[module_id]}",
+                completed,
+                expires,
+                on,
+                f"Your refresher is open: {again}. Once you have, your completion is renewed and a new certificate "
+                f"issued.\n\nYour programme: {link}",
+            )
+        if policy.core_expiry_months:
+            people = select(User.id).where(User.organisation_id == org.id, User.deactivated_at.is_(None))
+            due = {
+                uid: (last.date(), expires)
+                for uid, last in core_completed(people).items()
+                if (expires := policy.core_expiry(last.date())) is not None and expires - notice <= on
+            }
+            for user in _users(due).values():
+                completed, expires = due[user.id]
+                refresher, opened = open_refresher(user.id, None, expires)
+                sent += _core_refresher_opened(user, org.id, off, refresher.id, completed, expires, on, opened)
+    return sent
+
+
+def _expiry_notice(
+    user: User,
+    organisation_id: int,
+    off: dict[int, set[str]],
+    what: str,
+    completed: dt.date,
+    expires: dt.date,
+    on: dt.date,
+    how: str,
+) -> bool:
+    """The learner's notice that a completion expires soon (once), and that it has expired (once)."""
+    expired = expires <= on
+    state = f"expired on {expires:%d %B %Y}" if expired else f"expires on {expires:%d %B %Y}"
+    return send_scheduled(
+        user,
+        "expiry_notice",
+        f"expiry:{'expired' if expired else 'soon'}:{user.id}:{what[:80]}:{completed.isoformat()}",
+        f"Your EQUIP training {'has expired' if expired else 'expires soon'}: {what}",
+        f"Your completion of {what} (on {completed:%d %B %Y}) {state}. {how}",
+        organisation_id=organisation_id,
+        switched_off=off,
+    )
+
+
+def _core_refresher_opened(
+    user: User,
+    organisation_id: int,
+    off: dict[int, set[str]],
+    refresher_id: int,
+    completed: dt.date,
+    expires: dt.date,
+    on: dt.date,
+    opened: bool,
+) -> int:
+    """A core refresher: when it opens, a place at the next core workshop of the learner's team (the new
+    starters' way), and their managers told; the learner's notice says where to go."""
+    from equiptrain.accounts.models import Team
+    from equiptrain.workshops import newstarters
+
+    teams = list(
+        db.session.scalars(
+            select(Team).join(Membership, Membership.team_id == Team.id).where(Membership.user_id == user.id)
+        )
+    )
+    workshop = None
+    if opened and teams:
+        workshop = newstarters.offer_place(user, teams[0])
+        log_event(
+            "refresher.opened",
+            None,
+            user,
+            organisation_id=organisation_id,
+            core=True,
+            workshop_id=workshop.id if workshop else None,
+        )
+    if workshop is None:
+        workshop = next((w for w in map(newstarters.next_core, teams[:1]) if w is not None), None)
+    if workshop is not None:
+        where = (
+            f"You have a place at the next core workshop, {workshop.title}, starting "
+            f"{workshop.starts_at:%d %B %Y}: reply on its page, "
+            f"{mail.external_url('workshops.detail', workshop_id=workshop.id)}"
+        )
+    else:
+        where = (
+            "No core workshop is scheduled yet, so your manager has been asked to arrange a catch-up session with "
+            "a lived-experience trainer and a professional trainer"
+        )
+    how = (
+        "Your refresher is open: attend a day of a core workshop (or a catch-up session) to renew it; a new "
+        f"certificate is issued when you have. {where}.\n\nYour programme: "
+        f"{mail.external_url('learning.programme')}"
+    )
+    sent = int(_expiry_notice(user, organisation_id, off, "Core workshop", completed, expires, on, how))
+    for team in teams:
+        for manager in newstarters.managers_of(team, user):
+            sent += send_scheduled(
+                manager,
                 "expiry_notice",
-                f"expiry:{'expired' if expired else 'soon'}:{user.id}:{what[:80]}:{completed.isoformat()}",
-                f"Your EQUIP training {'has expired' if expired else 'expires soon'}: {what}",
-                f"Your completion of {what} (on {completed:%d %B %Y}) {state}. {how}\n\nYour programme: {link}",
-                organisation_id=org.id,
+                f"core_refresher:{refresher_id}:{manager.id}",
+                f"{user.name}'s EQUIP core workshop expires on {expires:%d %B %Y}",
+                f"{user.name} ({team.name}) attended the EQUIP core workshop on {completed:%d %B %Y}; that expires "
+                f"on {expires:%d %B %Y} and their refresher is open. "
+                + (
+                    f"They have been offered a place at {workshop.title}, starting {workshop.starts_at:%d %B %Y}. "
+                    "Please make sure they can be released to attend."
+                    if workshop is not None
+                    else "No core workshop is scheduled yet: please arrange a catch-up session with a "
+                    "lived-experience trainer and a professional trainer, or ask your EQUIP administrator to "
+                    "schedule the next core."
+                )
+                + f"\n\nYour team's page: {mail.external_url('dashboards.team', team_id=team.id)}",
+                organisation_id=organisation_id,
                 switched_off=off,
             )
     return sent
@@ -359,7 +454,7 @@ def manager_digests(on: dt.date | None = None) -> int:
             continue
         policy = rules.load(org.id)
         expiring: dict[str, list[str]] = defaultdict(list)
-        if policy.refresh_months:
+        if policy.expires:
             for _n, name, email, what, _completed, expires in dq.compliance_records(org.id, policy, modules):
                 if expires is not None and expires - notice <= on:
                     state = "expired" if expires <= on else "expires"

@@ -18,7 +18,8 @@ MESSAGES = {
     "manager_digest": ("Managers' weekly digest", "To each team manager on the day chosen below."),
     "expiry_notice": (
         "Expiry notices",
-        "To a learner whose completion expires soon, when their refresher opens.",
+        "To a learner whose completion expires soon, when their refresher opens, and once it has expired; for the "
+        "core workshop, their managers too.",
     ),
     "supervision_due": (
         "Supervision due",

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from equiptrain import ui
 from equiptrain.accounts import queries as account_queries
 from equiptrain.auditlog.services import log_event
 from equiptrain.authz import roles_required
+from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.jobs.models import OutboxItem
+from equiptrain.learning.views import add_programme_panel
 from equiptrain.reminders import settings
 from equiptrain.reminders.forms import DigestPreferenceForm, MessageSettingsForm
 
@@ -64,3 +67,25 @@ def organisation_messages():
         form.enabled.data = [name for name in settings.MESSAGES if name not in off]
         form.digest_weekday.data = str(weekday)
     return render_template("reminders/organisation_messages.html", form=form, org=org)
+
+
+def _programme_panel(user) -> Markup | None:
+    """On My programme: the learner's open refreshers (modules and the core), and then when each part of their
+    training expires. One query for the many learners with no refresher open."""
+    from equiptrain.reminders import refreshers
+
+    open_ = refreshers.open_for(user.id)
+    if not open_:
+        return None
+    expiring = refreshers.expiry_dates(user)
+    return Markup(
+        render_template(
+            "reminders/_programme_refreshers.html",
+            refreshers=open_,
+            expiring=expiring,
+            today=utcnow().date(),
+        )
+    )
+
+
+add_programme_panel(_programme_panel)

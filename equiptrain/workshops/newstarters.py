@@ -49,7 +49,18 @@ def next_core(team: Team) -> Workshop | None:
     return next((w for w in rows if team in w.teams), rows[0] if rows else None)
 
 
-def _managers(team: Team, besides: User) -> list[User]:
+def offer_place(user: User, team: Team) -> Workshop | None:
+    """Invite `user` to the next core workshop their team can take (`next_core`); the workshop, or None when no
+    core is scheduled (then a manager is to arrange a catch-up session). Sends nothing: the caller says why."""
+    workshop = next_core(team)
+    if workshop is not None and not any(i.user_id == user.id for i in workshop.invitations):
+        workshop.invitations.append(Invitation(user=user))
+        db.session.flush()
+    return workshop
+
+
+def managers_of(team: Team, besides: User) -> list[User]:
+    """The team's active managers (but `besides`)."""
     return list(
         db.session.scalars(
             select(User)
@@ -71,8 +82,8 @@ def offer_next_core(user: User, *, team: Team, role: MembershipRole, actor: User
         return None
     if not team_had_core(team) or queries.core_attendance([user.id]):
         return None
-    workshop = next_core(team)
-    managers = _managers(team, user)
+    workshop = offer_place(user, team)
+    managers = managers_of(team, user)
     if workshop is None:
         for manager in managers:
             mail.send(
@@ -86,9 +97,6 @@ def offer_next_core(user: User, *, team: Team, role: MembershipRole, actor: User
             )
         log_event("newstarter.no_core", actor, user, organisation_id=team.organisation_id, team=team.name)
         return None
-    if not any(i.user_id == user.id for i in workshop.invitations):
-        workshop.invitations.append(Invitation(user=user))
-        db.session.flush()
     url = mail.external_url("workshops.detail", workshop_id=workshop.id)
     mail.send(
         user.email,

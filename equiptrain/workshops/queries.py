@@ -147,6 +147,34 @@ def core_attendance(user_ids) -> dict[int, dt.datetime]:
     )
 
 
+def core_completed(user_ids) -> dict[int, dt.datetime]:
+    """When each of `user_ids` who attended the core last completed or renewed it (one query): the end of the
+    latest core workshop they came to (any of its days, once its last register is signed off), for those who
+    attended a core in full at some time (`core_attendance`). Expiry counts from this date, so attending a core
+    day (or a catch-up, run as a short core workshop) again renews it."""
+    ids = _ids(user_ids)
+    if not isinstance(ids, Select) and not ids:
+        return {}
+    full = (
+        select(WorkshopResult.user_id)
+        .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+        .where(WorkshopResult.attended.is_(True), Workshop.kind == WorkshopKind.CORE)
+    )
+    return dict(
+        db.session.execute(
+            select(WorkshopResult.user_id, func.max(Workshop.ends_at))
+            .join(Workshop, Workshop.id == WorkshopResult.workshop_id)
+            .where(
+                WorkshopResult.user_id.in_(ids),
+                WorkshopResult.user_id.in_(full),
+                WorkshopResult.sessions_attended > 0,
+                Workshop.kind == WorkshopKind.CORE,
+            )
+            .group_by(WorkshopResult.user_id)
+        ).all()
+    )
+
+
 def follow_ups_attended(user_ids) -> dict[int, int]:
     """How many follow-up workshops (team supervision and boosters) each of `user_ids` attended, under the same
     multi-session rule as the core; people with none are absent from the result (one query)."""

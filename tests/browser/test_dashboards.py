@@ -108,7 +108,6 @@ def trust(live_db):
         core_workshop=True,
         deadline=dt.date.today() - dt.timedelta(days=1),
         joiner_days=30,
-        refresh_months=None,
     )
     session.commit()
     return {"admin": admin.email, "manager": manager.email, "team_id": team.id}

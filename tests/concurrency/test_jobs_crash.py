@@ -3,6 +3,10 @@ arrives, with 200 distinct Message-IDs (a resend carries the same one). Two cons
 its deliveries are in flight, then started again. With the queue in SQLite (the default) and in Redis; on
 PostgreSQL (EQUIPTRAIN_TEST_DATABASE_URL set) the database is PostgreSQL's `equiptrain_servers`.
 
+A consumer killed the same way in the middle of a batch of password-reset requests (each a row written by the
+request; the job resolves the address and writes the email): every known address still gets its reset, once,
+and an unknown one nothing.
+
 Also: with no consumer the site still answers, jobs wait and `jobs status` says so; and a daily task run by two
 processes at once fires once."""
 
@@ -150,8 +154,43 @@ def kill_one_mid_batch_and_check(app, smtp, settings, tmp_path, addresses) -> No
     assert all(len(ids) == 1 for ids in by_address.values())  # a resend, if any, carried the same Message-ID
     assert len({mid for _to, mid in received}) == len(addresses)
     with app.app_context():
-        stored = set(db.session.scalars(select(OutboxItem.message_id).where(OutboxItem.recipient.in_(addresses))))
+        stored = set(
+            db.session.scalars(
+                select(OutboxItem.message_id).where(OutboxItem.kind == "email", OutboxItem.recipient.in_(addresses))
+            )
+        )
         assert stored == {mid for _to, mid in received}
+
+
+@pytest.mark.parametrize("world", ["sqlite-queue"], indirect=True)
+def test_a_consumer_killed_mid_batch_of_resets_loses_none(world, tmp_path):
+    import datetime as dt
+
+    from equiptrain.accounts.services import queue_password_reset
+
+    app, smtp, settings = world
+    with app.app_context():
+        build = Builders()
+        org = build.org()
+        known = [build.user(org=org, email=f"reset{n}@example.nhs.uk") for n in range(120)]
+        unknown = [f"nobody{n}@example.nhs.uk" for n in range(80)]
+        gone = build.user(org=org, email="left@example.nhs.uk")
+        gone.deactivated_at = dt.datetime.now(dt.UTC)
+        for n, address in enumerate([p.email for p in known] + ["left@example.nhs.uk"] + unknown):
+            if n % 3 == 0:
+                address = address.upper()  # as typed
+            queue_password_reset(address, ip_address="10.0.0.9")
+        db.session.commit()  # 201 request rows, and their jobs handed to the queue
+        addresses = {p.email for p in known}
+        db.session.remove()
+
+    kill_one_mid_batch_and_check(app, smtp, settings, tmp_path, addresses)
+    with smtp.lock:
+        assert {to for to, _mid in smtp.messages} == addresses  # none to the deactivated or unknown addresses
+    with app.app_context():
+        rows = db.session.scalars(select(OutboxItem).where(OutboxItem.kind == "password_reset")).all()
+        assert len(rows) == 201 and {r.status for r in rows} == {SENT}
+        db.session.remove()
 
 
 @pytest.mark.parametrize("world", ["redis-queue"], indirect=True)
@@ -223,7 +262,6 @@ def test_a_daily_task_fires_once_with_two_processes_at_once(world, tmp_path):
             core_workshop=False,
             deadline=dt.datetime.now(dt.UTC).date() + dt.timedelta(days=14),
             joiner_days=None,
-            refresh_months=None,
         )
         db.session.commit()
         learner_id = learner.id
@@ -256,4 +294,9 @@ def test_a_daily_task_fires_once_with_two_processes_at_once(world, tmp_path):
 
 def _sent(app) -> int:
     db.session.remove()
-    return db.session.scalar(select(func.count(OutboxItem.id)).where(OutboxItem.status == SENT)) or 0
+    return (
+        db.session.scalar(
+            select(func.count(OutboxItem.id)).where(OutboxItem.status == SENT, OutboxItem.kind == "email")
+        )
+        or 0
+    )

@@ -34,7 +34,8 @@ def team_world(build):
         core_workshop=False,
         deadline=dt.date.today() - dt.timedelta(days=1),
         joiner_days=None,
-        refresh_months=12,
+        module_expiry_months={m1.id: 12, m2.id: 12},
+        core_expiry_months=12,
     )
     db.session.commit()
     return {

@@ -9,7 +9,7 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from equiptrain.dashboards.models import TrainingRequirements
+from equiptrain.dashboards.models import MandatoryModule, TrainingRequirements
 from equiptrain.extensions import db
 from tests.dashboards import helpers
 from tests.reflection.helpers import confidence_items, make_entry
@@ -138,11 +138,13 @@ def test_exports_parse_back(client, login, team_world, build):
     )
     dana = [r for r in compliance if r["Employee number"] == "E1234"]
     assert {r["Module or workshop"] for r in dana} == {f"Module: {m.title}" for m in w["modules"]} | {"Core workshop"}
-    assert all(r["Expiry date"] > r["Completion date"] for r in dana)  # refresh_months = 12
+    assert all(r["Expiry date"] > r["Completion date"] for r in dana)  # each module's and the core's 12 months
     assert {r["Expired"] for r in dana} == {"No"}
     db.session.scalar(
         select(TrainingRequirements).where(TrainingRequirements.organisation_id == w["org"].id)
-    ).refresh_months = None
+    ).core_expiry_months = None
+    for row in db.session.scalars(select(MandatoryModule).where(MandatoryModule.organisation_id == w["org"].id)):
+        row.expiry_months = None
     db.session.commit()
     compliance = list(
         csv.DictReader(io.StringIO(client.get("/dashboards/organisation/compliance.csv").data.decode("utf-8-sig")))

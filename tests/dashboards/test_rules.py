@@ -37,10 +37,26 @@ def test_status_and_overdue():
 
 
 def test_expiry_adds_months_and_keeps_to_the_month_end():
-    p = rules.Requirements(1, refresh_months=12)
-    assert p.expiry(D(2026, 5, 14)) == D(2027, 5, 14)
-    assert rules.Requirements(1, refresh_months=1).expiry(D(2027, 1, 31)) == D(2027, 2, 28)
-    assert rules.Requirements(1).expiry(D(2026, 5, 14)) is None
+    assert rules.add_months(D(2026, 5, 14), 12) == D(2027, 5, 14)
+    assert rules.add_months(D(2027, 1, 31), 1) == D(2027, 2, 28)
+    assert rules.add_months(D(2028, 1, 31), 1) == D(2028, 2, 29)
+
+
+def test_each_mandatory_module_and_the_core_expire_on_their_own_months():
+    p = rules.Requirements(
+        1, mandatory_module_ids=frozenset({7, 8, 9}), module_expiry_months={7: 12, 8: 36}, core_expiry_months=24
+    )
+    assert p.expires
+    assert p.module_expiry(7, D(2026, 5, 14)) == D(2027, 5, 14)
+    assert p.module_expiry(8, D(2026, 5, 14)) == D(2029, 5, 14)
+    assert p.module_expiry(9, D(2026, 5, 14)) is None  # mandatory, given no expiry
+    assert p.module_expiry(5, D(2026, 5, 14)) is None  # not mandatory
+    assert p.module_expiry(7, None) is None
+    assert p.core_expiry(D(2026, 5, 14)) == D(2028, 5, 14)
+    # An expiry left on a module no longer mandatory does not count.
+    assert rules.Requirements(1, module_expiry_months={7: 12}).module_expiry(7, D(2026, 5, 14)) is None
+    none = rules.Requirements(1)
+    assert not none.expires and none.core_expiry(D(2026, 5, 14)) is None
 
 
 def test_safe_cell_neutralises_formulas():

@@ -105,12 +105,18 @@ def test_settings_save_and_team_deadline_only_later(client, login, team_world):
     assert m1.title in page and "Completion deadline" in page
     response = client.post(
         "/admin/training",
-        data={"modules": [str(m1.id)], "core_workshop": "y", "deadline": "", "joiner_days": "", "refresh_months": ""},
+        data={
+            "modules": [str(m1.id)],
+            "core_workshop": "y",
+            "deadline": "",
+            "joiner_days": "",
+            "core_expiry_months": "",
+        },
     )
     assert "Give a completion deadline" in response.get_data(as_text=True)
     response = client.post(
         "/admin/training",
-        data={"modules": [str(m1.id)], "deadline": "2027-03-31", "joiner_days": "90", "refresh_months": "abc"},
+        data={"modules": [str(m1.id)], "deadline": "2027-03-31", "joiner_days": "90", "core_expiry_months": "abc"},
     )
     assert "Enter a number of months" in response.get_data(as_text=True) or "Not a valid integer" in response.get_data(
         as_text=True

@@ -10,9 +10,13 @@ import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from equiptrain.certificates import services as certificates
 from equiptrain.cli import main
+from equiptrain.content.models import Module
+from equiptrain.dashboards.models import MandatoryModule
+from equiptrain.dashboards.requirements import add_months
 from equiptrain.extensions import db
 from equiptrain.records import esr
 from equiptrain.records.staffsync import settings_for
@@ -30,7 +34,9 @@ def trust(build, course):
     team = build.team(org)
     settings = settings_for(org)
     settings.competences = {"certificate:equip-foundations": CERT, "module:foundations": MODULE}
-    settings.expiry_months = 36
+    # Expiry is the training requirements' (the module's own months), not a second number of the export's.
+    foundations = db.session.scalar(select(Module.id).where(Module.slug == "foundations"))
+    db.session.add(MandatoryModule(organisation_id=org.id, module_id=foundations, expiry_months=36))
     db.session.commit()
     return org, team
 
@@ -53,8 +59,7 @@ def test_one_row_per_person_and_competence_with_expiry(trust, build):
     build.user("learner", team=team)  # achieved nothing: no row
     export = esr.make_export(None, org)
     assert sorted(achieved_rows(export)) == [("E1", CERT), ("E1", MODULE)]
-    line = export.lines[0]
-    assert line.expires_on == esr._add_months(line.achieved_on, 36)
+    assert all(line.expires_on == add_months(line.achieved_on, 36) for line in export.lines)
     assert user.email not in esr.csv_text(export, revoked=False)
 
 
@@ -157,3 +162,32 @@ def test_the_core_workshop_is_exported_from_its_attendance(trust, build):
     assert [(line.employee_number, line.competence, line.achieved_on) for line in export.lines] == [
         ("E5", "<VPD>|LOCAL|EQUIP Core Workshop|", workshop.starts_at.date())
     ]
+
+
+def test_the_core_and_its_certificate_expire_with_the_core_s_months(trust, build):
+    from equiptrain.dashboards.models import TrainingRequirements
+    from equiptrain.workshops.models import WorkshopKind
+    from tests.certificates.helpers import WITH_WORKSHOPS, attended_workshop, complete_modules
+
+    org, team = trust
+    set_rules(WITH_WORKSHOPS)
+    settings = settings_for(org)
+    settings.competences = {
+        esr.CORE_WORKSHOP: "<VPD>|LOCAL|EQUIP Core|",
+        "module:foundations": MODULE,
+        "certificate:equip-practitioner": "<VPD>|LOCAL|EQUIP Practitioner|",
+    }
+    db.session.add(TrainingRequirements(organisation_id=org.id, core_expiry_months=24))
+    user = build.user("learner", team=team)
+    user.employee_number = "E9"
+    complete_modules(user, "foundations", "listening")
+    core = attended_workshop(build, team, [user])
+    attended_workshop(build, team, [user], kind=WorkshopKind.SUPERVISION, follow_up_of=core)
+    db.session.commit()
+    lines = {line.competence: line for line in esr.make_export(None, org).lines if not line.revoked}
+    core_line = lines["<VPD>|LOCAL|EQUIP Core|"]
+    assert core_line.expires_on == add_months(core_line.achieved_on, 24)
+    assert lines[MODULE].expires_on == add_months(lines[MODULE].achieved_on, 36)
+    # The certificate records both: it expires with the first of them.
+    cert = lines["<VPD>|LOCAL|EQUIP Practitioner|"]
+    assert cert.expires_on == min(core_line.expires_on, lines[MODULE].expires_on)

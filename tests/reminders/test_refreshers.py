@@ -35,7 +35,7 @@ def test_a_refresher_renews_the_completion_and_the_certificate(tmp_path, build, 
         core_workshop=False,
         deadline=dt.date.today() + dt.timedelta(days=30),
         joiner_days=None,
-        refresh_months=12,
+        module_expiry_months={module.id: 12},
     )
     db.session.commit()
     completed = db.session.scalar(
@@ -98,7 +98,7 @@ def test_the_team_matrix_shows_expires_on_and_expired(build, client, login):
         core_workshop=False,
         deadline=dt.date.today() + dt.timedelta(days=30),
         joiner_days=None,
-        refresh_months=12,
+        module_expiry_months={module.id: 12},
     )
     db.session.commit()
     page = login(manager).get(f"/dashboards/teams/{team.id}").get_data(as_text=True)
@@ -124,7 +124,7 @@ def test_a_whole_module_refresher_needs_the_units_read_again(tmp_path, build, ap
         core_workshop=False,
         deadline=dt.date.today() + dt.timedelta(days=30),
         joiner_days=None,
-        refresh_months=12,
+        module_expiry_months={module.id: 12},
         refresher_whole_module=True,
     )
     db.session.commit()
@@ -150,3 +150,56 @@ def test_a_whole_module_refresher_needs_the_units_read_again(tmp_path, build, ap
         db.session.add_all(UnitRead(user_id=learner.id, unit_id=u.id, read_at=utcnow()) for u in units)
         db.session.commit()
         assert refreshers.check_open() == 1
+
+
+def test_each_module_opens_its_refresher_on_its_own_day(build, app):
+    """Two mandatory modules, 6 and 24 months, and a third mandatory one that does not expire: each refresher opens
+    on its own day, once; never for a deactivated learner."""
+    from tests.dashboards import helpers
+    from tests.reminders.test_schedule import sent
+
+    admin = build.user("admin")
+    learner = build.user(org=admin.organisation)
+    gone = build.user(org=admin.organisation)
+    short, long_, never = helpers.modules(3)
+    for person in (learner, gone):
+        for m in (short, long_, never):
+            helpers.progress(person, m, days_ago=0)
+    gone.deactivated_at = utcnow()
+    dashboard_services.save_requirements(
+        admin,
+        admin.organisation,
+        module_ids={short.id, long_.id, never.id},
+        core_workshop=False,
+        deadline=dt.date.today() + dt.timedelta(days=30),
+        joiner_days=None,
+        module_expiry_months={short.id: 6, long_.id: 24},
+    )
+    db.session.commit()
+    done = utcnow().date()
+    notice = dt.timedelta(days=int(app.config["EXPIRY_NOTICE_DAYS"]))
+    short_day = rules_add(done, 6) - notice
+    long_day = rules_add(done, 24) - notice
+    with at(short_day - dt.timedelta(days=1)):
+        services.expiry_notices()
+    assert db.session.scalars(select(Refresher)).all() == []
+    with at(short_day):
+        services.expiry_notices()
+        services.expiry_notices()
+    assert [(r.user_id, r.module_id) for r in db.session.scalars(select(Refresher))] == [(learner.id, short.id)]
+    assert len(sent(learner, "expiry_notice")) == 1
+    with at(long_day - dt.timedelta(days=1)):
+        services.expiry_notices()
+    assert len(db.session.scalars(select(Refresher)).all()) == 1
+    with at(long_day):
+        services.expiry_notices()
+    opened = {r.module_id for r in db.session.scalars(select(Refresher).where(Refresher.user_id == learner.id))}
+    assert opened == {short.id, long_.id}  # never the module that does not expire
+    assert db.session.scalars(select(Refresher).where(Refresher.user_id == gone.id)).all() == []
+    assert sent(gone, "expiry_notice") == []
+
+
+def rules_add(day: dt.date, months: int) -> dt.date:
+    from equiptrain.dashboards.requirements import add_months
+
+    return add_months(day, months)

@@ -50,7 +50,7 @@ def world(build):
             core_workshop=False,
             deadline=DEADLINE,
             joiner_days=None,
-            refresh_months=12,
+            module_expiry_months={module.id: 12},
         )
         db.session.commit()
     return {"org": org, "team": team, "manager": manager, "learner": learner, "done": done, "admin": admin}
