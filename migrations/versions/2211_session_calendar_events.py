@@ -1,7 +1,7 @@
 """each workshop session its own calendar event: a stored UID and SEQUENCE per session
 
 Revision ID: 2211
-Revises: 2505
+Revises: 1911
 Create Date: 2026-12-07 04:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "2211"
-down_revision = "2505"
+down_revision = "1911"
 branch_labels = None
 depends_on = None
 
