@@ -365,7 +365,7 @@ def queue_password_reset(email: str, *, ip_address: str | None = None) -> None:
         OutboxItem(
             kind=RESET_KIND,
             category="password_reset_request",
-            recipient=normalise_email(email)[:254],
+            recipient="",  # the typed address stays in the payload only: no list of jobs shows who asked
             payload={"email": normalise_email(email)[:254], "ip_address": ip_address},
         )
     )

@@ -42,6 +42,7 @@ def test_the_request_path_does_no_account_work_either_way(client, build, outbox,
         == [("password_reset", "password_reset_request", "pending", None, None, "", None, ["email", "ip_address"])] * 2
     )
     assert [r.payload["email"] for r in rows] == [user.email, "nobody@example.nhs.uk"]
+    assert [r.recipient for r in rows] == ["", ""]  # the jobs page and `jobs status` never show who asked
     assert [fn for fn, _args, _kwargs in background_queue.pending] == [jobs_outbox.deliver] * 2
     background_queue.run_pending()
     # Resolved, the request rows keep no address.
