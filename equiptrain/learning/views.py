@@ -186,7 +186,6 @@ def unit(slug: str, unit_slug: str):
         index=index,
         read=page.id in record.read_unit_ids,
         preview=preview,
-        made_by=provenance.describe,
         previous=units[index - 1] if index else None,
         next=units[index + 1] if index + 1 < len(units) else None,
     )

@@ -121,3 +121,17 @@ def test_each_learner_page_runs_the_same_statements_whatever_the_size_of_the_cou
     # The programme lists every module, and the learner's progress in each: found with the same two statements.
     page = client.get("/programme").text
     assert f"You have completed {extra_modules} of {2 + extra_modules} modules" in page
+
+
+def test_the_unit_page_still_says_who_wrote_and_reviewed_it(course, cached, build, login, client):
+    # The line is worked out once, when the worker builds its copy of the course, not on every view.
+    from markupsafe import escape
+
+    from equiptrain.content import provenance
+    from tests.learning.helpers import unit
+
+    page = unit("foundations", "power-in-the-relationship")
+    line = " ".join(provenance.describe(page.provenance))
+    assert line.startswith("Written by")
+    login(build.user())
+    assert str(escape(line)) in client.get("/modules/foundations/units/power-in-the-relationship").text
