@@ -46,6 +46,15 @@ def module_panels(user, module: ModuleView, complete: bool) -> list[Markup]:
 
 
 bp = Blueprint("learning", __name__)
+
+
+@bp.app_template_filter("duration")
+def duration(minutes: int) -> str:
+    """A module's estimated time in words: "about 45 minutes", "about 1 hour 30 minutes", "about 2 hours"."""
+    if minutes < 60:
+        return f"about {minutes} minutes"
+    hours, rest = divmod(minutes, 60)
+    return f"about {hours} hour{'s' if hours > 1 else ''}" + (f" {rest} minutes" if rest else "")
 SETTING_LABELS = {s.value: s.label for s in TeamSetting} | {"all": "All settings"}
 
 ui.add_nav("My programme", "learning.programme", ("learner",), order=10)

@@ -135,3 +135,20 @@ def test_the_unit_page_still_says_who_wrote_and_reviewed_it(course, cached, buil
     assert line.startswith("Written by")
     login(build.user())
     assert str(escape(line)) in client.get("/modules/foundations/units/power-in-the-relationship").text
+
+
+@pytest.mark.parametrize(
+    "minutes, words",
+    [
+        (45, "about 45 minutes"),
+        (60, "about 1 hour"),
+        (90, "about 1 hour 30 minutes"),
+        (120, "about 2 hours"),
+        (150, "about 2 hours 30 minutes"),
+    ],
+)
+def test_a_modules_estimated_time_in_words(minutes, words):
+    # A filter rather than a macro: the programme page says it once per module.
+    from equiptrain.learning.views import duration
+
+    assert duration(minutes) == words
