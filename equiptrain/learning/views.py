@@ -55,6 +55,8 @@ def duration(minutes: int) -> str:
         return f"about {minutes} minutes"
     hours, rest = divmod(minutes, 60)
     return f"about {hours} hour{'s' if hours > 1 else ''}" + (f" {rest} minutes" if rest else "")
+
+
 SETTING_LABELS = {s.value: s.label for s in TeamSetting} | {"all": "All settings"}
 
 ui.add_nav("My programme", "learning.programme", ("learner",), order=10)
