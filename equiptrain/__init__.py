@@ -303,13 +303,18 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from equiptrain.transaction import READ_METHODS
+
     headers = security_headers(app.config["PRODUCTION"])
 
     @app.before_request
     def refuse_nul_characters():
         # No text column can hold a NUL character (PostgreSQL refuses it outright), and no person types one:
         # a request carrying one in a field or in the address is answered plainly before any view sees it.
-        sent = (value for values in (request.args, request.form) for _key, value in values.items(multi=True))
+        # A page view (GET, HEAD) carries no form that any view reads, so only its address is looked at: parsing
+        # an absent body on every page costs more than the check itself.
+        sources = (request.args,) if request.method in READ_METHODS else (request.args, request.form)
+        sent = (value for values in sources for _key, value in values.items(multi=True))
         if any("\x00" in value for value in sent):
             abort(
                 400, "Something you sent contains a character that cannot be stored (a NUL). Remove it and try again."

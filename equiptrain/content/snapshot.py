@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from equiptrain.content import provenance
 from equiptrain.content.models import Module, Programme, Quiz, Scenario, Unit
 from equiptrain.db import Base
 from equiptrain.extensions import db
@@ -113,10 +114,11 @@ def _build(key) -> CourseSnapshot:
         children.setdefault(view.module_id, {}).setdefault(kind, []).append(view)
 
     for values in _active(Unit, Unit.module_id, Unit.position):
-        add("units", UnitView(values))
+        # Who wrote and reviewed the page, in the words the page shows: content, so worked out here, not per view.
+        add("units", UnitView({**values, "made_by": tuple(provenance.describe(values["provenance"]))}))
     # A scenario's data holds its role briefs, which no page lists; only who wrote and reviewed it is kept.
-    provenance = Scenario.data["provenance"].label("provenance")
-    for values in _active(Scenario, Scenario.module_id, Scenario.position, extra=(provenance,)):
+    scenario_provenance = Scenario.data["provenance"].label("provenance")
+    for values in _active(Scenario, Scenario.module_id, Scenario.position, extra=(scenario_provenance,)):
         add("solo" if values["kind"] == "solo" else "roleplays", ScenarioView(values))
     for values in _active(Quiz, Quiz.module_id):
         add("quiz", QuizView(values))

@@ -47,6 +47,11 @@ class ModuleState:
     summary: Summary | None
     read_unit_ids: set[int] = field(repr=False)
     next_step: Step | None = None
+    # The module's completion steps: fixed by the course snapshot, so worked out once, not at every mention.
+    steps_total: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.steps_total = steps_total(self.module)
 
     @property
     def units_total(self) -> int:
@@ -60,10 +65,6 @@ class ModuleState:
     def unread(self) -> UnitView | None:
         """The first unit not read yet."""
         return next((u for u in self.module.units if u.id not in self.read_unit_ids), None)
-
-    @property
-    def steps_total(self) -> int:
-        return steps_total(self.module)
 
     @property
     def steps_done(self) -> int:

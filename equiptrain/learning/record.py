@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CompoundSelect, bindparam, literal, null, select, union_all
+from sqlalchemy import CompoundSelect, String, bindparam, cast, func, null, select, union_all
 
 from equiptrain.content.snapshot import CourseSnapshot, ModuleView
 from equiptrain.extensions import db
@@ -25,6 +25,7 @@ IN_PROGRESS, COMPLETE = ProgressStatus.IN_PROGRESS, ProgressStatus.COMPLETE
 LOCKED, AVAILABLE = ProgressStatus.LOCKED, ProgressStatus.AVAILABLE
 
 STEPS = ("quiz", "practice", "reflection", "workshop")  # the completion steps besides reading the units
+REQUIRES = tuple(f"requires_{step}" for step in STEPS)  # the module's switch for each step
 STAMPS = {
     "quiz": "quiz_passed_at",
     "practice": "practice_done_at",
@@ -73,12 +74,14 @@ class LearnerRecord:
         return found is not None and found.complete
 
 
-# Progress rows and read units in one statement: the units' rows fill the summary columns with NULLs.
+# The progress rows and the units read in one statement: a row per module summary, then one row carrying the ids of
+# every unit read (joined with commas by the database), so the statement returns one row per module the learner has
+# started plus one, however many units they have read.
 _RECORD: CompoundSelect = union_all(
-    select(literal("progress").label("kind"), *(getattr(ModuleProgress, f) for f in SUMMARY_FIELDS)).where(
+    select(*(getattr(ModuleProgress, f) for f in SUMMARY_FIELDS), cast(null(), String)).where(
         ModuleProgress.user_id == bindparam("user_id")
     ),
-    select(literal("read"), UnitRead.unit_id, *(null() for _ in SUMMARY_FIELDS[1:])).where(
+    select(*(null() for _ in SUMMARY_FIELDS), func.aggregate_strings(cast(UnitRead.unit_id, String), ",")).where(
         UnitRead.user_id == bindparam("user_id")
     ),
 )
@@ -88,12 +91,11 @@ def load(user_id: int) -> LearnerRecord:
     """The learner's record (1 query)."""
     record = LearnerRecord(user_id)
     for row in db.session.execute(_RECORD, {"user_id": user_id}):
-        kind, values = row[0], list[Any](row[1:])
-        if kind == "read":
-            record.read_unit_ids.add(values[0])
-        else:
-            summary = Summary(*values)
+        if row[0] is not None:
+            summary = Summary(*row[:-1])
             record.summaries[summary.module_id] = summary
+        elif row[-1]:
+            record.read_unit_ids.update(map(int, row[-1].split(",")))
     return record
 
 
@@ -116,9 +118,7 @@ def lock_reason(course: CourseSnapshot, record: LearnerRecord, module: ModuleVie
 
 def steps_total(module: ModuleView) -> int:
     """The module's completion steps: each unit when reading them all is required, and each other rule."""
-    return (len(module.units) if module.requires_units else 0) + sum(
-        bool(getattr(module, f"requires_{step}")) for step in STEPS
-    )
+    return (len(module.units) if module.requires_units else 0) + sum(bool(getattr(module, r)) for r in REQUIRES)
 
 
 def unmet(module: ModuleView, summary: Summary | None) -> list[str]:
@@ -126,7 +126,7 @@ def unmet(module: ModuleView, summary: Summary | None) -> list[str]:
     missing = []
     if module.requires_units and (summary is None or summary.units_read < len(module.units)):
         missing.append("units")
-    for step in STEPS:
-        if getattr(module, f"requires_{step}") and (summary is None or not summary.done(step)):
+    for step, required in zip(STEPS, REQUIRES, strict=True):
+        if getattr(module, required) and (summary is None or not summary.done(step)):
             missing.append(step)
     return missing

@@ -59,6 +59,17 @@ def programme_panels(user) -> list[Markup]:
 
 
 bp = Blueprint("learning", __name__)
+
+
+@bp.app_template_filter("duration")
+def duration(minutes: int) -> str:
+    """A module's estimated time in words: "about 45 minutes", "about 1 hour 30 minutes", "about 2 hours"."""
+    if minutes < 60:
+        return f"about {minutes} minutes"
+    hours, rest = divmod(minutes, 60)
+    return f"about {hours} hour{'s' if hours > 1 else ''}" + (f" {rest} minutes" if rest else "")
+
+
 SETTING_LABELS = {s.value: s.label for s in TeamSetting} | {"all": "All settings"}
 
 ui.add_nav("My programme", "learning.programme", ("learner",), order=10)
@@ -200,7 +211,6 @@ def unit(slug: str, unit_slug: str):
         index=index,
         read=page.id in record.read_unit_ids,
         preview=preview,
-        made_by=provenance.describe,
         previous=units[index - 1] if index else None,
         next=units[index + 1] if index + 1 < len(units) else None,
     )
