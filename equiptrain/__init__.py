@@ -175,6 +175,7 @@ def _register_policies() -> None:
     from equiptrain.reflection import policy as _reflection  # noqa: F401
     from equiptrain.reviews import policy as _reviews  # noqa: F401
     from equiptrain.supervision import policy as _supervision  # noqa: F401
+    from equiptrain.trainers import policy as _trainers  # noqa: F401
     from equiptrain.workshops import policy as _workshops  # noqa: F401
 
 

@@ -43,7 +43,7 @@ def co_auditor_choices(team: Team) -> list[User]:
     trainers = (
         select(TrainerProfile.user_id)
         .join(User, User.id == TrainerProfile.user_id)
-        .where(User.organisation_id == team.organisation_id)
+        .where(TrainerProfile.ended_at.is_(None), User.organisation_id == team.organisation_id)
     )
     return list(
         db.session.scalars(

@@ -67,7 +67,7 @@ def eligible_supervisors(author: User) -> list[User]:
     trainers = (
         select(TrainerProfile.user_id)
         .join(User, User.id == TrainerProfile.user_id)
-        .where(User.organisation_id == author.organisation_id)
+        .where(TrainerProfile.ended_at.is_(None), User.organisation_id == author.organisation_id)
     )
     who = [User.id.in_(managers)]
     if author.organisation_id is not None:

@@ -103,19 +103,10 @@ def trainer(user_id: int):
     )
 
 
-def _form_error(form, exc: ServiceError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    (field.errors if field is not None else form.form_errors).append(exc.message)
-
-
 @bp.route("/trainers/<int:user_id>/selection", methods=["GET", "POST"])
 @roles_required("admin")
 def selection(user_id: int):
-    if not current_user.is_org_admin:
-        abort(403, "Selection records are seen only by the trainer's own organisation's administrators.")
-    trainer = db.session.get(User, user_id)
-    if trainer is None or not services.may_see_selection(current_user, trainer):
-        abort(404)
+    trainer = get_or_abort(User, user_id, "keep_selection_record")
     if not (trainer.trainer_profile and trainer.trainer_profile.kind.lived_experience):
         abort(404)
     row = services.selection_record(trainer)
@@ -124,7 +115,7 @@ def selection(user_id: int):
         try:
             services.save_selection(current_user, trainer, **{k: getattr(form, k).data for k in services.FIELDS})
         except ServiceError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             flash("Selection record saved.", "info")
             return redirect(url_for("trainers.selection", user_id=trainer.id))
@@ -154,7 +145,7 @@ def my_connections():
             try:
                 services.declare(current_user, team)
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 flash(f"Declared. You will not be scheduled to deliver to {team.name} while this stands.", "info")
                 return redirect(url_for("trainers.my_connections"))
@@ -166,9 +157,7 @@ def my_connections():
 @bp.route("/my/connections/<int:connection_id>/end", methods=["POST"])
 @roles_required("trainer")
 def end_connection(connection_id: int):
-    connection = db.session.get(DeclaredConnection, connection_id)
-    if connection is None or connection.trainer_id != current_user.id:
-        abort(404)
+    connection = get_or_abort(DeclaredConnection, connection_id, "end")
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.withdraw(current_user, connection)
