@@ -108,13 +108,17 @@ def _init_extensions(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Every receiver of every event in `signals.py`, in one list: who acts on what another feature announces."""
     from equiptrain import signals
+    from equiptrain.accounts import roles
     from equiptrain.certificates import services as certificates
+    from equiptrain.learning import facts
     from equiptrain.learning import services as learning
     from equiptrain.records import xapi
     from equiptrain.reflection import cpd
     from equiptrain.reminders import refreshers
     from equiptrain.supervision import services as supervision
+    from equiptrain.trainers import services as trainers
     from equiptrain.workshops import newstarters
+    from equiptrain.workshops import queries as workshop_queries
     from equiptrain.workshops import services as workshops
 
     listeners: list[tuple[Any, Callable[..., Any]]] = [
@@ -137,8 +141,6 @@ def _connect_listeners() -> None:
         (signals.course_synced, learning.recount_summaries),
         # a name corrected: valid certificates reissued under it
         (signals.name_changed, certificates.on_name_changed),
-        # the trainer role removed: the trainer's prepared modules go with it
-        (signals.trainer_role_removed, workshops.forget_prepared_modules),
         # just before a commit, once per learner whose progress changed: certificates issued
         (signals.learners_changed, certificates.on_learners_changed),
         # someone joined a team that has had its core: offered the next one, their manager told
@@ -155,6 +157,13 @@ def _connect_listeners() -> None:
     ]
     for signal, receiver in listeners:
         signal.connect(receiver)
+    # Not events but registrations, so a lower package asks a higher one without importing it:
+    # the trainer role on the people pages is the trainers feature's (accounts -> trainers)
+    roles.register_trainer_role(trainers.ROLE)
+    # whether someone attended the core, and whether a trainer delivers a module, are workshops' facts
+    # (learning -> workshops)
+    facts.set_core_attendance(workshops.attended_core)
+    facts.add_delivery_rule(workshop_queries.facilitates_module)
     if not event.contains(Session, "before_commit", signals.announce_changed_learners):
         event.listen(Session, "before_commit", signals.announce_changed_learners)
         event.listen(Session, "after_rollback", signals.forget_changed_learners)
@@ -171,6 +180,7 @@ def _register_policies() -> None:
     from equiptrain.reflection import policy as _reflection  # noqa: F401
     from equiptrain.reviews import policy as _reviews  # noqa: F401
     from equiptrain.supervision import policy as _supervision  # noqa: F401
+    from equiptrain.trainers import policy as _trainers  # noqa: F401
     from equiptrain.workshops import policy as _workshops  # noqa: F401
 
 

@@ -185,7 +185,8 @@ def users_create(name, email, profession, org_name, team_name, manager, admin, p
     """Create one person and invite them (or set their password)."""
     from equiptrain.accounts import services
     from equiptrain.accounts.importer import _profession
-    from equiptrain.accounts.models import MembershipRole, Organisation, Team, TrainerKind
+    from equiptrain.accounts.models import MembershipRole, Organisation, Team
+    from equiptrain.trainers.models import TrainerKind
 
     transaction.writes_now()
     prof = _profession(profession)

@@ -43,9 +43,6 @@ workshop_partly_attended = _signals.signal("workshop-partly-attended")
 #   workshop_signed_off.send(workshop)
 workshop_signed_off = _signals.signal("workshop-signed-off")
 
-# accounts -> workshops (a trainer's prepared modules go with the trainer role), before the profile is deleted:
-#   trainer_role_removed.send(user, profile_id=int); each receiver returns how many records it removed
-trainer_role_removed = _signals.signal("trainer-role-removed")
 
 # learning -> records (xAPI): a knowledge check was submitted (passed or not); carries scores, never answers:
 #   quiz_submitted.send(user, attempt=QuizAttempt, module=Module)

@@ -88,9 +88,9 @@ ROUTES: dict[str, tuple] = {
     "workshops.my_sessions": (("trainer",), None, "GET"),
     "workshops.reports": (("admin", "platform_admin"), lambda w: {"org": w["org"].id}, "GET"),
     "workshops.payments_export": (("admin", "platform_admin"), lambda w: {"fmt": "csv"}, "GET"),  # issue 24
-    "workshops.trainers": (("admin", "platform_admin"), None, "GET"),
     "workshops.training_address": (("admin", "platform_admin"), None, "GET"),  # issue 22
-    "workshops.trainer": (("admin", "platform_admin"), lambda w: {"user_id": w["trainer"].id}, "GET"),
+    "trainers.index": (("admin", "platform_admin"), None, "GET"),
+    "trainers.trainer": (("admin", "platform_admin"), lambda w: {"user_id": w["trainer"].id}, "GET"),
     "workshops.register": (("trainer", "admin", "platform_admin"), lambda w: {"workshop_id": w["workshop"].id}, "GET"),
     "workshops.register_afterwards": (  # issue 24: an administrator's audited override after sign-off
         ("admin", "platform_admin"),

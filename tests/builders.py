@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 
 from equiptrain.accounts import services
-from equiptrain.accounts.models import MembershipRole, Organisation, Profession, Team, TeamSetting, TrainerKind, User
+from equiptrain.accounts.models import MembershipRole, Organisation, Profession, Team, TeamSetting, User
 from equiptrain.extensions import db
+from equiptrain.trainers.models import TrainerKind
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)

@@ -87,3 +87,16 @@ def test_the_cycle_finder_finds_a_loop():
 
 def test_authz_imports_no_feature():
     assert _imported(ROOT / "authz.py") == set()
+
+
+def test_learning_does_not_import_workshops():
+    """Facts learning needs from workshops (who attended the core, who facilitates a module) come through
+    `learning.facts`, wired by the app factory, or with the event that carries them."""
+    assert "workshops" not in import_graph()["learning"]
+
+
+def test_accounts_does_not_import_trainers():
+    """A trainer's records are one package, `trainers`, which imports accounts; accounts reaches the trainer role
+    through `accounts.roles`, which the trainers feature registers with."""
+    graph = import_graph()
+    assert "accounts" in graph["trainers"] and "trainers" not in graph["accounts"]

@@ -7,12 +7,12 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from equiptrain.accounts.models import TrainerKind, TrainerProfile
+from equiptrain.accounts.models import User
 from equiptrain.auditlog.models import AuditEvent
 from equiptrain.extensions import db
 from equiptrain.reflection.models import ReflectiveEntry
-from equiptrain.workshops import services as workshop_services
-from equiptrain.workshops.models import TrainerModule
+from equiptrain.trainers import services as trainer_services
+from equiptrain.trainers.models import TrainerKind, TrainerModule, TrainerProfile
 from tests.reflection.helpers import make_entry
 from tests.workshops.helpers import make_module, make_workshop
 
@@ -35,25 +35,27 @@ def test_an_admin_can_remove_the_trainer_role_from_a_prepared_trainer(build, cli
     admin = build.user("admin")
     trainer = build.user("trainer", org=admin.organisation)
     modules = [make_module(), make_module()]
-    workshop_services.set_prepared_modules(admin, trainer.trainer_profile, modules)
+    trainer_services.set_prepared_modules(admin, trainer.trainer_profile, modules)
     db.session.commit()
     profile_id = trainer.trainer_profile.id
     login(admin)
     response = client.post(f"/admin/people/{trainer.id}/roles", data={"trainer_kind": ""})
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(TrainerProfile, profile_id) is None
-    # The prepared-modules records go with the role: all of them, in the same transaction.
+    # The role ends (no longer a trainer), in one transaction; the profile and its prepared modules are kept as
+    # the person's history (issue 24: removing the role used to delete them).
+    assert not db.session.get(User, trainer.id).is_trainer
+    assert db.session.get(TrainerProfile, profile_id).ended_at is not None
     assert (
         db.session.scalar(
             select(func.count()).select_from(TrainerModule).where(TrainerModule.trainer_profile_id == profile_id)
         )
-        == 0
+        == 2
     )
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "role.changed").order_by(AuditEvent.id.desc())
     ).first()
-    assert event.details["trainer"] is None and event.details["prepared_modules_removed"] == 2
+    assert event.details["trainer"] is None
 
 
 def test_a_blank_follow_up_of_is_not_a_follow_up(build, client, login):

@@ -11,19 +11,20 @@ import pkgutil
 
 import pytest
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
 import equiptrain
 from equiptrain import mail
-from equiptrain.accounts.models import TrainerKind, TrainerProfile
+from equiptrain.accounts.models import User
+from equiptrain.auditlog.models import AuditEvent
 from equiptrain.extensions import db
 from equiptrain.forms import SingleLineMixin
 from equiptrain.supervision import services as supervision
 from equiptrain.supervision.models import SupervisionPlan
+from equiptrain.trainers.models import TrainerKind, TrainerProfile, TrainerTraining
 from equiptrain.workshops.forms import WorkshopForm
-from equiptrain.workshops.models import TrainerTraining
 
 
 def _plan_with_action(build):
@@ -100,14 +101,40 @@ def test_a_mail_header_cannot_be_broken_by_user_text(app):
     assert msg["Subject"] == "Changed: Supervision 2 Bcc: x@evil.example"
 
 
-def test_removing_the_trainer_role_with_a_training_record_is_not_a_500(build, client, login):
+def test_removing_the_trainer_role_keeps_the_train_the_trainers_record_and_giving_it_back_shows_it(
+    build, client, login
+):
     admin = build.user("admin")
     trainer = build.user("trainer", org=admin.organisation, trainer_kind=TrainerKind.SERVICE_USER)
-    db.session.add(TrainerTraining(trainer_profile_id=trainer.trainer_profile.id, sessions_shadowed=2))
+    db.session.add(
+        TrainerTraining(
+            trainer_profile_id=trainer.trainer_profile.id,
+            completed_on=dt.date(2026, 3, 4),
+            sessions_shadowed=2,
+            preparation="Shadowed two core days",
+        )
+    )
     db.session.commit()
     login(admin)
     response = client.post(f"/admin/people/{trainer.id}/roles", data={"trainer_kind": ""})
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.scalar(select(TrainerProfile).where(TrainerProfile.user_id == trainer.id)) is None
-    assert db.session.scalar(select(TrainerTraining)) is None
+    # No longer a trainer: not on the trainers list, no trainer page, not offered as a facilitator ...
+    assert not db.session.get(User, trainer.id).is_trainer
+    assert trainer.name not in client.get("/admin/trainers/").get_data(as_text=True)
+    assert client.get(f"/admin/trainers/{trainer.id}").status_code == 404
+    # ... but their training history is not lost (issue 24: removing the role deleted it).
+    record = db.session.scalar(select(TrainerTraining))
+    assert record is not None and record.sessions_shadowed == 2 and record.completed_on == dt.date(2026, 3, 4)
+
+    response = client.post(f"/admin/people/{trainer.id}/roles", data={"trainer_kind": "service_user"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, trainer.id).is_trainer
+    page = client.get(f"/admin/trainers/{trainer.id}").get_data(as_text=True)
+    assert "Completed the train-the-trainers course on 4 March 2026" in page and "Workshops shadowed: 2" in page
+    assert db.session.scalar(select(func.count()).select_from(TrainerProfile)) == 1  # the same profile, reopened
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "role.changed").order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.details["trainer"] == "service_user" and event.details["trainer_records_restored"] is True

@@ -7,8 +7,9 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting, TrainerKind
+from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting
 from equiptrain.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
+from equiptrain.accounts.roles import trainer_role
 from equiptrain.forms import (
     EmptyForm,  # noqa: F401  (re-exported for the views)
     OptionalSelectField,
@@ -19,7 +20,13 @@ from equiptrain.forms import (
 
 PROFESSION_CHOICES = choices([("", "Choose a profession")] + [(p.value, p.label) for p in Profession])
 SETTING_CHOICES = choices([("", "Choose a setting")] + [(s.value, s.label) for s in TeamSetting])
-TRAINER_CHOICES = choices([("", "Not a trainer")] + [(k.value, k.label) for k in TrainerKind])
+
+
+def trainer_choices():
+    """The kinds of trainer, as the trainers feature names them (registered with `accounts.roles`)."""
+    return choices([("", "Not a trainer")] + trainer_role().choices())
+
+
 ROLE_CHOICES = choices((r.value, r.value.capitalize()) for r in MembershipRole)
 
 
@@ -97,12 +104,12 @@ class PersonForm(FlaskForm):
 class NewPersonForm(PersonForm):
     team = OptionalSelectField("Team", coerce=str)
     team_role = SelectField("Role in the team", choices=ROLE_CHOICES)
-    trainer_kind = OptionalSelectField("Trainer", choices=TRAINER_CHOICES)
+    trainer_kind = OptionalSelectField("Trainer", choices=trainer_choices)
     is_org_admin = BooleanField("Administrator for the organisation")
 
 
 class RolesForm(FlaskForm):
-    trainer_kind = OptionalSelectField("Trainer", choices=TRAINER_CHOICES)
+    trainer_kind = OptionalSelectField("Trainer", choices=trainer_choices)
     is_org_admin = BooleanField("Administrator for the organisation")
     is_programme_lead = BooleanField("Programme lead: sees every team's training, without administering people")
 

@@ -1,11 +1,11 @@
-"""Organisations hold teams; people belong to teams as members or managers; some people are trainers."""
+"""Organisations hold teams; people belong to teams as members or managers (trainers: `equiptrain.trainers`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false, select
@@ -49,24 +49,6 @@ class Profession(str, enum.Enum):
     @property
     def label(self) -> str:
         return {"gp": "GP"}.get(self.value, self.value.replace("_", " ").capitalize())
-
-
-class TrainerKind(str, enum.Enum):
-    PROFESSIONAL = "professional"
-    SERVICE_USER = "service_user"
-    CARER = "carer"
-
-    @property
-    def label(self) -> str:
-        return {
-            "professional": "Professional trainer",
-            "service_user": "Service-user trainer",
-            "carer": "Carer trainer",
-        }[self.value]
-
-    @property
-    def lived_experience(self) -> bool:
-        return self is not TrainerKind.PROFESSIONAL
 
 
 class MembershipRole(str, enum.Enum):
@@ -126,9 +108,6 @@ class User(UserMixin, Base):
 
     organisation: Mapped[Organisation | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
-    trainer_profile: Mapped[TrainerProfile | None] = relationship(
-        back_populates="user", uselist=False, cascade="all, delete-orphan"
-    )
 
     # Flask-Login: the id kept in the session cookie is the secret token of this sign-in's UserSession row
     # (set by services.start_session or the user loader), so ending the row on the server ends the session.
@@ -160,7 +139,11 @@ class User(UserMixin, Base):
         """A student on placement: the course without the team-only parts (workshops, the core, supervision)."""
         return self.university is not None
 
-    # is_trainer and is_manager: column properties (end of this module), loaded with the user in one query.
+    # is_manager: a column property (end of this module), loaded with the user in one query. The trainer role's
+    # records live in `equiptrain.trainers`, which adds `is_trainer` and `trainer_profile` (the active profile) to
+    # this class the same way, so this module need not import it.
+    if TYPE_CHECKING:
+        trainer_profile: Any  # trainers.models.TrainerProfile | None
 
     @property
     def managed_team_ids(self) -> set[int]:
@@ -210,20 +193,6 @@ class Membership(Base):
     team: Mapped[Team] = relationship(back_populates="memberships")
 
 
-class TrainerProfile(Base):
-    __tablename__ = "trainer_profiles"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
-    kind: Mapped[TrainerKind] = mapped_column(str_enum(TrainerKind, "trainer_kind"))
-    bio: Mapped[str | None] = mapped_column(String(2000))
-    # Lived-experience trainers choose whether certificates name them; otherwise they appear by role.
-    named_on_certificates: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship(back_populates="trainer_profile")
-
-
 class GuestAccess(Base):
     """A guest's place at one workshop: someone from outside the team and the organisation (a GP, an advocate, a
     peer worker, carers' centre staff) whose account opens that workshop's pages and nothing else (see `authz`)."""
@@ -244,9 +213,6 @@ class GuestAccess(Base):
 # The roles every page's navigation and every role check need, computed by the database in the same query that
 # loads the user (correlated EXISTS), so neither relationship has to be loaded on a plain page. They reflect the
 # database as of the load: a change made in the same request is seen after the session next refreshes the user.
-User.is_trainer = column_property(
-    select(TrainerProfile.id).where(TrainerProfile.user_id == User.id).correlate_except(TrainerProfile).exists()
-)
 User.is_manager = column_property(
     select(Membership.id)
     .where(Membership.user_id == User.id, Membership.role == MembershipRole.MANAGER)

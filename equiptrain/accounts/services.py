@@ -19,12 +19,11 @@ from equiptrain.accounts.models import (
     Profession,
     Team,
     TeamSetting,
-    TrainerKind,
-    TrainerProfile,
     User,
     UserSession,
 )
 from equiptrain.accounts.passwords import hash_password, password_problems, rehashed, verify_password
+from equiptrain.accounts.roles import kind_value, trainer_role
 from equiptrain.accounts.sso_models import SsoSettings
 from equiptrain.auditlog.services import log_event
 from equiptrain.db import utcnow
@@ -95,7 +94,7 @@ def create_user(
     password: str | None = None,
     is_org_admin: bool = False,
     is_platform_admin: bool = False,
-    trainer_kind: TrainerKind | None = None,
+    trainer_kind: object = None,
 ) -> User:
     """Add a person. Without a password they get one through an invitation."""
     email = normalise_email(email)
@@ -118,11 +117,11 @@ def create_user(
         if problems:
             raise ServiceError(problems[0], "password")
         user.password_hash = hash_password(password)
-    if trainer_kind is not None:
-        user.trainer_profile = TrainerProfile(kind=trainer_kind)
     db.session.add(user)
     db.session.flush()
     log_event("user.created", actor, user, email=email)
+    if kind_value(trainer_kind) is not None:  # (a TrainerKind or its value; the trainers feature keeps the role)
+        trainer_role().set_kind(actor, user, kind_value(trainer_kind))
     return user
 
 
@@ -158,7 +157,7 @@ def set_admin_roles(
     user: User,
     *,
     is_org_admin: bool,
-    trainer_kind: TrainerKind | None,
+    trainer_kind: object,
     is_platform_admin: bool | None = None,
     is_programme_lead: bool | None = None,
 ) -> None:
@@ -176,20 +175,10 @@ def set_admin_roles(
     if is_platform_admin is not None and user.is_platform_admin != is_platform_admin:
         changes["platform_admin"] = is_platform_admin
         user.is_platform_admin = is_platform_admin
-    profile = user.trainer_profile
-    current_kind = profile.kind if profile else None
-    if current_kind != trainer_kind:
-        changes["trainer"] = trainer_kind.value if trainer_kind else None
-        if profile is None:  # so trainer_kind, which differs from no kind, is set
-            user.trainer_profile = TrainerProfile(kind=trainer_kind)
-        elif trainer_kind is None:
-            # What hangs off the profile (the modules the trainer was prepared to deliver) goes with it, in this
-            # transaction: all of it or, if anything fails, none of it and the role stays.
-            results = signals.trainer_role_removed.send(user, profile_id=profile.id)
-            changes["prepared_modules_removed"] = sum(n or 0 for _receiver, n in results)
-            user.trainer_profile = None
-        else:
-            profile.kind = trainer_kind
+    # The trainer role is the trainers feature's (see accounts.roles): it says what it changed, for the audit event.
+    role, kind = trainer_role(), kind_value(trainer_kind)
+    if role.kind_of(user) != kind:
+        changes.update(role.set_kind(actor, user, kind))
     if changes:
         db.session.flush()
         log_event("role.changed", actor, user, **changes)

@@ -33,10 +33,10 @@ from equiptrain.accounts.models import (
     Profession,
     Team,
     TeamSetting,
-    TrainerKind,
     User,
     UserSession,
 )
+from equiptrain.accounts.roles import trainer_role
 from equiptrain.auditlog.models import AuditEvent
 from equiptrain.auditlog.services import log_event
 from equiptrain.authz import get_or_abort, roles_required
@@ -371,7 +371,7 @@ def new_person():
                 organisation=org,
                 employee_number=form.employee_number.data,
                 is_org_admin=form.is_org_admin.data,
-                trainer_kind=TrainerKind(form.trainer_kind.data) if form.trainer_kind.data else None,
+                trainer_kind=form.trainer_kind.data or None,
             )
             if form.team.data:
                 team = get_or_abort(Team, int(form.team.data), "manage")
@@ -408,7 +408,7 @@ def person(user_id: int):
             flash("Details saved.", "info")
             return redirect(url_for("accounts.person", user_id=user.id))
     roles = RolesForm(
-        trainer_kind=user.trainer_profile.kind.value if user.trainer_profile else "",
+        trainer_kind=trainer_role().kind_of(user) or "",
         is_org_admin=user.is_org_admin,
         is_programme_lead=user.is_programme_lead,
     )
@@ -435,7 +435,7 @@ def person_roles(user_id: int):
                 current_user,
                 user,
                 is_org_admin=form.is_org_admin.data,
-                trainer_kind=TrainerKind(form.trainer_kind.data) if form.trainer_kind.data else None,
+                trainer_kind=form.trainer_kind.data or None,
                 is_programme_lead=form.is_programme_lead.data,
             )
             flash("Roles saved.", "info")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from equiptrain.accounts.models import Membership, Team, TrainerProfile, User
+from equiptrain.accounts.models import Membership, Team, User
 from equiptrain.auditlog.services import log_event
 from equiptrain.authz import can
 from equiptrain.careaudit import sampling
@@ -26,6 +26,7 @@ from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection import guard
+from equiptrain.trainers.models import TrainerProfile
 
 
 def active_criteria() -> list[AuditCriterion]:
@@ -42,7 +43,7 @@ def co_auditor_choices(team: Team) -> list[User]:
     trainers = (
         select(TrainerProfile.user_id)
         .join(User, User.id == TrainerProfile.user_id)
-        .where(User.organisation_id == team.organisation_id)
+        .where(TrainerProfile.ended_at.is_(None), User.organisation_id == team.organisation_id)
     )
     return list(
         db.session.scalars(

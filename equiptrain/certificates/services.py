@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from equiptrain import mail, signals, transaction
-from equiptrain.accounts.models import TrainerKind, User
+from equiptrain.accounts.models import User
 from equiptrain.auditlog.services import log_event
 from equiptrain.certificates import badges, pdf, rules
 from equiptrain.certificates.codes import new_code
@@ -25,6 +25,7 @@ from equiptrain.content.models import Module
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.trainers.models import TrainerKind
 from equiptrain.workshops.models import Workshop
 
 _ANONYMOUS = {TrainerKind.SERVICE_USER: "a service-user trainer", TrainerKind.CARER: "a carer trainer"}

@@ -59,9 +59,9 @@ def _people(entries: list[dict]) -> str:
     for (name, _), whens in months.items():
         clauses.setdefault(tuple(whens), []).append(name)
     parts = []
-    for whens, names in clauses.items():
+    for clause_months, names in clauses.items():
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        parts.append(f"{who}, {' and '.join(month_label(w) for w in whens)}")
+        parts.append(f"{who}, {' and '.join(month_label(w) for w in clause_months)}")
     return "; ".join(parts)
 
 

@@ -6,8 +6,8 @@ from equiptrain.accounts import services
 from equiptrain.accounts.models import MembershipRole
 from equiptrain.accounts.models import Profession as P
 from equiptrain.accounts.models import TeamSetting as S
-from equiptrain.accounts.models import TrainerKind as T
 from equiptrain.demo import timeline
+from equiptrain.trainers.models import TrainerKind as T
 
 TEAMS = {
     "north-cmht": ("North Community Mental Health Team", S.COMMUNITY),

@@ -14,6 +14,7 @@ from equiptrain.content.models import Module, Programme
 from equiptrain.db import utcnow
 from equiptrain.demo import timeline
 from equiptrain.extensions import db
+from equiptrain.trainers import services as trainer_services
 from equiptrain.workshops import attendance, roleplay, services
 from equiptrain.workshops.models import AttendanceStatus, PaymentStatus, Role, WorkshopKind
 
@@ -35,18 +36,18 @@ def load(world: dict) -> None:
     admin, pro, su, carer = people["admin"], people["trainer"], people["su-trainer"], people["carer-trainer"]
     all_modules = list(db.session.scalars(select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)))
     for trainer in (pro, su, carer, people["su-trainer-2"]):
-        services.set_prepared_modules(admin, trainer.trainer_profile, all_modules[:3])
+        trainer_services.set_prepared_modules(admin, trainer.trainer_profile, all_modules[:3])
     # Train-the-trainers: two lived-experience trainers have completed it; the newest is shadowing first.
     for trainer, days_ago, shadowed in ((su, 200, 3), (carer, 120, 2)):
         completed_on = utcnow().date() - dt.timedelta(days=days_ago)
-        services.save_training(
+        trainer_services.save_training(
             admin,
             trainer.trainer_profile,
             completed_on=completed_on,
             sessions_shadowed=shadowed,
             preparation="Completed the two-day train-the-trainers course; briefing calls before each workshop.",
         )
-    services.save_training(
+    trainer_services.save_training(
         admin,
         people["su-trainer-2"].trainer_profile,
         completed_on=None,

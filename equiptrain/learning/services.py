@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, case, exists, false, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from equiptrain import signals
@@ -21,9 +21,9 @@ from equiptrain.content.snapshot import CourseSnapshot, ModuleView, UnitView
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
-from equiptrain.workshops import services as workshop_services
-from equiptrain.workshops.models import Facilitator, TrainerModule, workshop_modules
+from equiptrain.trainers import queries as trainer_queries
 
+from . import facts
 from . import record as records
 from .models import ModuleProgress, PracticeAttempt, QuizAttempt, UnitRead
 from .record import COMPLETE, IN_PROGRESS, STAMPS, STEPS, SUMMARY_FIELDS, LearnerRecord, lock_reason
@@ -50,22 +50,7 @@ def may_preview(user, module: ModuleView) -> bool:
     profile = user.trainer_profile
     if profile is not None and profile.kind.lived_experience:
         return True
-    return bool(
-        db.session.scalar(
-            select(
-                or_(
-                    exists().where(TrainerModule.module_id == module.id, TrainerModule.trainer_profile_id == profile.id)
-                    if profile is not None
-                    else false(),
-                    exists().where(
-                        Facilitator.user_id == user.id,
-                        Facilitator.workshop_id == workshop_modules.c.workshop_id,
-                        workshop_modules.c.module_id == module.id,
-                    ),
-                )
-            )
-        )
-    )
+    return trainer_queries.prepared_for(user, module.id) or facts.delivers(user, module.id)
 
 
 def _insert(table):
@@ -129,7 +114,7 @@ def complete_if_done(
     A module whose prerequisites are not complete cannot complete; completing one re-checks the modules that
     were waiting on it (their other requirements may already be met, e.g. by a workshop covering both).
     `attended_core` is the fact when the caller knows it (the `workshop_attended` event carries it); otherwise
-    it is asked of the workshops feature, only for a module that requires the core.
+    it is read from `facts.attended_core` (established by workshops), only for a module that requires the core.
     """
     summary = record.summary(module.id)
     if summary is None:
@@ -145,7 +130,7 @@ def complete_if_done(
     # "Attended the core" is the workshops feature's multi-session rule (every session of a core workshop).
     if module.requires_core and not student:
         if attended_core is None:
-            attended_core = workshop_services.attended_core(user.id)
+            attended_core = facts.attended_core(user.id)
         if not attended_core:
             return False
     now = utcnow()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, or_, select
 
 from equiptrain import signals
-from equiptrain.accounts.models import Membership, MembershipRole, TrainerProfile, User
+from equiptrain.accounts.models import Membership, MembershipRole, User
 from equiptrain.auditlog.services import log_event
 from equiptrain.content.models import Module, Scenario, Unit
 from equiptrain.db import utcnow
@@ -17,6 +17,7 @@ from equiptrain.extensions import db
 from equiptrain.reflection import guard
 from equiptrain.reflection.kinds import CODE_THEMES, TEMPLATES
 from equiptrain.reflection.models import ReflectiveEntry, Share
+from equiptrain.trainers.models import TrainerProfile
 from equiptrain.workshops.models import Facilitator, Invitation, ObserverFeedback
 
 
@@ -66,7 +67,7 @@ def eligible_supervisors(author: User) -> list[User]:
     trainers = (
         select(TrainerProfile.user_id)
         .join(User, User.id == TrainerProfile.user_id)
-        .where(User.organisation_id == author.organisation_id)
+        .where(TrainerProfile.ended_at.is_(None), User.organisation_id == author.organisation_id)
     )
     who = [User.id.in_(managers)]
     if author.organisation_id is not None:

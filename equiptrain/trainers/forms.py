@@ -1,10 +1,12 @@
-"""Forms for the selection record and for declaring a connection."""
+"""Forms for a trainer's records: prepared modules, train-the-trainers, the selection record, connections."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from equiptrain.forms import MultiCheckboxField
 
 
 def _area(label: str, hint: str) -> TextAreaField:
@@ -35,3 +37,22 @@ class ConnectionForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     pass
+
+
+class PreparedModulesForm(FlaskForm):
+    modules = MultiCheckboxField("Modules this trainer is prepared to deliver", coerce=str)
+
+
+class TrainingForm(FlaskForm):
+    completed_on = DateField("Train-the-trainers course completed on (leave empty if not yet)", validators=[Optional()])
+    sessions_shadowed = IntegerField(
+        "Workshops shadowed",
+        validators=[
+            InputRequired("Enter how many workshops they have shadowed (0 if none)"),
+            NumberRange(0, 200, "Enter a number of workshops from 0 to 200"),
+        ],
+    )
+    preparation = TextAreaField(
+        "Preparation done (what they have prepared, any support they asked for)",
+        validators=[Optional(), Length(max=5000)],
+    )

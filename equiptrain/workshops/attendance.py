@@ -432,16 +432,17 @@ def feedback_summary(workshop: Workshop) -> dict:
 
 
 def support_for(workshop: Workshop, trainer: User) -> TrainerSupport:
-    """The support record of a lived-experience facilitator (created when first needed)."""
-    if not (
+    """The support record of a lived-experience facilitator (created when first needed). One already kept stays
+    open after the trainer role ends (a claim for work done is still paid; the reports list it)."""
+    row = db.session.scalar(
+        select(TrainerSupport).where(TrainerSupport.workshop_id == workshop.id, TrainerSupport.trainer_id == trainer.id)
+    )
+    if row is None and not (
         trainer.trainer_profile
         and trainer.trainer_profile.kind.lived_experience
         and trainer.id in workshop.facilitator_ids
     ):
         raise ServiceError("Support records are for lived-experience trainers facilitating this workshop.")
-    row = db.session.scalar(
-        select(TrainerSupport).where(TrainerSupport.workshop_id == workshop.id, TrainerSupport.trainer_id == trainer.id)
-    )
     if row is None:
         row = TrainerSupport(workshop_id=workshop.id, trainer_id=trainer.id)
         db.session.add(row)

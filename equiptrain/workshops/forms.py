@@ -7,7 +7,6 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
@@ -197,25 +196,6 @@ class PaymentForm(FlaskForm):
     def amount_pence(self) -> int | None:
         text = (self.amount.data or "").strip().lstrip("£").strip()
         return int(Decimal(text) * 100) if text else None
-
-
-class PreparedModulesForm(FlaskForm):
-    modules = MultiCheckboxField("Modules this trainer is prepared to deliver", coerce=str)
-
-
-class TrainingForm(FlaskForm):
-    completed_on = DateField("Train-the-trainers course completed on (leave empty if not yet)", validators=[Optional()])
-    sessions_shadowed = IntegerField(
-        "Workshops shadowed",
-        validators=[
-            InputRequired("Enter how many workshops they have shadowed (0 if none)"),
-            NumberRange(0, 200, "Enter a number of workshops from 0 to 200"),
-        ],
-    )
-    preparation = TextAreaField(
-        "Preparation done (what they have prepared, any support they asked for)",
-        validators=[Optional(), Length(max=5000)],
-    )
 
 
 class TrainingAddressForm(FlaskForm):

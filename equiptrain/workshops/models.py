@@ -17,7 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
+from equiptrain.accounts.models import Organisation, Team, User
 from equiptrain.content.models import Module, Scenario
 from equiptrain.db import Base, str_enum, utcnow
 
@@ -109,19 +109,6 @@ workshop_teams = Table(
     Column("workshop_id", ForeignKey("workshops.id"), primary_key=True),
     Column("team_id", ForeignKey("teams.id"), primary_key=True),
 )
-
-
-class TrainerModule(Base):
-    """A module a trainer is prepared to deliver (recorded by an admin)."""
-
-    __tablename__ = "trainer_modules"
-
-    trainer_profile_id: Mapped[int] = mapped_column(ForeignKey("trainer_profiles.id"), primary_key=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), primary_key=True)
-    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    trainer_profile: Mapped[TrainerProfile] = relationship()
-    module: Mapped[Module] = relationship()
 
 
 def new_calendar_uid() -> str:
@@ -465,21 +452,3 @@ class TrainerSupport(Base):
     def amount(self) -> str:
         """The amount paid as pounds and pence ("£150.00"), or "" when none is recorded."""
         return "" if self.amount_pence is None else f"£{self.amount_pence / 100:,.2f}"
-
-
-class TrainerTraining(Base):
-    """A lived-experience trainer's train-the-trainers record: when they completed the training, how many sessions
-    they have shadowed, and the preparation they have done. Publishing a workshop led by a lived-experience
-    trainer without a completed training asks for a written override."""
-
-    __tablename__ = "trainer_trainings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    trainer_profile_id: Mapped[int] = mapped_column(ForeignKey("trainer_profiles.id"), unique=True)
-    completed_on: Mapped[dt.date | None]
-    sessions_shadowed: Mapped[int] = mapped_column(default=0)
-    preparation: Mapped[str] = mapped_column(Text, default="")
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    trainer_profile: Mapped[TrainerProfile] = relationship()

@@ -10,11 +10,12 @@ from flask import current_app
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from equiptrain.accounts.models import GuestAccess, Membership, Team, TrainerKind, TrainerProfile, User
+from equiptrain.accounts.models import GuestAccess, Membership, Team, User
 from equiptrain.content.models import CoreDay
 from equiptrain.content.rules import supervision_sessions_required
 from equiptrain.db import Base, utcnow
 from equiptrain.extensions import db
+from equiptrain.trainers.models import TrainerKind, TrainerProfile
 from equiptrain.workshops import models
 from equiptrain.workshops.models import (
     Attendance,
@@ -23,13 +24,12 @@ from equiptrain.workshops.models import (
     Facilitator,
     Invitation,
     Reply,
-    TrainerModule,
     TrainerSupport,
-    TrainerTraining,
     Workshop,
     WorkshopKind,
     WorkshopResult,
     WorkshopStatus,
+    workshop_modules,
     workshop_teams,
 )
 from equiptrain.workshops.uktime import to_uk
@@ -175,6 +175,20 @@ def core_completed(user_ids) -> dict[int, dt.datetime]:
     )
 
 
+def facilitates_module(user, module_id: int) -> bool:
+    """Whether the person facilitates (or facilitated) a workshop covering the module: for `learning.facts`, so a
+    trainer delivering it may preview the module."""
+    return (
+        db.session.scalar(
+            select(Facilitator.id)
+            .join(workshop_modules, workshop_modules.c.workshop_id == Facilitator.workshop_id)
+            .where(Facilitator.user_id == user.id, workshop_modules.c.module_id == module_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def follow_ups_attended(user_ids) -> dict[int, int]:
     """How many follow-up workshops (team supervision and boosters) each of `user_ids` attended, under the same
     multi-session rule as the core; people with none are absent from the result (one query)."""
@@ -272,23 +286,6 @@ def lived_experience_sessions(organisation_id: int | None, trainer_id: int | Non
     if trainer_id is not None:
         q = q.where(Facilitator.user_id == trainer_id)
     return [{"trainer": f.user, "workshop": f.workshop, "support": s} for f, s in db.session.execute(q).all()]
-
-
-def trainers(organisation_id: int | None) -> list[User]:
-    q = select(User).join(TrainerProfile).options(selectinload(User.trainer_profile)).order_by(User.name)
-    if organisation_id is not None:
-        q = q.where(or_(User.organisation_id == organisation_id))
-    return list(db.session.scalars(q))
-
-
-def training(profile_id: int) -> TrainerTraining | None:
-    return db.session.scalar(select(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile_id))
-
-
-def prepared_module_ids(profile_id: int) -> set[int]:
-    return set(
-        db.session.scalars(select(TrainerModule.module_id).where(TrainerModule.trainer_profile_id == profile_id))
-    )
 
 
 def personal_data(user) -> dict[str, list]:

@@ -10,14 +10,13 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.utils import parseaddr
-from typing import cast
 
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import delete, func, select
 
 from equiptrain import mail, signals
-from equiptrain.accounts.models import Membership, Organisation, Team, TrainerProfile, User
+from equiptrain.accounts.models import Membership, Organisation, Team, User
 from equiptrain.auditlog.services import log_event
 from equiptrain.authz import guest_workshop_ids
 from equiptrain.content.models import Module
@@ -34,8 +33,6 @@ from equiptrain.workshops.models import (
     Facilitator,
     Invitation,
     Reply,
-    TrainerModule,
-    TrainerTraining,
     Workshop,
     WorkshopKind,
     WorkshopSession,
@@ -139,28 +136,6 @@ def _set_sessions(workshop: Workshop, times: list[tuple[dt.datetime, dt.datetime
         workshop.sessions.remove(s)
     workshop.starts_at, workshop.ends_at = times[0][0], times[-1][1]
     return changes
-
-
-def unprepared(facilitators: list[User], modules: list[Module]) -> list[tuple[User, Module]]:
-    """(trainer, module) pairs where the trainer is not recorded as prepared to deliver the module."""
-    profile_ids = [u.trainer_profile.id for u in facilitators if u.trainer_profile]
-    prepared = (
-        set(
-            db.session.execute(
-                select(TrainerModule.trainer_profile_id, TrainerModule.module_id).where(
-                    TrainerModule.trainer_profile_id.in_(profile_ids)
-                )
-            ).all()
-        )
-        if profile_ids
-        else set()
-    )
-    return [
-        (u, m)
-        for u in facilitators
-        for m in modules
-        if not u.trainer_profile or (u.trainer_profile.id, m.id) not in prepared
-    ]
 
 
 def save_workshop(
@@ -273,17 +248,7 @@ def lived_experience_facilitators(workshop: Workshop) -> list[User]:
 def untrained(workshop: Workshop) -> list[User]:
     """Lived-experience facilitators with no completed train-the-trainers course on record."""
     people = lived_experience_facilitators(workshop)
-    if not people:
-        return []
-    done = set(
-        db.session.scalars(
-            select(TrainerTraining.trainer_profile_id).where(
-                TrainerTraining.trainer_profile_id.in_([u.trainer_profile.id for u in people if u.trainer_profile]),
-                TrainerTraining.completed_on.is_not(None),
-            )
-        )
-    )
-    return [u for u in people if u.trainer_profile and u.trainer_profile.id not in done]
+    return trainer_services.untrained(people) if people else []
 
 
 def _refuse_declared_connections(trainer_ids: list[int], team_ids: list[int]) -> None:
@@ -307,37 +272,6 @@ def publish_gaps(workshop: Workshop) -> list[str]:
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         gaps.append(f"completed train-the-trainers for {who}")
     return gaps
-
-
-def save_training(
-    actor: User, profile: TrainerProfile, *, completed_on: dt.date | None, sessions_shadowed: int, preparation: str
-) -> TrainerTraining:
-    """Record a lived-experience trainer's train-the-trainers course, sessions shadowed and preparation."""
-    if not profile.kind.lived_experience:
-        raise ServiceError("Train-the-trainers records are kept for lived-experience trainers.")
-    if completed_on is not None and completed_on > utcnow().date():
-        raise ServiceError(
-            "The training cannot be completed in the future. Enter the date it was completed, or "
-            "leave it empty until then.",
-            "completed_on",
-        )
-    if not 0 <= sessions_shadowed <= 200:
-        raise ServiceError("Enter the sessions shadowed as a number from 0 to 200.", "sessions_shadowed")
-    row = db.session.scalar(select(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile.id))
-    if row is None:
-        row = TrainerTraining(trainer_profile_id=profile.id)
-        db.session.add(row)
-    row.completed_on, row.sessions_shadowed = completed_on, sessions_shadowed
-    row.preparation, row.updated_by_id, row.updated_at = (preparation or "").strip(), actor.id, utcnow()
-    db.session.flush()
-    log_event(
-        "trainer.training",
-        actor,
-        profile.user,
-        completed_on=completed_on.isoformat() if completed_on else None,
-        sessions_shadowed=sessions_shadowed,
-    )
-    return row
 
 
 def publish(actor: User, workshop: Workshop, override_reason: str | None = None) -> None:
@@ -364,26 +298,6 @@ def publish(actor: User, workshop: Workshop, override_reason: str | None = None)
     db.session.flush()
     log_event("workshop.published", actor, workshop)
     _invite_members(workshop)
-
-
-def forget_prepared_modules(user: User, *, profile_id: int) -> int:
-    """The trainer role was removed: the modules that trainer was prepared to deliver, and their train-the-trainers
-    record, go with it (the role.changed audit event keeps the count of modules; the record would otherwise hold
-    the profile's row and the removal would fail on its foreign key)."""
-    result = cast(
-        CursorResult, db.session.execute(delete(TrainerModule).where(TrainerModule.trainer_profile_id == profile_id))
-    )
-    db.session.execute(delete(TrainerTraining).where(TrainerTraining.trainer_profile_id == profile_id))
-    return result.rowcount
-
-
-def set_prepared_modules(actor: User, profile: TrainerProfile, modules: list[Module]) -> None:
-    """Record the modules a trainer is prepared to deliver."""
-    db.session.execute(delete(TrainerModule).where(TrainerModule.trainer_profile_id == profile.id))
-    for m in modules:
-        db.session.add(TrainerModule(trainer_profile_id=profile.id, module_id=m.id))
-    db.session.flush()
-    log_event("trainer.prepared_modules", actor, profile.user, modules=[m.slug for m in modules])
 
 
 # -- invitations and the waiting list ----------------------------------------------------------------------------

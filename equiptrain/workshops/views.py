@@ -10,11 +10,12 @@ from email.utils import parseaddr
 import click
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from openpyxl import Workbook
 from sqlalchemy import select
 
 from equiptrain import csvsafe, transaction, ui
-from equiptrain.accounts.models import Organisation, Team, TrainerProfile, User
+from equiptrain.accounts.models import Organisation, Team, User
 from equiptrain.accounts.queries import admin_organisation
 from equiptrain.auditlog.services import log_event
 from equiptrain.authz import can, get_or_abort, roles_required
@@ -25,6 +26,9 @@ from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.forms import choices, form_error
 from equiptrain.mail import external_url
+from equiptrain.trainers import queries as trainer_queries
+from equiptrain.trainers import services as trainer_services
+from equiptrain.trainers import views as trainer_views
 from equiptrain.workshops import attendance, queries, roleplay, services
 from equiptrain.workshops.forms import (
     BriefingForm,
@@ -33,11 +37,9 @@ from equiptrain.workshops.forms import (
     EmptyForm,
     FeedbackForm,
     PaymentForm,
-    PreparedModulesForm,
     PublishForm,
     ReplyForm,
     TrainingAddressForm,
-    TrainingForm,
     WorkshopForm,
 )
 from equiptrain.workshops.models import (
@@ -55,13 +57,6 @@ bp = Blueprint("workshops", __name__)
 bp.add_app_template_filter(uk_time, "uk_time")
 
 ui.add_nav("Workshops", "workshops.index", ("learner",), order=30, leads_for=("trainer",))
-ui.add_nav(
-    "Trainers",
-    "workshops.trainers",
-    ("admin",),
-    order=82,
-    description="Trainers, the modules they deliver, their train-the-trainers records and support.",
-)
 ui.add_nav(
     "Training address",
     "workshops.training_address",
@@ -110,7 +105,9 @@ def _fill_workshop_form(form: WorkshopForm, org: Organisation, workshop: Worksho
     form.modules.choices = choices((m.id, f"{m.position}. {m.title}") for m in modules)
     form.teams.choices = choices((t.id, t.name) for t in org.teams)
     form.facilitators.choices = choices(
-        (u.id, f"{u.name} ({u.trainer_profile.kind.label})") for u in queries.trainers(org.id) if u.trainer_profile
+        (u.id, f"{u.name} ({u.trainer_profile.kind.label})")
+        for u in trainer_queries.trainers(org.id)
+        if u.trainer_profile
     )
     cores = db.session.scalars(
         select(Workshop)
@@ -144,7 +141,7 @@ def _save(form: WorkshopForm, org: Organisation, workshop: Workshop | None):
     modules = db.session.scalars(select(Module).where(Module.id.in_(ids(form.modules.data)))).all()
     teams = db.session.scalars(select(Team).where(Team.id.in_(ids(form.teams.data)))).all()
     facilitators = db.session.scalars(select(User).where(User.id.in_(ids(form.facilitators.data)))).all()
-    warnings = services.unprepared(list(facilitators), list(modules))
+    warnings = trainer_services.unprepared(list(facilitators), list(modules))
     if warnings and not form.confirm_unprepared.data:
         return None, warnings
     follow = db.session.get(Workshop, int(form.follow_up_of.data)) if form.follow_up_of.data else None
@@ -585,62 +582,12 @@ def reports():
     )
 
 
-@bp.route("/admin/trainers/")
-@roles_required("admin")
-def trainers():
-    org_id = None if current_user.is_platform_admin else current_user.organisation_id
-    return render_template("workshops/trainers.html", trainers=queries.trainers(org_id))
+def _trainer_sessions(trainer: User, profile) -> Markup | None:
+    """The trainer page's "Sessions delivered" (a lived-experience trainer's workshops, support and payment)."""
+    if not profile.kind.lived_experience:
+        return None
+    sessions = queries.lived_experience_sessions(None, trainer_id=trainer.id)
+    return Markup(render_template("workshops/_trainer_sessions.html", sessions=sessions))
 
 
-@bp.route("/admin/trainers/<int:user_id>", methods=["GET", "POST"])
-@roles_required("admin")
-def trainer(user_id: int):
-    user = get_or_abort(User, user_id, "manage")
-    profile = db.session.scalar(select(TrainerProfile).where(TrainerProfile.user_id == user.id))
-    if profile is None:
-        abort(404, "This person is not a trainer. Give them a trainer role on their page first.")
-    form = PreparedModulesForm()
-    modules = db.session.scalars(select(Module).where(Module.retired_at.is_(None)).order_by(Module.position)).all()
-    form.modules.choices = choices((m.id, f"{m.position}. {m.title}") for m in modules)
-    training = queries.training(profile.id) if profile.kind.lived_experience else None
-    training_form = TrainingForm(prefix="training")
-    if profile.kind.lived_experience and request.form.get("action") == "training":
-        if training_form.validate_on_submit():
-            try:
-                services.save_training(
-                    current_user,
-                    profile,
-                    completed_on=training_form.completed_on.data,
-                    sessions_shadowed=training_form.sessions_shadowed.data,
-                    preparation=training_form.preparation.data or "",
-                )
-            except ServiceError as exc:
-                form_error(training_form, exc, "completed_on")
-            else:
-                flash("Train-the-trainers record saved.", "info")
-                return redirect(url_for("workshops.trainer", user_id=user.id))
-    elif request.method == "GET" and training is not None:
-        training_form.completed_on.data, training_form.sessions_shadowed.data = (
-            training.completed_on,
-            training.sessions_shadowed,
-        )
-        training_form.preparation.data = training.preparation
-    elif request.method == "GET":
-        training_form.sessions_shadowed.data = 0
-    if request.form.get("action") != "training" and form.validate_on_submit():
-        chosen = [m for m in modules if str(m.id) in (form.modules.data or [])]
-        services.set_prepared_modules(current_user, profile, chosen)
-        flash("Prepared modules saved.", "info")
-        return redirect(url_for("workshops.trainer", user_id=user.id))
-    if request.method == "GET":
-        form.modules.data = [str(i) for i in queries.prepared_module_ids(profile.id)]
-    sessions = queries.lived_experience_sessions(None, trainer_id=user.id) if profile.kind.lived_experience else []
-    return render_template(
-        "workshops/trainer.html",
-        trainer=user,
-        profile=profile,
-        form=form,
-        sessions=sessions,
-        training=training,
-        training_form=training_form,
-    )
+trainer_views.add_trainer_panel(_trainer_sessions)

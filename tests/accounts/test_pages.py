@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.extensions import db
+from equiptrain.trainers.models import TrainerKind
 
 
 def _grow(build, team, n):

@@ -9,8 +9,9 @@ import itertools
 import pytest
 
 from equiptrain.accounts import services as accounts
-from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting, TrainerKind
+from equiptrain.accounts.models import MembershipRole, Profession, TeamSetting
 from equiptrain.certificates import services
+from equiptrain.trainers.models import TrainerKind
 
 PASSWORD = "browser test passphrase"
 _n = itertools.count()

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from equiptrain.accounts.models import TeamSetting, TrainerKind
+from equiptrain.accounts.models import TeamSetting
 from equiptrain.content.models import LocalPage
 from equiptrain.content.sync import sync_course
+from equiptrain.trainers.models import TrainerKind
 from tests.builders import PASSWORD, Builders
 from tests.workshops.helpers import make_core_day, make_module, make_workshop
 

@@ -4,8 +4,8 @@ report. Every page is scanned by axe, some at 320 px wide."""
 
 from __future__ import annotations
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.careaudit.models import RoundKind
+from equiptrain.trainers.models import TrainerKind
 from tests.builders import PASSWORD, Builders
 from tests.careaudit.helpers import make_criteria, make_round, score_plans
 from tests.guests.helpers import make_guest

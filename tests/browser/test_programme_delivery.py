@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.supervision import services as supervision
+from equiptrain.trainers.models import TrainerKind
 from equiptrain.workshops import services
 from equiptrain.workshops.models import Workshop
 from tests.builders import PASSWORD, Builders

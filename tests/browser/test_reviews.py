@@ -9,9 +9,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from equiptrain.accounts import services as accounts
-from equiptrain.accounts.models import Profession, TrainerKind
+from equiptrain.accounts.models import Profession
 from equiptrain.content.models import Module, Unit
 from equiptrain.content.sync import sync_course
+from equiptrain.trainers.models import TrainerKind
 
 PASSWORD = "a long review password"
 

@@ -149,10 +149,10 @@ def test_a_first_visit_to_a_unit_page_transfers_under_60_kb(browser, browse, liv
 def test_payments_and_the_register_override_pass_the_scan(browse, live_db):
     import datetime as dt
 
-    from equiptrain.accounts.models import TrainerKind
+    from equiptrain.trainers.models import TrainerKind, TrainerTraining
     from equiptrain.workshops import attendance
     from equiptrain.workshops import services as workshop_services
-    from equiptrain.workshops.models import AttendanceStatus, PaymentStatus, TrainerTraining, WorkshopKind
+    from equiptrain.workshops.models import AttendanceStatus, PaymentStatus, WorkshopKind
 
     n = next(_n)
     modules = _course(live_db)

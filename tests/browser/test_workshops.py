@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from equiptrain.accounts.models import TrainerKind
+from equiptrain.trainers.models import TrainerKind
 from equiptrain.workshops.models import Workshop
 from tests.builders import PASSWORD, Builders
 from tests.workshops.helpers import ROLEPLAY_DATA, make_module, make_workshop

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, inspect, select
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.careaudit import queries, services
 from equiptrain.careaudit.models import AuditedPlan, RoundKind
 from equiptrain.content.models import AuditCriterion
 from equiptrain.content.sync import sync_course
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.trainers.models import TrainerKind
 from tests.careaudit.helpers import SHIPPED, make_criteria, make_round, score_plans
 from tests.content.trees import write_valid_tree
 from tests.guests.helpers import make_guest

@@ -6,10 +6,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.certificates.models import Certificate
 from equiptrain.content.models import Module, Programme
 from equiptrain.extensions import db
+from equiptrain.trainers.models import TrainerKind
 from equiptrain.workshops import attendance
 from equiptrain.workshops.models import AttendanceStatus, WorkshopKind
 from tests.learning.helpers import complete, module

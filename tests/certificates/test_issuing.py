@@ -7,12 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from equiptrain.accounts import services as accounts
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.auditlog.models import AuditEvent
 from equiptrain.certificates import services
 from equiptrain.certificates.models import Certificate, CertificateStatus
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.trainers.models import TrainerKind
 from equiptrain.workshops.models import WorkshopKind
 from tests.certificates.helpers import (
     FOUNDATIONS,

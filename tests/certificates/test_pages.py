@@ -9,9 +9,9 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.certificates.models import CertificateStatus
 from equiptrain.extensions import db
+from equiptrain.trainers.models import TrainerKind
 from tests.certificates.helpers import FOUNDATIONS, certificates_of, complete_modules, completed_quietly, set_rules
 
 

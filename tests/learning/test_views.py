@@ -125,7 +125,7 @@ def test_passing_the_knowledge_check_says_what_is_still_needed(course, build, lo
 
 @pytest.mark.parametrize("who", ["admin", "trainer"])
 def test_trainers_and_admins_preview_a_locked_module_without_recording_progress(course, build, login, client, who):
-    from equiptrain.workshops.models import TrainerModule
+    from equiptrain.trainers.models import TrainerModule
 
     person = build.user(who, org=build.org())
     if who == "trainer":

@@ -11,13 +11,14 @@ from flask.cli import ScriptInfo
 from sqlalchemy import func, select
 
 from equiptrain.accounts.invitations import send_batches
-from equiptrain.accounts.models import TrainerKind, User, UserSession
+from equiptrain.accounts.models import User, UserSession
 from equiptrain.accounts.services import start_session
 from equiptrain.accounts.sso_models import SsoSettings
 from equiptrain.cli import main
 from equiptrain.extensions import db
 from equiptrain.records import services, staffsync
 from equiptrain.records.models import StaffAssignment, TeamMove
+from equiptrain.trainers.models import TrainerKind
 
 HEADER = (
     "Employee Number,Assignment Number,First Name,Last Name,Work Email,Staff Group,Organisation,Cost Centre,"

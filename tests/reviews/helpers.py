@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.extensions import db
 from equiptrain.reviews.models import ReviewComment
+from equiptrain.trainers.models import TrainerKind
 from tests.learning.helpers import unit
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.extensions import db
 from equiptrain.reviews.models import CommentState, ReviewComment
+from equiptrain.trainers.models import TrainerKind
 from tests.learning.helpers import unit
 from tests.reviews.helpers import comment
 

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.reflection.models import CPDEntry
 from equiptrain.supervision import queries, services
 from equiptrain.supervision.models import ActionStatus, SupervisionPlan
+from equiptrain.trainers.models import TrainerKind
 from equiptrain.workshops import attendance
 from equiptrain.workshops.models import AttendanceStatus, WorkshopKind
 from equiptrain.workshops.uktime import to_uk

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.extensions import db
 from equiptrain.supervision import queries, services
+from equiptrain.trainers.models import TrainerKind
 from tests.supervision.helpers import make_template
 from tests.workshops.helpers import make_workshop
 

@@ -9,14 +9,13 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.auditlog.models import AuditEvent
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
 from equiptrain.jobs import schedule
 from equiptrain.trainers import services
-from equiptrain.trainers.models import DeclaredConnection, SelectionRecord
+from equiptrain.trainers.models import DeclaredConnection, SelectionRecord, TrainerKind
 from equiptrain.workshops import services as workshop_services
 from tests.workshops.helpers import make_workshop
 

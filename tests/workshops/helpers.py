@@ -7,13 +7,13 @@ import itertools
 
 from sqlalchemy import select
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.content.models import CoreDay, LocalPage, Module, Scenario, Unit
 from equiptrain.db import utcnow
 from equiptrain.extensions import db
 from equiptrain.supervision import services as supervision
+from equiptrain.trainers.models import TrainerKind, TrainerTraining
 from equiptrain.workshops import services
-from equiptrain.workshops.models import TrainerTraining, Workshop, WorkshopKind
+from equiptrain.workshops.models import Workshop, WorkshopKind
 from tests.supervision.helpers import make_template
 
 _seq = itertools.count(1)

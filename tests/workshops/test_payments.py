@@ -9,9 +9,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.trainers.models import TrainerKind
 from equiptrain.workshops import attendance
 from equiptrain.workshops.models import PaymentStatus
 from equiptrain.workshops.queries import financial_year

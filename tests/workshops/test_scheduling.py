@@ -9,10 +9,11 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.auditlog.models import AuditEvent
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.trainers import services as trainer_services
+from equiptrain.trainers.models import TrainerKind
 from equiptrain.workshops import queries, services
 from equiptrain.workshops.models import CoDeliveryOverride, Reply, WorkshopStatus
 from tests.workshops.helpers import make_module, make_workshop, resave
@@ -79,7 +80,7 @@ def test_assigning_an_unprepared_trainer_warns_before_saving(build, client, logi
     response = client.post("/workshops/new", data=data)
     assert response.status_code == 200
     assert "Unprepared Trainer is not recorded as prepared" in response.get_data(as_text=True)
-    services.set_prepared_modules(admin, trainer.trainer_profile, [module])
+    trainer_services.set_prepared_modules(admin, trainer.trainer_profile, [module])
     db.session.commit()
     assert client.post("/workshops/new", data=data).status_code == 302
 

@@ -7,12 +7,13 @@ import datetime as dt
 
 import pytest
 
-from equiptrain.accounts.models import TrainerKind
 from equiptrain.db import utcnow
 from equiptrain.errors import ServiceError
 from equiptrain.extensions import db
+from equiptrain.trainers import services as trainer_services
+from equiptrain.trainers.models import TrainerKind, TrainerTraining
 from equiptrain.workshops import attendance, roleplay, services
-from equiptrain.workshops.models import AttendanceStatus, CoDeliveryOverride, TrainerTraining, WorkshopStatus
+from equiptrain.workshops.models import AttendanceStatus, CoDeliveryOverride, WorkshopStatus
 from tests.workshops.helpers import make_workshop
 
 P, A = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
@@ -39,7 +40,7 @@ def test_a_completed_training_needs_no_override(build):
     org = build.org()
     pro, carer = _pair(build, org)
     admin = build.user("admin", org=org)
-    services.save_training(
+    trainer_services.save_training(
         admin,
         carer.trainer_profile,
         completed_on=utcnow().date() - dt.timedelta(days=3),
@@ -57,9 +58,11 @@ def test_training_records_are_checked(build):
     pro, carer = _pair(build, org)
     admin = build.user("admin", org=org)
     with pytest.raises(ServiceError, match="lived-experience trainers"):
-        services.save_training(admin, pro.trainer_profile, completed_on=None, sessions_shadowed=0, preparation="")
+        trainer_services.save_training(
+            admin, pro.trainer_profile, completed_on=None, sessions_shadowed=0, preparation=""
+        )
     with pytest.raises(ServiceError, match="future"):
-        services.save_training(
+        trainer_services.save_training(
             admin,
             carer.trainer_profile,
             completed_on=utcnow().date() + dt.timedelta(days=2),
@@ -67,7 +70,7 @@ def test_training_records_are_checked(build):
             preparation="",
         )
     # Not completed yet: recorded, and publishing still asks for a reason.
-    services.save_training(admin, carer.trainer_profile, completed_on=None, sessions_shadowed=1, preparation="")
+    trainer_services.save_training(admin, carer.trainer_profile, completed_on=None, sessions_shadowed=1, preparation="")
     w = make_workshop(build, org=org, facilitators=[pro, carer], publish=False, trained=False, admin=admin)
     assert services.untrained(w) == [carer]
 
