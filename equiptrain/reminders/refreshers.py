@@ -13,6 +13,7 @@ workshop expire and are issued again."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import delete, exists, select
 
@@ -113,8 +114,6 @@ def done_since(refresher: Refresher) -> bool:
 
 def renew(refresher: Refresher) -> list[Certificate]:
     """Renew the completion and the certificates that record the module; returns the new certificates."""
-    from equiptrain.certificates.services import issue_due
-
     if refresher.core:
         return renew_core(refresher)
     now = utcnow()
@@ -128,12 +127,27 @@ def renew(refresher: Refresher) -> list[Certificate]:
     if progress is not None:
         progress.completed_at = now
     refresher.completed_at = now
+    return _expire_and_reissue(
+        user,
+        lambda c: any(m.get("slug") == module.slug for m in (c.claim or {}).get("modules", [])),
+        now,
+        module=module.slug,
+    )
+
+
+def _expire_and_reissue(
+    user: User, records: Callable[[Certificate], bool], now: dt.datetime, **facts
+) -> list[Certificate]:
+    """The learner's valid certificates that `records` (the renewed completion) expire, not revoked, and are issued
+    again; each old one points at its successor. Audited with `facts`. Returns the new certificates."""
+    from equiptrain.certificates.services import issue_due
+
     old = [
         c
         for c in db.session.scalars(
             select(Certificate).where(Certificate.user_id == user.id, Certificate.status == CertificateStatus.VALID)
         )
-        if any(m.get("slug") == module.slug for m in (c.claim or {}).get("modules", []))
+        if records(c)
     ]
     for cert in old:
         cert.status, cert.superseded_at = CertificateStatus.EXPIRED, now
@@ -141,7 +155,7 @@ def renew(refresher: Refresher) -> list[Certificate]:
     new = issue_due([user])
     for cert in old:
         cert.superseded_by_id = next((n.id for n in new if n.achievement == cert.achievement), None)
-    log_event("refresher.completed", user, user, module=module.slug, expired_certificates=[c.code for c in old])
+    log_event("refresher.completed", user, user, expired_certificates=[c.code for c in old], **facts)
     db.session.flush()
     return new
 
@@ -156,29 +170,12 @@ def renew_core(refresher: Refresher) -> list[Certificate]:
     """Complete a core refresher: the certificates that recorded a core workshop expire (not revoked) and are
     issued again; the core completion itself is renewed by the attendance (see `workshops.queries.core_completed`).
     Returns the new certificates."""
-    from equiptrain.certificates.services import issue_due
-
     now = utcnow()
     user = db.session.get(User, refresher.user_id)
     if user is None:
         return []
     refresher.completed_at = now
-    old = [
-        c
-        for c in db.session.scalars(
-            select(Certificate).where(Certificate.user_id == user.id, Certificate.status == CertificateStatus.VALID)
-        )
-        if _records_core(c)
-    ]
-    for cert in old:
-        cert.status, cert.superseded_at = CertificateStatus.EXPIRED, now
-    db.session.flush()
-    new = issue_due([user])
-    for cert in old:
-        cert.superseded_by_id = next((n.id for n in new if n.achievement == cert.achievement), None)
-    log_event("refresher.completed", user, user, core=True, expired_certificates=[c.code for c in old])
-    db.session.flush()
-    return new
+    return _expire_and_reissue(user, _records_core, now, core=True)
 
 
 def on_core_attended(user: User, *, workshop, at: dt.datetime, **_facts) -> None:
