@@ -25,7 +25,8 @@ reflection_written = _signals.signal("reflection-written")
 # WORKSHOP_ATTENDANCE_SHARE of them); `hours` are the CPD hours of the sessions they came to; `attended_core` whether
 # they have now attended the core (this workshop or an earlier one), which modules requiring the core wait for:
 #   workshop_attended.send(user, workshop=Workshop, module_slugs=list[str], hours=float, at=datetime,
-#                          attended_core=bool)
+#                          attended_core=bool, core_workshop=bool)
+#   (attended_core: the person has now attended a core in full; core_workshop: this workshop is a core one)
 workshop_attended = _signals.signal("workshop-attended")
 
 # accounts -> certificates (reissue under the corrected name):

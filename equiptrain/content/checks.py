@@ -598,12 +598,45 @@ def _check_markdown(tree: Tree, out: list[Problem]) -> None:
         texts.append((None, src, *_located(src, ("summary",), tree.programme.model.summary)))
     for files in tree.modules:
         texts += [(files.slug, *item) for item in markdown_fields(files)]
+    prerequisites = {
+        m.slug: list(m.module.model.prerequisites) for m in tree.modules if m.slug and m.module and m.module.model
+    }
     for module, src, name, first_line, text in texts:
         _check_variants(text, first_line, out, src.rel, name)
         for line, target in _scan(text, first_line, out, src.rel, name):
-            message = _broken_link(target, module, units, trusted)
+            message = _broken_link(target, module, units, trusted) or _locked_link(target, module, prerequisites)
             if message:
                 out.append(Problem(src.rel, line, name, message))
+
+
+def _before(module: str, prerequisites: dict[str, list[str]]) -> set[str]:
+    """The modules a learner has completed whenever `module` is open: its prerequisites, theirs, and so on."""
+    seen: set[str] = set()
+    todo = list(prerequisites.get(module, []))
+    while todo:
+        slug = todo.pop()
+        if slug not in seen:
+            seen.add(slug)
+            todo += prerequisites.get(slug, [])
+    return seen
+
+
+def _locked_link(target: str, module: str | None, prerequisites: dict[str, list[str]]) -> str | None:
+    """A link from one module to another's unit works for every learner only when the other module is open
+    whenever this one is: each of its prerequisites is completed before this module opens."""
+    if module is None or "/" not in target:
+        return None
+    other = target.split("/", 1)[0]
+    if other == module or other not in prerequisites:
+        return None
+    missing = [p for p in prerequisites[other] if p not in _before(module, prerequisites)]
+    if not missing:
+        return None
+    return (
+        f"link 'unit:{target}' may lead to a locked page: '{other}' opens only after {', '.join(missing)}, "
+        f"which a learner in '{module}' may not have completed; link only to modules '{module}' builds on, "
+        "or name the unit in words"
+    )
 
 
 def check_markdown_text(

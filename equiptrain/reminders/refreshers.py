@@ -178,12 +178,11 @@ def renew_core(refresher: Refresher) -> list[Certificate]:
     return _expire_and_reissue(user, _records_core, now, core=True)
 
 
-def on_core_attended(user: User, *, workshop, at: dt.datetime, **_facts) -> None:
+def on_core_attended(user: User, *, at: dt.datetime, core_workshop: bool = False, **_facts) -> None:
     """A receiver of `workshop_attended` and `workshop_partly_attended`: a core day attended after the learner's
-    core refresher opened completes it (a single day is enough for a refresher)."""
-    from equiptrain.workshops.models import WorkshopKind
-
-    if workshop.kind is not WorkshopKind.CORE:
+    core refresher opened completes it (a single day is enough for a refresher). The event says whether the
+    workshop was a core one."""
+    if not core_workshop:
         return
     for refresher in db.session.scalars(
         select(Refresher).where(

@@ -31,6 +31,7 @@ from equiptrain.workshops.models import (
     TrainerSupport,
     UsedFeedbackToken,
     Workshop,
+    WorkshopKind,
     WorkshopResult,
     WorkshopSession,
 )
@@ -275,7 +276,15 @@ def _settle_again(workshop: Workshop, user: User) -> None:
         return
     slugs = [m.slug for m in workshop.modules]
     signal = signals.workshop_attended if result.attended else signals.workshop_partly_attended
-    signal.send(user, workshop=workshop, module_slugs=slugs, hours=result.hours, at=workshop.ends_at)
+    signal.send(
+        user,
+        workshop=workshop,
+        module_slugs=slugs,
+        hours=result.hours,
+        at=workshop.ends_at,
+        attended_core=bool(queries.core_attendance([user.id])),
+        core_workshop=workshop.kind is WorkshopKind.CORE,
+    )
     if not had_some:
         db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
         db.session.flush()
@@ -335,6 +344,7 @@ def _establish(actor: User, workshop: Workshop) -> None:
                 hours=result.hours,
                 at=workshop.ends_at,
                 attended_core=user.id in core,
+                core_workshop=workshop.kind is WorkshopKind.CORE,
             )
         db.session.add(FeedbackInvitation(workshop_id=workshop.id, user_id=user.id))
         link = mail.external_url("workshops.feedback", workshop_id=workshop.id, token=feedback_token(workshop, user))

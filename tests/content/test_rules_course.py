@@ -213,6 +213,14 @@ MARKDOWN = [
         "module 'foundations' has no unit 'nope'",
     ),
     Case(
+        "link-to-a-module-that-may-be-locked",
+        ed(U1, "unit:power-in-the-relationship", "unit:listening/open-questions"),
+        U1,
+        "unit:listening/open-questions",
+        "body",
+        "link 'unit:listening/open-questions' may lead to a locked page: 'listening' opens only after foundations",
+    ),
+    Case(
         "link-unknown-module",
         ed(LU2, "unit:foundations/what-involvement-means", "unit:found/x"),
         LU2,
