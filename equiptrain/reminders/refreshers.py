@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 
 from equiptrain.accounts.models import User
 from equiptrain.auditlog.services import log_event
@@ -203,6 +203,19 @@ def check_open() -> int:
             renew(refresher)
             renewed += 1
     return renewed
+
+
+# Built once, like the learner pages' other statements: building a statement and its cache key on every request
+# cost more than running it.
+_ANY_OPEN = (
+    select(Refresher.id).where(Refresher.user_id == bindparam("user_id"), Refresher.completed_at.is_(None)).limit(1)
+)
+
+
+def has_open(user_id: int) -> bool:
+    """Whether the learner has a refresher open (one light query: an id, not two entities). My programme asks this
+    first: most learners have none."""
+    return db.session.scalar(_ANY_OPEN, {"user_id": user_id}) is not None
 
 
 def open_for(user_id: int) -> list[tuple[Refresher, Module | None]]:

@@ -74,9 +74,9 @@ def _programme_panel(user) -> Markup | None:
     training expires. One query for the many learners with no refresher open."""
     from equiptrain.reminders import refreshers
 
-    open_ = refreshers.open_for(user.id)
-    if not open_:
+    if not refreshers.has_open(user.id):
         return None
+    open_ = refreshers.open_for(user.id)
     expiring = refreshers.expiry_dates(user)
     return Markup(
         render_template(
