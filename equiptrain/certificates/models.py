@@ -20,7 +20,8 @@ from equiptrain.db import Base, str_enum, utcnow
 from equiptrain.errors import ServiceError
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
+def aware_utc(moment: dt.datetime) -> dt.datetime:
+    """A time read as UTC when it carries no zone (a claim written before times carried one, an unsaved row)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -101,9 +102,9 @@ class Certificate(Base):
         Badges forms tell expiry this way (`expires`; `validUntil` and the JWT's `exp`), never through the status
         lists: an expired certificate was not revoked."""
         value = (self.claim or {}).get("valid_until")
-        until = _aware(dt.datetime.fromisoformat(value)) if value else None
+        until = aware_utc(dt.datetime.fromisoformat(value)) if value else None
         if self.status is CertificateStatus.EXPIRED and self.superseded_at is not None:
-            ended = _aware(self.superseded_at)
+            ended = aware_utc(self.superseded_at)
             until = min(until, ended) if until else ended
         return until
 

@@ -31,7 +31,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from equiptrain.certificates import badges
-from equiptrain.certificates.models import Certificate, CertificateStatus
+from equiptrain.certificates.models import Certificate, CertificateStatus, aware_utc
 from equiptrain.extensions import db
 
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -226,17 +226,13 @@ def credential_jwt(cert: Certificate, status: str = REVOCATION_LIST) -> str:
         "iss": vc["issuer"]["id"],
         "sub": vc["credentialSubject"]["id"],
         "jti": vc["id"],
-        "nbf": int(_aware(cert.issued_at).timestamp()),
-        "iat": int(_aware(cert.issued_at).timestamp()),
+        "nbf": int(aware_utc(cert.issued_at).timestamp()),
+        "iat": int(aware_utc(cert.issued_at).timestamp()),
         "vc": vc,
     }
     if (until := cert.valid_until) is not None:
-        claims["exp"] = int(_aware(until).timestamp())
+        claims["exp"] = int(until.timestamp())
     return sign(claims)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 # -- status ----------------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from equiptrain.workshops.models import (
     WorkshopResult,
     WorkshopSession,
 )
-from equiptrain.workshops.services import invited
+from equiptrain.workshops.services import attended_core, invited
 from equiptrain.workshops.uktime import to_uk
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread across a room
@@ -282,7 +282,7 @@ def _settle_again(workshop: Workshop, user: User) -> None:
         module_slugs=slugs,
         hours=result.hours,
         at=workshop.ends_at,
-        attended_core=bool(queries.core_attendance([user.id])),
+        attended_core=attended_core(user.id),
         core_workshop=workshop.kind is WorkshopKind.CORE,
     )
     if not had_some:
