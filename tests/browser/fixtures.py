@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import request_finished
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from equiptrain import create_app
@@ -117,8 +118,23 @@ class Browsing:
         return response
 
     def scan(self):
-        """Run axe on the page as it is now; fail with the rule, element and help text of each violation."""
-        results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        """Run axe on the page once it has loaded; fail with the rule, element and help text of each violation.
+
+        A click on a submit button returns before the browser has left the page, so the scan can start on the old
+        page and have its document replaced under it. When a navigation happened during the scan, the scan is of
+        nothing: it waits for the new page and scans that. Any other failure is raised."""
+        for _ in range(3):
+            self.page.wait_for_load_state()
+            navigations = len(self.visited)
+            try:
+                results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+                break
+            except PlaywrightError:
+                self.page.wait_for_load_state()  # also lets the navigation's event arrive
+                if len(self.visited) == navigations:
+                    raise
+        else:
+            pytest.fail(f"the page kept navigating while it was being scanned: {self.page.url}")
         violations = results.response["violations"]
         self.scanned.add(_page(self.page.url))
         if violations:
