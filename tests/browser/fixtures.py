@@ -149,8 +149,7 @@ class Browsing:
         self.page.get_by_label("Email address").fill(email)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_load_state()
-        self.scan()
+        self.scan()  # waits for the page it lands on
 
     def nav(self, name: str):
         """Follow a link in the header's navigation, opening its "More" menu first when the header has moved the
